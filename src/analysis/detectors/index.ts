@@ -1,0 +1,44 @@
+import { registerDetector } from "./registry.js";
+import type { Detector } from "./types.js";
+import { sqliDetector } from "./sqli/index.js";
+import { xssDetector } from "./xss/index.js";
+import { rceDetector } from "./rce/index.js";
+import { ptravDetector } from "./ptrav/index.js";
+import { rfiDetector } from "./rfi/index.js";
+import { ssrfDetector } from "./ssrf/index.js";
+import { xxeDetector } from "./xxe/index.js";
+import { sstiDetector } from "./ssti/index.js";
+import { nosqliDetector } from "./nosqli/index.js";
+import { ldapiDetector } from "./ldapi/index.js";
+import { crlfDetector } from "./crlf/index.js";
+import { mailInjectionDetector } from "./mail-injection/index.js";
+import { ssiDetector } from "./ssi/index.js";
+import { redirDetector } from "./redir/index.js";
+import { scannerDetector } from "./scanner/index.js";
+import { protocolDetector } from "./protocol/index.js";
+import { sessionFixationDetector } from "./session-fixation/index.js";
+
+export { allDetectors, getDetector, registerDetector } from "./registry.js";
+export type { Detector, DetectorMatch, RequestView } from "./types.js";
+
+/** Every built-in detector, in the order they run. */
+export const BUILTIN_DETECTORS: readonly Detector[] = [
+  sqliDetector,
+  xssDetector,
+  rceDetector,
+  ptravDetector,
+  rfiDetector,
+  ssrfDetector,
+  xxeDetector,
+  sstiDetector,
+  nosqliDetector,
+  ldapiDetector,
+  crlfDetector,
+  mailInjectionDetector,
+  ssiDetector,
+  redirDetector,
+  scannerDetector,
+  protocolDetector,
+  sessionFixationDetector,
+];
+for (const d of BUILTIN_DETECTORS) registerDetector(d);

@@ -1,0 +1,29 @@
+import type { AttackType, Hit, HttpRequest, Point } from "../../model/index.js";
+
+/** Where in a point's value a sign matched, and which sign it was. */
+export interface DetectorMatch {
+  /** Stable id `<type>.<sign>`, e.g. `sqli.union-select`. */
+  readonly signature: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+/** What request-level checks see: the request and all its points. */
+export interface RequestView {
+  readonly request: HttpRequest;
+  readonly points: readonly Point[];
+}
+
+/**
+ * One attack type's detector, registered by name. Contract:
+ *  - `prefilter(v)` is cheap and returns true for every value `detect` could flag
+ *    (a property-based test holds each detector to it);
+ *  - `detect` and `detectRequest` never throw and do no I/O.
+ */
+export interface Detector {
+  readonly type: AttackType;
+  prefilter(value: string): boolean;
+  detect(point: Point): DetectorMatch | null;
+  /** Checks on the request as a whole: method, header set, protocol. */
+  detectRequest?(view: RequestView): Hit[];
+}

@@ -1,0 +1,116 @@
+import type { AnalysisLimits, Anomaly, AttackType, Hit, HttpRequest, Point } from "../model/index.js";
+import { DEFAULT_LIMITS, excerpt, pointName } from "../model/index.js";
+import { BUILTIN_DETECTORS, type Detector } from "./detectors/index.js";
+import { extractPoints } from "./points/index.js";
+
+export interface AnalysisResult {
+  readonly hits: Hit[];
+  readonly anomalies: readonly Anomaly[];
+  /** Number of points the request was broken into. */
+  readonly points: number;
+}
+
+export interface EngineOptions {
+  readonly limits?: AnalysisLimits;
+  readonly detectors?: readonly Detector[];
+  /**
+   * Optional wall-clock guard, injected so that the engine itself stays pure: returns
+   * true once the request's time budget is spent. Checked between points.
+   */
+  readonly expired?: () => boolean;
+}
+
+/** Anomalies that are findings of their own (a zip or XML bomb is an attack). */
+const BOMB_ANOMALIES = new Set(["decompression_limit", "xml_dtd_bomb"]);
+
+/**
+ * One request → hits. Pure and synchronous (no I/O, no clock of its own): safe to run
+ * in worker threads. Every point is offered to every detector's prefilter; the full
+ * detector runs only where the prefilter says it may match.
+ */
+export class Engine {
+  private readonly limits: AnalysisLimits;
+  private readonly detectors: readonly Detector[];
+  private readonly requestDetectors: readonly Detector[];
+  private readonly expired: (() => boolean) | undefined;
+
+  constructor(opts: EngineOptions = {}) {
+    this.limits = opts.limits ?? DEFAULT_LIMITS;
+    this.detectors = opts.detectors ?? BUILTIN_DETECTORS;
+    this.requestDetectors = this.detectors.filter((d) => d.detectRequest !== undefined);
+    this.expired = opts.expired;
+  }
+
+  analyze(req: HttpRequest): AnalysisResult {
+    const { points, anomalies } = extractPoints(req, this.limits);
+    const hits: Hit[] = [];
+    const seen = new Set<string>();
+    const extra: Anomaly[] = [];
+    let work = 0;
+    let over = false;
+    const push = (h: Hit): void => {
+      if (hits.length >= this.limits.maxHits) return;
+      const key = `${h.type}\u0000${h.point}`;
+      if (seen.has(key)) return;
+      seen.add(key);
+      hits.push(h);
+    };
+
+    for (let i = 0; i < points.length && !over; i++) {
+      const p = points[i]!;
+      for (const d of this.detectors) {
+        if (!d.prefilter(p.value)) continue;
+        work += p.value.length + 64;
+        const m = safeDetect(d, p);
+        if (m !== null) {
+          push({
+            type: d.type,
+            point: pointName(p),
+            payload: excerpt(p.value, m.start, m.end),
+            signature: m.signature,
+          });
+        }
+      }
+      if (work > this.limits.workBudget || (this.expired !== undefined && (i & 15) === 15 && this.expired())) {
+        over = true;
+      }
+    }
+    if (!over) {
+      for (const d of this.requestDetectors) {
+        try {
+          for (const h of d.detectRequest!({ request: req, points })) push(h);
+        } catch {
+          // A request-level check must never take the request down with it.
+        }
+      }
+    }
+    if (over) {
+      extra.push({ code: "work_budget" });
+      push({ type: "overlimit", point: "request", payload: "", signature: "overlimit.budget" });
+    }
+    for (const a of anomalies) {
+      if (BOMB_ANOMALIES.has(a.code)) {
+        push({
+          type: "data_bomb",
+          point: a.point ?? "request",
+          payload: a.detail ?? "",
+          signature: `data_bomb.${a.code}`,
+        });
+      }
+    }
+    return { hits, anomalies: extra.length > 0 ? [...anomalies, ...extra] : anomalies, points: points.length };
+  }
+}
+
+function safeDetect(d: Detector, p: Point) {
+  try {
+    return d.detect(p);
+  } catch {
+    return null;
+  }
+}
+
+/** Types reported, in output order. */
+export function hitTypes(hits: readonly Hit[]): AttackType[] {
+  return [...new Set(hits.map((h) => h.type))];
+}

@@ -1,0 +1,34 @@
+/**
+ * Anomaly codes: malformed or suspicious input observed while parsing. Anomalies are
+ * data on the result, never exceptions (ARCHITECTURE.md principle 4).
+ */
+export const ANOMALY_CODES = [
+  "points_limit",
+  "depth_limit",
+  "value_truncated",
+  "body_truncated",
+  "parts_limit",
+  "decompression_limit",
+  "decompression_error",
+  "bad_percent_encoding",
+  "bad_utf8",
+  "overlong_utf8",
+  "bad_json",
+  "bad_xml",
+  "bad_multipart",
+  "bad_base64",
+  "content_type_mismatch",
+  "xml_dtd",
+  "work_budget",
+  "duplicate_header",
+  "bad_header",
+] as const;
+
+export type AnomalyCode = (typeof ANOMALY_CODES)[number];
+
+export interface Anomaly {
+  readonly code: AnomalyCode;
+  /** Where it happened, as a point name, when it is tied to one. */
+  readonly point?: string;
+  readonly detail?: string;
+}

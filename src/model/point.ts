@@ -1,0 +1,41 @@
+/**
+ * A point is one decoded value of a request with the chain of parser steps that produced
+ * it, e.g. `query › id`, `body › json › user › name`, `header › authorization › jwt ›
+ * payload › sub`. Points are a closed vocabulary (ARCHITECTURE.md principle 3).
+ */
+
+/** Where in the request a point's chain starts. */
+export type PointZone = "method" | "path" | "query" | "header" | "cookie" | "body";
+
+/**
+ * What role the value plays, so that detectors can scope themselves (a path segment is
+ * not a free-text field, a parameter name is not a value).
+ *  - `path`: the whole decoded path;  `segment`: one path segment;  `ext`: file extension
+ *  - `key`: a name chosen by the client (parameter, JSON key, XML element/attribute name)
+ *  - `value`: a value (parameter, JSON string/number, XML text/attribute, header value)
+ *  - `filename`: a multipart file name;  `raw`: a whole unparsed body or query string
+ *  - `markup`: an XML DTD, entity declaration, comment or processing instruction
+ */
+export type PointKind = "path" | "segment" | "ext" | "key" | "value" | "filename" | "raw" | "markup";
+
+export interface Point {
+  /** Parser steps from the zone down to this value; `steps[0]` is the zone. */
+  readonly steps: readonly string[];
+  readonly zone: PointZone;
+  readonly kind: PointKind;
+  /** The decoded value detectors look at. */
+  readonly value: string;
+  /** Lower-case header name when zone is `header` (or `cookie`: "cookie"). */
+  readonly header?: string;
+  /** The name of the innermost parameter/key/field this value belongs to, when any. */
+  readonly name?: string;
+  /** Nesting depth in parsers/decoders (0 for values read straight off the request). */
+  readonly depth: number;
+}
+
+/** The separator of a point's display name. */
+export const POINT_SEPARATOR = " › ";
+
+export function pointName(p: Pick<Point, "steps">): string {
+  return p.steps.join(POINT_SEPARATOR);
+}
