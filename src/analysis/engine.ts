@@ -45,6 +45,9 @@ export class Engine {
     const { points, anomalies } = extractPoints(req, this.limits);
     const hits: Hit[] = [];
     const seen = new Set<string>();
+    // `${zone}:${type}` already reported from a finer point: a `raw` point (the whole
+    // query string or body) then adds nothing and is not scanned for that type again.
+    const zoneTypes = new Set<string>();
     const extra: Anomaly[] = [];
     let work = 0;
     let over = false;
@@ -58,11 +61,14 @@ export class Engine {
 
     for (let i = 0; i < points.length && !over; i++) {
       const p = points[i]!;
+      const raw = p.kind === "raw";
       for (const d of this.detectors) {
+        if (raw && zoneTypes.has(`${p.zone}:${d.type}`)) continue;
         if (!d.prefilter(p.value)) continue;
         work += p.value.length + 64;
         const m = safeDetect(d, p);
         if (m !== null) {
+          if (!raw) zoneTypes.add(`${p.zone}:${d.type}`);
           push({
             type: d.type,
             point: pointName(p),

@@ -19,9 +19,16 @@ export const ANOMALY_CODES = [
   "bad_base64",
   "content_type_mismatch",
   "xml_dtd",
+  // A DTD whose entities would expand past limits.maxEntityExpansion (billion laughs,
+  // quadratic blowup) or reference themselves: a data bomb, reported as a finding.
+  "xml_dtd_bomb",
   "work_budget",
   "duplicate_header",
   "bad_header",
+  // Added with the complete request-points layer.
+  "bad_graphql",
+  "bad_utf16",
+  "nesting_limit",
 ] as const;
 
 export type AnomalyCode = (typeof ANOMALY_CODES)[number];

@@ -21,6 +21,15 @@ export interface AnalysisLimits {
   readonly workBudget: number;
   /** Most hits kept per request. */
   readonly maxHits: number;
+  /** Deepest structural nesting followed inside one document (JSON, XML, GraphQL). */
+  readonly maxNesting: number;
+  /** Largest size (characters) an XML DTD's entities could expand to before it is a bomb. */
+  readonly maxEntityExpansion: number;
+  /**
+   * Decompressed output below this size is never called a bomb, whatever the ratio:
+   * a few hundred bytes of zeros compress 1000:1 and harm nobody.
+   */
+  readonly bombMinBytes: number;
 }
 
 export const DEFAULT_LIMITS: AnalysisLimits = {
@@ -33,4 +42,7 @@ export const DEFAULT_LIMITS: AnalysisLimits = {
   maxParts: 512,
   workBudget: 8 * 1024 * 1024,
   maxHits: 64,
+  maxNesting: 32,
+  maxEntityExpansion: 100_000,
+  bombMinBytes: 1024 * 1024,
 };

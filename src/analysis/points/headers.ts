@@ -1,56 +1,127 @@
 import type { Header } from "../../model/index.js";
-import { emitValue } from "./decode.js";
+import { emitV } from "./decode.js";
+import { looksLikeText } from "./decoders/bytes.js";
 import { percentDecode } from "./percent.js";
 import type { PointSink } from "./sink.js";
+import { stepsPlus } from "./sink.js";
 
-/** RFC 9110 §5.1 field-name: a token. */
-const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** RFC 9110 §5.1 field-name: a token (tchar, §5.6.2). */
+function isToken(s: string): boolean {
+  if (s.length === 0) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) continue;
+    if ((c | 0x20) >= 97 && (c | 0x20) <= 122) continue;
+    // ! # $ % & ' * + - . ^ _ ` | ~
+    if (c === 33 || (c >= 35 && c <= 39) || c === 42 || c === 43 || c === 45 || c === 46 || c === 94 || c === 95 || c === 96 || c === 124 || c === 126) {
+      continue;
+    }
+    return false;
+  }
+  return true;
+}
+
+interface NameInfo {
+  readonly lower: string;
+  readonly valid: boolean;
+  /** `["header", lower]`, shared by every point of this header (steps are read-only). */
+  readonly steps: readonly string[];
+}
+
+/**
+ * Header names repeat across requests (browsers send the same dozen), so their
+ * lower-case form, validity and step array are computed once. Bounded: past
+ * NAME_CACHE_MAX distinct names, new ones are computed per request.
+ */
+const NAME_CACHE_MAX = 1024;
+const nameCache = new Map<string, NameInfo>();
+
+function nameInfo(raw: string): NameInfo {
+  const hit = nameCache.get(raw);
+  if (hit !== undefined) return hit;
+  const lower = raw.toLowerCase();
+  const info: NameInfo = { lower, valid: isToken(raw), steps: ["header", lower] };
+  if (nameCache.size < NAME_CACHE_MAX && raw.length <= 64) nameCache.set(raw, info);
+  return info;
+}
+
+const COOKIE_STEPS: readonly string[] = ["header", "cookie"];
 
 /**
  * Headers: names normalised to lower case, repeats kept (each its own point), cookies
- * split into `header › cookie › NAME` (RFC 6265 §4.2.1, leniently).
+ * split into `header › cookie › NAME` (RFC 6265 §4.2.1, leniently), Basic credentials
+ * decoded as `header › authorization › basic` (RFC 7617). Bearer JWTs are taken apart by
+ * the `jwt` nested decoder.
  */
 export function emitHeaders(sink: PointSink, headers: readonly Header[]): void {
-  for (const [rawName, value] of headers) {
+  for (let h = 0; h < headers.length; h++) {
     if (!sink.open) return;
-    const name = rawName.toLowerCase();
-    if (!TOKEN.test(rawName)) {
+    const [rawName, value] = headers[h]!;
+    const info = nameInfo(rawName);
+    const name = info.lower;
+    if (!info.valid) {
       sink.anomaly("bad_header", `header › ${name.slice(0, 64)}`);
       // A name outside the token grammar is attacker prose: look at it.
-      sink.add(["header", name, "#key"], "header", "key", rawName, 0, { header: name, name });
+      sink.push(stepsPlus(info.steps, "#key"), "header", "key", rawName, 0, name, name);
     }
     if (name === "cookie") {
       emitCookies(sink, value);
       continue;
     }
-    emitValue(sink, ["header", name], "header", "value", value, 0, { header: name, name });
+    emitV(sink, info.steps, "header", "value", value, 0, name, name);
+    if (name === "authorization" || name === "proxy-authorization") emitBasic(sink, info.steps, name, value);
   }
+}
+
+function emitBasic(sink: PointSink, steps: readonly string[], name: string, value: string): void {
+  if (value.length < 8 || value.slice(0, 6).toLowerCase() !== "basic ") return;
+  const bytes = Buffer.from(value.slice(6).trim(), "base64");
+  if (!looksLikeText(bytes)) return;
+  emitV(sink, stepsPlus(steps, "basic"), "header", "value", bytes.toString("utf8"), 1, name, name);
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9;
 }
 
 export function emitCookies(sink: PointSink, value: string): void {
   let count = 0;
-  for (const part of value.split(";")) {
+  const n = value.length;
+  let start = 0;
+  while (start < n) {
     if (!sink.open) return;
-    const pair = part.trim();
-    if (pair.length === 0) continue;
+    let end = value.indexOf(";", start);
+    if (end === -1) end = n;
+    let a = start;
+    let b = end;
+    start = end + 1;
+    while (a < b && isSpace(value.charCodeAt(a))) a++;
+    while (b > a && isSpace(value.charCodeAt(b - 1))) b--;
+    if (a === b) continue;
     if (++count > sink.limits.maxParts) {
       sink.anomaly("parts_limit", "header › cookie");
       return;
     }
-    const eq = pair.indexOf("=");
+    let eq = value.indexOf("=", a);
+    if (eq >= b) eq = -1;
     if (eq === -1) {
       // A cookie without a name: its whole text is the value.
-      emitValue(sink, ["header", "cookie"], "cookie", "value", pair, 0, { header: "cookie" });
+      emitV(sink, COOKIE_STEPS, "cookie", "value", value.slice(a, b), 0, "cookie", undefined);
       continue;
     }
-    const name = pair.slice(0, eq).trim();
-    let v = pair.slice(eq + 1).trim();
-    if (v.length >= 2 && v.charCodeAt(0) === 34 && v.charCodeAt(v.length - 1) === 34) v = v.slice(1, -1);
-    sink.add(["header", "cookie", name, "#key"], "cookie", "key", name, 0, { header: "cookie", name });
+    let ne = eq;
+    while (ne > a && isSpace(value.charCodeAt(ne - 1))) ne--;
+    const name = value.slice(a, ne);
+    let vs = eq + 1;
+    while (vs < b && isSpace(value.charCodeAt(vs))) vs++;
+    let ve = b;
+    if (ve - vs >= 2 && value.charCodeAt(vs) === 34 && value.charCodeAt(ve - 1) === 34) {
+      vs++;
+      ve--;
+    }
+    const steps = ["header", "cookie", name];
+    sink.push(["header", "cookie", name, "#key"], "cookie", "key", name, 0, "cookie", name);
     // Cookie values are commonly percent-encoded by applications (not by RFC 6265).
-    emitValue(sink, ["header", "cookie", name], "cookie", "value", percentDecode(v, false), 0, {
-      header: "cookie",
-      name,
-    });
+    emitV(sink, steps, "cookie", "value", percentDecode(value.slice(vs, ve), false), 0, "cookie", name);
   }
 }

@@ -5,21 +5,31 @@ import { emitHeaders } from "./headers.js";
 import { PointSink } from "./sink.js";
 import { emitPairs, emitPath, splitTarget } from "./url.js";
 
+export { emitValue } from "./decode.js";
+export { DECODERS, type NestedDecoder } from "./decoders/index.js";
 export { percentDecode, utf8Decode } from "./percent.js";
-export { PointSink } from "./sink.js";
+export { type PointMeta, PointSink } from "./sink.js";
 
 export interface ExtractedPoints {
   readonly points: readonly Point[];
   readonly anomalies: readonly Anomaly[];
 }
 
+const QUERY_PREFIX: readonly string[] = ["query"];
+
 /** Breaks one request into decoded points. Never throws; bounds become anomalies. */
 export function extractPoints(req: HttpRequest, limits: AnalysisLimits = DEFAULT_LIMITS): ExtractedPoints {
   const sink = new PointSink(limits);
-  const { path, query } = splitTarget(req.target);
-  emitPath(sink, path);
-  if (query !== null && query.length > 0) emitPairs(sink, "query", ["query"], query, 0);
-  emitHeaders(sink, req.headers);
-  emitBody(sink, req);
+  try {
+    const { path, query } = splitTarget(req.target);
+    emitPath(sink, path);
+    if (query !== null && query.length > 0) emitPairs(sink, "query", QUERY_PREFIX, query, 0);
+    emitHeaders(sink, req.headers);
+    emitBody(sink, req);
+  } catch (e) {
+    // Parsers are written not to throw; should one still do, the request keeps the points
+    // read so far and says so, rather than taking the worker down.
+    sink.anomaly("work_budget", "request", `points: ${e instanceof Error ? e.name : "error"}`);
+  }
   return { points: sink.points, anomalies: sink.anomalies };
 }

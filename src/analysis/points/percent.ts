@@ -4,7 +4,12 @@
  * Invalid escapes are kept as they are. Bytes that are not valid UTF-8 are kept as
  * Latin-1 characters so that nothing an attacker sent disappears; overlong UTF-8 forms
  * (`%c0%af` for `/`) are normalised to the character they smuggle, and flagged.
+ *
+ * Speed: the common case (only well-formed `%XX` escapes of valid UTF-8) is handed to the
+ * engine's native `decodeURIComponent`; only odd input takes the lenient byte path.
  */
+import { isUtf8 } from "node:buffer";
+import { growUnits, unitBuffer, unitsToString } from "./textbuf.js";
 
 export interface DecodeFlags {
   badEscape: boolean;
@@ -40,76 +45,143 @@ function isHex4(s: string, at: number): boolean {
   );
 }
 
+/** First byte of a UTF-8 sequence that `decodeURIComponent` rejects for sure. */
+function isBadLead(h: number, l: number): boolean {
+  // C0/C1 are always overlong; F5..FF never start a sequence (RFC 3629 §3).
+  const b = (h << 4) | l;
+  return b === 0xc0 || b === 0xc1 || b >= 0xf5;
+}
+
 /**
  * Decodes once. Fast path: a string without `%` (and without `+` when plusAsSpace) is
  * returned unchanged without allocation.
  */
 export function percentDecode(s: string, plusAsSpace: boolean, flags?: DecodeFlags): string {
-  const firstPct = s.indexOf("%");
-  if (firstPct === -1 && (!plusAsSpace || s.indexOf("+") === -1)) return s;
-  let out = "";
-  let bytes: number[] | null = null;
-  let i = 0;
-  const n = s.length;
-  let runStart = 0;
-  while (i < n) {
-    const c = s.charCodeAt(i);
-    if (c === 37 /* % */ && i + 2 < n) {
-      const h = hexVal(s.charCodeAt(i + 1));
-      const l = hexVal(s.charCodeAt(i + 2));
-      if (h >= 0 && l >= 0) {
-        if (bytes === null) {
-          out += s.slice(runStart, i);
-          bytes = [];
-        }
-        bytes.push((h << 4) | l);
-        i += 3;
-        runStart = i;
-        continue;
-      }
-      if ((s.charCodeAt(i + 1) | 0x20) === 117 && i + 5 < n && isHex4(s, i + 2)) {
-        if (bytes !== null) {
-          out += utf8Decode(bytes, flags);
-          bytes = null;
-        } else out += s.slice(runStart, i);
-        out += String.fromCharCode(Number.parseInt(s.slice(i + 2, i + 6), 16));
-        i += 6;
-        runStart = i;
-        continue;
-      }
-      if (flags) flags.badEscape = true;
-    } else if (c === 37 && flags) {
-      flags.badEscape = true;
-    }
-    if (bytes !== null) {
-      out += utf8Decode(bytes, flags);
-      bytes = null;
-      runStart = i;
-    }
-    if (c === 43 /* + */ && plusAsSpace) {
-      out += `${s.slice(runStart, i)} `;
-      runStart = i + 1;
-    }
-    i++;
+  let p = s.indexOf("%");
+  if (p === -1) {
+    if (!plusAsSpace || s.indexOf("+") === -1) return s;
+    return s.replaceAll("+", " ");
   }
-  if (bytes !== null) out += utf8Decode(bytes, flags);
-  else out += s.slice(runStart);
-  return out;
+  // Every `%` must start a `%XX` escape for the native decoder to accept the string.
+  const n = s.length;
+  let native = true;
+  while (p !== -1) {
+    if (p + 2 >= n) {
+      native = false;
+      break;
+    }
+    const h = hexVal(s.charCodeAt(p + 1));
+    const l = hexVal(s.charCodeAt(p + 2));
+    if (h < 0 || l < 0 || isBadLead(h, l)) {
+      native = false;
+      break;
+    }
+    p = s.indexOf("%", p + 3);
+  }
+  if (native) {
+    const t = plusAsSpace && s.indexOf("+") !== -1 ? s.replaceAll("+", " ") : s;
+    try {
+      return decodeURIComponent(t);
+    } catch {
+      // Invalid or overlong UTF-8 inside the escapes: the lenient path below decides.
+    }
+  }
+  return lenientDecode(s, plusAsSpace, flags);
+}
+
+/** Reused byte buffer for escape runs (analysis is synchronous: no sharing hazard). */
+let scratch = new Uint8Array(1024);
+
+/**
+ * The lenient path: literal text is kept as slices of the input; each run of `%XX`
+ * escapes is decoded as one UTF-8 byte string (`utf8Decode`); `%uXXXX` gives its code
+ * unit; a `%` that starts no escape stays as it is (and is flagged).
+ */
+function lenientDecode(s: string, plusAsSpace: boolean, flags?: DecodeFlags): string {
+  const t = plusAsSpace && s.indexOf("+") !== -1 ? s.replaceAll("+", " ") : s;
+  const n = t.length;
+  const parts: string[] = [];
+  let last = 0;
+  let p = t.indexOf("%");
+  while (p !== -1) {
+    let q = p;
+    let nb = 0;
+    while (q + 2 < n && t.charCodeAt(q) === 37) {
+      const h = hexVal(t.charCodeAt(q + 1));
+      const l = hexVal(t.charCodeAt(q + 2));
+      if (h < 0 || l < 0) break;
+      if (nb === scratch.length) {
+        const bigger = new Uint8Array(nb * 2);
+        bigger.set(scratch);
+        scratch = bigger;
+      }
+      scratch[nb++] = (h << 4) | l;
+      q += 3;
+    }
+    if (nb > 0) {
+      if (p > last) parts.push(t.slice(last, p));
+      parts.push(nb <= 64 ? lenientUtf8(scratch, 0, nb, flags) : utf8Decode(scratch.subarray(0, nb), flags));
+      last = q;
+      p = t.indexOf("%", q);
+      continue;
+    }
+    if (p + 5 < n && (t.charCodeAt(p + 1) | 0x20) === 117 && isHex4(t, p + 2)) {
+      if (p > last) parts.push(t.slice(last, p));
+      parts.push(String.fromCharCode(Number.parseInt(t.slice(p + 2, p + 6), 16)));
+      last = p + 6;
+      p = t.indexOf("%", last);
+      continue;
+    }
+    if (flags) flags.badEscape = true;
+    p = t.indexOf("%", p + 1);
+  }
+  if (parts.length === 0) return t;
+  if (last < n) parts.push(t.slice(last));
+  if (scratch.length > 1 << 20) scratch = new Uint8Array(1024);
+  return parts.join("");
 }
 
 /**
  * Lenient UTF-8 (RFC 3629) decoding of a byte run. Overlong encodings are decoded to
  * the code point they carry (and flagged) because that is what vulnerable decoders did;
  * any other invalid byte becomes the Latin-1 character of the same value.
+ * Valid input is decoded natively; only invalid input walks byte by byte.
  */
 export function utf8Decode(b: ArrayLike<number>, flags?: DecodeFlags): string {
-  let out = "";
-  let i = 0;
-  const n = b.length;
+  const bytes = b instanceof Uint8Array ? b : Uint8Array.from(b);
+  const n = bytes.length;
+  const view = Buffer.from(bytes.buffer, bytes.byteOffset, n);
+  if (isUtf8(bytes)) return view.toString("utf8");
+  if (n <= UTF8_BLOCK) return lenientUtf8(bytes, 0, n, flags);
+  // Blocks that are valid are decoded natively; only blocks holding an invalid sequence
+  // take the byte-by-byte path. Block ends are moved back to a sequence start.
+  const out: string[] = [];
+  let start = 0;
+  while (start < n) {
+    let end = Math.min(n, start + UTF8_BLOCK);
+    if (end < n) {
+      let k = end;
+      while (k > start && end - k < 3 && (bytes[k]! & 0xc0) === 0x80) k--;
+      if ((bytes[k]! & 0xc0) !== 0x80 && k > start) end = k;
+    }
+    const block = bytes.subarray(start, end);
+    out.push(isUtf8(block) ? view.toString("utf8", start, end) : lenientUtf8(bytes, start, end, flags));
+    start = end;
+  }
+  return out.join("");
+}
+
+const UTF8_BLOCK = 2048;
+
+function lenientUtf8(bytes: Uint8Array, from: number, n: number, flags?: DecodeFlags): string {
+  let u = unitBuffer(Math.min(n - from, 4096) + 2);
+  let o = 0;
+  let i = from;
   while (i < n) {
-    const c = b[i]!;
+    if (o + 2 > u.length) u = growUnits(o, Math.min(n - from, o * 2) + 2);
+    const c = bytes[i]!;
     if (c < 0x80) {
-      out += String.fromCharCode(c);
+      u[o++] = c;
       i++;
       continue;
     }
@@ -132,8 +204,8 @@ export function utf8Decode(b: ArrayLike<number>, flags?: DecodeFlags): string {
     let ok = need > 0 && i + need < n;
     if (ok) {
       for (let k = 1; k <= need; k++) {
-        const cc = b[i + k];
-        if (cc === undefined || (cc & 0xc0) !== 0x80) {
+        const cc = bytes[i + k]!;
+        if ((cc & 0xc0) !== 0x80) {
           ok = false;
           break;
         }
@@ -142,13 +214,17 @@ export function utf8Decode(b: ArrayLike<number>, flags?: DecodeFlags): string {
     }
     if (!ok || cp > 0x10ffff) {
       if (flags) flags.badUtf8 = true;
-      out += String.fromCharCode(c);
+      u[o++] = c;
       i++;
       continue;
     }
     if (cp < min && flags) flags.overlong = true;
-    out += String.fromCodePoint(cp);
+    if (cp >= 0x10000) {
+      const v = cp - 0x10000;
+      u[o++] = 0xd800 + (v >> 10);
+      u[o++] = 0xdc00 + (v & 0x3ff);
+    } else u[o++] = cp;
     i += need + 1;
   }
-  return out;
+  return unitsToString(u, o);
 }

@@ -1,27 +1,42 @@
 import type { AnalysisLimits, Anomaly, AnomalyCode, Point, PointKind, PointZone } from "../../model/index.js";
+import { POINT_SEPARATOR } from "../../model/index.js";
 
 export interface PointMeta {
   readonly header?: string;
   readonly name?: string;
 }
 
+/** Most anomalies kept per request: the first ones tell the story. */
+const MAX_ANOMALIES = 64;
+
 /**
  * Collects the points of one request and enforces the limits on them. Parsers and
  * decoders only ever talk to a sink, so a bound is applied in exactly one place.
+ *
+ * Hot path: `push` is called ~50 times per browser request. It builds the point with
+ * one of four object-literal shapes (optional `header`/`name` present or not) so that
+ * V8 keeps property access on points monomorphic-ish, and allocates nothing else.
  */
 export class PointSink {
   readonly points: Point[] = [];
   readonly anomalies: Anomaly[] = [];
-  private readonly seenAnomalies = new Set<string>();
+  private seenAnomalies: Set<string> | null = null;
   private full = false;
+  /** `limits.maxPoints` and `limits.maxValueLength`, read once. */
+  private readonly maxPoints: number;
+  private readonly maxValue: number;
 
-  constructor(readonly limits: AnalysisLimits) {}
+  constructor(readonly limits: AnalysisLimits) {
+    this.maxPoints = limits.maxPoints;
+    this.maxValue = limits.maxValueLength;
+  }
 
   /** False once the point limit was reached: callers stop producing. */
   get open(): boolean {
     return !this.full;
   }
 
+  /** Compatible entry point: `meta` carries the optional header and name. */
   add(
     steps: readonly string[],
     zone: PointZone,
@@ -30,40 +45,85 @@ export class PointSink {
     depth: number,
     meta?: PointMeta,
   ): Point | undefined {
+    if (this.push(steps, zone, kind, value, depth, meta?.header, meta?.name) === undefined) return undefined;
+    return this.points[this.points.length - 1];
+  }
+
+  /**
+   * Adds a point; returns the value as stored (cut to `maxValueLength`), or undefined
+   * when the point limit is reached.
+   */
+  push(
+    steps: readonly string[],
+    zone: PointZone,
+    kind: PointKind,
+    value: string,
+    depth: number,
+    header: string | undefined,
+    name: string | undefined,
+  ): string | undefined {
     if (this.full) return undefined;
-    if (this.points.length >= this.limits.maxPoints) {
+    if (this.points.length >= this.maxPoints) {
       this.full = true;
       this.anomaly("points_limit");
       return undefined;
     }
     let v = value;
-    if (v.length > this.limits.maxValueLength) {
-      v = v.slice(0, this.limits.maxValueLength);
-      this.anomaly("value_truncated", steps.join(" › "));
+    if (v.length > this.maxValue) {
+      v = v.slice(0, this.maxValue);
+      this.anomaly("value_truncated", steps.join(POINT_SEPARATOR));
     }
-    const p: Point = {
-      steps,
-      zone,
-      kind,
-      value: v,
-      depth,
-      ...(meta?.header !== undefined ? { header: meta.header } : {}),
-      ...(meta?.name !== undefined ? { name: meta.name } : {}),
-    };
+    let p: Point;
+    if (header === undefined) {
+      if (name === undefined) p = { steps, zone, kind, value: v, depth };
+      else p = { steps, zone, kind, value: v, depth, name };
+    } else if (name === undefined) p = { steps, zone, kind, value: v, depth, header };
+    else p = { steps, zone, kind, value: v, depth, header, name };
     this.points.push(p);
-    return p;
+    return v;
   }
 
   /** Records an anomaly once per (code, point). */
   anomaly(code: AnomalyCode, point?: string, detail?: string): void {
+    if (this.anomalies.length >= MAX_ANOMALIES) return;
     const key = point === undefined ? code : `${code}\u0000${point}`;
-    if (this.seenAnomalies.has(key) || this.anomalies.length >= 64) return;
+    if (this.seenAnomalies === null) this.seenAnomalies = new Set();
+    else if (this.seenAnomalies.has(key)) return;
     this.seenAnomalies.add(key);
-    const a: Anomaly = {
-      code,
-      ...(point !== undefined ? { point } : {}),
-      ...(detail !== undefined ? { detail } : {}),
-    };
+    let a: Anomaly;
+    if (point === undefined) a = detail === undefined ? { code } : { code, detail };
+    else a = detail === undefined ? { code, point } : { code, point, detail };
     this.anomalies.push(a);
   }
+}
+
+/** `steps` plus one step, without the iterator protocol of a spread. */
+export function stepsPlus(steps: readonly string[], s: string): string[] {
+  const n = steps.length;
+  const out = new Array<string>(n + 1);
+  for (let i = 0; i < n; i++) out[i] = steps[i]!;
+  out[n] = s;
+  return out;
+}
+
+/** `steps` plus two steps. */
+export function stepsPlus2(steps: readonly string[], a: string, b: string): string[] {
+  const n = steps.length;
+  const out = new Array<string>(n + 2);
+  for (let i = 0; i < n; i++) out[i] = steps[i]!;
+  out[n] = a;
+  out[n + 1] = b;
+  return out;
+}
+
+/** Display name of a step chain (for anomalies). */
+export function stepsName(steps: readonly string[]): string {
+  return steps.join(POINT_SEPARATOR);
+}
+
+const INDEX_STEPS: readonly string[] = Array.from({ length: 256 }, (_, i) => String(i));
+
+/** The step for array index `i`, without allocating for small indices. */
+export function indexStep(i: number): string {
+  return i < 256 ? INDEX_STEPS[i]! : String(i);
 }

@@ -1,85 +1,124 @@
-import type { PointSink } from "./sink.js";
+import { emitV } from "./decode.js";
 import { type DecodeFlags, percentDecode } from "./percent.js";
-import { emitValue } from "./decode.js";
+import type { PointSink } from "./sink.js";
+import { indexStep, stepsName, stepsPlus } from "./sink.js";
+
+/** `scheme://` at the start of an absolute-form target (RFC 3986 §3.1), or -1. */
+function schemeEnd(t: string): number {
+  const n = Math.min(t.length, 18);
+  for (let i = 0; i < n; i++) {
+    const c = t.charCodeAt(i);
+    const alpha = (c | 0x20) >= 97 && (c | 0x20) <= 122;
+    if (i === 0 ? !alpha : !(alpha || (c >= 48 && c <= 57) || c === 43 || c === 46 || c === 45)) {
+      return c === 58 && i > 0 && t.charCodeAt(i + 1) === 47 && t.charCodeAt(i + 2) === 47 ? i + 3 : -1;
+    }
+  }
+  return -1;
+}
 
 /**
  * Splits a request-target (RFC 9112 §3.2: origin-form, absolute-form, asterisk-form)
- * into path and query and emits their points. Nothing is rejected: bytes RFC 3986
- * forbids are kept, as real attack traffic carries them.
+ * into path and query. Nothing is rejected: bytes RFC 3986 forbids are kept, as real
+ * attack traffic carries them.
  */
 export function splitTarget(target: string): { path: string; query: string | null } {
   let t = target;
   // absolute-form: drop scheme://authority, keep what a server would route on.
   if (t.length > 7 && t.charCodeAt(0) !== 47 /* / */) {
-    const m = /^[a-zA-Z][a-zA-Z0-9+.-]{0,15}:\/\/[^/?#]{0,2048}/.exec(t);
-    if (m) t = t.slice(m[0].length);
+    const s = schemeEnd(t);
+    if (s !== -1) {
+      let e = s;
+      const lim = Math.min(t.length, s + 2048);
+      while (e < lim) {
+        const c = t.charCodeAt(e);
+        if (c === 47 || c === 63 || c === 35) break;
+        e++;
+      }
+      t = t.slice(e);
+    }
   }
   const q = t.indexOf("?");
   if (q === -1) return { path: t, query: null };
   return { path: t.slice(0, q), query: t.slice(q + 1) };
 }
 
+const PATH_STEPS: readonly string[] = ["path"];
+const EXT_STEPS: readonly string[] = ["path", "ext"];
+/** `["path", "1"]` … `["path", "64"]`, shared (points' steps are read-only). */
+const SEGMENT_STEPS: ReadonlyArray<readonly string[]> = Array.from({ length: 65 }, (_, i) => ["path", indexStep(i)]);
+
 export function emitPath(sink: PointSink, rawPath: string): void {
   const flags: DecodeFlags = { badEscape: false, badUtf8: false, overlong: false };
   const path = percentDecode(rawPath, false, flags);
   noteFlags(sink, flags, "path");
-  emitValue(sink, ["path"], "path", "path", path, 0);
+  emitV(sink, PATH_STEPS, "path", "path", path, 0, undefined, undefined);
   // Segments: both slashes count, as IIS and many frameworks treat `\` as `/`.
-  const segs = path.split(/[/\\]/);
-  let idx = 0;
+  const n = path.length;
   let nonEmpty = 0;
-  for (const s of segs) if (s.length > 0) nonEmpty++;
-  if (nonEmpty > 1) {
-    for (const s of segs) {
-      if (s.length === 0) continue;
-      idx++;
-      if (idx > 64 || !sink.open) break;
-      emitValue(sink, ["path", String(idx)], "path", "segment", s, 0);
+  for (let i = 0, s = 0; i <= n; i++) {
+    const c = i === n ? 47 : path.charCodeAt(i);
+    if (c === 47 || c === 92) {
+      if (i > s) nonEmpty++;
+      s = i + 1;
     }
   }
-  const last = segs[segs.length - 1] ?? "";
+  if (nonEmpty > 1) {
+    let idx = 0;
+    for (let i = 0, s = 0; i <= n && sink.open; i++) {
+      const c = i === n ? 47 : path.charCodeAt(i);
+      if (c !== 47 && c !== 92) continue;
+      if (i > s) {
+        if (++idx > 64) break;
+        emitV(sink, SEGMENT_STEPS[idx]!, "path", "segment", path.slice(s, i), 0, undefined, undefined);
+      }
+      s = i + 1;
+    }
+  }
+  // Extension of the last segment, before any `;params` (RFC 3986 §3.3).
+  const last = path.slice(Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\")) + 1);
   const semi = last.indexOf(";");
   const file = semi === -1 ? last : last.slice(0, semi);
   const dot = file.lastIndexOf(".");
   if (dot > 0 && dot < file.length - 1 && file.length - dot <= 16) {
-    sink.add(["path", "ext"], "path", "ext", file.slice(dot + 1).toLowerCase(), 0);
+    sink.push(EXT_STEPS, "path", "ext", file.slice(dot + 1).toLowerCase(), 0, undefined, undefined);
   }
 }
 
 /**
  * Emits `application/x-www-form-urlencoded` style pairs (a query string or a form
- * body). Repeated names are kept, each as its own point.
+ * body, WHATWG URL §5.1). Repeated names are kept, each as its own point.
  */
 export function emitPairs(sink: PointSink, zone: "query" | "body", prefix: readonly string[], raw: string, depth: number): void {
   const flags: DecodeFlags = { badEscape: false, badUtf8: false, overlong: false };
   let start = 0;
   let count = 0;
   const n = raw.length;
+  const maxParts = sink.limits.maxParts;
   while (start <= n && sink.open) {
     let end = raw.indexOf("&", start);
     if (end === -1) end = n;
     if (end > start) {
-      if (++count > sink.limits.maxParts) {
-        sink.anomaly("parts_limit", prefix.join(" › "));
+      if (++count > maxParts) {
+        sink.anomaly("parts_limit", stepsName(prefix));
         break;
       }
-      const pair = raw.slice(start, end);
-      const eq = pair.indexOf("=");
-      const name = percentDecode(eq === -1 ? pair : pair.slice(0, eq), true, flags);
-      const steps = [...prefix, name];
-      sink.add([...steps, "#key"], zone, "key", name, depth, { name });
+      let eq = raw.indexOf("=", start);
+      if (eq >= end) eq = -1;
+      const name = percentDecode(raw.slice(start, eq === -1 ? end : eq), true, flags);
+      const steps = stepsPlus(prefix, name);
+      sink.push(stepsPlus(steps, "#key"), zone, "key", name, depth, undefined, name);
       if (eq !== -1) {
-        const value = percentDecode(pair.slice(eq + 1), true, flags);
-        emitValue(sink, steps, zone, "value", value, depth, { name });
+        const value = percentDecode(raw.slice(eq + 1, end), true, flags);
+        emitV(sink, steps, zone, "value", value, depth, undefined, name);
       }
     }
     start = end + 1;
   }
-  noteFlags(sink, flags, prefix.join(" › "));
+  if (flags.badEscape || flags.badUtf8 || flags.overlong) noteFlags(sink, flags, stepsName(prefix));
   // The whole decoded string too, so that a payload split by an unencoded `&` is still
   // seen whole.
   if (count > 1) {
-    sink.add([...prefix, "#raw"], zone, "raw", percentDecode(raw, true), depth);
+    sink.push(stepsPlus(prefix, "#raw"), zone, "raw", percentDecode(raw, true), depth, undefined, undefined);
   }
 }
 

@@ -1,8 +1,117 @@
-import type { Detector } from "../types.js";
+import type { Point } from "../../../model/index.js";
+import type { Detector, DetectorMatch } from "../types.js";
+import { BREAK_REAL, BREAK_UNICODE, type BreakRun, isTokenish, mayHaveBreak, newRun, nextBreak } from "./breaks.js";
+import { C_AMP, C_LT, census } from "./census.js";
+import { type BreakContext, breakContext } from "./context.js";
+import { headerKey, SENSITIVE_HEADERS } from "./headers.js";
+import { findMetaHeader, mayHaveMetaHeader } from "./meta.js";
+import {
+  assignmentAt,
+  fieldNameAt,
+  isRequestLine,
+  isStatusLine,
+  lineEndsWithRequestLine,
+  markupAt,
+} from "./lines.js";
 
-/** Placeholder until the crlf detector lands: flags nothing. */
+/**
+ * CR/LF injection: HTTP response splitting, header injection and request-line smuggling
+ * through a value that some server or proxy later writes into a header block.
+ *
+ * A line break alone proves nothing in free text, so what follows it decides, weighed by
+ * where the value came from (see context.ts): a status line or request line is enough
+ * anywhere; a sensitive header name is enough unless the value is prose in a body; any
+ * field line is enough in single-line places (names, path, header values). A break in a
+ * parameter name or the path is never legitimate and fires on its own.
+ */
+
+const MAX_BREAKS = 64;
+const run: BreakRun = newRun();
+
+function match(sign: string, start: number, end: number): DetectorMatch {
+  return { signature: `crlf.${sign}`, start, end };
+}
+
+/** Unicode look-alikes count only where they are unambiguous (see breaks.ts). */
+function unicodeCounts(v: string, r: BreakRun, ctx: BreakContext): boolean {
+  if (r.unicode >= 2) return true; // 嘍嘊: the response-splitting pair
+  if (ctx !== "path") return false;
+  // `do.php嘊.png`: a lone look-alike inside an ASCII file name truncates it.
+  const before = r.start > 0 ? v.charCodeAt(r.start - 1) : 0;
+  const after = v.charCodeAt(r.end);
+  return before > 32 && before < 127 && before !== 47 && after > 32 && after < 127 && after !== 47;
+}
+
+function colonSpace(v: string, nameEnd: number): boolean {
+  const colon = v.indexOf(":", nameEnd);
+  const c = v.charCodeAt(colon + 1);
+  return colon !== -1 && colon - nameEnd < 4 && (c === 32 || c === 9);
+}
+
+export function detectCrlf(p: Point): DetectorMatch | null {
+  const v = p.value;
+  if (mayHaveMetaHeader(v)) {
+    const m = findMetaHeader(v);
+    if (m !== null) return m;
+  }
+  return mayHaveBreak(v) ? findBreakInjection(p) : null;
+}
+
+function findBreakInjection(p: Point): DetectorMatch | null {
+  const v = p.value;
+  const ctx = breakContext(p);
+  let from = 0;
+  let firstLineEnd = -1;
+  let lineStart = 0;
+  for (let k = 0; k < MAX_BREAKS && nextBreak(v, from, run); k++) {
+    const { start, end, kind } = run;
+    from = end;
+    const real = kind === BREAK_REAL || (kind === BREAK_UNICODE && unicodeCounts(v, run, ctx));
+    if (firstLineEnd === -1) firstLineEnd = start;
+    const prevLineStart = lineStart;
+    lineStart = end;
+    // A trailing newline on a name is a client's sloppy body, not an injected line.
+    if (real && ctx === "name" && end < v.length) return match("in-name", start, end);
+    if (real && ctx === "path") return match("in-path", start, end);
+    // Escapes of a break in the path (`do.php\u000a.png`) are a truncation trick.
+    if (ctx === "path" && kind !== BREAK_REAL && v.charCodeAt(start) === 92 && v.charCodeAt(start + 1) === 117) {
+      return match("in-path", start, end);
+    }
+    // What precedes: a request line glued to the value (`barGET /a HTTP/1.1\r\n`).
+    if (lineEndsWithRequestLine(v, prevLineStart, start)) {
+      return match("request-line", prevLineStart, end);
+    }
+    if (end >= v.length) break;
+    if (isStatusLine(v, end)) return match("response-splitting", start, Math.min(v.length, end + 16));
+    if (isRequestLine(v, end)) return match("request-line", start, Math.min(v.length, end + 16));
+    if (ctx === "raw") continue;
+    const prose = !isTokenish(v, 0, firstLineEnd);
+    const nameEnd = fieldNameAt(v, end);
+    if (nameEnd !== -1) {
+      const sensitive = SENSITIVE_HEADERS.has(headerKey(v, end, nameEnd));
+      // An unknown name must look like a field line, `Name: value`; `java\nscript:x` does not.
+      if (!sensitive && !colonSpace(v, nameEnd)) continue;
+      let fire: boolean;
+      if (!real) fire = sensitive && (ctx !== "body" || !prose);
+      else if (ctx === "header") fire = true;
+      else if (ctx === "query") fire = sensitive || !prose;
+      else fire = sensitive && !prose;
+      if (fire) return match("header-injection", start, nameEnd + 1);
+      continue;
+    }
+    if (!real) continue;
+    if (run.lines >= 2 && markupAt(v, end) && (ctx !== "body" || (firstLineEnd > 0 && !prose))) {
+      return match("body-injection", start, Math.min(v.length, end + 16));
+    }
+    if ((ctx === "query" || ctx === "header") && !prose && assignmentAt(v, end)) {
+      return match("line-injection", start, Math.min(v.length, end + 16));
+    }
+  }
+  return null;
+}
+
 export const crlfDetector: Detector = {
   type: "crlf",
-  prefilter: () => false,
-  detect: () => null,
+  prefilter: (v) => mayHaveBreak(v) || (census(v, C_LT | C_AMP) !== 0 && mayHaveMetaHeader(v)),
+  detect: detectCrlf,
 };

@@ -1,8 +1,9 @@
 import type { Detector } from "../types.js";
+import { findLdapInjection, mayHaveFilter } from "./scan.js";
 
-/** Placeholder until the ldapi detector lands: flags nothing. */
+/** LDAP filter injection (RFC 4515): see scan.ts for the signs. */
 export const ldapiDetector: Detector = {
   type: "ldapi",
-  prefilter: () => false,
-  detect: () => null,
+  prefilter: mayHaveFilter,
+  detect: (p) => findLdapInjection(p.value),
 };

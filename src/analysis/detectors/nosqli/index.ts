@@ -1,8 +1,60 @@
-import type { Detector } from "../types.js";
+import type { Hit, Point } from "../../../model/index.js";
+import { C_AMP, C_BREAK, C_DOLLAR, C_EQ, C_OPEN, C_PERCENT, C_PIPE, C_SEMI, census } from "../crlf/census.js";
+import type { Detector, DetectorMatch, RequestView } from "../types.js";
+import { couchdbAdminRole } from "./couchdb.js";
+import { findJavaScript } from "./javascript.js";
+import { splitTautology } from "./split.js";
+import { decodedKey, findBracketOperator, findKeyOperator } from "./keys.js";
+import { findOperatorMember } from "./objects.js";
+import { findRedis } from "./redis.js";
+import { findShellCall } from "./shell.js";
 
-/** Placeholder until the nosqli detector lands: flags nothing. */
+/**
+ * NoSQL injection: MongoDB operators smuggled through names or object syntax, JavaScript
+ * injected into `$where`/mapReduce, mongo shell calls, Redis commands through line
+ * breaks, and the CouchDB `_admin` role trick (request-level, needs the raw body).
+ */
+
+/**
+ * Every sign needs one of these literally in the value as received (keys are decoded
+ * inside `detect`, and `detect` re-checks this so that it never reports what the
+ * prefilter would drop). No quantifiers: linear.
+ */
+const JS_WORDS = /return|sleep|this|while|Date|emit|tojson|db\.|==/;
+
+export function mayHaveNoSql(v: string): boolean {
+  if (census(v, C_DOLLAR | C_BREAK) !== 0) return true;
+  if (census(v, C_PERCENT) !== 0 && v.indexOf("%24") !== -1) return true;
+  // JavaScript signs all hold one of these next to their keyword.
+  if (census(v, C_SEMI | C_PIPE | C_AMP | C_OPEN | C_EQ) === 0) return false;
+  return JS_WORDS.test(v);
+}
+
+export function detectNoSql(p: Point): DetectorMatch | null {
+  const v = p.value;
+  if (!mayHaveNoSql(v)) return null;
+  const isKey = p.kind === "key";
+  let text = v;
+  if (isKey) {
+    const m = findKeyOperator(v);
+    if (m !== null) return m;
+    text = decodedKey(v);
+  } else {
+    const m = findBracketOperator(v, false);
+    if (m !== null) return m;
+  }
+  const m = findOperatorMember(text, isKey) ?? findShellCall(text) ?? findJavaScript(text) ?? (census(v, C_BREAK) !== 0 ? findRedis(v) : null);
+  if (m === null || text === v) return m;
+  // Offsets refer to the decoded text: report the whole key.
+  return { signature: m.signature, start: 0, end: v.length };
+}
+
 export const nosqliDetector: Detector = {
   type: "nosqli",
-  prefilter: () => false,
-  detect: () => null,
+  prefilter: mayHaveNoSql,
+  detect: detectNoSql,
+  detectRequest(view: RequestView): Hit[] {
+    const h = couchdbAdminRole(view.request) ?? splitTautology(view.request);
+    return h === null ? [] : [h];
+  },
 };

@@ -1,8 +1,40 @@
-import type { Detector } from "../types.js";
+import type { Hit, Point } from "../../../model/index.js";
+import type { Detector, DetectorMatch, RequestView } from "../types.js";
+import { checkHeaders, protocolHit } from "./headers.js";
+import { classifyMethod } from "./methods.js";
+import { findRequestLine } from "./request-line.js";
+import { checkTarget } from "./target.js";
 
-/** Placeholder until the protocol detector lands: flags nothing. */
+/**
+ * HTTP protocol abuse visible in a mirrored request: request smuggling (framing
+ * conflicts, obfuscated Transfer-Encoding, a request line hidden in a value), header
+ * injection, invalid or dangerous methods and method override, malformed
+ * request-target, Host, Range and Content-Type, RFC 2965 cookie attributes, mod_proxy
+ * socket syntax and bracket-based parameter pollution.
+ *
+ * Per point only one sign runs (an embedded request line, anchored on `HTTP/`);
+ * everything else is a request-level check, because it needs the header set, the
+ * method or the raw target.
+ */
 export const protocolDetector: Detector = {
   type: "protocol",
-  prefilter: () => false,
-  detect: () => null,
+
+  prefilter(value: string): boolean {
+    return value.indexOf("HTTP/") !== -1;
+  },
+
+  detect(point: Point): DetectorMatch | null {
+    const s = findRequestLine(point.value);
+    return s === null ? null : { signature: "protocol.embedded-request-line", start: s.start, end: s.end };
+  },
+
+  detectRequest(view: RequestView): Hit[] {
+    const out: Hit[] = [];
+    const req = view.request;
+    const m = classifyMethod(req.method);
+    if (m !== null) out.push(protocolHit("method", req.method, 0, req.method.length, m));
+    checkHeaders(req, out);
+    checkTarget(req, view.points, out);
+    return out;
+  },
 };

@@ -1,8 +1,99 @@
-import type { Detector } from "../types.js";
+import type { Point } from "../../../model/index.js";
+import { isTopLevel } from "../ptrav/names.js";
+import { classifyHost } from "../ssrf/host.js";
+import { findUrls, isWebScheme } from "../ssrf/urlish.js";
+import type { Detector, DetectorMatch } from "../types.js";
+import { isRedirectName } from "./names.js";
 
-/** Placeholder until the redir detector lands: flags nothing. */
+/**
+ * Open redirect: a redirect-ish parameter (names.ts) whose value makes the browser
+ * leave the site through a trick a "starts with /" or "same host" check misses:
+ *  - protocol-relative `//evil`, `///evil`, `/\evil`, `\/\/evil`, `\\evil` (browsers
+ *    treat `\` as `/` in special URLs, WHATWG URL §4.4);
+ *  - `https:evil` / `https:/evil` (scheme without the double slash, still absolute);
+ *  - `@evil.com` (read as userinfo once a prefix is prepended) and
+ *    `https://trusted@evil` (userinfo hiding the real host);
+ *  - an IP-literal host (`http://[::ffff:…]`, `http://3627734734`);
+ *  - script schemes: `javascript:`, `vbscript:`, `data:`, with the control characters
+ *    and whitespace browsers strip from a scheme (`java\r\nscript:`).
+ *
+ * Decided: a plain absolute URL to another site is NOT flagged, even in `redirect_uri`
+ * or `url`. Real traffic is full of them (SSO, OAuth, trackers: ~4% of real browser
+ * requests carry one) and only the application knows its allow-list.
+ */
+
+function m(sign: string, start: number, end: number): DetectorMatch {
+  return { signature: `redir.${sign}`, start, end };
+}
+
+/** Leading characters browsers strip from a URL (C0 controls and space, URL §4.1). */
+function skipLeading(v: string): number {
+  let i = 0;
+  while (i < v.length && i < 32 && v.charCodeAt(i) <= 32) i++;
+  return i;
+}
+
+/** The scheme as a browser reads it: tabs and newlines inside are removed first. */
+function browserScheme(v: string, from: number): string {
+  let s = "";
+  for (let i = from; i < v.length && i - from < 40; i++) {
+    const c = v.charCodeAt(i);
+    if (c === 9 || c === 10 || c === 13) continue;
+    if (c === 58) return s;
+    const l = c | 0x20;
+    if ((l >= 97 && l <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46) s += String.fromCharCode(l);
+    else return "";
+  }
+  return "";
+}
+
+function isHostStart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 91 || c >= 0x80;
+}
+
+export function detectRedir(p: Point): DetectorMatch | null {
+  if (p.kind !== "value" || (p.zone !== "query" && p.zone !== "body" && p.zone !== "cookie")) return null;
+  // Telemetry JSON is full of `url: "//cdn…"`: nested values need an unmistakable name.
+  if (!isRedirectName(p.name, isTopLevel(p))) return null;
+  const v = p.value;
+  const i = skipLeading(v);
+  if (v.length - i < 3) return null;
+  const c0 = v.charCodeAt(i);
+  const c1 = v.charCodeAt(i + 1);
+
+  // Protocol-relative, in any mix of slashes and backslashes.
+  if ((c0 === 47 || c0 === 92) && (c1 === 47 || c1 === 92)) {
+    let k = i;
+    while (k < v.length && k - i < 16) {
+      const c = v.charCodeAt(k);
+      if (c !== 47 && c !== 92 && c !== 9 && c !== 10 && c !== 13) break;
+      k++;
+    }
+    if (k < v.length && isHostStart(v.charCodeAt(k))) return m("protocol-relative", i, Math.min(v.length, k + 40));
+  }
+  if (c0 === 64 /* @ */ && isHostStart(c1)) return m("userinfo", i, Math.min(v.length, i + 40));
+
+  const scheme = browserScheme(v, i);
+  if (scheme === "javascript" || scheme === "vbscript" || scheme === "data") return m("script-scheme", i, v.length);
+  if (scheme === "") return null;
+  for (const u of findUrls(v)) {
+    if (u.start !== i || !isWebScheme(u.scheme)) continue;
+    if (u.slashes !== 2 && isHostStart(u.authority.charCodeAt(0)) && (u.scheme === "http" || u.scheme === "https")) {
+      return m("malformed-scheme", u.start, u.authEnd);
+    }
+    if (u.userinfo && u.host.indexOf(".") !== -1) return m("userinfo", u.start, u.authEnd);
+    if (u.userinfo && u.host.charCodeAt(0) === 91) return m("userinfo", u.start, u.authEnd);
+    const h = classifyHost(u.host);
+    if (h.ip && (h.obfuscated || h.ipv6)) return m("ip-host", u.start, u.authEnd);
+    if (u.disguised) return m("disguised-host", u.start, u.authEnd);
+  }
+  return null;
+}
+
 export const redirDetector: Detector = {
   type: "redir",
-  prefilter: () => false,
-  detect: () => null,
+  prefilter(v) {
+    return v.length >= 3 && (v.indexOf("/") !== -1 || v.indexOf("\\") !== -1 || v.indexOf("@") !== -1 || v.indexOf(":") !== -1);
+  },
+  detect: detectRedir,
 };

@@ -1,8 +1,136 @@
-import type { Detector } from "../types.js";
+import type { Point } from "../../../model/index.js";
+import { nameWords } from "../ptrav/names.js";
+import { classifyHost } from "../ssrf/host.js";
+import { findUrls, isWebScheme, type UrlRef } from "../ssrf/urlish.js";
+import type { Detector, DetectorMatch } from "../types.js";
+import { isTopLevel } from "../ptrav/names.js";
+import { isShellName, isScriptExt } from "./scripts.js";
 
-/** Placeholder until the rfi detector lands: flags nothing. */
+/**
+ * Remote file inclusion: a parameter that makes the application load code from a URL
+ * (PHP `include($_GET['page'] . '.php')` with allow_url_include, and its kin).
+ *
+ * A URL in a parameter is normal (tracking, SSO, sharing). What is not:
+ *  - the URL ends in `?` (or a NUL) so that the suffix the application appends becomes
+ *    a query string of the attacker's file (`…/shell.txt?`);
+ *  - the host is a bare IP address (RFI droppers rarely have domain names);
+ *  - the file is a known web shell or a script served as text (`c99.php`, `r57.txt`);
+ *  - a top-level parameter named like a filesystem location (`_CONF[path]`,
+ *    `mosConfig_absolute_path`, `include_dir`) holds a URL;
+ *  - `data:` URLs carrying text or code, and PHP's `expect://` (command execution).
+ * Header values are left to SSRF/ptrav, except `data:`/`expect:` which never occur there.
+ */
+
+function m(sign: string, start: number, end: number): DetectorMatch {
+  return { signature: `rfi.${sign}`, start, end };
+}
+
+/** Names of config-location parameters abused by register_globals era includes. */
+const LOCATION_WORDS = new Set(["path", "dir", "root", "include", "inc", "require", "basepath", "abspath", "basedir", "lib", "libdir"]);
+
+function isLocationName(name: string | undefined): boolean {
+  if (name === undefined) return false;
+  for (const w of nameWords(name)) if (LOCATION_WORDS.has(w)) return true;
+  return false;
+}
+
+/**
+ * `…/shell.txt?`, `http://host?`, `…??`, `…%00`: the URL is cut so that whatever the
+ * application appends (`.php`) becomes a query string or is dropped. A lone trailing
+ * `?` after an ordinary path is common in real traffic (`https://site/?`), so it only
+ * counts after a script-like file, right after the host, or doubled.
+ */
+function truncated(v: string, u: UrlRef): boolean {
+  const f = fileOf(v, u);
+  const dot = f.lastIndexOf(".");
+  const scripty = dot > 0 && isScriptExt(f.slice(dot + 1));
+  if (u.end === v.length || v.charCodeAt(u.end) <= 32) {
+    if (v.charCodeAt(u.end - 1) === 63 /* ? */) {
+      if (scripty || u.authEnd === u.end - 1 || v.charCodeAt(u.end - 2) === 63) return true;
+    }
+  }
+  // A NUL right after a URL naming a file (`…/shell.txt%00`): C-string truncation.
+  return v.charCodeAt(u.end) === 0 && dot > 0;
+}
+
+/** Last path component of the URL, lower-cased, without query. */
+function fileOf(v: string, u: UrlRef): string {
+  let e = u.authEnd;
+  while (e < u.end) {
+    const c = v.charCodeAt(e);
+    if (c === 63 || c === 35) break;
+    e++;
+  }
+  const path = v.slice(u.authEnd, e);
+  const slash = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
+  return path.slice(slash + 1).toLowerCase();
+}
+
+/** `data:` with a text or code media type (images are ordinary in JSON APIs). */
+function dataUri(v: string): DetectorMatch | null {
+  let i = v.indexOf("data:");
+  if (i === -1) i = v.indexOf("DATA:");
+  let guard = 0;
+  while (i !== -1 && guard++ < 8) {
+    const prev = i === 0 ? 32 : v.charCodeAt(i - 1);
+    const boundary = !((prev >= 97 && prev <= 122) || (prev >= 65 && prev <= 90) || (prev >= 48 && prev <= 57) || prev === 95);
+    if (boundary) {
+      let k = i + 5;
+      if (v.charCodeAt(k) === 47 && v.charCodeAt(k + 1) === 47) k += 2; // PHP's data:// form
+      const mt = v.slice(k, k + 40).toLowerCase();
+      if (
+        mt.startsWith("text/") ||
+        mt.startsWith("application/x-php") ||
+        mt.startsWith("application/x-httpd-php") ||
+        mt.startsWith("application/php") ||
+        mt.startsWith(";base64,")
+      ) {
+        return m("data-uri", i, Math.min(v.length, k + 40));
+      }
+    }
+    i = v.indexOf("data:", i + 5);
+  }
+  // A data URL body whose `data:` was split off (e.g. into a header name).
+  if (v.startsWith("//text/") && v.indexOf(";base64,") !== -1) return m("data-uri", 0, Math.min(v.length, 40));
+  return null;
+}
+
+export function detectRfi(p: Point): DetectorMatch | null {
+  if (p.kind === "ext" || p.kind === "segment" || p.kind === "markup" || p.kind === "path") return null;
+  const v = p.value;
+  if (v.length < 4) return null;
+  const d = dataUri(v);
+  if (d !== null) return d;
+  const ex = v.indexOf("expect://");
+  if (ex !== -1) return m("expect-wrapper", ex, ex + 9);
+  if (p.zone === "header") return null;
+
+  // `x=https?` / `x=file?`: a bare scheme cut by `?` (probe form of the truncation trick).
+  const q = v.charCodeAt(v.length - 1) === 63;
+  if (q && v.length <= 6) {
+    const s = v.replace(/\?+$/, "").toLowerCase();
+    if (s === "http" || s === "https" || s === "ftp" || s === "ftps" || s === "file") return m("truncation", 0, v.length);
+  }
+  if (v.indexOf("://") === -1) return null;
+  for (const u of findUrls(v)) {
+    if (!(isWebScheme(u.scheme) || u.scheme === "file") || u.slashes < 2 || u.authority.length === 0) continue;
+    if (truncated(v, u)) return m("truncation", u.start, u.end);
+    if (u.scheme === "ftp" || u.scheme === "ftps") return m("ftp-url", u.start, u.end);
+    const h = classifyHost(u.host);
+    if (h.ip && !h.ipv6 && h.cls === "public") return m("ip-host", u.start, u.end);
+    if (h.ipv6 && h.cls === "public") return m("ip-host", u.start, u.end);
+    const f = fileOf(v, u);
+    const dot = f.lastIndexOf(".");
+    if (dot > 0 && isScriptExt(f.slice(dot + 1)) && isShellName(f.slice(0, dot))) return m("web-shell", u.start, u.end);
+    if (u.start === 0 && isTopLevel(p) && isLocationName(p.name)) return m("location-param", u.start, u.end);
+  }
+  return null;
+}
+
 export const rfiDetector: Detector = {
   type: "rfi",
-  prefilter: () => false,
-  detect: () => null,
+  prefilter(v) {
+    return v.length >= 4 && (v.indexOf(":") !== -1 || v.indexOf("//") !== -1 || v.charCodeAt(v.length - 1) === 63);
+  },
+  detect: detectRfi,
 };

@@ -1,8 +1,186 @@
-import type { Detector } from "../types.js";
+/**
+ * The XSS detector: HTML- and JavaScript-aware rather than a list of patterns. A value
+ * is judged the way a browser would read it if it were reflected into a page:
+ *  1. as markup (html-tokenizer.ts, html-rules.ts): an active element, an event handler,
+ *     a script URL, script in CSS, `srcdoc`, a framework expression;
+ *  2. as the inside of an attribute it breaks out of (attr-break.ts): `" onfocus=…`;
+ *  3. as a URL (scheme.ts): `javascript:…`, `data:text/html,…`;
+ *  4. as CSS (css.ts): `x:expression(…)`, `url(javascript:…)`, `-moz-binding:`;
+ *  5. as JavaScript (js-tokenizer.ts, js-rules.ts): a call of `alert`/`eval`/…,
+ *     `constructor.constructor(…)`, computed access to globals — also read as if the
+ *     value started inside a string literal it breaks out of (`';alert(1)//`);
+ * and again after undoing what a browser or a sanitiser undoes first (readings.ts: HTML
+ * character references, JS escapes, invisible characters, stripped tags, UTF-7).
+ * Percent-decoding is done by the points layer.
+ */
+import type { Point } from "../../../model/index.js";
+import type { Detector, DetectorMatch } from "../types.js";
+import { findAttrBreak } from "./attr-break.js";
+import { bareCssSign } from "./css.js";
+import { decodeEntities, hasEntity } from "./entities.js";
+import { isEventAttr } from "./html-rules.js";
+import { findHtmlSign, findSpacedTag, isCommentBreakout } from "./html-scan.js";
+import { findJsSign, isJsFuck } from "./js-rules.js";
+import { tokenizeJs } from "./js-tokenizer.js";
+import { xssPrefilter } from "./prefilter.js";
+import {
+  hasCodeEscape,
+  hasInvisible,
+  stripInvisible,
+  stripTabsAndBreaks,
+  stripTags,
+  unescapeCode,
+  urlTail,
+} from "./readings.js";
+import { findScheme } from "./scheme.js";
+import { inScope } from "./scope.js";
+import { decodeUtf7, hasUtf7 } from "./utf7.js";
+import { xmlNameSign } from "./xml-names.js";
 
-/** Placeholder until the xss detector lands: flags nothing. */
+interface Ctx {
+  /** The value is a parameter or key name. */
+  readonly isKey: boolean;
+  /** `document.cookie`-style reads count (not in paths, where they name documents). */
+  readonly members: boolean;
+}
+
+function hasAny(s: string, chars: string): boolean {
+  for (let i = 0; i < chars.length; i++) if (s.indexOf(chars[i]!) !== -1) return true;
+  return false;
+}
+
+function jsReading(s: string, ctx: Ctx): DetectorMatch | null {
+  const js = findJsSign(tokenizeJs(s), false, ctx.members);
+  if (js !== null) return { signature: js.sig, start: js.pos, end: Math.min(s.length, js.pos + 24) };
+  // The value may land inside a string literal and close it first: read it from just
+  // after its first quote of each kind.
+  for (const q of ["'", '"', "`"]) {
+    const at = s.indexOf(q);
+    if (at === -1 || at > 16) continue;
+    const rest = s.slice(at + 1);
+    const m = findJsSign(tokenizeJs(rest), false, ctx.members);
+    if (m !== null) return { signature: m.sig, start: at + 1 + m.pos, end: Math.min(s.length, at + 1 + m.pos + 24) };
+  }
+  return null;
+}
+
+/** Runs every reading on `s`; positions are in `s`. */
+export function judge(s: string, ctx: Ctx): DetectorMatch | null {
+  const html = findHtmlSign(s);
+  if (html !== null) return { signature: html.sig, start: html.start, end: html.end };
+  if (s.indexOf("=") !== -1) {
+    const b = findAttrBreak(s, ctx.isKey);
+    if (b !== null) return { signature: b.sig, start: b.start, end: b.end };
+  }
+  if (s.indexOf(":") !== -1) {
+    const onData = (payload: string) => findHtmlSign(payload, 1) !== null;
+    const sc = findScheme(s, false, onData);
+    if (sc !== null) return { signature: sc.kind === "data" ? "xss.data-uri" : "xss.script-uri", start: sc.start, end: sc.end };
+  }
+  if (hasAny(s, "(:@")) {
+    const css = bareCssSign(s.toLowerCase());
+    if (css !== -1) return { signature: "xss.css-script", start: css, end: Math.min(s.length, css + 16) };
+  }
+  if (hasAny(s, "([`.")) {
+    const js = jsReading(s, ctx);
+    if (js !== null) return js;
+    const tail = urlTail(s);
+    if (tail !== null) {
+      const m = jsReading(tail, ctx);
+      if (m !== null) return { signature: m.signature, start: s.length - tail.length, end: s.length };
+    }
+    if (s.indexOf("[") !== -1 && isJsFuck(s)) return { signature: "xss.jsfuck", start: 0, end: s.length };
+  }
+  if (s.indexOf("<") !== -1) {
+    const sp = findSpacedTag(s);
+    if (sp !== null) return { signature: sp.sig, start: sp.start, end: sp.end };
+  }
+  if (s.indexOf("-->") !== -1 && isCommentBreakout(s)) return { signature: "xss.comment-breakout", start: 0, end: 4 };
+  return null;
+}
+
+/** The innermost name ends with an event-handler word (`onload`, `"><x onfocus`). */
+function nameEndsWithEvent(name: string): boolean {
+  let k = name.length - 1;
+  while (k >= 0 && name.charCodeAt(k) <= 32) k--;
+  const end = k + 1;
+  while (k >= 0 && end - k <= 64) {
+    const l = name.charCodeAt(k) | 0x20;
+    if (!((l >= 97 && l <= 122) || l === 0x2d || name.charCodeAt(k) === 95)) break;
+    k--;
+  }
+  return isEventAttr(name.slice(k + 1, end).toLowerCase());
+}
+
+function rejoined(p: Point): string | null {
+  if (p.kind !== "value") return null;
+  if (p.zone === "header" && p.header !== undefined && p.header.indexOf("<") !== -1) return `${p.header}:${p.value}`;
+  const name = p.name;
+  if (name === undefined || name.length === 0 || p.zone === "header") return null;
+  if (name.indexOf("<") !== -1 || name.indexOf('"') !== -1 || name.indexOf("'") !== -1 || nameEndsWithEvent(name)) {
+    return `${name}=${p.value}`;
+  }
+  return null;
+}
+
+function whole(signature: string, v: string): DetectorMatch {
+  return { signature, start: 0, end: v.length };
+}
+
+export function detectXss(point: Point): DetectorMatch | null {
+  if (!inScope(point)) return null;
+  const v = point.value;
+  // The engine asks the prefilter first; asking again here makes the prefilter contract
+  // hold by construction for every reading below (values that pass are few).
+  if (!xssPrefilter(v)) return null;
+  const ctx: Ctx = { isKey: point.kind === "key", members: point.kind !== "path" && point.kind !== "segment" };
+  if (ctx.isKey && point.steps.length > 2 && point.steps[1] === "xml") {
+    const x = xmlNameSign(point);
+    if (x !== null) return whole(x, v);
+  }
+  const direct = judge(v, ctx);
+  if (direct !== null) return direct;
+  // A parameter or cookie parser split the payload at its first `=` (`"><iframe src` |
+  // `//x>`, `onfocus` | `alert(1)`), or a header parser at its first `:`: put it back.
+  const joined = rejoined(point);
+  if (joined !== null) {
+    const m = judge(joined, ctx);
+    if (m !== null) return whole(m.signature, v);
+  }
+  if (hasEntity(v)) {
+    const d = decodeEntities(v);
+    if (d !== v) {
+      const m = judge(d, ctx) ?? judge(stripTabsAndBreaks(d), ctx);
+      if (m !== null) return whole(m.signature, v);
+    }
+  }
+  if (hasCodeEscape(v)) {
+    const u = unescapeCode(v);
+    if (u !== v) {
+      const m = findHtmlSign(u);
+      if (m !== null) return whole("xss.escaped-markup", v);
+    }
+  }
+  if (hasInvisible(v)) {
+    const m = judge(stripInvisible(v), ctx);
+    if (m !== null) return whole(m.signature, v);
+  }
+  if (v.indexOf("<") !== -1) {
+    const t = stripTags(v);
+    if (t !== v) {
+      const m = judge(t, ctx);
+      if (m !== null) return whole(m.signature, v);
+    }
+  }
+  if (hasUtf7(v)) {
+    const m = findHtmlSign(decodeUtf7(v));
+    if (m !== null) return whole("xss.utf7", v);
+  }
+  return null;
+}
+
 export const xssDetector: Detector = {
   type: "xss",
-  prefilter: () => false,
-  detect: () => null,
+  prefilter: xssPrefilter,
+  detect: detectXss,
 };

@@ -1,65 +1,128 @@
-import type { HttpRequest } from "../../../model/index.js";
+import type { HttpRequest, PointZone } from "../../../model/index.js";
 import { headerValue } from "../../../model/index.js";
-import { emitValue } from "../decode.js";
+import { emitV } from "../decode.js";
 import type { PointSink } from "../sink.js";
+import { stepsName, stepsPlus } from "../sink.js";
 import { emitPairs } from "../url.js";
+import { emitGraphql } from "./graphql.js";
 import { emitJson } from "./json.js";
+import { emitMultipart, multipartBoundary, sniffBoundary } from "./multipart.js";
+import { classifyBody, sniffBody } from "./sniff.js";
+import { bodyText } from "./text.js";
+import { emitXml } from "./xml.js";
 
-/** Decodes body bytes as UTF-8 (lenient: invalid sequences become U+FFFD). */
-export function bodyText(body: Uint8Array | string, maxBytes: number, sink: PointSink): string {
-  if (typeof body === "string") {
-    if (body.length > maxBytes) {
-      sink.anomaly("body_truncated", "body");
-      return body.slice(0, maxBytes);
-    }
-    return body;
-  }
-  let b = body;
-  if (b.length > maxBytes) {
-    sink.anomaly("body_truncated", "body");
-    b = b.subarray(0, maxBytes);
-  }
-  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("utf8");
-}
+export { bodyText } from "./text.js";
+export { type BodyKind, classifyBody, sniffBody } from "./sniff.js";
 
-type BodyKind = "form" | "json" | "xml" | "multipart" | "graphql" | "text";
-
-/** Classifies by Content-Type, then by sniffing when the type is missing or lies. */
-export function classifyBody(contentType: string | undefined, text: string): BodyKind {
-  const ct = (contentType ?? "").toLowerCase();
-  if (ct.includes("multipart/")) return "multipart";
-  const sniffed = sniff(text);
-  if (ct.includes("json")) return sniffed === "json" || sniffed === "text" ? "json" : sniffed;
-  if (ct.includes("xml") || ct.includes("soap")) return sniffed === "xml" || sniffed === "text" ? "xml" : sniffed;
-  if (ct.includes("graphql")) return "graphql";
-  if (ct.includes("x-www-form-urlencoded")) return sniffed === "json" || sniffed === "xml" ? sniffed : "form";
-  return sniffed;
-}
-
-function sniff(text: string): BodyKind {
-  let i = 0;
-  while (i < text.length && i < 64 && text.charCodeAt(i) <= 32) i++;
-  const c = text.charCodeAt(i);
-  if (c === 123 || c === 91) return "json";
-  if (c === 60 /* < */) return "xml";
-  if (/^[\w.\-[\]%$]{1,256}=/.test(text.slice(i, i + 260))) return "form";
-  return "text";
-}
-
+/**
+ * The request body as points: `body › json › …`, `body › form › …`, `body › xml › …`,
+ * `body › multipart › …`, `body › graphql › …`, or the whole text as `body` (kind raw)
+ * when it is plain text or a structured parser found it broken (so that a payload that
+ * breaks the parser is still seen whole).
+ */
 export function emitBody(sink: PointSink, req: HttpRequest): void {
   if (req.body.length === 0) return;
-  const text = bodyText(req.body, sink.limits.maxBodyBytes, sink);
   const ct = headerValue(req.headers, "content-type");
-  const kind = classifyBody(ct, text);
+  const ce = headerValue(req.headers, "content-encoding");
+  const text = bodyText(sink, req.body, ct, ce);
+  if (text.length === 0) return;
+  emitDocument(sink, ["body"], "body", ct, text, 0);
+}
+
+/**
+ * One document (a body, or a multipart part) by its Content-Type checked against the
+ * text. `prefix` is where its points go; the parser adds its own step (`json`, `xml`…).
+ */
+export function emitDocument(
+  sink: PointSink,
+  prefix: readonly string[],
+  zone: PointZone,
+  contentType: string | undefined,
+  text: string,
+  depth: number,
+): void {
+  const { kind, mismatch } = classifyBody(contentType, text);
+  if (mismatch) sink.anomaly("content_type_mismatch", stepsName(prefix), `${(contentType ?? "").slice(0, 64)} → ${kind}`);
   switch (kind) {
     case "json":
-      if (emitJson(sink, ["body", "json"], "body", text, 0, true)) return;
-      break;
-    case "form":
-      emitPairs(sink, "body", ["body", "form"], text, 0);
+      if (!emitJson(sink, stepsPlus(prefix, "json"), zone, text, depth, true)) {
+        emitV(sink, prefix, zone, "raw", text, depth, undefined, undefined);
+      }
       return;
+    case "form":
+      emitPairs(sink, zone === "body" ? "body" : "query", stepsPlus(prefix, "form"), text, depth);
+      return;
+    case "xml":
+      if (!emitXml(sink, stepsPlus(prefix, "xml"), zone, text, depth, true)) {
+        sink.push(prefix, zone, "raw", text, depth, undefined, undefined);
+      }
+      return;
+    case "graphql":
+      sink.push(prefix, zone, "raw", text, depth, undefined, undefined);
+      emitGraphql(sink, stepsPlus(prefix, "graphql"), zone, text, depth, true);
+      return;
+    case "multipart": {
+      const boundary = multipartBoundary(contentType, text);
+      if (boundary === null) {
+        sink.anomaly("bad_multipart", stepsName(prefix), "no boundary");
+        emitV(sink, prefix, zone, "raw", text, depth, undefined, undefined);
+        return;
+      }
+      const ok = emitMultipart(sink, stepsPlus(prefix, "multipart"), zone, text, boundary, depth, (steps, pct, content, isFile, d) =>
+        emitPartContent(sink, steps, zone, pct, content, isFile, d),
+      );
+      if (!ok) sink.push(prefix, zone, "raw", text, depth, undefined, undefined);
+      return;
+    }
     default:
-      break;
+      emitV(sink, prefix, zone, "raw", text, depth, undefined, undefined);
   }
-  emitValue(sink, ["body"], "body", "raw", text, 0);
+}
+
+/** Share of characters that are control characters or U+FFFD (undecodable bytes). */
+function isBinaryText(s: string): boolean {
+  const n = Math.min(s.length, 4096);
+  let bad = 0;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if ((c < 32 && c !== 9 && c !== 10 && c !== 13) || c === 0xfffd || c === 0x7f) bad++;
+  }
+  return bad * 10 > n;
+}
+
+/**
+ * A multipart part's content, by the part's own Content-Type (RFC 7578 §4.4): nested
+ * multipart, JSON, XML and forms are parsed; text fields go through the nested decoders;
+ * files are emitted whole (kind raw) when they are text — a web shell or an SVG/XML
+ * upload is text — and dropped when binary.
+ */
+function emitPartContent(
+  sink: PointSink,
+  steps: readonly string[],
+  zone: PointZone,
+  partType: string,
+  content: string,
+  isFile: boolean,
+  depth: number,
+): void {
+  if (content.length === 0 || !sink.open) return;
+  const pt = partType.toLowerCase();
+  if (pt.includes("multipart/") || (pt === "" && !isFile && sniffBoundary(content) !== null)) {
+    if (depth + 1 > sink.limits.maxDepth) {
+      sink.anomaly("depth_limit", stepsName(steps));
+      return;
+    }
+    emitDocument(sink, steps, zone, partType.length > 0 ? partType : "multipart/mixed", content, depth + 1);
+    return;
+  }
+  if (isBinaryText(content)) return;
+  const sniffed = sniffBody(content);
+  const structured =
+    pt.includes("json") || pt.includes("xml") || pt.includes("x-www-form-urlencoded") || (isFile && (sniffed === "json" || sniffed === "xml"));
+  if (isFile) sink.push(steps, zone, "raw", content, depth, undefined, steps[steps.length - 1]);
+  if (structured) {
+    emitDocument(sink, steps, zone, partType.length > 0 ? partType : undefined, content, depth);
+    return;
+  }
+  if (!isFile) emitV(sink, steps, zone, "value", content, depth, undefined, steps[steps.length - 1]);
 }

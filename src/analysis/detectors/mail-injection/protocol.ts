@@ -1,0 +1,58 @@
+import { IMAP_COMMANDS, POP3_COMMANDS, SMTP_ENVELOPE, SMTP_OTHER } from "./vocabulary.js";
+
+/**
+ * A mail protocol command at the start of an injected line `p` (after a break):
+ *  - SMTP `MAIL FROM:` / `RCPT TO:` (RFC 5321 §4.1.1.2-3): conclusive;
+ *  - other SMTP verbs (`DATA`, `HELO x`, `QUIT`): returned as weak, counted by the caller;
+ *  - IMAP `tag COMMAND` (RFC 9051 §2.2.1: every client command starts with a tag): the
+ *    tag must hold a digit (`A1`, `a001`) or the command be upper-case, so that a line
+ *    like "A list of things" does not count;
+ *  - POP3 `RETR n` / `DELE n` / `USER x` in upper case: weak.
+ */
+
+export const CMD_NONE = 0;
+export const CMD_STRONG = 1;
+export const CMD_WEAK = 2;
+
+function isAlnum(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57);
+}
+
+function upperWord(v: string, i: number): string {
+  let j = i;
+  const lim = Math.min(v.length, i + 14);
+  while (j < lim && isAlnum(v.charCodeAt(j))) j++;
+  return v.slice(i, j);
+}
+
+function lineEnd(v: string, i: number): boolean {
+  const c = v.charCodeAt(i);
+  return Number.isNaN(c) || c === 13 || c === 10 || c === 32 || c === 9;
+}
+
+export function commandAt(v: string, p: number): number {
+  const head = v.slice(p, p + 10).toLowerCase();
+  for (const e of SMTP_ENVELOPE) if (head.startsWith(e)) return CMD_STRONG;
+  const w = upperWord(v, p);
+  if (w.length === 0) return CMD_NONE;
+  const after = p + w.length;
+  const upper = w.toUpperCase();
+  if (SMTP_OTHER.has(upper) && w === upper && lineEnd(v, after)) return CMD_WEAK;
+  if (POP3_COMMANDS.has(w) && v.charCodeAt(after) === 32) return CMD_WEAK;
+  // IMAP: tag SP command
+  if (v.charCodeAt(after) === 32 && w.length <= 10) {
+    const cmd = upperWord(v, after + 1);
+    const cu = cmd.toUpperCase();
+    if (IMAP_COMMANDS.has(cu) && lineEnd(v, after + 1 + cmd.length)) {
+      let digit = false;
+      let letter = false;
+      for (let k = 0; k < w.length; k++) {
+        const c = w.charCodeAt(k);
+        if (c >= 48 && c <= 57) digit = true;
+        else letter = true;
+      }
+      if ((digit && letter) || (cmd === cu && letter)) return CMD_STRONG;
+    }
+  }
+  return CMD_NONE;
+}

@@ -1,0 +1,48 @@
+import type { DetectorMatch } from "../types.js";
+import { operatorEnd } from "./keys.js";
+import { CODE_OPERATORS, QUERY_OPERATORS } from "./operators.js";
+
+/**
+ * An operator written as an object member inside a value: `{"$gt": ""}`, `{ $where: … }`,
+ * `', $or: [ {}, …` — JSON or JavaScript object syntax that did not parse as JSON (so no
+ * key point exists for it). The member must look like one: preceded by `{`, `,` or `[`
+ * (or the start of the text) and followed by `:`. PHP code (`$where = …`, `$row[$in]`)
+ * has neither.
+ */
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13;
+}
+
+function isQuote(c: number): boolean {
+  return c === 34 || c === 39 || c === 96;
+}
+
+export function findOperatorMember(v: string, atEndOk: boolean): DetectorMatch | null {
+  let i = v.indexOf("$");
+  for (let g = 0; i !== -1 && g < 128; g++) {
+    const e = operatorEnd(v, i);
+    const op = v.slice(i, e);
+    if (e - i > 2 && QUERY_OPERATORS.has(op)) {
+      // Before: optional quote, blanks, then `{` `,` `[` or the start.
+      let b = i - 1;
+      if (b >= 0 && isQuote(v.charCodeAt(b))) b--;
+      while (b >= 0 && i - b < 16 && isSpace(v.charCodeAt(b))) b--;
+      const pc = b < 0 ? -1 : v.charCodeAt(b);
+      if (pc === -1 || pc === 123 || pc === 44 || pc === 91) {
+        let a = e;
+        if (isQuote(v.charCodeAt(a))) a++;
+        while (a < v.length && a - e < 16 && isSpace(v.charCodeAt(a))) a++;
+        if (v.charCodeAt(a) === 58 || (atEndOk && a >= v.length)) {
+          const where = CODE_OPERATORS.has(op);
+          // A bare `$op:` at the very start of a value needs the object context to count.
+          if (pc !== -1 || where) {
+            return { signature: where ? "nosqli.where-operator" : "nosqli.operator-object", start: i, end: a + 1 };
+          }
+        }
+      }
+    }
+    i = v.indexOf("$", e > i ? e : i + 1);
+  }
+  return null;
+}

@@ -1,0 +1,229 @@
+import type { Hit, HttpRequest } from "../../../model/index.js";
+import { excerpt } from "../../../model/index.js";
+import { isEvasiveCharset, parseMediaType } from "./content-type.js";
+import { contentLengthValue, obfuscatedFramingName, transferEncodingValid } from "./framing.js";
+import { checkRange, hostValid } from "./host-range.js";
+import { classifyOverride, isToken } from "./methods.js";
+
+/**
+ * Request-level checks on the header section: framing (smuggling), header injection,
+ * Host, Range, Content-Type and cookie syntax, method override. One pass over the
+ * headers; names are only lower-cased when their length says they may matter.
+ */
+
+const PSEUDO = new Set([":authority", ":method", ":path", ":scheme", ":protocol"]);
+
+/** A control character other than HTAB, or a percent-encoded CR/LF. */
+const CTL_OR_ENCODED_EOL = /[\x00-\x08\x0a-\x1f\x7f]|%0[ad]/i;
+
+export function protocolHit(point: string, value: string, start: number, end: number, sign: string): Hit {
+  return { type: "protocol", point, payload: excerpt(value, start, end), signature: `protocol.${sign}` };
+}
+
+export function checkHeaders(req: HttpRequest, out: Hit[]): void {
+  let te: string | null = null;
+  let cl: string[] | null = null;
+  let hosts: string[] | null = null;
+  let contentTypes: string[] | null = null;
+  for (const h of req.headers) {
+    const rawName = h[0];
+    const value = h[1];
+    let name: string | null = null;
+    if (!isToken(rawName)) {
+      const lower = rawName.toLowerCase();
+      const framing = obfuscatedFramingName(rawName);
+      if (framing !== null) {
+        out.push(protocolHit(`header › ${lower}`, rawName, 0, rawName.length, framing === "transfer-encoding" ? "te-obfuscated" : "cl-obfuscated"));
+      } else if (!PSEUDO.has(lower)) {
+        out.push(protocolHit(`header › ${lower}`, rawName, 0, rawName.length, "bad-header-name"));
+      }
+      name = lower;
+    }
+    if (value.length > 0 && CTL_OR_ENCODED_EOL.test(value)) {
+      name ??= rawName.toLowerCase();
+      checkValueBreaks(name, value, out);
+    }
+    switch (rawName.length) {
+      case 4:
+        name ??= rawName.toLowerCase();
+        if (name === "host") (hosts ??= []).push(value);
+        break;
+      case 5:
+        name ??= rawName.toLowerCase();
+        if (name === "range") {
+          const r = checkRange(value);
+          if (r !== "ok") out.push(protocolHit("header › range", value, 0, value.length, r === "too-many" ? "range-abuse" : "bad-range"));
+        }
+        break;
+      case 6:
+        name ??= rawName.toLowerCase();
+        if (name === "cookie" && value.indexOf("$") !== -1) checkCookieAttributes(value, out);
+        break;
+      case 12:
+        name ??= rawName.toLowerCase();
+        if (name === "content-type") (contentTypes ??= []).push(value);
+        break;
+      case 13:
+      case 17:
+      case 22:
+        name ??= rawName.toLowerCase();
+        if (name === "transfer-encoding") te = te === null ? value : `${te},${value}`;
+        else if (name === "x-http-method-override" || name === "x-http-method" || name === "x-method-override") {
+          const c = classifyOverride(value);
+          if (c !== null) out.push(protocolHit(`header › ${name}`, value, 0, value.length, "method-override"));
+        }
+        break;
+      case 14:
+        name ??= rawName.toLowerCase();
+        if (name === "content-length") (cl ??= []).push(value);
+        break;
+      default:
+        break;
+    }
+  }
+  if (te !== null) {
+    if (cl !== null) out.push(protocolHit("header › transfer-encoding", te, 0, te.length, "te-cl-conflict"));
+    if (!transferEncodingValid(te)) out.push(protocolHit("header › transfer-encoding", te, 0, te.length, "te-obfuscated"));
+    else if (req.httpVersion === "HTTP/1.0" || req.httpVersion === "1.0") {
+      // RFC 9112 §6.1: TE in an HTTP/1.0 message means the framing is faulty.
+      out.push(protocolHit("header › transfer-encoding", te, 0, te.length, "te-http10"));
+    }
+  }
+  if (cl !== null) {
+    const joined = cl.join(", ");
+    if (contentLengthValue(joined) === null) out.push(protocolHit("header › content-length", joined, 0, joined.length, "bad-content-length"));
+  }
+  if (hosts !== null) {
+    const first = hosts[0]!;
+    if (hosts.length > 1 && hosts.some((x) => x.trim().toLowerCase() !== first.trim().toLowerCase())) {
+      const j = hosts.join(" | ");
+      out.push(protocolHit("header › host", j, 0, j.length, "duplicate-host"));
+    } else if (!hostValid(first.trim())) {
+      out.push(protocolHit("header › host", first, 0, first.length, "bad-host"));
+    }
+  }
+  if (contentTypes !== null) checkContentType(contentTypes, out);
+}
+
+/**
+ * A control character inside a header value (RFC 9110 §5.5: CR, LF and NUL are invalid
+ * and dangerous; field-vchar excludes every other CTL but HTAB), or a percent-encoded
+ * line break that, once an application decodes the value and writes it into a response
+ * header or a log line, starts a new header (`%0d%0aSet-Cookie: …`) or ends the header
+ * section (`%0d%0a%0d%0a<html>`).
+ */
+function checkValueBreaks(name: string, value: string, out: Hit[]): void {
+  const point = `header › ${name}`;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c === 13 || c === 10) {
+      out.push(protocolHit(point, value, i, i + 1, "header-crlf"));
+      return;
+    }
+    if ((c < 32 && c !== 9) || c === 127) {
+      out.push(protocolHit(point, value, i, i + 1, "header-ctl"));
+      return;
+    }
+  }
+  // Only encoded line breaks are left: they matter when followed by a header line.
+  let from = 0;
+  for (let n = 0; n < 16; n++) {
+    const p = value.indexOf("%0", from);
+    if (p === -1) return;
+    from = p + 2;
+    const d = value.charCodeAt(p + 2) | 0x20;
+    if (d !== 0x61 && d !== 0x64) continue; // %0a / %0d
+    let j = p + 3;
+    let breaks = 1;
+    // swallow a run of encoded line breaks
+    for (let k = 0; k < 8; k++) {
+      if (value.charCodeAt(j) === 37 && value.charCodeAt(j + 1) === 48) {
+        const e = value.charCodeAt(j + 2) | 0x20;
+        if (e === 0x61 || e === 0x64) {
+          j += 3;
+          breaks++;
+          continue;
+        }
+      }
+      break;
+    }
+    if (breaks >= 3 || startsHeaderLine(value, j)) {
+      out.push(protocolHit(point, value, p, Math.min(value.length, j + 24), "header-injection"));
+      return;
+    }
+  }
+}
+
+/**
+ * `Name:` at `i`: a field-name token of 2–64 characters starting with a letter and
+ * followed by ':' (optionally after `%20`-free OWS), which is what a response header
+ * line looks like.
+ */
+function startsHeaderLine(v: string, i: number): boolean {
+  const c0 = v.charCodeAt(i);
+  if (!((c0 >= 65 && c0 <= 90) || (c0 >= 97 && c0 <= 122))) return false;
+  let j = i + 1;
+  const stop = Math.min(v.length, i + 64);
+  while (j < stop) {
+    const c = v.charCodeAt(j);
+    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 45 || c === 95) j++;
+    else break;
+  }
+  if (j - i < 2) return false;
+  return v.charCodeAt(j) === 58 || (v.startsWith("%3a", j) || v.startsWith("%3A", j));
+}
+
+/**
+ * RFC 2109/2965 cookie attributes (`$Version`, `$Path`, `$Domain`) in a request: RFC
+ * 6265 removed them, no browser sends them, and servers that still parse them switch to
+ * a quoting-aware parser — a known way to smuggle a value past a WAF that splits on `;`.
+ */
+function checkCookieAttributes(value: string, out: Hit[]): void {
+  let start = 0;
+  for (let n = 0; n < 64 && start < value.length; n++) {
+    let end = value.indexOf(";", start);
+    if (end === -1) end = value.length;
+    let i = start;
+    while (i < end && (value.charCodeAt(i) === 32 || value.charCodeAt(i) === 9)) i++;
+    if (value.charCodeAt(i) === 36 /* $ */) {
+      const eq = value.indexOf("=", i);
+      const attr = value.slice(i + 1, eq === -1 || eq > end ? end : eq).trim().toLowerCase();
+      if (attr === "version" || attr === "path" || attr === "domain" || attr === "port") {
+        out.push(protocolHit("header › cookie", value, i, end, "cookie-v1"));
+        return;
+      }
+    }
+    start = end + 1;
+  }
+}
+
+/**
+ * Content-Type confusion: two media types in one request (two field lines or a comma
+ * list), a `boundary` on a type that is not multipart, or a charset that re-encodes the
+ * body (UTF-7, EBCDIC). Each makes the WAF, the framework and the body parser read
+ * different content from the same bytes.
+ */
+function checkContentType(values: string[], out: Hit[]): void {
+  const first = values[0]!;
+  if (values.length > 1 && values.some((x) => x.trim().toLowerCase() !== first.trim().toLowerCase())) {
+    const j = values.join(" | ");
+    out.push(protocolHit("header › content-type", j, 0, j.length, "multiple-content-type"));
+    return;
+  }
+  const mt = parseMediaType(first.length > 4096 ? first.slice(0, 4096) : first);
+  if (mt.multiple) {
+    out.push(protocolHit("header › content-type", first, 0, first.length, "multiple-content-type"));
+    return;
+  }
+  const multipart = mt.essence.startsWith("multipart/");
+  for (const [k, v] of mt.params) {
+    if (k === "boundary" && !multipart) {
+      out.push(protocolHit("header › content-type", first, 0, first.length, "content-type-confusion"));
+      return;
+    }
+    if (k === "charset" && isEvasiveCharset(v)) {
+      out.push(protocolHit("header › content-type", first, 0, first.length, "charset-evasion"));
+      return;
+    }
+  }
+}

@@ -1,0 +1,94 @@
+import { isRequestLineMethod } from "./methods.js";
+
+/**
+ * Finds an HTTP/1.x request line (RFC 9112 §3: `method SP request-target SP
+ * HTTP-version`) carried inside a value: the shape of a smuggled or split request, e.g.
+ * a body that ends with `GET /admin HTTP/1.1\r\nHost: …` so that a front-end and a
+ * back-end disagree on where one request ends.
+ *
+ * The scan is anchored on `HTTP/` (HTTP-name is case-sensitive, RFC 9112 §2.3, so a
+ * back-end only honours it in upper case) and walks backwards over a bounded target and
+ * an upper-case method token, so it never backtracks.
+ */
+
+const MAX_HITS_SCANNED = 16;
+const MAX_TARGET = 2048;
+
+export interface Span {
+  readonly start: number;
+  readonly end: number;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/**
+ * After the version, a real request line ends the value or the line. Also accepted:
+ * the first character of an encoded or escaped line break left undecoded by the
+ * carrier (`%0d`, `&#13;`, `\r\n` in raw JSON) and a closing quote or tag (an XML
+ * attribute or element that carried the line).
+ */
+function isLineEnd(c: number): boolean {
+  return (
+    Number.isNaN(c) ||
+    c === 13 ||
+    c === 10 ||
+    c === 37 /* % */ ||
+    c === 38 /* & */ ||
+    c === 92 /* \ */ ||
+    c === 34 /* " */ ||
+    c === 39 /* ' */ ||
+    c === 60 /* < */
+  );
+}
+
+/** Returns where the first embedded request line is, or null. */
+export function findRequestLine(v: string): Span | null {
+  let from = 0;
+  for (let n = 0; n < MAX_HITS_SCANNED; n++) {
+    const h = v.indexOf("HTTP/", from);
+    if (h === -1) return null;
+    from = h + 5;
+    const span = checkAt(v, h);
+    if (span !== null) return span;
+  }
+  return null;
+}
+
+function checkAt(v: string, h: number): Span | null {
+  // HTTP-version = HTTP-name "/" DIGIT "." DIGIT; be lenient on the minor part so that
+  // unsupported versions (HTTP/1.2, HTTP/3.2, HTTP/2) still count.
+  let e = h + 5;
+  if (!isDigit(v.charCodeAt(e))) return null;
+  e++;
+  if (v.charCodeAt(e) === 46 /* . */ && isDigit(v.charCodeAt(e + 1))) e += 2;
+  if (!isLineEnd(v.charCodeAt(e))) return null;
+  // SP before the version.
+  let i = h - 1;
+  if (v.charCodeAt(i) !== 32) return null;
+  // request-target: at least one visible character, no spaces, bounded.
+  const targetEnd = i;
+  i--;
+  const stop = Math.max(0, targetEnd - MAX_TARGET);
+  while (i >= stop) {
+    const c = v.charCodeAt(i);
+    if (c <= 32 || c === 127) break;
+    i--;
+  }
+  if (i === targetEnd - 1 || v.charCodeAt(i) !== 32) return null;
+  // method: upper-case letters and '-' right before the SP.
+  const methodEnd = i;
+  i--;
+  while (i >= 0 && methodEnd - i <= 20) {
+    const c = v.charCodeAt(i);
+    if (!((c >= 65 && c <= 90) || c === 45)) break;
+    i--;
+  }
+  // The run may be glued to text before it (`barGET`, `XGET`): accept its longest
+  // suffix that is a method.
+  for (let s = i + 1; s <= methodEnd - 3; s++) {
+    if (isRequestLineMethod(v.slice(s, methodEnd))) return { start: s, end: e };
+  }
+  return null;
+}

@@ -1,0 +1,103 @@
+import type { Hit, Point, HttpRequest } from "../../../model/index.js";
+import { pointName } from "../../../model/index.js";
+import { protocolHit } from "./headers.js";
+import { classifyOverride } from "./methods.js";
+
+/**
+ * Checks on the request-target and on parameter names, run once per request. Each is
+ * gated on a cheap test of the raw target or body so that clean browser requests pay
+ * for a couple of indexOf calls only.
+ */
+
+/** RFC 9112 §3.2 / RFC 3986: no whitespace or control character in a request-target. */
+const TARGET_CTL = /[\x00-\x20\x7f]/;
+const EOL = /[\r\n]/;
+/**
+ * mod_proxy's `unix:/path|http://backend/` syntax in a URL lets a request pick the
+ * back-end itself (CVE-2021-40438, SSRF through Apache mod_proxy).
+ */
+const UNIX_SOCKET = /unix:[^|]{0,2048}\|/i;
+/** Longer "names" are values sent without `=` (a text body, a beacon payload). */
+const MAX_NAME = 256;
+
+export function checkTarget(req: HttpRequest, points: readonly Point[], out: Hit[]): void {
+  const t = req.target;
+  const m = TARGET_CTL.exec(t);
+  if (m !== null) out.push(protocolHit("target", t, m.index, m.index + 1, "bad-target"));
+
+  const encoded = t.indexOf("%") !== -1;
+  const hasBody = req.body.length > 0;
+  const pipe = t.indexOf("|") !== -1 || (encoded && (t.indexOf("%7c") !== -1 || t.indexOf("%7C") !== -1));
+  const query = t.indexOf("?") !== -1;
+  if (!encoded && !hasBody && !pipe && !query && m === null) return;
+
+  let pathDone = false;
+  let keysDone = 0;
+  for (let i = 0; i < points.length; i++) {
+    const p = points[i]!;
+    const zone = p.zone;
+    if (zone === "path") {
+      // A line break decoded into the path: header injection through the URL, and the
+      // PHP-FPM `PATH_INFO` bug (CVE-2019-11043) that needs a `%0a` in the path.
+      if (!pathDone && p.kind === "path" && (encoded || m !== null)) {
+        pathDone = true;
+        const e = EOL.exec(p.value);
+        if (e !== null) out.push(protocolHit(pointName(p), p.value, e.index, e.index + 1, "crlf-in-path"));
+      }
+      if (pipe && p.kind !== "ext") unixSocket(p, out);
+      continue;
+    }
+    if (zone !== "query" && zone !== "body") continue;
+    if (p.kind === "key") {
+      // Names as sent: query and form keys read straight off the request. Keys of
+      // decoded JSON (or of binary read as JSON) are data, not names a server routes on.
+      if (p.depth !== 0 || p.value.length > MAX_NAME || keysDone++ > 512) continue;
+      if (zone === "body" && p.steps[1] !== "form") continue;
+      const v = p.value;
+      // CR/LF in a parameter *name*: the name is reflected into headers by some
+      // frameworks, and no form or script produces it. (A line break in a parameter
+      // *value* is the crlf detector's business.)
+      const e = EOL.exec(v);
+      if (e !== null) out.push(protocolHit(pointName(p), v, e.index, e.index + 1, "crlf-in-name"));
+      else if (v.indexOf("]") !== -1) bogusArray(p, out);
+      if (pipe && zone === "query") unixSocket(p, out);
+    } else if (p.kind === "value") {
+      if (pipe && zone === "query") unixSocket(p, out);
+      // Rails/Laravel/Symfony method override through a parameter.
+      if (p.name === "_method" && p.depth === 0) {
+        const c = classifyOverride(p.value);
+        if (c !== null) out.push(protocolHit(pointName(p), p.value, 0, p.value.length, "method-override"));
+      }
+    }
+  }
+}
+
+function unixSocket(p: Point, out: Hit[]): void {
+  const u = UNIX_SOCKET.exec(p.value);
+  if (u !== null) out.push(protocolHit(pointName(p), p.value, u.index, u.index + u[0].length, "mod-proxy-unix"));
+}
+
+/**
+ * HTTP parameter pollution through array syntax: characters after a closing bracket
+ * that do not open another one (`a[1]x=`, `a[1]x[2]=`). PHP silently drops them, so the
+ * name the application sees differs from the one a filter saw.
+ */
+function bogusArray(p: Point, out: Hit[]): void {
+  const v = p.value;
+  const open = v.indexOf("[");
+  if (open <= 0 || v.length > 128) return;
+  // The base name must be a plain identifier; anything else is not array syntax.
+  for (let k = 0; k < open; k++) {
+    const c = v.charCodeAt(k);
+    if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 45 || c === 46)) return;
+  }
+  let i = v.indexOf("]", open);
+  for (let n = 0; n < 16 && i !== -1 && i + 1 < v.length; n++) {
+    const c = v.charCodeAt(i + 1);
+    if (c !== 91 /* [ */) {
+      out.push(protocolHit(pointName(p), v, i, i + 2, "hpp-bogus-array"));
+      return;
+    }
+    i = v.indexOf("]", i + 1);
+  }
+}

@@ -1,0 +1,161 @@
+/**
+ * Anchor keywords per family, found in one pass with an Aho–Corasick automaton
+ * (Aho & Corasick, CACM 1975) over the lower-cased value. An anchor only says "this
+ * family's checks may match"; the checks themselves decide. Dense transition table over
+ * a small character-class alphabet keeps the per-character cost to two array reads.
+ */
+
+export const F = {
+  Java: 1,
+  Php: 2,
+  Node: 4,
+  Python: 8,
+  RubyPerl: 16,
+  Proto: 32,
+  Upload: 64,
+  Windows: 128,
+  Loop: 256,
+} as const;
+
+const ANCHORS: ReadonlyArray<readonly [number, readonly string[]]> = [
+  [
+    F.Java,
+    [
+      "java.", "javax.", "jdk.", "sun.", "org.", "com.", "ognl", "bsh.", "groovy", "clojure", "weblogic", "freemarker",
+      "runtime", "processbuilder", "forname", "getmethod", "newinstance", "getdeclared", "scriptengine", "memberaccess",
+      "#context", "#request", "#parameters", "#application", "classloader", "defineclass", "transformer", "closure",
+      "factory", "templatesimpl", "invocationhandler", "lazymap", "jdbcrowset", "beancomparator", "xstream", "ro0ab",
+      "ztaa", "s7qaf", "aced0005",
+    ],
+  ],
+  [
+    F.Php,
+    [
+      "<?", "php", "$_", "$globals", "phar:", "expect:", "compress.", "zip:", "glob:", "zlib:", "allow_url", "auto_prepend",
+      "auto_append", "disable_functions", "open_basedir", "safe_mode", "extension", "include_path", "sendmail", "error_log",
+      "log_errors", "display_errors", "opcache.", "mbstring.", "session.", "upload_tmp", "smtp", "mail.add",
+      "register_globals", "magic_quotes", "cgi.", "pcre.", "memory_limit", "max_execution", "xdebug.", "assert.",
+    ],
+  ],
+  [
+    F.Node,
+    [
+      "child_process", "process", "require", "module.", "constructor", "_$$nd_func$$_", "__js_function", "function",
+      "globalthis", "global.", "console", "eval(", "fromcharcode", "execsync", "spawnsync", "readfilesync",
+      "writefilesync", "readdirsync", "vm.run",
+    ],
+  ],
+  [
+    F.Python,
+    [
+      "__import__", "os.", "subprocess", "pty.", "__builtins__", "__globals__", "pickle", "marshal", "compile(",
+      "importlib", "sys.modules", "commands.", "platform.", "timeit", "code.interact", "__reduce__", "cos\n", "cposix\n",
+      "csubprocess\n", "cbuiltins\n", "c__builtin__\n", "cnt\n",
+    ],
+  ],
+  [
+    F.RubyPerl,
+    ["process.spawn", "kernel.", "io.popen", "open3", "%x", "qx", "core::", "exec", "system", "yaml.load", "marshal.load", ".read"],
+  ],
+  [F.Proto, ["__proto__", "constructor"]],
+  [
+    F.Upload,
+    [
+      ".ph", ".jsp", ".js", ".asp", ".ashx", ".asmx", ".asa", ".cer", ".cfm", ".cgi", ".war", ".shtml", ".pgif", "sess_",
+      "htaccess", "htpasswd", "web.config", ".user.ini", "php.ini", "settings.", "config.", "configuration.", "local.xml",
+      "application.", ".env", ".boto", ".bash", ".profile", "authorized_keys", "id_rsa", ".git", "crontab", ".npmrc",
+      ".pypirc",
+    ],
+  ],
+  [
+    F.Windows,
+    [
+      "if exist", "if not", "if defined", "if errorlevel", "if /i", "if/i", "invoke-", "-object", "-process",
+      "-executionpolicy", "-mppreference", "-wmiobject", "-ciminstance", "-bitstransfer", "-service", "-module",
+      "-childitem", "-content", "-item", "-psdrive", "-scheduledtask", "-type", "-localuser", "-acl", "-netconnection",
+      "-pssession", "-securestring", "-archive", "-encodedcommand", "downloadstring", "downloadfile", "downloaddata",
+      "frombase64", "webclient", "[convert]", "[system.", "[reflection.", "hidden", "bypass", "out-file", "-exec",
+    ],
+  ],
+  [F.Loop, ["while", "for(;;)"]],
+];
+
+// Character classes: every distinct character used in an anchor gets its own class;
+// everything else is class 0. Upper-case ASCII folds onto lower case.
+const CLASS = new Uint8Array(128);
+let nClasses = 1;
+for (const [, words] of ANCHORS) {
+  for (const w of words) {
+    for (const ch of w) {
+      const c = ch.charCodeAt(0);
+      if (c < 128 && CLASS[c] === 0) CLASS[c] = nClasses++;
+    }
+  }
+}
+for (let c = 65; c <= 90; c++) CLASS[c] = CLASS[c + 32]!;
+
+// Build the trie, then failure links breadth-first, then the dense goto table.
+const trie: Array<Map<number, number>> = [new Map()];
+const outs: number[] = [0];
+for (const [fam, words] of ANCHORS) {
+  for (const w of words) {
+    let s = 0;
+    for (const ch of w) {
+      const k = CLASS[ch.charCodeAt(0)]!;
+      let nx = trie[s]!.get(k);
+      if (nx === undefined) {
+        nx = trie.length;
+        trie.push(new Map());
+        outs.push(0);
+        trie[s]!.set(k, nx);
+      }
+      s = nx;
+    }
+    outs[s]! |= fam;
+  }
+}
+const nStates = trie.length;
+const DELTA = new Int32Array(nStates * nClasses);
+const OUT = new Uint32Array(nStates);
+{
+  const fail = new Int32Array(nStates);
+  const queue: number[] = [];
+  for (let k = 0; k < nClasses; k++) {
+    const nx = trie[0]!.get(k);
+    DELTA[k] = nx ?? 0;
+    if (nx !== undefined) queue.push(nx);
+  }
+  OUT[0] = outs[0]!;
+  for (let qi = 0; qi < queue.length; qi++) {
+    const s = queue[qi]!;
+    OUT[s] = outs[s]! | OUT[fail[s]!]!;
+    for (let k = 0; k < nClasses; k++) {
+      const nx = trie[s]!.get(k);
+      if (nx !== undefined) {
+        fail[nx] = DELTA[fail[s]! * nClasses + k]!;
+        DELTA[s * nClasses + k] = nx;
+        queue.push(nx);
+      } else {
+        DELTA[s * nClasses + k] = DELTA[fail[s]! * nClasses + k]!;
+      }
+    }
+  }
+}
+
+export const ANCHOR_CLASSES = nClasses;
+export const ANCHOR_CLASS = CLASS;
+export const ANCHOR_DELTA = DELTA;
+export const ANCHOR_OUT = OUT;
+
+/** Families whose anchors occur in `v` (stand-alone use; the prefilter inlines the loop). */
+export function anchorFamilies(v: string): number {
+  let s = 0;
+  let m = 0;
+  const n = v.length < 65536 ? v.length : 65536;
+  for (let i = 0; i < n; i++) {
+    const c = v.charCodeAt(i);
+    s = DELTA[s * nClasses + (c < 128 ? CLASS[c]! : 0)]!;
+    m |= OUT[s]!;
+  }
+  return m;
+}

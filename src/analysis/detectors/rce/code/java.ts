@@ -1,0 +1,98 @@
+/**
+ * Java code injection and deserialization: references to dangerous packages and classes
+ * (what OGNL/SpEL/EL injections and gadget chains name), `Runtime.getRuntime().exec`,
+ * reflection, OGNL static access `@class@member` and Struts `#_memberAccess`, SpEL `T(…)`,
+ * Apache Commons Collections gadget names, and the Java serialization stream magic
+ * `AC ED 00 05` (Java Object Serialization Specification §6.1) in hex or base64 at any of
+ * the three base64 alignments.
+ */
+import type { DetectorMatch } from "../../types.js";
+
+/** Packages whose classes have no business in a request value. */
+const PACKAGES: readonly string[] = [
+  "java.lang.", "java.io.", "java.net.", "java.nio.", "java.util.", "java.beans.", "java.rmi.", "java.security.",
+  "javax.script.", "javax.naming.", "javax.management.", "javax.xml.", "javax.el.", "jdk.jshell.", "sun.misc.",
+  "sun.reflect.", "com.sun.", "org.apache.commons.", "org.apache.xalan.", "org.apache.tomcat.", "org.apache.catalina.",
+  "org.apache.struts2.", "org.springframework.", "com.opensymphony.", "ognl.", "org.omg.", "org.codehaus.groovy.",
+  "groovy.lang.", "bsh.", "org.mozilla.javascript.", "freemarker.template.", "com.mchange.", "org.hibernate.",
+  "clojure.", "org.jboss.", "weblogic.", "com.alibaba.fastjson.", "com.fasterxml.jackson.", "org.yaml.snakeyaml.",
+];
+
+/** Commons-Collections / Groovy / JDK gadget classes used in deserialization chains. */
+const GADGETS_STRONG: readonly string[] = [
+  "invokertransformer", "chainedtransformer", "instantiatetransformer", "clonetransformer", "constanttransformer",
+  "templatesimpl", "annotationinvocationhandler", "prototypeclonefactory", "prototypeserializationfactory",
+  "instantiatefactory", "badattributevalueexpexception", "transformedmap", "lazymap", "convertedclosure",
+  "methodclosure", "jdbcrowsetimpl", "beancomparator", "xstream",
+];
+/** Gadget names that are also words (`forclosure` is a misspelling of foreclosure). */
+const GADGETS_WEAK: readonly string[] = ["forclosure", "whileclosure", "switchtransformer", "closuretransformer"];
+
+const CALLS: readonly string[] = [
+  "runtime.getruntime(", "getruntime().exec", ".getruntime()", "processbuilder(", "new processbuilder", "class.forname(",
+  ".forname(", "getdeclaredmethod(", "getdeclaredfield(", "getdeclaredconstructor(", ".getmethod(", ".newinstance(",
+  "scriptenginemanager", "getenginebyname(", "#_memberaccess", "#context[", "#context.get(", "@ognlcontext@",
+  "default_member_access", "#request[", "#parameters.", "#application[", ".getclassloader(", "urlclassloader",
+  "defineclass(", "java.lang.runtime", "java.lang.processbuilder",
+];
+
+function isIdc(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95 || c === 36;
+}
+
+export function detectJava(s: string, lower: string, anchored: boolean): DetectorMatch | null {
+  if (anchored) for (const p of PACKAGES) {
+    const k = lower.indexOf(p);
+    if (k === -1) continue;
+    if (k > 0 && (isIdc(lower.charCodeAt(k - 1)) || lower.charCodeAt(k - 1) === 46)) continue;
+    // A class or sub-package name must follow: `java.io.File`, `org.apache.commons.x`.
+    const c = lower.charCodeAt(k + p.length);
+    if ((c >= 97 && c <= 122) || c === 95) return { signature: "rce.java-class", start: k, end: k + p.length };
+  }
+  // `java.Runtime`, `java.evil.ProcessBuilder`: a java-rooted dotted name reaching a process API.
+  const jk = anchored ? lower.indexOf("java.") : -1;
+  if (jk !== -1) {
+    const tail = lower.slice(jk, jk + 96);
+    const r = tail.search(/runtime|processbuilder/);
+    if (r !== -1 && /^[a-z0-9_.$]*$/.test(tail.slice(0, r))) return { signature: "rce.java-class", start: jk, end: jk + r };
+  }
+  if (anchored) for (const c of CALLS) {
+    const k = lower.indexOf(c);
+    if (k !== -1) return { signature: "rce.java-reflection", start: k, end: k + c.length };
+  }
+  // OGNL static member access: @java.lang.Runtime@getRuntime(), @Class@member
+  const og = s.indexOf("@") === -1 ? null : /@[a-z_$][\w$]{0,30}(?:\.[a-z_$][\w$]{0,40}){1,8}@[a-z_$]/i.exec(s);
+  if (og) return { signature: "rce.ognl-static-access", start: og.index, end: og.index + og[0].length };
+  // SpEL type reference T(fully.qualified.Name)
+  const spel = s.indexOf("(") === -1 ? null : /\bT\s*\(\s*[A-Za-z_$][\w$]{0,30}(?:\.[A-Za-z_$][\w$]{0,40}){2,8}\s*\)/.exec(s);
+  if (spel) return { signature: "rce.spel-type-reference", start: spel.index, end: spel.index + spel[0].length };
+  if (anchored) for (const g of GADGETS_STRONG) {
+    const k = lower.indexOf(g);
+    if (k !== -1) return { signature: "rce.java-gadget", start: k, end: k + g.length };
+  }
+  if (anchored && (lower.indexOf("runtime") !== -1 || lower.indexOf("processbuilder") !== -1 || lower.indexOf("java") !== -1)) {
+    for (const g of GADGETS_WEAK) {
+      const k = lower.indexOf(g);
+      if (k !== -1) return { signature: "rce.java-gadget", start: k, end: k + g.length };
+    }
+  }
+  const ser = anchored ? findSerialized(s, lower) : null;
+  if (ser !== null) return ser;
+  return null;
+}
+
+/** `AC ED 00 05` in hex or in base64 at offsets 0, 1, 2 (`rO0AB`, `…ztAA[U-X]`, `…s7QAF`). */
+export function findSerialized(s: string, lower: string): DetectorMatch | null {
+  const hex = lower.indexOf("aced0005");
+  if (hex !== -1) return { signature: "rce.java-serialized", start: hex, end: hex + 8 };
+  let k = s.indexOf("rO0AB");
+  if (k !== -1) return { signature: "rce.java-serialized", start: k, end: k + 5 };
+  k = s.indexOf("s7QAF");
+  if (k !== -1) return { signature: "rce.java-serialized", start: k, end: k + 5 };
+  k = s.indexOf("ztAA");
+  if (k !== -1) {
+    const c = s.charCodeAt(k + 4);
+    if (c >= 85 && c <= 88) return { signature: "rce.java-serialized", start: k, end: k + 5 };
+  }
+  return null;
+}

@@ -1,0 +1,286 @@
+/**
+ * PHP code injection: open tags, calls of dangerous built-ins (with the whitespace and
+ * comments PHP's lexer allows between a name and `(`), variable functions (`$f(…)`,
+ * `${'a'}(…)`), callable strings (`("sys"."tem")("id")`), superglobals, serialized
+ * objects (PHP `serialize()` format `O:<len>:"<class>":<n>:{…}`), stream wrappers, and
+ * php.ini directives. Names come from the PHP manual's function reference.
+ */
+import type { DetectorMatch } from "../../types.js";
+
+/** Built-ins that run commands or code, or decode/obfuscate payloads for them. */
+const RISKY: ReadonlySet<string> = new Set([
+  "system", "exec", "passthru", "shell_exec", "popen", "proc_open", "pcntl_exec", "eval", "assert", "create_function",
+  "call_user_func", "call_user_func_array", "preg_replace", "array_map", "array_filter", "usort", "uasort",
+  "register_shutdown_function", "register_tick_function", "include", "include_once", "require", "require_once",
+  "base64_decode", "gzinflate", "gzuncompress", "gzdecode", "zlib_decode", "str_rot13", "convert_uudecode", "hex2bin",
+  "unserialize", "phpinfo", "file_get_contents", "file_put_contents", "fopen", "fwrite", "fputs", "readfile",
+  "file", "show_source", "highlight_file", "chr", "ord", "strrev", "unpack", "pack", "assert_options", "ini_set",
+  "ini_get", "ini_restore", "putenv", "getenv", "dl", "mail", "mb_send_mail", "posix_getpwuid", "posix_getpwnam",
+  "posix_kill", "posix_setuid", "posix_getuid", "posix_geteuid", "posix_getegid", "posix_getgid", "posix_uname",
+  "get_defined_vars", "get_defined_functions", "get_defined_constants", "getcwd", "scandir", "glob", "opendir",
+  "readdir", "chmod", "chown", "chgrp", "unlink", "rmdir", "mkdir", "rename", "copy", "symlink", "link", "touch",
+  "tempnam", "tmpfile", "move_uploaded_file", "fsockopen", "pfsockopen", "stream_socket_client", "curl_exec",
+  "curl_init", "gethostbyname", "gethostbynamel", "dns_get_record", "escapeshellcmd", "escapeshellarg", "ob_start",
+  "set_error_handler", "set_exception_handler", "spl_autoload_register", "iterator_apply", "array_walk",
+  "array_reduce", "func_get_args", "extract", "parse_str", "import_request_variables", "filegroup", "fileowner",
+  "fileperms", "file_exists", "is_writable", "is_readable", "filemtime", "disk_free_space", "chroot", "range",
+  "substr", "date_add", "date_create", "simplexml_load_string", "simplexml_load_file", "libxml_disable_entity_loader",
+  "apache_setenv", "virtual", "openlog", "syslog", "proc_nice", "proc_terminate", "proc_get_status", "posix_mkfifo",
+  "pg_enter_pipeline_mode", "tidy_parse_string", "zend_version", "debug_zval_refcount", "get_current_user",
+  "getmypid", "getmyuid", "php_uname", "phpversion", "sys_get_temp_dir", "highlight_string", "str_replace",
+  "preg_replace_callback", "mb_ereg_replace", "mb_eregi_replace", "array_diff_ukey", "forward_static_call",
+  "forward_static_call_array", "ReflectionFunction", "stream_get_contents", "fgets", "fread", "fpassthru",
+]);
+/** Risky names that are also English words: need code-shaped arguments. */
+const WORDY: ReadonlySet<string> = new Set([
+  "system", "exec", "eval", "assert", "include", "require", "file", "range", "touch", "copy", "link", "mail", "glob",
+  "rename", "extract", "virtual", "pack", "unpack", "substr", "ord", "chr", "popen", "readdir", "mkdir", "rmdir",
+]);
+
+function isId(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95 || c >= 0x80;
+}
+function isWs(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13 || c === 11 || c === 12;
+}
+
+/** Skips blanks and PHP comments backwards from j (inclusive); returns the new index. */
+function skipBack(s: string, j: number): { at: number; gap: boolean } {
+  let gap = false;
+  let k = j;
+  for (let n = 0; n < 16 && k >= 0; n++) {
+    while (k >= 0 && isWs(s.charCodeAt(k))) {
+      gap = true;
+      k--;
+    }
+    if (k >= 1 && s.charCodeAt(k) === 47 && s.charCodeAt(k - 1) === 42) {
+      const open = s.lastIndexOf("/*", k - 2);
+      if (open === -1) break;
+      gap = true;
+      k = open - 1;
+      continue;
+    }
+    break;
+  }
+  return { at: k, gap };
+}
+
+/** Line comments (`//x\n`, `#x\n`) between a name and `(`: look for one on the line before. */
+function lineCommentGap(s: string, nameEnd: number, paren: number): boolean {
+  const mid = s.slice(nameEnd, paren);
+  return /(?:\/\/|#)[^\n]{0,64}\n/.test(mid) || mid.indexOf("/*") !== -1 || /[\r\n\t\v]/.test(mid);
+}
+
+/** Arguments that look like code rather than prose: `('…'`, `("…"`, `($`, `()`, `(123`, `(f(`. */
+function codeArgs(s: string, paren: number): boolean {
+  let k = paren + 1;
+  while (k < s.length && isWs(s.charCodeAt(k))) k++;
+  const c = s.charCodeAt(k);
+  if (c === 39 || c === 34 || c === 36 || c === 41 || c === 96) return true;
+  if (c >= 48 && c <= 57) return /^\d+\s*[),.]/.test(s.slice(k, k + 12));
+  let e = k;
+  while (e < s.length && isId(s.charCodeAt(e))) e++;
+  if (e > k) {
+    let f = e;
+    while (f < s.length && isWs(s.charCodeAt(f))) f++;
+    const d = s.charCodeAt(f);
+    // `system(whoami)`, `exec(ls /)`: a bare word closed at once, or a call.
+    const word = s.slice(k, e).toLowerCase();
+    if (word === "s" || word === "es") return false;
+    return d === 40 || (d === 41 && e - k >= 2) || (d === 47 && e - k <= 12);
+  }
+  return false;
+}
+
+function findCall(s: string, lower: string): DetectorMatch | null {
+  let p = s.indexOf("(");
+  for (let n = 0; p !== -1 && n < 64; n++) {
+    const { at, gap } = skipBack(s, p - 1);
+    let st = at;
+    while (st >= 0 && isId(s.charCodeAt(st)) && at - st < 48) st--;
+    const name = lower.slice(st + 1, at + 1);
+    if (name.length >= 3 && RISKY.has(name)) {
+      const before = st >= 0 ? s.charCodeAt(st) : 32;
+      // `cheval(`: the name must start at a boundary (`@exec(` and `.chr(` are fine).
+      if (!isId(before)) {
+        const args = codeArgs(s, p);
+        if (
+          !WORDY.has(name) ||
+          lineCommentGap(s, at + 1, p) ||
+          (before === 64 && args) ||
+          ((!gap || s.charCodeAt(p + 1) === 41) && args)
+        )
+          return { signature: "rce.php-function-call", start: st + 1, end: p + 1 };
+      }
+    }
+    p = s.indexOf("(", p + 1);
+  }
+  return null;
+}
+
+/** `$f(…)`, `$a['x'](…)`, `${'a'}(…)`, `$$x(…)`, `Foo::$bar()`. */
+function variableFunction(s: string): DetectorMatch | null {
+  let d = s.indexOf("$");
+  for (let n = 0; d !== -1 && n < 32; n++) {
+    let k = d;
+    while (s.charCodeAt(k) === 36) k++;
+    let ok = false;
+    if (s.charCodeAt(k) === 123) {
+      const close = s.indexOf("}", k);
+      if (close !== -1 && close - k > 1 && close - k < 128) {
+        k = close + 1;
+        ok = true;
+      }
+    } else {
+      const st = k;
+      const c0 = s.charCodeAt(k);
+      if ((c0 >= 65 && c0 <= 90) || (c0 >= 97 && c0 <= 122) || c0 === 95) {
+        while (k < s.length && isId(s.charCodeAt(k))) k++;
+        ok = k > st;
+      }
+    }
+    if (ok) {
+      // Subscripts, blanks and comments may sit between the variable and `(`.
+      let sawGap = false;
+      for (let m = 0; m < 12 && k < s.length; m++) {
+        const c = s.charCodeAt(k);
+        if (c === 91 || c === 123) {
+          const close = s.indexOf(c === 91 ? "]" : "}", k);
+          if (close === -1 || close - k > 64) break;
+          k = close + 1;
+          continue;
+        }
+        if (isWs(c)) {
+          sawGap = true;
+          k++;
+          continue;
+        }
+        if (c === 47 && s.charCodeAt(k + 1) === 42) {
+          const close = s.indexOf("*/", k + 2);
+          if (close === -1) break;
+          sawGap = true;
+          k = close + 2;
+          continue;
+        }
+        if (c === 47 && s.charCodeAt(k + 1) === 47) {
+          const nl = s.indexOf("\n", k);
+          if (nl === -1) break;
+          sawGap = true;
+          k = nl + 1;
+          continue;
+        }
+        break;
+      }
+      if (s.charCodeAt(k) === 40) {
+        const line = s.slice(d, k);
+        // `$5 (approx.)` is not code; a blank before `(` needs a comment or newline too.
+        if (!sawGap || /[\n\r\t]|\/\*|\/\//.test(line)) return { signature: "rce.php-variable-function", start: d, end: k + 1 };
+      }
+    }
+    d = s.indexOf("$", k > d ? k : d + 1);
+  }
+  return null;
+}
+
+/** `("sys"."tem")(…)`, `(system)(…)`, `[system][0](…)`, `"system"(…)`, `'sys'.'tem'`. */
+function callableString(s: string, lower: string): DetectorMatch | null {
+  let p = s.indexOf("(");
+  for (let n = 0; p !== -1 && n < 64; n++) {
+    const { at } = skipBack(s, p - 1);
+    const c = s.charCodeAt(at);
+    if (at > 0 && (c === 41 || c === 93 || c === 39 || c === 34 || c === 125)) {
+      const from = Math.max(0, at - 160);
+      let o = at - 1;
+      if (c === 39 || c === 34) {
+        o = lower.lastIndexOf(String.fromCharCode(c), at - 1);
+      } else {
+        const close = c;
+        const open = c === 41 ? 40 : c === 93 ? 91 : 123;
+        let depth = 0;
+        for (; o >= from; o--) {
+          const d = lower.charCodeAt(o);
+          if (d === close) depth++;
+          else if (d === open) {
+            if (depth === 0) break;
+            depth--;
+          }
+        }
+      }
+      const group = o < from ? "" : lower.slice(o, at + 1).replace(/\/\*.*?\*\//g, "");
+      const letters = group.replace(/\(\s*string\s*\)|[^a-z_]/g, "");
+      if (letters.length >= 4 && RISKY.has(letters) && letters !== "file" && letters !== "range")
+        return { signature: "rce.php-callable-string", start: from, end: p + 1 };
+    }
+    p = s.indexOf("(", p + 1);
+  }
+  // String concatenation building a function name: 'sys' . 'tem'
+  const m = /(['"])[a-z_]{1,12}\1\s*\.\s*(['"])[a-z_]{1,12}\2/i.exec(s);
+  if (m) {
+    const joined = m[0].replace(/[^a-z_]/gi, "").toLowerCase();
+    if (RISKY.has(joined)) return { signature: "rce.php-string-concat", start: m.index, end: m.index + m[0].length };
+  }
+  return null;
+}
+
+const SUPERGLOBALS = ["$_get", "$_post", "$_request", "$_cookie", "$_server", "$_files", "$_env", "$_session", "$globals"];
+const WRAPPERS = ["php://", "phar://", "expect://", "compress.zlib://", "compress.bzip2://", "zip://", "glob://", "zlib://"];
+const INI = [
+  "allow_url_include", "allow_url_fopen", "auto_prepend_file", "auto_append_file", "disable_functions", "open_basedir",
+  "safe_mode", "extension", "extension_dir", "zend_extension", "include_path", "sendmail_path", "sendmail_from",
+  "error_log", "log_errors", "display_errors", "opcache.", "mbstring.", "session.save_path", "session.serialize_handler",
+  "upload_tmp_dir", "smtp", "smtp_port", "mail.add_x_header", "register_globals", "magic_quotes_gpc", "cgi.",
+  "pcre.backtrack_limit", "pcre.jit", "memory_limit", "max_execution_time", "xdebug.", "assert.active", "phar.readonly",
+];
+
+export function detectPhp(s: string, anchored: boolean): DetectorMatch | null {
+  const lower = s.toLowerCase();
+  // Open tags (PHP manual "PHP tags"); `<?xml version…` and `<?xpacket` are not PHP.
+  let t = lower.indexOf("<?");
+  for (let n = 0; t !== -1 && n < 8; n++) {
+    const rest = lower.slice(t + 2, t + 24);
+    if (rest.length === 0 || rest[0] === "=" || isWs(rest.charCodeAt(0)) || /^\s*php(?![a-z])/.test(rest)) {
+      if (!/^\s+(?:version|encoding)\s*=/.test(rest)) return { signature: "rce.php-open-tag", start: t, end: t + 5 };
+    }
+    if (/^xml\s+[^a-z\s]/.test(rest)) return { signature: "rce.php-open-tag", start: t, end: t + 5 };
+    t = lower.indexOf("<?", t + 2);
+  }
+  if (anchored) for (const tag of ["[php]", "{php}", "[/php]", "{/php}"]) {
+    const k = lower.indexOf(tag);
+    if (k !== -1) return { signature: "rce.php-tag", start: k, end: k + tag.length };
+  }
+  if (s.indexOf("(") !== -1) {
+    const call = findCall(s, lower);
+    if (call !== null) return call;
+  }
+  if (s.indexOf("$") !== -1) {
+    const vf = variableFunction(s);
+    if (vf !== null) return vf;
+    for (const g of SUPERGLOBALS) {
+      const k = lower.indexOf(g);
+      if (k !== -1 && !isId(lower.charCodeAt(k + g.length))) return { signature: "rce.php-superglobal", start: k, end: k + g.length };
+    }
+    // `${'name'}` / `$ {CONST}`: variable variables (a blank or a quote after `${`).
+    const vv = /\$\s*\{\s*['"]|\$\s+\{\s*[A-Za-z_@]/.exec(s);
+    if (vv) return { signature: "rce.php-variable-variable", start: vv.index, end: vv.index + vv[0].length };
+  }
+  if (s.indexOf("(") !== -1) {
+    const cs = callableString(s, lower);
+    if (cs !== null) return cs;
+  }
+  // Serialized object or custom-serialized class: O:8:"stdClass":1:{…}
+  const ser = s.indexOf('":') === -1 ? null : /\b[OC]:\+?\d{1,4}:"[A-Za-z_\\][\w\\]{0,127}":\d{1,6}:\{/.exec(s);
+  if (ser) return { signature: "rce.php-object-injection", start: ser.index, end: ser.index + ser[0].length };
+  if (anchored) for (const w of WRAPPERS) {
+    const k = lower.indexOf(w);
+    if (k !== -1 && (k === 0 || !isId(lower.charCodeAt(k - 1)))) return { signature: "rce.php-wrapper", start: k, end: k + w.length };
+  }
+  const eq = lower.indexOf("=");
+  if (anchored && eq > 2 && eq < 48) {
+    const name = lower.slice(0, eq).trim();
+    for (const d of INI) {
+      if (d.endsWith(".") ? name.startsWith(d) && name.length > d.length : name === d)
+        return { signature: "rce.php-ini-directive", start: 0, end: eq + 1 };
+    }
+  }
+  return null;
+}

@@ -1,0 +1,58 @@
+/**
+ * File names of uploads that give code execution: server-side script extensions (a web
+ * shell), PHP session files (`sess_<id>`, session poisoning), and configuration files
+ * that change how the server runs code (`.htaccess`, `web.config`, `wp-config.php`).
+ * Seen in multipart file names and in the `X-Filename`-style headers upload APIs use.
+ */
+import type { Point } from "../../../model/index.js";
+import type { DetectorMatch } from "../types.js";
+
+const SCRIPT_EXT = /\.\s*(?:php\d*|phtml|phar|phps|pht|phpt|pgif|shtml|jspx?|jspf|jsw|jsv|aspx?|ashx|asmx|asa|cer|cfm|cgi|war)[\s.]*$/i;
+const CONFIG_NAMES: ReadonlySet<string> = new Set([
+  ".htaccess", ".htpasswd", "web.config", ".user.ini", "php.ini", "wp-config.php", "settings.php", "config.php",
+  "configuration.php", "local.xml", "config.yml", "config.yaml", "application.yml", "application.properties", ".env",
+  ".boto", ".bashrc", ".bash_profile", ".profile", "authorized_keys", "id_rsa", ".git", "crontab", ".npmrc", ".pypirc",
+]);
+
+/** True for header names upload endpoints use for the file name (`X-Filename`, `X_File_Name`…). */
+export function isFilenameHeader(h: string | undefined): boolean {
+  if (h === undefined) return false;
+  const n = h.replace(/[-_.]/g, "");
+  return n === "xfilename" || n === "xfile" || n === "xuploadfilename" || n === "filename";
+}
+
+function judgeName(raw: string): DetectorMatch | null {
+  const name = raw.trim();
+  if (name.length === 0 || name.length > 512) return null;
+  if (SCRIPT_EXT.test(name)) return { signature: "rce.script-upload", start: 0, end: name.length };
+  const slash = Math.max(name.lastIndexOf("/"), name.lastIndexOf("\\"));
+  const base = name.slice(slash + 1).toLowerCase().replace(/\s+/g, "");
+  if (/^sess_[a-z0-9,-]{8,}$/.test(base)) return { signature: "rce.session-file-upload", start: 0, end: name.length };
+  if (CONFIG_NAMES.has(base) || /^wp-config[-_.]/.test(base)) return { signature: "rce.config-upload", start: 0, end: name.length };
+  return null;
+}
+
+/** Checks a point that carries an upload file name; raw multipart bodies are scanned for them. */
+export function detectUpload(p: Point): DetectorMatch | null {
+  if (p.kind === "filename") return judgeName(p.value);
+  if (p.zone === "header" && isFilenameHeader(p.header)) return judgeName(p.value);
+  if (p.kind === "raw" && p.zone === "body") {
+    const v = p.value;
+    let k = v.indexOf("filename=");
+    for (let n = 0; k !== -1 && n < 32; n++) {
+      const q = v.charCodeAt(k + 9);
+      let name: string;
+      if (q === 34) {
+        const end = v.indexOf('"', k + 10);
+        name = v.slice(k + 10, end === -1 ? k + 200 : end);
+      } else {
+        const end = v.slice(k + 9, k + 300).search(/[;\r\n]/);
+        name = v.slice(k + 9, end === -1 ? k + 300 : k + 9 + end);
+      }
+      const m = judgeName(name);
+      if (m !== null) return { signature: m.signature, start: k, end: k + 9 + name.length };
+      k = v.indexOf("filename=", k + 9);
+    }
+  }
+  return null;
+}

@@ -1,0 +1,149 @@
+/**
+ * A bounded, lenient scanner for HTML tags, following the WHATWG HTML tokenizer
+ * (§13.2.5: tag open, tag name, before/after attribute name, attribute value states)
+ * and widening it where old or lenient parsers accepted more, because a detector must
+ * see a tag wherever *some* browser would:
+ *  - any C0 control character counts as whitespace between attributes (the spec only has
+ *    TAB, LF, FF, CR and SPACE; old IE also skipped others, and payloads use `%0c`, `%09`);
+ *  - NUL inside a tag or attribute name is dropped (old IE ignored it: `<scr\0ipt>`);
+ *  - `/` separates attributes (`<svg/onload=…>`, `<img/src/onerror=…>`), as in the spec;
+ *  - a backtick quotes an attribute value (IE ≤ 8);
+ *  - FULLWIDTH LESS-THAN SIGN and `¼` (0xBC, `<` with the high bit set, read by US-ASCII
+ *    back-ends that strip the eighth bit) open a tag, as some back-ends fold them to `<`;
+ *  - a tag cut off by the end of the value is still a tag: the page around the reflected
+ *    value closes it.
+ * Everything is bounded: a tag is read over at most MAX_TAG characters and MAX_ATTRS
+ * attributes.
+ */
+
+export interface Attr {
+  /** Lower-case name, NULs removed. */
+  readonly name: string;
+  /** Raw value (character references not decoded), or null when the attribute has none. */
+  readonly value: string | null;
+}
+
+export interface Tag {
+  /** Lower-case tag name; for `x:script` the local part `script`. `?import` for PIs. */
+  readonly name: string;
+  /** The name as written (lower case), with any namespace prefix. */
+  readonly qname: string;
+  readonly endTag: boolean;
+  readonly start: number;
+  /** Index just past the tag (past `>` when there was one). */
+  readonly end: number;
+  /** A `>` ended the tag (false when the value ended first). */
+  readonly closed: boolean;
+  /** A `/` came right after the name (`<svg/onload…`, `<script/x>`). */
+  readonly slashAfterName: boolean;
+  readonly attrs: readonly Attr[];
+}
+
+const MAX_TAG = 4096;
+const MAX_ATTRS = 64;
+
+/** Characters that open a tag: `<`, FULLWIDTH `＜` (U+FF1C), `¼` (0xBC, see above). */
+export function isTagOpen(c: number): boolean {
+  return c === 60 || c === 0xff1c || c === 0xbc;
+}
+function isTagClose(c: number): boolean {
+  return c === 62 || c === 0xff1e || c === 0xbe;
+}
+function isSpace(c: number): boolean {
+  return c <= 32;
+}
+function isAlpha(c: number): boolean {
+  const l = c | 0x20;
+  return l >= 97 && l <= 122;
+}
+
+/**
+ * Reads the tag that starts at `i` (where `s[i]` opens a tag). Returns null when what
+ * follows is not a tag (`a < b`, `<3`, `<=`), as the tokenizer then emits text.
+ */
+export function readTag(s: string, i: number): Tag | null {
+  const n = Math.min(s.length, i + MAX_TAG);
+  let j = i + 1;
+  while (j < n && s.charCodeAt(j) === 0) j++;
+  let endTag = false;
+  let pi = false;
+  const c0 = s.charCodeAt(j);
+  if (c0 === 47 /* / */) {
+    endTag = true;
+    j++;
+  } else if (c0 === 63 /* ? */) {
+    // `<?import …>`, `<?xml-stylesheet …?>`: a processing instruction (bogus comment in
+    // HTML, but XML and old IE act on them).
+    pi = true;
+    j++;
+  }
+  // `<:vmlframe`: an empty namespace prefix, which IE's VML parser accepted.
+  if (j + 1 < n && s.charCodeAt(j) === 58 && isAlpha(s.charCodeAt(j + 1))) j++;
+  if (j >= n || !isAlpha(s.charCodeAt(j))) return null;
+  // Tag name state: up to whitespace, `/` or `>`.
+  let name = "";
+  while (j < n) {
+    const c = s.charCodeAt(j);
+    if (isSpace(c) || c === 47 || isTagClose(c)) break;
+    if (c !== 0) name += s[j];
+    j++;
+    if (name.length > 64) break;
+  }
+  name = name.toLowerCase();
+  const qname = pi ? `?${name}` : name;
+  const colon = name.lastIndexOf(":");
+  const local = pi ? qname : colon >= 0 ? name.slice(colon + 1) : name;
+  const slashAfterName = s.charCodeAt(j) === 47;
+  const attrs: Attr[] = [];
+  while (j < n && attrs.length < MAX_ATTRS) {
+    // Before attribute name: skip whitespace and `/`.
+    let c = s.charCodeAt(j);
+    while (j < n && (isSpace(c) || c === 47 || (pi && c === 63))) {
+      j++;
+      c = s.charCodeAt(j);
+    }
+    if (j >= n) break;
+    if (isTagClose(c)) {
+      j++;
+      return { name: local, qname, endTag, start: i, end: j, attrs, closed: true, slashAfterName };
+    }
+    // Attribute name: the first character may be anything (even `=`).
+    let an = "";
+    do {
+      if (c !== 0) an += s[j];
+      j++;
+      c = s.charCodeAt(j);
+    } while (j < n && !isSpace(c) && c !== 47 && c !== 61 && !isTagClose(c) && an.length < 256);
+    while (j < n && isSpace(c)) {
+      j++;
+      c = s.charCodeAt(j);
+    }
+    if (c !== 61 /* = */ || j >= n) {
+      attrs.push({ name: an.toLowerCase(), value: null });
+      continue;
+    }
+    j++;
+    c = s.charCodeAt(j);
+    while (j < n && isSpace(c)) {
+      j++;
+      c = s.charCodeAt(j);
+    }
+    let value: string;
+    if (c === 34 || c === 39 || c === 96) {
+      const close = s.indexOf(String.fromCharCode(c), j + 1);
+      const stop = close === -1 || close > n ? n : close;
+      value = s.slice(j + 1, stop);
+      j = stop + 1;
+    } else {
+      const v0 = j;
+      while (j < n) {
+        const d = s.charCodeAt(j);
+        if (isSpace(d) || isTagClose(d)) break;
+        j++;
+      }
+      value = s.slice(v0, j);
+    }
+    attrs.push({ name: an.toLowerCase(), value });
+  }
+  return { name: local, qname, endTag, start: i, end: Math.min(j, s.length), attrs, closed: false, slashAfterName };
+}

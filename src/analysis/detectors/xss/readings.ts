@@ -1,0 +1,161 @@
+/**
+ * Other ways to read a value, each undoing one thing that stands between what was sent
+ * and what a browser (or a sanitiser in front of it) ends up with. The detector judges
+ * every reading that applies; each `has…` test is a cheap gate for its reading.
+ */
+
+function hexVal(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  const l = c | 0x20;
+  if (l >= 97 && l <= 102) return l - 87;
+  return -1;
+}
+
+/** A JavaScript/Python-style escape (`\x3c`, `\u003c`, `\74`) somewhere in `s`. */
+export function hasCodeEscape(s: string): boolean {
+  let i = s.indexOf("\\");
+  while (i !== -1 && i < s.length - 1) {
+    const c = s.charCodeAt(i + 1);
+    if (c === 120 || c === 117 || (c >= 48 && c <= 55)) return true;
+    i = s.indexOf("\\", i + 1);
+  }
+  return false;
+}
+
+/**
+ * Decodes `\xHH`, `\uHHHH`, `\u{…}` and octal `\NNN` escapes everywhere: markup written
+ * as a JS or Python string (`'\74img/src/onerror\75…'`, `\x3cscript\x3e`) becomes markup
+ * when the string is written into the page.
+ */
+export function unescapeCode(s: string): string {
+  let out = "";
+  let i = 0;
+  const n = Math.min(s.length, 16 * 1024);
+  while (i < n) {
+    const c = s.charCodeAt(i);
+    if (c !== 92 || i + 1 >= n) {
+      out += s[i];
+      i++;
+      continue;
+    }
+    const d = s.charCodeAt(i + 1);
+    if (d === 120 /* x */ && hexVal(s.charCodeAt(i + 2)) >= 0 && hexVal(s.charCodeAt(i + 3)) >= 0) {
+      out += String.fromCharCode(hexVal(s.charCodeAt(i + 2)) * 16 + hexVal(s.charCodeAt(i + 3)));
+      i += 4;
+    } else if (d === 117 /* u */) {
+      let cp = 0;
+      let j = i + 2;
+      if (s.charCodeAt(j) === 123) {
+        j++;
+        while (j < n && j - i < 12 && hexVal(s.charCodeAt(j)) >= 0) cp = cp * 16 + hexVal(s.charCodeAt(j++));
+        if (s.charCodeAt(j) === 125 && cp <= 0x10ffff) {
+          out += String.fromCodePoint(cp);
+          i = j + 1;
+          continue;
+        }
+      } else if (j + 4 <= n) {
+        let ok = true;
+        for (let k = 0; k < 4; k++) {
+          const v = hexVal(s.charCodeAt(j + k));
+          if (v < 0) ok = false;
+          cp = cp * 16 + v;
+        }
+        if (ok) {
+          out += String.fromCharCode(cp);
+          i = j + 4;
+          continue;
+        }
+      }
+      out += s[i];
+      i++;
+    } else if (d >= 48 && d <= 55) {
+      let v = 0;
+      let j = i + 1;
+      while (j < n && j - i <= 3) {
+        const e = s.charCodeAt(j);
+        if (e < 48 || e > 55 || v * 8 + (e - 48) > 255) break;
+        v = v * 8 + (e - 48);
+        j++;
+      }
+      out += String.fromCharCode(v);
+      i = j;
+    } else {
+      out += s[i];
+      i++;
+    }
+  }
+  return out;
+}
+
+/**
+ * Invisible and replacement characters a sanitiser or a normalising back-end may drop:
+ * zero-width spaces and joiners, bidi controls (`<\u202escript\u202e>`), word joiners,
+ * BOM, soft hyphen, and U+FFFD left by a failed decoding.
+ */
+export function isInvisible(c: number): boolean {
+  return (
+    c === 0xad ||
+    (c >= 0x200b && c <= 0x200f) ||
+    (c >= 0x202a && c <= 0x202e) ||
+    (c >= 0x2060 && c <= 0x2064) ||
+    c === 0xfeff ||
+    c === 0xfffd
+  );
+}
+
+export function hasInvisible(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xad && isInvisible(c)) return true;
+  }
+  return false;
+}
+
+export function stripInvisible(s: string): string {
+  let out = "";
+  for (let i = 0; i < s.length; i++) if (!isInvisible(s.charCodeAt(i))) out += s[i];
+  return out;
+}
+
+/**
+ * The value after a sanitiser that deletes tags but keeps the text around them:
+ * `"o<x>nmouseover=alert<x>(1)` becomes `"onmouseover=alert(1)`. Only short tags
+ * (at most 32 characters up to `>`) are removed, as such payloads use.
+ */
+export function stripTags(s: string): string {
+  let out = "";
+  let i = 0;
+  const n = s.length;
+  while (i < n) {
+    const c = s.charCodeAt(i);
+    if (c === 60) {
+      const close = s.indexOf(">", i + 1);
+      if (close !== -1 && close - i <= 32) {
+        i = close + 1;
+        continue;
+      }
+    }
+    out += s[i];
+    i++;
+  }
+  return out;
+}
+
+/** Tabs and line breaks removed (`a&Tab;l&Tab;e&Tab;r&Tab;t(1)` once entities are decoded). */
+export function stripTabsAndBreaks(s: string): string {
+  let out = "";
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c !== 9 && c !== 10 && c !== 13) out += s[i];
+  }
+  return out;
+}
+
+/** The query and fragment of a value that is itself a URL (a Referer, a `next=` link). */
+export function urlTail(s: string): string | null {
+  if (!(s.startsWith("http://") || s.startsWith("https://") || s.startsWith("//"))) return null;
+  const q = s.indexOf("?");
+  const h = s.indexOf("#");
+  const at = q === -1 ? h : h === -1 ? q : Math.min(q, h);
+  return at === -1 ? null : s.slice(at + 1);
+}

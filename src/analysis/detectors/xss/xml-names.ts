@@ -1,0 +1,35 @@
+/**
+ * XML bodies reach the detector as structure (`body › xml › script › @src`): the element
+ * and attribute names are key points without their `<` and `=`. An XML document a browser
+ * renders (XHTML, SVG) runs a `script` element and `on…` attributes, so those names are
+ * signs on their own.
+ */
+import type { Point } from "../../../model/index.js";
+import { KNOWN_EVENTS } from "./events.js";
+
+/** Elements that run or load code in an XML document rendered by a browser. */
+export const XML_ACTIVE_ELEMENTS: readonly string[] = ["script", "iframe", "embed", "applet", "frameset"];
+
+function localName(v: string): string {
+  return v.slice(v.lastIndexOf(":") + 1).toLowerCase();
+}
+
+export function xmlNameSign(p: Point): string | null {
+  const parent = p.steps[p.steps.length - 2] ?? "";
+  const local = localName(p.value);
+  if (parent.startsWith("@")) return KNOWN_EVENTS.has(local) ? "xss.xml-event-attr" : null;
+  return XML_ACTIVE_ELEMENTS.includes(local) ? "xss.xml-script-element" : null;
+}
+
+/** Cheap: could `v` be one of the names above (for the prefilter)? */
+export function mayBeXmlActiveName(v: string): boolean {
+  if (v.length > 64 || v.length < 5) return false;
+  const colon = v.lastIndexOf(":");
+  const start = colon + 1;
+  const a = v.charCodeAt(start) | 0x20;
+  if (a === 111 && (v.charCodeAt(start + 1) | 0x20) === 110) return KNOWN_EVENTS.has(v.slice(start).toLowerCase());
+  const z = v.charCodeAt(v.length - 1) | 0x20;
+  if (z !== 116 && z !== 101 && z !== 100) return false;
+  const local = v.slice(start).toLowerCase();
+  return XML_ACTIVE_ELEMENTS.includes(local);
+}

@@ -1,0 +1,106 @@
+/**
+ * A small scanner for the parts of XML 1.0 that reach outside the document:
+ *  - DOCTYPE with an external ID (XML 1.0 §2.8 `doctypedecl ::= '<!DOCTYPE' S Name
+ *    (S ExternalID)? S? ('[' intSubset ']' S?)? '>'`), i.e. an external DTD fetch;
+ *  - entity declarations with an external ID (§4.2.2 `<!ENTITY name SYSTEM "uri">` or
+ *    `PUBLIC "pubid" "uri"`), general or parameter (`<!ENTITY % name …>`);
+ *  - parameter-entity references inside the DTD (`%name;`), the out-of-band exfiltration
+ *    pattern;
+ *  - XInclude (`xi:include`, namespace http://www.w3.org/2001/XInclude) and XSLT's
+ *    `document()` (XSLT 1.0 §12.1), which load other resources without any DTD.
+ * Keywords are matched case-insensitively: lenient parsers accept `<!doctype` and
+ * `system`, and the payloads use that.
+ */
+
+export interface XxeMatch {
+  readonly sign: "external-entity" | "parameter-entity" | "external-dtd" | "xinclude" | "xslt-document";
+  readonly start: number;
+  readonly end: number;
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13;
+}
+
+function skipSpace(s: string, i: number): number {
+  let k = i;
+  while (k < s.length && k - i < 256 && isSpace(s.charCodeAt(k))) k++;
+  return k;
+}
+
+function skipName(s: string, i: number): number {
+  let k = i;
+  while (k < s.length && k - i < 256) {
+    const c = s.charCodeAt(k);
+    if (isSpace(c) || c === 62 || c === 91 || c === 34 || c === 39) break;
+    k++;
+  }
+  return k;
+}
+
+/** `SYSTEM` or `PUBLIC` at i (case-insensitive). */
+function externalIdAt(low: string, i: number): boolean {
+  return low.startsWith("system", i) || low.startsWith("public", i);
+}
+
+/** Public identifiers of the W3C's own (X)HTML/SVG DTDs: ordinary in posted markup. */
+function isW3cDtd(low: string, from: number, to: number): boolean {
+  const part = low.slice(from, Math.min(to, from + 300));
+  return part.includes("-//w3c//dtd") || part.includes("http://www.w3.org/");
+}
+
+export function findXxe(v: string): XxeMatch | null {
+  const low = v.toLowerCase();
+  let i = low.indexOf("<!");
+  let guard = 0;
+  while (i !== -1 && guard++ < 64) {
+    if (low.startsWith("<!entity", i)) {
+      let k = skipSpace(low, i + 8);
+      let param = false;
+      if (low.charCodeAt(k) === 37 /* % */) {
+        param = true;
+        k = skipSpace(low, k + 1);
+      }
+      k = skipSpace(low, skipName(low, k));
+      if (externalIdAt(low, k)) {
+        const end = low.indexOf(">", k);
+        return { sign: param ? "parameter-entity" : "external-entity", start: i, end: end === -1 ? v.length : end + 1 };
+      }
+      if (param) {
+        // `<!ENTITY % a "<!ENTITY &#x25; b SYSTEM '…'>">`: a nested declaration.
+        const end = low.indexOf(">", k);
+        const body = low.slice(k, end === -1 ? low.length : end);
+        if (body.includes("system") || body.includes("public") || body.includes("&#x25;") || body.includes("&#37;")) {
+          return { sign: "parameter-entity", start: i, end: end === -1 ? v.length : end + 1 };
+        }
+      }
+    } else if (low.startsWith("<!doctype", i)) {
+      let k = skipSpace(low, i + 9);
+      k = skipSpace(low, skipName(low, k));
+      const close = low.indexOf(">", k);
+      if (externalIdAt(low, k) && !isW3cDtd(low, k, close === -1 ? low.length : close)) {
+        return { sign: "external-dtd", start: i, end: close === -1 ? v.length : close + 1 };
+      }
+      // Parameter-entity reference in the internal subset: `[ %remote; ]`.
+      const open = low.indexOf("[", i);
+      if (open !== -1 && (close === -1 || open < close)) {
+        const subEnd = low.indexOf("]", open);
+        const sub = low.slice(open, subEnd === -1 ? Math.min(low.length, open + 4096) : subEnd);
+        const pct = sub.search(/%[a-z_][\w.-]{0,64};/);
+        if (pct !== -1) return { sign: "parameter-entity", start: i, end: open + pct + 1 };
+      }
+    }
+    i = low.indexOf("<!", i + 2);
+  }
+  const xi = low.indexOf("xinclude");
+  const inc = low.indexOf(":include");
+  if (xi !== -1 || (inc !== -1 && low.lastIndexOf("<", inc) !== -1 && inc - low.lastIndexOf("<", inc) < 32)) {
+    const at = inc !== -1 ? inc : xi;
+    if (low.indexOf("href", at) !== -1 || xi !== -1) return { sign: "xinclude", start: Math.max(0, at - 4), end: at + 12 };
+  }
+  const doc = low.indexOf("document(");
+  if (doc !== -1 && (low.indexOf("xsl:") !== -1 || low.indexOf("xsl/transform") !== -1)) {
+    return { sign: "xslt-document", start: doc, end: doc + 9 };
+  }
+  return null;
+}

@@ -1,0 +1,115 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import fc from "fast-check";
+import type { Detector } from "./detectors/index.js";
+import { DEFAULT_LIMITS, type HttpRequest } from "../model/index.js";
+import { Engine } from "./engine.js";
+
+const get = (target: string, headers: Array<[string, string]> = []): HttpRequest => ({
+  method: "GET",
+  target,
+  headers,
+  body: "",
+});
+
+/** A detector that flags every value containing "EVIL", to test the engine alone. */
+const evil: Detector = {
+  type: "rce",
+  prefilter: (v) => v.includes("EVIL"),
+  detect: (p) => {
+    const i = p.value.indexOf("EVIL");
+    return i === -1 ? null : { signature: "rce.test-evil", start: i, end: i + 4 };
+  },
+};
+
+describe("engine", () => {
+  it("reports a hit with type, point name, payload excerpt and signature", () => {
+    const r = new Engine({ detectors: [evil] }).analyze(get("/a?x=1&id=EVIL"));
+    assert.deepEqual(r.hits, [{ type: "rce", point: "query › id", payload: "EVIL", signature: "rce.test-evil" }]);
+  });
+
+  it("keeps one hit per type and point", () => {
+    const r = new Engine({ detectors: [evil] }).analyze(get("/?a=EVIL&a=EVIL"));
+    assert.equal(r.hits.filter((h) => h.point === "query › a").length, 1);
+  });
+
+  it("turns an exhausted work budget into an overlimit hit instead of stalling", () => {
+    const limits = { ...DEFAULT_LIMITS, workBudget: 1000 };
+    const many = Array.from({ length: 200 }, (_, i) => `p${i}=EVIL${"x".repeat(20)}`).join("&");
+    const r = new Engine({ detectors: [evil], limits }).analyze(get(`/?${many}`));
+    assert.ok(r.hits.some((h) => h.type === "overlimit"));
+    assert.ok(r.anomalies.some((a) => a.code === "work_budget"));
+  });
+
+  it("honours an injected deadline", () => {
+    const r = new Engine({ detectors: [evil], expired: () => true }).analyze(
+      get(`/?${Array.from({ length: 40 }, (_, i) => `k${i}=EVIL`).join("&")}`),
+    );
+    assert.ok(r.hits.some((h) => h.type === "overlimit"));
+  });
+
+  it("a throwing detector never takes the request down", () => {
+    const bad: Detector = {
+      type: "xss",
+      prefilter: () => true,
+      detect: () => {
+        throw new Error("boom");
+      },
+      detectRequest: () => {
+        throw new Error("boom");
+      },
+    };
+    const r = new Engine({ detectors: [bad, evil] }).analyze(get("/?q=EVIL"));
+    assert.deepEqual(
+      r.hits.map((h) => h.type),
+      ["rce"],
+    );
+  });
+});
+
+describe("engine on hostile input (all built-in detectors)", () => {
+  const engine = new Engine();
+  const big = "A".repeat(10 * 1024 * 1024);
+  const cases: Array<[string, HttpRequest]> = [
+    ["10 MB query value", get(`/?q=${big}`)],
+    ["10 MB header", get("/", [["User-Agent", big]])],
+    ["10 MB JSON string", { method: "POST", target: "/", headers: [["Content-Type", "application/json"]], body: `{"a":"${big}"}` }],
+    ["100k-deep JSON", { method: "POST", target: "/", headers: [["Content-Type", "application/json"]], body: "[".repeat(100_000) }],
+    ["100k-deep JSON objects", { method: "POST", target: "/", headers: [], body: '{"a":'.repeat(100_000) }],
+    ["broken percent-encoding", get("/%zz%%%u12%c0%af%ff%fe?%=%&&=&%")],
+    ["invalid UTF-8 bytes", { method: "POST", target: "/", headers: [], body: new Uint8Array([0xff, 0xfe, 0xc0, 0x80, 0xed, 0xa0, 0x80]) }],
+    ["50k parameters", get(`/?${"a=1&".repeat(50_000)}`)],
+    ["broken multipart", { method: "POST", target: "/", headers: [["Content-Type", "multipart/form-data; boundary=x"]], body: "--x\r\nContent-Disposition: form-data; name=\"a\r\n\r\n--x" }],
+    ["broken XML", { method: "POST", target: "/", headers: [["Content-Type", "application/xml"]], body: "<a><b x='1><!DOCTYPE <!ENTITY" }],
+    ["pathological quotes", get(`/?q=${"'\"`".repeat(20_000)}`)],
+    ["pathological tags", get(`/?q=${"<a ".repeat(20_000)}`)],
+    ["pathological shell", get(`/?q=${"$($(`".repeat(10_000)}`)],
+    ["pathological comments", get(`/?q=${"/*".repeat(20_000)}`)],
+  ];
+  for (const [name, req] of cases) {
+    it(`survives ${name}`, { timeout: 20_000 }, () => {
+      const r = engine.analyze(req);
+      assert.ok(Array.isArray(r.hits));
+      assert.ok(r.points <= DEFAULT_LIMITS.maxPoints);
+    });
+  }
+
+  it("random requests never throw", () => {
+    const header = fc.tuple(fc.string({ maxLength: 12 }), fc.string({ maxLength: 60 }));
+    fc.assert(
+      fc.property(
+        fc.record({
+          method: fc.constantFrom("GET", "POST", "PUT", "X"),
+          target: fc.string({ maxLength: 200 }).map((s) => `/${s}`),
+          headers: fc.array(header, { maxLength: 6 }),
+          body: fc.oneof(fc.string({ maxLength: 300 }), fc.uint8Array({ maxLength: 300 })),
+        }),
+        (req) => {
+          const r = engine.analyze(req as HttpRequest);
+          assert.ok(r.hits.length <= DEFAULT_LIMITS.maxHits);
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+});

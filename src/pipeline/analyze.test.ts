@@ -1,0 +1,63 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { analyzeBatches } from "./analyze.js";
+import type { Batch } from "./batch.js";
+
+const rec = (i: number) =>
+  JSON.stringify({
+    id: `r${i}`,
+    method: "GET",
+    target: `/p?i=${i}&pad=${"x".repeat((i * 37) % 900)}`,
+    headers: [],
+  });
+
+/** Many small batches of uneven size, so that workers finish out of order. */
+async function* batches(n: number): AsyncGenerator<Batch> {
+  let line = 1;
+  for (let i = 0; i < n; ) {
+    const size = 1 + ((i * 7) % 13);
+    const recs: string[] = [];
+    for (let k = 0; k < size && i < n; k++, i++) recs.push(rec(i));
+    yield { kind: "lines", input: 0, file: "mem", firstLine: line, text: `${recs.join("\n")}\n` };
+    line += recs.length;
+  }
+}
+
+describe("analyzeBatches", () => {
+  for (const workers of [0, 2, 3]) {
+    it(`keeps input order with ${workers} worker threads`, async () => {
+      const out: string[] = [];
+      const stats = await analyzeBatches(batches(400), workers, {
+        workers,
+        write: (t) => {
+          out.push(t);
+        },
+        maxInFlight: 5,
+      });
+      const ids = out
+        .join("")
+        .trimEnd()
+        .split("\n")
+        .map((l) => (JSON.parse(l) as { id: string }).id);
+      assert.equal(stats.requests, 400);
+      assert.deepEqual(
+        ids,
+        Array.from({ length: 400 }, (_, i) => `r${i}`),
+      );
+    });
+  }
+
+  it("stops early when the signal fires", async () => {
+    const ac = new AbortController();
+    let writes = 0;
+    const stats = await analyzeBatches(batches(400), 2, {
+      workers: 2,
+      write: () => {
+        if (++writes === 2) ac.abort();
+      },
+      signal: ac.signal,
+    });
+    assert.equal(stats.stopped, true);
+    assert.ok(stats.requests < 400);
+  });
+});

@@ -1,0 +1,193 @@
+import { availableParallelism } from "node:os";
+import { Engine } from "../analysis/index.js";
+import type { AnalysisLimits } from "../model/index.js";
+import type { AnalysisWorkerData } from "./analysis-worker.js";
+import { type Batch, type BatchResult, type BatchWarning, runBatch } from "./batch.js";
+import { InputError, type InputInfo, probeInput, readBatches } from "./inputs.js";
+import { WorkerPool } from "./worker-pool.js";
+
+/** Below this much (estimated, uncompressed) input, starting threads costs more than it saves. */
+export const AUTO_WORKERS_MIN_BYTES = 4 * 1024 * 1024;
+/** Rough gzip ratio of request logs, to estimate work from a compressed file's size. */
+const GZIP_RATIO = 5;
+/** Batch sizes: large enough to amortise messaging, small enough to keep every core busy. */
+export const DEFAULT_BATCH_BYTES = 128 * 1024;
+export const DEFAULT_BATCH_EXCHANGES = 128;
+
+export interface AnalyzeOptions {
+  /** `"auto"`: every core for large inputs, this thread otherwise; `0`: this thread; `N`: N worker threads. */
+  readonly workers: number | "auto";
+  /** Receives verdict lines in input order; may return a promise to apply backpressure. */
+  readonly write: (text: string) => void | Promise<void>;
+  readonly onWarning?: (w: BatchWarning) => void;
+  readonly onProgress?: (p: Progress) => void;
+  /** Stops reading and analysing (e.g. the output was closed); what is done is kept. */
+  readonly signal?: AbortSignal;
+  readonly limits?: AnalysisLimits;
+  readonly batchBytes?: number;
+  readonly batchExchanges?: number;
+  /** Batches submitted but not yet written; bounds memory whatever the speed of each side. */
+  readonly maxInFlight?: number;
+}
+
+export interface Progress {
+  readonly bytesDone: number;
+  readonly bytesTotal: number;
+  readonly requests: number;
+  readonly elapsedMs: number;
+}
+
+export interface InputStats {
+  readonly file: string;
+  requests: number;
+  warnings: number;
+}
+
+export interface AnalyzeStats {
+  requests: number;
+  withHits: number;
+  readonly hitsByType: Map<string, number>;
+  warnings: number;
+  failures: number;
+  /** Worker threads used (0: analysed on the calling thread). */
+  workers: number;
+  elapsedMs: number;
+  readonly inputs: InputStats[];
+  /** True when stopped early by the signal. */
+  stopped: boolean;
+}
+
+/** Checks every input (readable, known format) before any output is written. */
+export async function probeInputs(files: readonly string[]): Promise<InputInfo[]> {
+  const infos: InputInfo[] = [];
+  for (const f of files) {
+    const info = await probeInput(f);
+    if (info.format === "pcap" || info.format === "pcapng") {
+      throw new InputError(f, `${info.format} input is not supported yet (use JSONL or HAR)`);
+    }
+    infos.push(info);
+  }
+  return infos;
+}
+
+/** How many worker threads `auto` picks for these inputs. */
+export function autoWorkers(infos: readonly InputInfo[]): number {
+  const estimate = infos.reduce((n, i) => n + i.bytes * (i.gzip ? GZIP_RATIO : 1), 0);
+  const cores = availableParallelism();
+  return estimate >= AUTO_WORKERS_MIN_BYTES && cores > 1 ? cores : 0;
+}
+
+/** Analyses files (probed with `probeInputs`) in order. Throws `InputError` for an unreadable one. */
+export async function analyzeFiles(infos: readonly InputInfo[], opts: AnalyzeOptions): Promise<AnalyzeStats> {
+  const workers = opts.workers === "auto" ? autoWorkers(infos) : opts.workers;
+  const bytesTotal = infos.reduce((n, i) => n + i.bytes, 0);
+  let bytesDone = 0;
+  const stats = newStats(infos.map((i) => i.file));
+  const batchOpts = {
+    batchBytes: opts.batchBytes ?? DEFAULT_BATCH_BYTES,
+    batchExchanges: opts.batchExchanges ?? DEFAULT_BATCH_EXCHANGES,
+    onBytes: (n: number) => {
+      bytesDone += n;
+    },
+    onLineWarning: (file: string, line: number, message: string) => {
+      const idx = infos.findIndex((i) => i.file === file);
+      if (idx !== -1) stats.inputs[idx]!.warnings++;
+      stats.warnings++;
+      opts.onWarning?.({ file, line, message });
+    },
+  };
+  async function* all(): AsyncGenerator<Batch> {
+    for (let i = 0; i < infos.length; i++) yield* readBatches(infos[i]!, i, batchOpts);
+  }
+  return runBatches(all(), workers, opts, stats, () => ({ bytesDone, bytesTotal }));
+}
+
+/** Analyses batches from any source (used by `analyzeFiles` and the benchmark). */
+export async function analyzeBatches(
+  source: AsyncIterable<Batch>,
+  workers: number,
+  opts: AnalyzeOptions,
+  inputs: readonly string[] = [],
+): Promise<AnalyzeStats> {
+  return runBatches(source, workers, opts, newStats(inputs), () => ({ bytesDone: 0, bytesTotal: 0 }));
+}
+
+function newStats(files: readonly string[]): AnalyzeStats {
+  return {
+    requests: 0,
+    withHits: 0,
+    hitsByType: new Map(),
+    warnings: 0,
+    failures: 0,
+    workers: 0,
+    elapsedMs: 0,
+    inputs: files.map((file) => ({ file, requests: 0, warnings: 0 })),
+    stopped: false,
+  };
+}
+
+async function runBatches(
+  source: AsyncIterable<Batch>,
+  workers: number,
+  opts: AnalyzeOptions,
+  stats: AnalyzeStats,
+  bytes: () => { bytesDone: number; bytesTotal: number },
+): Promise<AnalyzeStats> {
+  const t0 = performance.now();
+  stats.workers = workers;
+  const data: AnalysisWorkerData = opts.limits !== undefined ? { limits: opts.limits } : {};
+  const pool =
+    workers > 0
+      ? new WorkerPool<Batch, BatchResult>(workers, new URL("./analysis-worker.js", import.meta.url), data)
+      : undefined;
+  const engine =
+    pool === undefined ? new Engine(opts.limits !== undefined ? { limits: opts.limits } : {}) : undefined;
+  const maxInFlight = Math.max(1, opts.maxInFlight ?? (pool === undefined ? 1 : workers * 2 + 1));
+  // Results are consumed in submission order, whatever order workers finish in: this
+  // FIFO is both the reorder buffer and the backpressure bound.
+  const queue: Promise<BatchResult>[] = [];
+  const stopped = () => opts.signal?.aborted === true;
+
+  const consume = async (): Promise<void> => {
+    const r = await queue.shift()!;
+    stats.requests += r.requests;
+    stats.withHits += r.withHits;
+    stats.failures += r.failures;
+    stats.warnings += r.warnings.length;
+    for (const [t, n] of r.hitsByType) stats.hitsByType.set(t, (stats.hitsByType.get(t) ?? 0) + n);
+    const inp = stats.inputs[r.input];
+    if (inp !== undefined) {
+      inp.requests += r.requests;
+      inp.warnings += r.warnings.length;
+    }
+    if (opts.onWarning !== undefined) for (const w of r.warnings) opts.onWarning(w);
+    if (r.out.length > 0 && !stopped()) await opts.write(r.out);
+    opts.onProgress?.({ ...bytes(), requests: stats.requests, elapsedMs: performance.now() - t0 });
+  };
+
+  try {
+    let readFailed = false;
+    let readError: unknown;
+    try {
+      for await (const batch of source) {
+        if (stopped()) break;
+        const p = pool !== undefined ? pool.run(batch) : Promise.resolve(runBatch(engine!, batch));
+        p.catch(() => {}); // awaited in order by `consume`; this only avoids an "unhandled" report meanwhile
+        queue.push(p);
+        while (queue.length >= maxInFlight && !stopped()) await consume();
+        if (stopped()) break;
+      }
+    } catch (e) {
+      readFailed = true;
+      readError = e;
+    }
+    // Whatever was read before a failing input is still written, in order.
+    while (queue.length > 0 && !stopped()) await consume();
+    if (readFailed) throw readError;
+  } finally {
+    await pool?.close();
+  }
+  stats.stopped = stopped();
+  stats.elapsedMs = performance.now() - t0;
+  return stats;
+}
