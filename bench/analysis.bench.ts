@@ -1,6 +1,6 @@
 /**
  * Analysis speed and memory:
- *   npm run bench -- [FILE.jsonl[.gz]…] [--seconds N] [--max N] [--workers N] [--json]
+ *   npm run bench -- [FILE.jsonl[.gz]…] [--seconds N] [--max N] [--workers N] [--per-detector] [--json]
  *
  * With corpus files (labelled-request JSONL, e.g. ../shared/corpus/*.jsonl.gz), requests
  * labelled `benign` (not weak) form the benign mix and `attack` ones the attack mix.
@@ -12,7 +12,9 @@
  *     points per request;
  *  2. the whole `analyze` pipeline (JSON parse + analysis + verdict line) through the
  *     worker pool: on the main thread, then with N worker threads (default: every core);
- *  3. memory: RSS and heap after loading, and peak during each phase.
+ *  3. memory: RSS and heap after loading, and peak during each phase;
+ *  4. with `--per-detector`: CPU µs per benign request that each detector adds on top of
+ *     point extraction alone (to find which one eats the budget).
  * Every timed phase stops after `--seconds` (default 3), so the run is bounded in time.
  * Run with `--expose-gc` (as `npm run bench` does) for steadier memory figures.
  */
@@ -20,7 +22,7 @@ import { createReadStream } from "node:fs";
 import { availableParallelism, cpus, loadavg } from "node:os";
 import { createInterface } from "node:readline";
 import { createGunzip } from "node:zlib";
-import { Engine } from "../src/analysis/index.js";
+import { BUILTIN_DETECTORS, Engine } from "../src/analysis/index.js";
 import { parseJsonlRecord } from "../src/capture/files/index.js";
 import type { HttpRequest } from "../src/model/index.js";
 import { analyzeBatches, type Batch } from "../src/pipeline/index.js";
@@ -31,6 +33,7 @@ interface Options {
   max: number;
   workers: number;
   json: boolean;
+  perDetector: boolean;
 }
 
 /** One request of a mix: the parsed request (engine phase) and its JSONL line (pipeline phase). */
@@ -47,7 +50,14 @@ interface Mix {
 // ───────────────────────────── arguments ─────────────────────────────
 
 function parseOptions(argv: string[]): Options {
-  const o: Options = { files: [], seconds: 3, max: 20_000, workers: availableParallelism(), json: false };
+  const o: Options = {
+    files: [],
+    seconds: 3,
+    max: 20_000,
+    workers: availableParallelism(),
+    json: false,
+    perDetector: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const num = (): number => {
@@ -59,6 +69,7 @@ function parseOptions(argv: string[]): Options {
     else if (a === "--max") o.max = Math.max(1, Math.floor(num()));
     else if (a === "--workers") o.workers = Math.max(1, Math.floor(num()));
     else if (a === "--json") o.json = true;
+    else if (a === "--per-detector") o.perDetector = true;
     else if (a === "-h" || a === "--help") usage();
     else if (a.startsWith("-")) usage(`unknown option ${a}`);
     else o.files.push(a);
@@ -68,7 +79,9 @@ function parseOptions(argv: string[]): Options {
 
 function usage(msg?: string): never {
   if (msg !== undefined) console.error(`analysis.bench: ${msg}`);
-  console.error("usage: npm run bench -- [FILE.jsonl[.gz]…] [--seconds N] [--max N] [--workers N] [--json]");
+  console.error(
+    "usage: npm run bench -- [FILE.jsonl[.gz]…] [--seconds N] [--max N] [--workers N] [--per-detector] [--json]",
+  );
   process.exit(msg === undefined ? 0 : 2);
 }
 
@@ -321,12 +334,17 @@ interface EngineFigures {
   peak: Memory;
 }
 
+const WARMUP_REQUESTS = 4000;
+
 /** Engine alone, this thread: one warm-up pass (bounded), then timed passes until the time is up. */
 function benchEngine(mix: Mix, seconds: number): EngineFigures {
   const engine = new Engine();
   const reqs = mix.items.map((i) => i.request);
-  const warmEnd = performance.now() + Math.min(1000, seconds * 300);
-  for (let i = 0; i < reqs.length && performance.now() < warmEnd; i++) engine.analyze(reqs[i]!);
+  // Warm-up by count: the JIT needs a few thousand requests through every detector before
+  // the code is optimised (a time-based warm-up is too short on a busy machine).
+  const warmEnd = performance.now() + Math.max(2000, seconds * 1000);
+  for (let i = 0; i < WARMUP_REQUESTS && performance.now() < warmEnd; i++)
+    engine.analyze(reqs[i % reqs.length]!);
   gc();
   const peak = new MemoryPeak();
   peak.sample();
@@ -374,16 +392,21 @@ function benchEngine(mix: Mix, seconds: number): EngineFigures {
 interface PipelineFigures {
   workers: number;
   requests: number;
+  /** Over the whole phase, thread start-up and JIT warm-up included. */
   reqPerSec: number;
+  /** After a thousand requests per thread (start-up and warm-up done); NaN if not reached in time. */
+  steadyReqPerSec: number;
   /** CPU time of all threads per request (includes messaging and thread start-up). */
   cpuUsPerReq: number;
   peak: Memory;
 }
 
-/** Batches of whole JSONL lines (~256 KiB, as `analyze` reads files), repeated until the time is up. */
-async function* lineBatches(lines: string[], seconds: number, startAt: () => number): AsyncGenerator<Batch> {
+/**
+ * Batches of whole JSONL lines (~256 KiB, as `analyze` reads files), repeated until
+ * `done()` says the time is up.
+ */
+async function* lineBatches(lines: string[], done: () => boolean): AsyncGenerator<Batch> {
   const target = 256 * 1024;
-  const end = () => startAt() + seconds * 1000;
   let line = 1;
   for (;;) {
     let cur: string[] = [];
@@ -396,14 +419,14 @@ async function* lineBatches(lines: string[], seconds: number, startAt: () => num
         line += cur.length;
         cur = [];
         size = 0;
-        if (performance.now() > end()) return;
+        if (done()) return;
       }
     }
     if (cur.length > 0) {
       yield { kind: "lines", input: 0, file: "bench", firstLine: line, text: `${cur.join("\n")}\n` };
       line += cur.length;
     }
-    if (performance.now() > end()) return;
+    if (done()) return;
   }
 }
 
@@ -412,31 +435,87 @@ async function benchPipeline(lines: string[], workers: number, seconds: number):
   const peak = new MemoryPeak();
   peak.sample();
   const timer = setInterval(() => peak.sample(), 50);
+  // The sustained rate is measured once every thread has finished a couple of batches
+  // (threads started, code warmed up); the time budget counts from there, with a hard cap.
+  // Each thread warms its own JIT: count a thousand requests per thread as warm-up.
+  const warmRequests = 1000 * Math.max(1, workers);
+  let steadyAt: number | undefined;
+  let steadyReqs = 0;
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
+  const done = () => {
+    const now = performance.now();
+    return now > t0 + 4 * seconds * 1000 || (steadyAt !== undefined && now > steadyAt + seconds * 1000);
+  };
   try {
-    const stats = await analyzeBatches(
-      lineBatches(lines, seconds, () => t0),
+    const stats = await analyzeBatches(lineBatches(lines, done), workers, {
       workers,
-      {
-        workers,
-        // Verdict lines are built (that is part of the cost) and dropped.
-        write: () => {},
+      // Verdict lines are built (that is part of the cost) and dropped.
+      write: () => {},
+      onProgress: (p) => {
+        if (steadyAt === undefined && p.requests >= warmRequests) {
+          steadyAt = performance.now();
+          steadyReqs = p.requests;
+        }
       },
-    );
-    const wall = performance.now() - t0;
+    });
+    const tEnd = performance.now();
     const cpu = process.cpuUsage(cpu0);
     peak.sample();
+    const steadyN = stats.requests - steadyReqs;
     return {
       workers,
       requests: stats.requests,
-      reqPerSec: (stats.requests * 1000) / wall,
+      reqPerSec: (stats.requests * 1000) / (tEnd - t0),
+      steadyReqPerSec:
+        steadyAt !== undefined && steadyN > 0 ? (steadyN * 1000) / (tEnd - steadyAt) : Number.NaN,
       cpuUsPerReq: (cpu.user + cpu.system) / Math.max(1, stats.requests),
       peak: peak.mb,
     };
   } finally {
     clearInterval(timer);
   }
+}
+
+interface DetectorCost {
+  type: string;
+  cpuUsPerReq: number;
+}
+
+/** CPU time per request of an engine, over a bounded time after a short warm-up. */
+function cpuPerRequest(engine: Engine, reqs: readonly HttpRequest[], ms: number): number {
+  const warmEnd = performance.now() + ms;
+  for (let i = 0; i < WARMUP_REQUESTS / 4 && performance.now() < warmEnd; i++)
+    engine.analyze(reqs[i % reqs.length]!);
+  const cpu0 = process.cpuUsage();
+  const end = performance.now() + ms;
+  let n = 0;
+  for (;;) {
+    for (const r of reqs) {
+      engine.analyze(r);
+      n++;
+      if ((n & 63) === 0 && performance.now() > end) break;
+    }
+    if (performance.now() > end) break;
+  }
+  const cpu = process.cpuUsage(cpu0);
+  return (cpu.user + cpu.system) / n;
+}
+
+/** What each detector adds to point extraction alone (no detector), on one mix. */
+function benchPerDetector(mix: Mix, seconds: number): { baseline: number; costs: DetectorCost[] } {
+  const reqs = mix.items.map((i) => i.request);
+  const ms = Math.max(200, (seconds * 1000) / 4);
+  // Point extraction alone, measured before and after (the lower is the better-warmed one).
+  const before = cpuPerRequest(new Engine({ detectors: [] }), reqs, ms);
+  const single = BUILTIN_DETECTORS.map((d) => ({
+    type: d.type,
+    total: cpuPerRequest(new Engine({ detectors: [d] }), reqs, ms),
+  }));
+  const baseline = Math.min(before, cpuPerRequest(new Engine({ detectors: [] }), reqs, ms));
+  const costs = single.map((d) => ({ type: d.type, cpuUsPerReq: d.total - baseline }));
+  costs.sort((a, b) => b.cpuUsPerReq - a.cpuUsPerReq);
+  return { baseline, costs };
 }
 
 // ───────────────────────────── report ─────────────────────────────
@@ -482,6 +561,17 @@ async function main(): Promise<void> {
       );
     }
   }
+  let perDetector: { mix: string; baseline: number; costs: DetectorCost[] } | undefined;
+  const benignMix = mixes.find((m) => m.name.includes("benign")) ?? mixes[0]!;
+  if (o.perDetector) {
+    perDetector = { mix: benignMix.name, ...benchPerDetector(benignMix, o.seconds) };
+    if (!o.json) {
+      console.log(`\nPer detector, ${benignMix.name} mix: cpu µs/request added to point extraction alone`);
+      console.log(`  ${"(points only)".padEnd(18)} ${perDetector.baseline.toFixed(2).padStart(8)}`);
+      for (const c of perDetector.costs)
+        console.log(`  ${c.type.padEnd(18)} ${c.cpuUsPerReq.toFixed(2).padStart(8)}`);
+    }
+  }
   const lines = mixes.flatMap((m) => m.items.map((i) => i.line));
   if (!o.json)
     console.log(
@@ -494,16 +584,18 @@ async function main(): Promise<void> {
     if (!o.json) {
       const label = w === 0 ? "main thread" : `${w} worker threads`;
       console.log(
-        `  ${label.padEnd(18)} ${Math.round(f.reqPerSec).toString().padStart(9)} req/s  ${f.cpuUsPerReq.toFixed(1)} cpu µs/req  (${f.requests} requests; peak RSS ${f.peak.rssMB.toFixed(0)} MB, heap ${f.peak.heapMB.toFixed(0)} MB)`,
+        `  ${label.padEnd(18)} ${(Number.isNaN(f.steadyReqPerSec) ? "n/a" : Math.round(f.steadyReqPerSec).toString()).padStart(9)} req/s sustained, ${Math.round(f.reqPerSec)} with start-up; ${f.cpuUsPerReq.toFixed(1)} cpu µs/req  (${f.requests} requests; peak RSS ${f.peak.rssMB.toFixed(0)} MB, heap ${f.peak.heapMB.toFixed(0)} MB)`,
       );
     }
   }
   const maxRssMB = process.resourceUsage().maxRSS / 1024;
-  if (o.json) console.log(JSON.stringify({ env, engine, pipeline, maxRssMB }));
+  if (o.json) console.log(JSON.stringify({ env, engine, perDetector, pipeline, maxRssMB }));
   else {
     const [one, many] = pipeline;
-    if (one !== undefined && many !== undefined && one.reqPerSec > 0) {
-      console.log(`  speed-up with ${many.workers} workers: ×${(many.reqPerSec / one.reqPerSec).toFixed(2)}`);
+    if (one !== undefined && many !== undefined && one.steadyReqPerSec > 0 && many.steadyReqPerSec > 0) {
+      console.log(
+        `  speed-up with ${many.workers} workers (sustained): ×${(many.steadyReqPerSec / one.steadyReqPerSec).toFixed(2)}`,
+      );
     }
     console.log(`\npeak RSS of the whole run: ${maxRssMB.toFixed(0)} MB`);
     const load = loadavg()[0] ?? 0;

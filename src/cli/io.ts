@@ -5,7 +5,7 @@ import { CliError } from "./errors.js";
 
 /** The streams a command talks to; injected so that commands can be run in-process. */
 export interface Io {
-  readonly stdout: Writable;
+  readonly stdout: Writable & { readonly isTTY?: boolean };
   readonly stderr: Writable & { readonly isTTY?: boolean; readonly columns?: number };
 }
 

@@ -6,8 +6,13 @@ import { type Batch, type BatchResult, type BatchWarning, runBatch } from "./bat
 import { InputError, type InputInfo, probeInput, readBatches } from "./inputs.js";
 import { WorkerPool } from "./worker-pool.js";
 
-/** Below this much (estimated, uncompressed) input, starting threads costs more than it saves. */
-export const AUTO_WORKERS_MIN_BYTES = 4 * 1024 * 1024;
+/**
+ * Below this much (estimated, uncompressed) input, threads cost more than they save: each
+ * worker starts cold and runs its first thousand or so requests before the JIT has
+ * optimised the detectors (measured: ~0.7 s of extra CPU per worker), and 16 MiB is
+ * about 8,000 browser requests.
+ */
+export const AUTO_WORKERS_MIN_BYTES = 16 * 1024 * 1024;
 /** Rough gzip ratio of request logs, to estimate work from a compressed file's size. */
 const GZIP_RATIO = 5;
 /** Batch sizes: large enough to amortise messaging, small enough to keep every core busy. */

@@ -1,6 +1,16 @@
 import type { PointKind, PointZone } from "../../model/index.js";
 import { DECODERS } from "./decoders/index.js";
-import type { DecodeInput } from "./decoders/types.js";
+import {
+  type DecodeInput,
+  T_AMP,
+  T_BSL,
+  T_LONG,
+  T_NUL,
+  T_OPEN,
+  T_PCT,
+  T_QUERY,
+  T_TOKEN,
+} from "./decoders/types.js";
 import type { PointMeta, PointSink } from "./sink.js";
 import { stepsName } from "./sink.js";
 
@@ -21,7 +31,11 @@ export function emitValue(
   emitV(sink, steps, zone, kind, value, depth, meta?.header, meta?.name);
 }
 
-/** `emitValue` with the optional header and name as plain arguments (no meta object). */
+/**
+ * `emitValue` with the optional header and name as plain arguments (no meta object).
+ * `absent`: `T_PCT | T_AMP | T_BSL` bits the caller already knows do not occur in the
+ * value (e.g. a segment of a path that has no `%`), so they are not searched again.
+ */
 export function emitV(
   sink: PointSink,
   steps: readonly string[],
@@ -31,10 +45,11 @@ export function emitV(
   depth: number,
   header: string | undefined,
   name: string | undefined,
+  absent = 0,
 ): void {
   const v = sink.push(steps, zone, kind, value, depth, header, name);
   if (v === undefined || v.length < 4) return;
-  offerDecoders(sink, steps, zone, kind, v, depth, header, name);
+  offerDecoders(sink, steps, zone, kind, v, depth, header, name, absent);
 }
 
 /** Offers an already emitted value to the nested decoders. */
@@ -47,17 +62,49 @@ export function offerDecoders(
   depth: number,
   header: string | undefined,
   name: string | undefined,
+  absent = 0,
 ): void {
+  const facts = triggerFacts(value, kind, name, absent);
+  if (facts === 0) return;
   let input: DecodeInput | null = null;
   for (let i = 0; i < DECODERS.length; i++) {
     const d = DECODERS[i]!;
-    if (!d.applies(value, kind, name)) continue;
+    if ((d.triggers & facts) === 0 || !d.applies(value, kind, name)) continue;
     if (!sink.open) return;
     if (depth >= sink.limits.maxDepth) {
       sink.anomaly("depth_limit", stepsName(steps));
       return;
     }
     if (input === null) input = { sink, steps, zone, kind, value, depth: depth + 1, header, name };
-    d.run(input);
+    if (d.run(input)) return;
   }
+}
+
+/**
+ * The `T_*` facts of a value: three native `indexOf`s and a look at the first
+ * characters. Most values (short, plain) come out 0 and meet no decoder at all.
+ */
+export function triggerFacts(value: string, kind: PointKind, name: string | undefined, absent = 0): number {
+  const c0 = value.charCodeAt(0);
+  const c1 = value.charCodeAt(1);
+  let f = 0;
+  if (c0 === 123 || c0 === 91) f |= T_OPEN;
+  else if (c0 === 101 || c0 === 66 || c0 === 98) f |= T_TOKEN;
+  else if (c0 === 0 || c0 === 0xff || c0 === 0xfe) f |= T_NUL;
+  if (c1 === 0) f |= T_NUL;
+  if (value.length >= 16 && kind !== "key") f |= T_LONG;
+  if (name === "query") f |= T_QUERY;
+  if ((absent & T_PCT) === 0 && value.indexOf("%") !== -1) f |= T_PCT;
+  if ((absent & T_AMP) === 0 && value.indexOf("&") !== -1) f |= T_AMP;
+  if ((absent & T_BSL) === 0 && value.indexOf("\\") !== -1) f |= T_BSL;
+  return f;
+}
+
+/** `T_PCT | T_AMP | T_BSL` bits NOT present in `s` (for `emitV`'s `absent`). */
+export function absentBits(s: string): number {
+  let a = 0;
+  if (s.indexOf("%") === -1) a |= T_PCT;
+  if (s.indexOf("&") === -1) a |= T_AMP;
+  if (s.indexOf("\\") === -1) a |= T_BSL;
+  return a;
 }

@@ -1,5 +1,5 @@
 import type { Header } from "../../model/index.js";
-import { emitV } from "./decode.js";
+import { absentBits, emitV } from "./decode.js";
 import { looksLikeText } from "./decoders/bytes.js";
 import { percentDecode } from "./percent.js";
 import type { PointSink } from "./sink.js";
@@ -13,7 +13,19 @@ function isToken(s: string): boolean {
     if (c >= 48 && c <= 57) continue;
     if ((c | 0x20) >= 97 && (c | 0x20) <= 122) continue;
     // ! # $ % & ' * + - . ^ _ ` | ~
-    if (c === 33 || (c >= 35 && c <= 39) || c === 42 || c === 43 || c === 45 || c === 46 || c === 94 || c === 95 || c === 96 || c === 124 || c === 126) {
+    if (
+      c === 33 ||
+      (c >= 35 && c <= 39) ||
+      c === 42 ||
+      c === 43 ||
+      c === 45 ||
+      c === 46 ||
+      c === 94 ||
+      c === 95 ||
+      c === 96 ||
+      c === 124 ||
+      c === 126
+    ) {
       continue;
     }
     return false;
@@ -68,6 +80,8 @@ export function emitHeaders(sink: PointSink, headers: readonly Header[]): void {
       emitCookies(sink, value);
       continue;
     }
+    if (name === "content-type") sink.contentType ??= value;
+    else if (name === "content-encoding") sink.contentEncoding ??= value;
     emitV(sink, info.steps, "header", "value", value, 0, name, name);
     if (name === "authorization" || name === "proxy-authorization") emitBasic(sink, info.steps, name, value);
   }
@@ -85,6 +99,9 @@ function isSpace(c: number): boolean {
 }
 
 export function emitCookies(sink: PointSink, value: string): void {
+  // What the whole header lacks, no cookie value has (percent-decoding only runs where
+  // there is a `%`).
+  const absent = value.indexOf("%") === -1 ? absentBits(value) : 0;
   let count = 0;
   const n = value.length;
   let start = 0;
@@ -106,7 +123,7 @@ export function emitCookies(sink: PointSink, value: string): void {
     if (eq >= b) eq = -1;
     if (eq === -1) {
       // A cookie without a name: its whole text is the value.
-      emitV(sink, COOKIE_STEPS, "cookie", "value", value.slice(a, b), 0, "cookie", undefined);
+      emitV(sink, COOKIE_STEPS, "cookie", "value", value.slice(a, b), 0, "cookie", undefined, absent);
       continue;
     }
     let ne = eq;
@@ -122,6 +139,16 @@ export function emitCookies(sink: PointSink, value: string): void {
     const steps = ["header", "cookie", name];
     sink.push(["header", "cookie", name, "#key"], "cookie", "key", name, 0, "cookie", name);
     // Cookie values are commonly percent-encoded by applications (not by RFC 6265).
-    emitV(sink, steps, "cookie", "value", percentDecode(value.slice(vs, ve), false), 0, "cookie", name);
+    emitV(
+      sink,
+      steps,
+      "cookie",
+      "value",
+      percentDecode(value.slice(vs, ve), false),
+      0,
+      "cookie",
+      name,
+      absent,
+    );
   }
 }

@@ -7,7 +7,7 @@ import { emitPairs, emitPath, splitTarget } from "./url.js";
 
 export { emitValue } from "./decode.js";
 export { DECODERS, type NestedDecoder } from "./decoders/index.js";
-export { percentDecode, utf8Decode } from "./percent.js";
+export { hasPercentEscape, percentDecode, utf8Decode } from "./percent.js";
 export { type PointMeta, PointSink } from "./sink.js";
 
 export interface ExtractedPoints {

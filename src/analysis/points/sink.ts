@@ -21,6 +21,9 @@ export class PointSink {
   readonly points: Point[] = [];
   readonly anomalies: Anomaly[] = [];
   private seenAnomalies: Set<string> | null = null;
+  /** First `Content-Type` / `Content-Encoding` seen by the header pass, for the body. */
+  contentType: string | undefined = undefined;
+  contentEncoding: string | undefined = undefined;
   private full = false;
   /** `limits.maxPoints` and `limits.maxValueLength`, read once. */
   private readonly maxPoints: number;
@@ -81,6 +84,12 @@ export class PointSink {
     else p = { steps, zone, kind, value: v, depth, header, name };
     this.points.push(p);
     return v;
+  }
+
+  /** True when an anomaly with this code was recorded. */
+  hasAnomaly(code: AnomalyCode): boolean {
+    for (const a of this.anomalies) if (a.code === code) return true;
+    return false;
   }
 
   /** Records an anomaly once per (code, point). */

@@ -1,4 +1,5 @@
-import { emitV } from "./decode.js";
+import { absentBits, emitV } from "./decode.js";
+import { T_BSL } from "./decoders/types.js";
 import { type DecodeFlags, percentDecode } from "./percent.js";
 import type { PointSink } from "./sink.js";
 import { indexStep, stepsName, stepsPlus } from "./sink.js";
@@ -45,33 +46,46 @@ export function splitTarget(target: string): { path: string; query: string | nul
 const PATH_STEPS: readonly string[] = ["path"];
 const EXT_STEPS: readonly string[] = ["path", "ext"];
 /** `["path", "1"]` … `["path", "64"]`, shared (points' steps are read-only). */
-const SEGMENT_STEPS: ReadonlyArray<readonly string[]> = Array.from({ length: 65 }, (_, i) => ["path", indexStep(i)]);
+const SEGMENT_STEPS: ReadonlyArray<readonly string[]> = Array.from({ length: 65 }, (_, i) => [
+  "path",
+  indexStep(i),
+]);
 
 export function emitPath(sink: PointSink, rawPath: string): void {
   const flags: DecodeFlags = { badEscape: false, badUtf8: false, overlong: false };
   const path = percentDecode(rawPath, false, flags);
   noteFlags(sink, flags, "path");
   emitV(sink, PATH_STEPS, "path", "path", path, 0, undefined, undefined);
-  // Segments: both slashes count, as IIS and many frameworks treat `\` as `/`.
+  // Segments: both slashes count, as IIS and many frameworks treat `\` as `/`. A segment
+  // holds no `%`, `&` or `\` the whole path lacks: tell the decoders.
+  const bsl = path.indexOf("\\") !== -1;
+  const absent = absentBits(path) | T_BSL;
   const n = path.length;
   let nonEmpty = 0;
-  for (let i = 0, s = 0; i <= n; i++) {
-    const c = i === n ? 47 : path.charCodeAt(i);
-    if (c === 47 || c === 92) {
-      if (i > s) nonEmpty++;
-      s = i + 1;
-    }
+  for (let s = 0; s < n && nonEmpty < 2; ) {
+    const e = nextSlash(path, s, bsl);
+    if (e > s) nonEmpty++;
+    s = e + 1;
   }
   if (nonEmpty > 1) {
     let idx = 0;
-    for (let i = 0, s = 0; i <= n && sink.open; i++) {
-      const c = i === n ? 47 : path.charCodeAt(i);
-      if (c !== 47 && c !== 92) continue;
-      if (i > s) {
+    for (let s = 0; s < n && sink.open; ) {
+      const e = nextSlash(path, s, bsl);
+      if (e > s) {
         if (++idx > 64) break;
-        emitV(sink, SEGMENT_STEPS[idx]!, "path", "segment", path.slice(s, i), 0, undefined, undefined);
+        emitV(
+          sink,
+          SEGMENT_STEPS[idx]!,
+          "path",
+          "segment",
+          path.slice(s, e),
+          0,
+          undefined,
+          undefined,
+          absent,
+        );
       }
-      s = i + 1;
+      s = e + 1;
     }
   }
   // Extension of the last segment, before any `;params` (RFC 3986 §3.3).
@@ -88,12 +102,35 @@ export function emitPath(sink: PointSink, rawPath: string): void {
  * Emits `application/x-www-form-urlencoded` style pairs (a query string or a form
  * body, WHATWG URL §5.1). Repeated names are kept, each as its own point.
  */
-export function emitPairs(sink: PointSink, zone: "query" | "body", prefix: readonly string[], raw: string, depth: number): void {
+/** Index of the next `/` (or `\\` when `bsl`) at or after `from`, or `s.length`. */
+function nextSlash(s: string, from: number, bsl: boolean): number {
+  let e = s.indexOf("/", from);
+  if (e === -1) e = s.length;
+  if (bsl) {
+    const b = s.indexOf("\\", from);
+    if (b !== -1 && b < e) e = b;
+  }
+  return e;
+}
+
+export function emitPairs(
+  sink: PointSink,
+  zone: "query" | "body",
+  prefix: readonly string[],
+  raw: string,
+  depth: number,
+): void {
   const flags: DecodeFlags = { badEscape: false, badUtf8: false, overlong: false };
   let start = 0;
   let count = 0;
   const n = raw.length;
   const maxParts = sink.limits.maxParts;
+  // The decoded pieces, to build `#raw` without decoding the whole string again (escapes
+  // never span `&` or `=`, so decoding piecewise gives the same text).
+  const plain = raw.indexOf("%") === -1 && raw.indexOf("+") === -1;
+  // Without `%` in the raw string no value can hold `%` or `&` after decoding.
+  const absent = raw.indexOf("%") === -1 ? absentBits(raw) : 0;
+  const pieces: string[] | null = plain ? null : [];
   while (start <= n && sink.open) {
     let end = raw.indexOf("&", start);
     if (end === -1) end = n;
@@ -107,18 +144,25 @@ export function emitPairs(sink: PointSink, zone: "query" | "body", prefix: reado
       const name = percentDecode(raw.slice(start, eq === -1 ? end : eq), true, flags);
       const steps = stepsPlus(prefix, name);
       sink.push(stepsPlus(steps, "#key"), zone, "key", name, depth, undefined, name);
+      if (pieces !== null) pieces.push(name);
       if (eq !== -1) {
-        const value = percentDecode(raw.slice(eq + 1, end), true, flags);
-        emitV(sink, steps, zone, "value", value, depth, undefined, name);
+        // Longer than this cannot fit in a point once decoded (at most 3 input chars per
+        // output char): do not decode what would be cut anyway.
+        const max = sink.limits.maxValueLength * 3;
+        const value = percentDecode(raw.slice(eq + 1, end - eq - 1 > max ? eq + 1 + max : end), true, flags);
+        emitV(sink, steps, zone, "value", value, depth, undefined, name, absent);
+        if (pieces !== null) pieces.push("=", value);
       }
-    }
+    } else if (pieces !== null) pieces.push("");
+    if (pieces !== null && end < n) pieces.push("&");
     start = end + 1;
   }
   if (flags.badEscape || flags.badUtf8 || flags.overlong) noteFlags(sink, flags, stepsName(prefix));
   // The whole decoded string too, so that a payload split by an unencoded `&` is still
   // seen whole.
   if (count > 1) {
-    sink.push(stepsPlus(prefix, "#raw"), zone, "raw", percentDecode(raw, true), depth, undefined, undefined);
+    const whole = pieces === null ? raw : sink.open ? pieces.join("") : percentDecode(raw, true);
+    sink.push(stepsPlus(prefix, "#raw"), zone, "raw", whole, depth, undefined, undefined);
   }
 }
 

@@ -36,7 +36,8 @@ Options:
   -q, --quiet          no progress bar, warnings or summary on stderr (errors still)
   -h, --help           show this help
 
-A malformed line is a warning and is skipped; an input that cannot be read is an error.
+Progress (on a terminal), warnings and a summary go to stderr. A malformed line is a
+warning and is skipped; an input that cannot be read is an error.
 Exit status: 0 done, 1 failure (unreadable input or output), 2 usage error.`;
 
 export const analyzeCommand: Command = {
@@ -116,7 +117,8 @@ async function runAnalyze(args: readonly string[], io: Io): Promise<number> {
   if (opts.output !== undefined) {
     const out = resolve(opts.output);
     const same = infos.find((i) => resolve(i.file) === out);
-    if (same !== undefined) throw new UsageError(`--output would overwrite the input ${same.file}`, "analyze");
+    if (same !== undefined)
+      throw new UsageError(`--output would overwrite the input ${same.file}`, "analyze");
   }
 
   const stopped = new AbortController();
@@ -125,7 +127,9 @@ async function runAnalyze(args: readonly string[], io: Io): Promise<number> {
     opts.output !== undefined
       ? OutputSink.toFile(opts.output, onClosed)
       : OutputSink.toStream(io.stdout, onClosed);
-  const progress = new ProgressBar(io.stderr, !opts.quiet && io.stderr.isTTY === true);
+  // Only on a terminal, and not when verdicts scroll on that same terminal.
+  const toTerminal = opts.output === undefined && io.stdout.isTTY === true;
+  const progress = new ProgressBar(io.stderr, !opts.quiet && io.stderr.isTTY === true && !toTerminal);
   let printed = 0;
   const onWarning = (w: BatchWarning) => {
     if (opts.quiet || printed >= MAX_PRINTED_WARNINGS) return;
@@ -147,6 +151,8 @@ async function runAnalyze(args: readonly string[], io: Io): Promise<number> {
     await sink.end();
   } catch (e) {
     progress.clear();
+    // Keep what was written before the failure (the verdicts so far are valid).
+    await sink.end().catch(() => {});
     if (e instanceof InputError) throw new CliError(`cannot read ${e.message}`);
     throw e;
   }

@@ -12,7 +12,7 @@
  * Only the first kind is unambiguous; the callers weigh the others by what follows.
  */
 
-import { C_AMP, C_BACKSLASH, C_BREAK, C_UBREAK, census } from "./census.js";
+import { C_AMP, C_BACKSLASH, C_BREAK, census } from "./census.js";
 
 export const BREAK_REAL = 0;
 export const BREAK_UNICODE = 1;
@@ -156,7 +156,7 @@ export function nextBreak(v: string, from: number, run: BreakRun): boolean {
 
 /** True when the value holds anything `nextBreak` could report (cheap, for prefilters). */
 export function mayHaveBreak(v: string): boolean {
-  if (census(v, C_BREAK | C_UBREAK) !== 0) return true;
+  if (census(v, C_BREAK) !== 0) return true;
   if (census(v, C_AMP) !== 0 && v.indexOf("&#") !== -1) return true;
   if (census(v, C_BACKSLASH) === 0) return false;
   // Backslashes are common (escaped quotes); only `\r` `\n` `\u…` `\x…` can be breaks.
@@ -165,7 +165,7 @@ export function mayHaveBreak(v: string): boolean {
     if (g >= 64) return true;
     const c = v.charCodeAt(i + 1);
     if (c === 110 || c === 114 || c === 117 || c === 120) return true;
-    i = v.indexOf("\\", i + 2);
+    i = v.indexOf("\\", i + 1);
   }
   return false;
 }

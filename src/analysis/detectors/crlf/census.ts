@@ -8,7 +8,7 @@
  * (each worker thread has its own).
  */
 
-export const C_BREAK = 1 << 0; // CR, LF
+export const C_BREAK = 1 << 0; // CR, LF and their look-alikes U+560D, U+560A
 export const C_BACKSLASH = 1 << 1;
 export const C_AMP = 1 << 2;
 export const C_LT = 1 << 3;
@@ -21,7 +21,7 @@ export const C_DASH = 1 << 9;
 export const C_SEMI = 1 << 10;
 export const C_PIPE = 1 << 11;
 export const C_QUOTE = 1 << 12; // ' "
-export const C_UBREAK = 1 << 13; // U+560D, U+560A
+export const C_BRACE = 1 << 13; // {
 export const C_EQ = 1 << 14;
 export const C_NUL = 1 << 15;
 
@@ -42,26 +42,30 @@ TABLE[124] = C_PIPE;
 TABLE[39] = C_QUOTE;
 TABLE[34] = C_QUOTE;
 TABLE[61] = C_EQ;
+TABLE[123] = C_BRACE;
 TABLE[0] = C_NUL;
 
-/** The characters behind each bit, for long values checked one bit at a time. */
-const CHARS: readonly (readonly string[])[] = [
-  ["\n", "\r"],
-  ["\\"],
-  ["&"],
-  ["<"],
-  ["#"],
-  ["$"],
-  ["("],
-  [")"],
-  ["%"],
-  ["-"],
-  [";"],
-  ["|"],
-  ["'", '"'],
-  ["\u560a", "\u560d"],
-  ["="],
-  ["\u0000"],
+/**
+ * How each bit is looked for in a long value: one native search per bit (a character
+ * class where a bit stands for several characters).
+ */
+const SEARCHES: readonly (string | RegExp)[] = [
+  /[\n\r\u560a\u560d]/,
+  "\\",
+  "&",
+  "<",
+  "#",
+  "$",
+  "(",
+  ")",
+  "%",
+  "-",
+  ";",
+  "|",
+  /['"]/,
+  "{",
+  "=",
+  "\u0000",
 ];
 
 /** Values up to this length are censused in one loop; longer ones lazily with `indexOf`. */
@@ -88,7 +92,7 @@ export function census(v: string, wanted: number): number {
       for (let i = 0; i < n; i++) {
         const c = v.charCodeAt(i);
         if (c < 128) m |= TABLE[c]!;
-        else if (c === 0x560a || c === 0x560d) m |= C_UBREAK;
+        else if (c === 0x560a || c === 0x560d) m |= C_BREAK;
       }
       mask = m;
       known = ALL;
@@ -100,13 +104,8 @@ export function census(v: string, wanted: number): number {
     const bit = need & -need;
     need &= need - 1;
     known |= bit;
-    const chars = CHARS[31 - Math.clz32(bit)]!;
-    for (const ch of chars) {
-      if (v.indexOf(ch) !== -1) {
-        mask |= bit;
-        break;
-      }
-    }
+    const q = SEARCHES[31 - Math.clz32(bit)]!;
+    if (typeof q === "string" ? v.indexOf(q) !== -1 : q.test(v)) mask |= bit;
   }
   return mask & wanted;
 }

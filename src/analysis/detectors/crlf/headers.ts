@@ -78,6 +78,50 @@ export const SENSITIVE_HEADERS: ReadonlySet<string> = new Set([
   "x-powered-by",
 ]);
 
+/** Sensitive names that are also ordinary labels in text ("Location: Main hall"). */
+export const PROSE_LABELS: ReadonlySet<string> = new Set([
+  "location",
+  "date",
+  "host",
+  "server",
+  "status",
+  "age",
+  "link",
+  "range",
+  "accept",
+  "allow",
+  "via",
+  "expires",
+  "origin",
+  "referer",
+  "vary",
+  "pragma",
+  "connection",
+  "upgrade",
+  "expect",
+  "te",
+  "trailer",
+  "forwarded",
+  "cookie",
+  "authorization",
+  "user-agent",
+  "content-language",
+  "content-location",
+  "content-range",
+  "retry-after",
+]);
+
+/** The field value after the colon at/after `nameEnd` is a URL or an absolute path. */
+export function urlValueAfter(v: string, nameEnd: number): boolean {
+  let i = v.indexOf(":", nameEnd) + 1;
+  if (i === 0) return false;
+  while (i < v.length && (v.charCodeAt(i) === 32 || v.charCodeAt(i) === 9)) i++;
+  const c = v.charCodeAt(i);
+  if (c === 47) return true;
+  const head = v.slice(i, i + 8).toLowerCase();
+  return head.startsWith("http://") || head.startsWith("https://") || head.startsWith("//");
+}
+
 /** Lower-cases `v[from, to)` only when short enough to be a field name. */
 export function headerKey(v: string, from: number, to: number): string {
   return to - from > 64 ? "" : v.slice(from, to).toLowerCase();

@@ -1,10 +1,17 @@
 import type { Point } from "../../../model/index.js";
 import type { Detector, DetectorMatch } from "../types.js";
-import { BREAK_REAL, BREAK_UNICODE, type BreakRun, isTokenish, mayHaveBreak, newRun, nextBreak } from "./breaks.js";
+import {
+  BREAK_REAL,
+  BREAK_UNICODE,
+  type BreakRun,
+  isTokenish,
+  mayHaveBreak,
+  newRun,
+  nextBreak,
+} from "./breaks.js";
 import { C_AMP, C_LT, census } from "./census.js";
 import { type BreakContext, breakContext } from "./context.js";
-import { headerKey, SENSITIVE_HEADERS } from "./headers.js";
-import { findMetaHeader, mayHaveMetaHeader } from "./meta.js";
+import { headerKey, PROSE_LABELS, SENSITIVE_HEADERS, urlValueAfter } from "./headers.js";
 import {
   assignmentAt,
   fieldNameAt,
@@ -13,6 +20,7 @@ import {
   lineEndsWithRequestLine,
   markupAt,
 } from "./lines.js";
+import { findMetaHeader, mayHaveMetaHeader } from "./meta.js";
 
 /**
  * CR/LF injection: HTTP response splitting, header injection and request-line smuggling
@@ -70,11 +78,16 @@ function findBreakInjection(p: Point): DetectorMatch | null {
     if (firstLineEnd === -1) firstLineEnd = start;
     const prevLineStart = lineStart;
     lineStart = end;
-    // A trailing newline on a name is a client's sloppy body, not an injected line.
-    if (real && ctx === "name" && end < v.length) return match("in-name", start, end);
+    // A trailing newline on a body field name is a client's sloppy body, not an injection.
+    if (real && ctx === "name" && (end < v.length || p.zone !== "body")) return match("in-name", start, end);
     if (real && ctx === "path") return match("in-path", start, end);
     // Escapes of a break in the path (`do.php\u000a.png`) are a truncation trick.
-    if (ctx === "path" && kind !== BREAK_REAL && v.charCodeAt(start) === 92 && v.charCodeAt(start + 1) === 117) {
+    if (
+      ctx === "path" &&
+      kind !== BREAK_REAL &&
+      v.charCodeAt(start) === 92 &&
+      v.charCodeAt(start + 1) === 117
+    ) {
       return match("in-path", start, end);
     }
     // What precedes: a request line glued to the value (`barGET /a HTTP/1.1\r\n`).
@@ -88,19 +101,27 @@ function findBreakInjection(p: Point): DetectorMatch | null {
     const prose = !isTokenish(v, 0, firstLineEnd);
     const nameEnd = fieldNameAt(v, end);
     if (nameEnd !== -1) {
-      const sensitive = SENSITIVE_HEADERS.has(headerKey(v, end, nameEnd));
+      const key = headerKey(v, end, nameEnd);
+      const sensitive = SENSITIVE_HEADERS.has(key);
+      // `Location: Main hall`, `Status: 400` are labels in prose; they count in text
+      // only when the value has the shape the header takes (a URL for Location).
+      const strong = sensitive && (!PROSE_LABELS.has(key) || urlValueAfter(v, nameEnd));
       // An unknown name must look like a field line, `Name: value`; `java\nscript:x` does not.
-      if (!sensitive && !colonSpace(v, nameEnd)) continue;
+      // (A hyphenated name or a value that starts with the break needs no space.)
+      if (!sensitive && !colonSpace(v, nameEnd) && firstLineEnd !== 0 && v.lastIndexOf("-", nameEnd) < end) {
+        continue;
+      }
       let fire: boolean;
-      if (!real) fire = sensitive && (ctx !== "body" || !prose);
+      if (!real) fire = strong && (ctx !== "body" || !prose);
       else if (ctx === "header") fire = true;
-      else if (ctx === "query") fire = sensitive || !prose;
-      else fire = sensitive && !prose;
+      else if (ctx === "query") fire = strong || !prose;
+      else fire = strong && !prose;
       if (fire) return match("header-injection", start, nameEnd + 1);
       continue;
     }
     if (!real) continue;
-    if (run.lines >= 2 && markupAt(v, end) && (ctx !== "body" || (firstLineEnd > 0 && !prose))) {
+    // A body text area may open with blank lines before markup; elsewhere it is a split.
+    if (run.lines >= 2 && markupAt(v, end) && !prose && (ctx !== "body" || firstLineEnd > 0)) {
       return match("body-injection", start, Math.min(v.length, end + 16));
     }
     if ((ctx === "query" || ctx === "header") && !prose && assignmentAt(v, end)) {

@@ -1,7 +1,7 @@
 import { C_CLOSE, C_OPEN, census } from "../crlf/census.js";
 import type { DetectorMatch } from "../types.js";
 import { COMMON_ATTRIBUTES } from "./attributes.js";
-import { isFilterSpace, type Item, newItem, operatorAt, readItem } from "./filter.js";
+import { type Item, isFilterSpace, newItem, operatorAt, readItem } from "./filter.js";
 
 /**
  * Signs of LDAP filter injection (RFC 4515 syntax), for a value an application pastes
@@ -83,9 +83,10 @@ function composite(v: string, i: number): DetectorMatch | null {
 /**
  * After a `)` at `i` (and more `)` or `*`), a NUL (raw, or written `\x00` `%00` `\00`
  * `\0`) that ends the value: the rest of the application's filter is cut off there. Binary
- * blobs hold `)\0` anywhere, so it must be the end, in a short value with a `*` or `(`.
+ * blobs hold `)\0` anywhere, so it must be the end, in a short value with a `*`, a `(` or
+ * a `)` it never opened.
  */
-function nulAfter(v: string, i: number): DetectorMatch | null {
+function nulAfter(v: string, i: number, unbalanced: boolean): DetectorMatch | null {
   if (v.length > 512) return null;
   let j = i + 1;
   const lim = Math.min(v.length, i + 8);
@@ -104,7 +105,8 @@ function nulAfter(v: string, i: number): DetectorMatch | null {
   while (e < v.length && (v.charCodeAt(e) <= 32 || v.charCodeAt(e) === 0)) e++;
   if (e < v.length) return null;
   const head = v.slice(0, i);
-  if (head.indexOf("*") === -1 && head.indexOf("(") === -1 && v.charCodeAt(i + 1) !== 42) return null;
+  if (!unbalanced && head.indexOf("*") === -1 && head.indexOf("(") === -1 && v.charCodeAt(i + 1) !== 42)
+    return null;
   return { signature: "ldapi.nul-truncation", start: i, end: j + len };
 }
 
@@ -163,7 +165,7 @@ export function findLdapInjection(v: string): DetectorMatch | null {
       o = v.indexOf("(", o + 1);
     } else {
       depth--;
-      const m = breakOut(v, c, depth < 0, wholeFilter) ?? nulAfter(v, c) ?? probeAround(v, c);
+      const m = breakOut(v, c, depth < 0, wholeFilter) ?? nulAfter(v, c, depth < 0) ?? probeAround(v, c);
       if (m !== null) return m;
       c = v.indexOf(")", c + 1);
     }

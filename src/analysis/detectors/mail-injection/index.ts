@@ -1,5 +1,13 @@
 import type { Point } from "../../../model/index.js";
-import { BREAK_REAL, BREAK_UNICODE, type BreakRun, isTokenish, mayHaveBreak, newRun, nextBreak } from "../crlf/breaks.js";
+import {
+  BREAK_REAL,
+  BREAK_UNICODE,
+  type BreakRun,
+  isTokenish,
+  mayHaveBreak,
+  newRun,
+  nextBreak,
+} from "../crlf/breaks.js";
 import { breakContext } from "../crlf/context.js";
 import { fieldNameAt } from "../crlf/lines.js";
 import type { Detector, DetectorMatch } from "../types.js";
@@ -48,12 +56,26 @@ function headerInjection(p: Point, mailish: boolean): DetectorMatch | null {
     if (firstLineEnd === -1) firstLineEnd = start;
     if (end >= v.length) break;
     const real = kind === BREAK_REAL || kind === BREAK_UNICODE;
-    const single = mailish || ctx !== "body" || isTokenish(v, 0, firstLineEnd);
+    // A header field counts for a mail-ish name, in single-line places, in a query value
+    // whose first line is one token, or in any value whose first line is an address (or
+    // empty): "Hi,\nFrom: Alice <a@b.c>" pasted in a message is not an injection.
+    const tokenFirst = isTokenish(v, 0, firstLineEnd);
+    const single =
+      mailish ||
+      ctx === "name" ||
+      ctx === "path" ||
+      ctx === "header" ||
+      (ctx === "query" && tokenFirst) ||
+      firstLineEnd === 0 ||
+      (tokenFirst && hasAddress(v, 0));
     const cmd = commandAt(v, end);
     if (cmd === CMD_STRONG && (real || single)) {
       return { signature: "mail_injection.protocol-command", start, end: Math.min(v.length, end + 16) };
     }
-    if (cmd === CMD_WEAK && real && ++weak >= 2) {
+    // A lone verb counts when the value starts with the break or is a single token
+    // before it (`%0d%0aQUIT`, `INBOX%0d%0aDATA`) outside prose; otherwise two are needed.
+    const lone = firstLineEnd === 0 || (ctx !== "body" && isTokenish(v, 0, firstLineEnd));
+    if (cmd === CMD_WEAK && real && (lone || ++weak >= 2)) {
       return { signature: "mail_injection.protocol-command", start, end: Math.min(v.length, end + 16) };
     }
     const nameEnd = fieldNameAt(v, end);
@@ -61,7 +83,7 @@ function headerInjection(p: Point, mailish: boolean): DetectorMatch | null {
     const name = nameEnd - end > 40 ? "" : v.slice(end, nameEnd).toLowerCase();
     if (ADDRESS_FIELDS.has(name)) {
       if (hasAddress(v, nameEnd)) return { signature: "mail_injection.header", start, end: nameEnd + 1 };
-    } else if (CONTENT_FIELDS.has(name) && (mailish || (real && ctx !== "body"))) {
+    } else if (CONTENT_FIELDS.has(name) && (mailish || hasAddress(v, 0))) {
       return { signature: "mail_injection.header", start, end: nameEnd + 1 };
     }
   }

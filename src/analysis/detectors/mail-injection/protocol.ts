@@ -25,9 +25,29 @@ function upperWord(v: string, i: number): string {
   return v.slice(i, j);
 }
 
+function isDigitAt(v: string, i: number): boolean {
+  const c = v.charCodeAt(i);
+  return c >= 48 && c <= 57;
+}
+
 function lineEnd(v: string, i: number): boolean {
   const c = v.charCodeAt(i);
   return Number.isNaN(c) || c === 13 || c === 10 || c === 32 || c === 9;
+}
+
+/**
+ * After a lower-case command, something only IMAP would write: a quoted or literal
+ * string, a parenthesised list, a sequence set (`1:*`), a flag, an upper-case atom
+ * (`INBOX`, `PLAIN`), or the end of the line. "A1 select the cell" has none.
+ */
+function imapArgumentAt(v: string, i: number): boolean {
+  const c = v.charCodeAt(i);
+  if (Number.isNaN(c) || c === 13 || c === 10) return true;
+  if (c !== 32) return false;
+  const a = v.charCodeAt(i + 1);
+  if (a === 34 || a === 40 || a === 123 || a === 92 || a === 42 || (a >= 48 && a <= 57)) return true;
+  const w = upperWord(v, i + 1);
+  return w.length >= 2 && w === w.toUpperCase() && !/[0-9]/.test(w.charAt(0));
 }
 
 export function commandAt(v: string, p: number): number {
@@ -38,12 +58,22 @@ export function commandAt(v: string, p: number): number {
   const after = p + w.length;
   const upper = w.toUpperCase();
   if (SMTP_OTHER.has(upper) && w === upper && lineEnd(v, after)) return CMD_WEAK;
-  if (POP3_COMMANDS.has(w) && v.charCodeAt(after) === 32) return CMD_WEAK;
+  // POP3: upper-case verb, or any case with a message number (`list 3`, `retr 12`).
+  if (POP3_COMMANDS.has(upper) && (w === upper || (v.charCodeAt(after) === 32 && isDigitAt(v, after + 1)))) {
+    return CMD_WEAK;
+  }
   // IMAP: tag SP command
   if (v.charCodeAt(after) === 32 && w.length <= 10) {
-    const cmd = upperWord(v, after + 1);
+    let cs = after + 1;
+    let cmd = upperWord(v, cs);
+    // `a001 uid store …`: UID prefixes another command (RFC 9051 §6.4.9).
+    if (cmd.toUpperCase() === "UID" && v.charCodeAt(cs + 3) === 32) {
+      cs += 4;
+      cmd = upperWord(v, cs);
+    }
     const cu = cmd.toUpperCase();
-    if (IMAP_COMMANDS.has(cu) && lineEnd(v, after + 1 + cmd.length)) {
+    const argAt = cs + cmd.length;
+    if (IMAP_COMMANDS.has(cu) && lineEnd(v, argAt) && (cmd === cu || imapArgumentAt(v, argAt))) {
       let digit = false;
       let letter = false;
       for (let k = 0; k < w.length; k++) {
@@ -52,6 +82,8 @@ export function commandAt(v: string, p: number): number {
         else letter = true;
       }
       if ((digit && letter) || (cmd === cu && letter)) return CMD_STRONG;
+      // `d store 2 +FLAGS (\Deleted)`: a bare tag, but IMAP arguments.
+      if (letter && imapArgumentAt(v, argAt)) return CMD_WEAK;
     }
   }
   return CMD_NONE;

@@ -44,6 +44,7 @@ export const SMTP_OTHER: ReadonlySet<string> = new Set([
   "NOOP",
   "STARTTLS",
   "AUTH",
+  "HELP",
 ]);
 
 export const IMAP_COMMANDS: ReadonlySet<string> = new Set([
@@ -78,7 +79,18 @@ export const IMAP_COMMANDS: ReadonlySet<string> = new Set([
   "GETQUOTAROOT",
 ]);
 
-export const POP3_COMMANDS: ReadonlySet<string> = new Set(["USER", "PASS", "RETR", "DELE", "TOP", "UIDL", "APOP"]);
+export const POP3_COMMANDS: ReadonlySet<string> = new Set([
+  "USER",
+  "PASS",
+  "RETR",
+  "DELE",
+  "TOP",
+  "UIDL",
+  "APOP",
+  "LIST",
+  "STAT",
+  "CAPA",
+]);
 
 /**
  * Parameter names that feed mail headers or envelopes in contact forms and mailers:
@@ -95,7 +107,16 @@ const MAILISH_WORDS: readonly string[] = [
   "from",
   "bcc",
 ];
-const MAILISH_EXACT: ReadonlySet<string> = new Set(["to", "cc", "name", "fullname", "full_name", "rcpt", "addr", "address"]);
+const MAILISH_EXACT: ReadonlySet<string> = new Set([
+  "to",
+  "cc",
+  "name",
+  "fullname",
+  "full_name",
+  "rcpt",
+  "addr",
+  "address",
+]);
 
 export function isMailishName(name: string | undefined): boolean {
   if (name === undefined || name.length === 0 || name.length > 40) return false;

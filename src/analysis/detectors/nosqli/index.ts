@@ -1,13 +1,25 @@
 import type { Hit, Point } from "../../../model/index.js";
-import { C_AMP, C_BREAK, C_DOLLAR, C_EQ, C_OPEN, C_PERCENT, C_PIPE, C_SEMI, census } from "../crlf/census.js";
+import {
+  C_AMP,
+  C_BRACE,
+  C_BREAK,
+  C_DOLLAR,
+  C_EQ,
+  C_OPEN,
+  C_PERCENT,
+  C_PIPE,
+  C_QUOTE,
+  C_SEMI,
+  census,
+} from "../crlf/census.js";
 import type { Detector, DetectorMatch, RequestView } from "../types.js";
 import { couchdbAdminRole } from "./couchdb.js";
 import { findJavaScript } from "./javascript.js";
-import { splitTautology } from "./split.js";
 import { decodedKey, findBracketOperator, findKeyOperator } from "./keys.js";
-import { findOperatorMember } from "./objects.js";
+import { findOperatorMember, findRegexMember } from "./objects.js";
 import { findRedis } from "./redis.js";
 import { findShellCall } from "./shell.js";
+import { splitTautology } from "./split.js";
 
 /**
  * NoSQL injection: MongoDB operators smuggled through names or object syntax, JavaScript
@@ -24,10 +36,14 @@ const JS_WORDS = /return|sleep|this|while|Date|emit|tojson|db\.|==/;
 
 export function mayHaveNoSql(v: string): boolean {
   if (census(v, C_DOLLAR | C_BREAK) !== 0) return true;
-  if (census(v, C_PERCENT) !== 0 && v.indexOf("%24") !== -1) return true;
-  // JavaScript signs all hold one of these next to their keyword.
-  if (census(v, C_SEMI | C_PIPE | C_AMP | C_OPEN | C_EQ) === 0) return false;
-  return JS_WORDS.test(v);
+  const pct = census(v, C_PERCENT) !== 0;
+  if (pct && v.indexOf("%24") !== -1) return true;
+  // JavaScript signs all hold one of these next to their keyword (or `%` when the name
+  // carrying them is still encoded).
+  if ((pct || census(v, C_SEMI | C_OPEN | C_PIPE | C_AMP | C_QUOTE | C_EQ) !== 0) && JS_WORDS.test(v))
+    return true;
+  // A match-all regular expression literal as a member value (`{ password: /.*/ }`).
+  return census(v, C_BRACE | C_OPEN | C_EQ) !== 0 && v.indexOf("/.*/") !== -1;
 }
 
 export function detectNoSql(p: Point): DetectorMatch | null {
@@ -39,11 +55,17 @@ export function detectNoSql(p: Point): DetectorMatch | null {
     const m = findKeyOperator(v);
     if (m !== null) return m;
     text = decodedKey(v);
-  } else {
+  } else if (census(v, C_DOLLAR) !== 0) {
     const m = findBracketOperator(v, false);
     if (m !== null) return m;
   }
-  const m = findOperatorMember(text, isKey) ?? findShellCall(text) ?? findJavaScript(text) ?? (census(v, C_BREAK) !== 0 ? findRedis(v) : null);
+  // Decoded key text has no census of its own: only the raw value's is known.
+  const m =
+    (text !== v || census(v, C_DOLLAR) !== 0 ? findOperatorMember(text, isKey) : null) ??
+    findShellCall(text) ??
+    (census(v, C_BRACE | C_OPEN | C_EQ) !== 0 && v.indexOf("/.*/") !== -1 ? findRegexMember(text) : null) ??
+    findJavaScript(text) ??
+    (census(v, C_BREAK) !== 0 ? findRedis(v) : null);
   if (m === null || text === v) return m;
   // Offsets refer to the decoded text: report the whole key.
   return { signature: m.signature, start: 0, end: v.length };

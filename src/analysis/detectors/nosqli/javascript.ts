@@ -83,23 +83,30 @@ function quoteBreakWith(v: string, quote: string): DetectorMatch | null {
   return null;
 }
 
-/** `0;return true`: a short literal (no blanks) then `;return`. */
+/** The text before `;` closes an expression: nothing, a number, a closed string, a literal. */
+function literalPrefix(v: string, end: number): boolean {
+  if (end > 24) return false;
+  const p = v.slice(0, end).trim();
+  if (p.length === 0 || p === "true" || p === "false" || p === "null") return true;
+  const last = p.charCodeAt(p.length - 1);
+  if (last === 39 || last === 34) return p.indexOf(" ") === -1;
+  for (let k = 0; k < p.length; k++) {
+    const c = p.charCodeAt(k);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+/** `0;return true`: a literal then `;return`. */
 function literalReturn(v: string): DetectorMatch | null {
   let i = v.indexOf("return");
   for (let g = 0; i !== -1 && g < 32; g++) {
     let b = i - 1;
     while (b >= 0 && i - b < 8 && isSpace(v.charCodeAt(b))) b--;
-    if (b >= 0 && v.charCodeAt(b) === 59 && b <= 24) {
-      let ok = true;
-      for (let k = 0; k < b; k++) {
-        if (isSpace(v.charCodeAt(k))) {
-          ok = false;
-          break;
-        }
-      }
+    if (b >= 0 && v.charCodeAt(b) === 59 && literalPrefix(v, b)) {
       const a = i + 6;
       const c = v.charCodeAt(a);
-      if (ok && (isSpace(c) || c === 40 || c === 39 || c === 34 || c === 33)) {
+      if (isSpace(c) || c === 40 || c === 39 || c === 34 || c === 33) {
         return { signature: "nosqli.js-injection", start: b, end: a };
       }
     }
@@ -169,7 +176,8 @@ export function tautology(v: string): DetectorMatch | null {
       if (ls >= 0 && v.slice(ls, b + 1) === right) {
         let j = ls - 1;
         while (j >= 0 && ls - j < 8 && isSpace(v.charCodeAt(j))) j--;
-        if (j >= 1 && joinerAt(v, j - 1) === 2) return { signature: "nosqli.js-tautology", start: j - 1, end: re };
+        if (j >= 1 && joinerAt(v, j - 1) === 2)
+          return { signature: "nosqli.js-tautology", start: j - 1, end: re };
       }
     }
     i = v.indexOf("==", eq);

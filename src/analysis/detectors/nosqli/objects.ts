@@ -18,6 +18,25 @@ function isQuote(c: number): boolean {
   return c === 34 || c === 39 || c === 96;
 }
 
+/**
+ * `password: /.*\/` — a member whose value is a match-anything regular expression
+ * literal (JavaScript object syntax, or a `$where` body): the operator-free way to make a
+ * MongoDB query match every document.
+ */
+export function findRegexMember(v: string): DetectorMatch | null {
+  let i = v.indexOf("/.*/");
+  for (let g = 0; i !== -1 && g < 16; g++) {
+    let b = i - 1;
+    while (b >= 0 && i - b < 8 && isSpace(v.charCodeAt(b))) b--;
+    const c = v.charCodeAt(b);
+    // After `:` (a member), `(` (`.match(/.*/)`) or `=` (`$regex=`), not in a path.
+    if (c === 58 || c === 40 || c === 61)
+      return { signature: "nosqli.regex-match-all", start: i, end: i + 4 };
+    i = v.indexOf("/.*/", i + 4);
+  }
+  return null;
+}
+
 export function findOperatorMember(v: string, atEndOk: boolean): DetectorMatch | null {
   let i = v.indexOf("$");
   for (let g = 0; i !== -1 && g < 128; g++) {
@@ -37,7 +56,11 @@ export function findOperatorMember(v: string, atEndOk: boolean): DetectorMatch |
           const where = CODE_OPERATORS.has(op);
           // A bare `$op:` at the very start of a value needs the object context to count.
           if (pc !== -1 || where) {
-            return { signature: where ? "nosqli.where-operator" : "nosqli.operator-object", start: i, end: a + 1 };
+            return {
+              signature: where ? "nosqli.where-operator" : "nosqli.operator-object",
+              start: i,
+              end: a + 1,
+            };
           }
         }
       }

@@ -18,7 +18,19 @@ const STRONG: readonly string[] = [
   "SCRIPT LOAD ",
   "DEBUG SEGFAULT",
 ];
-const WEAK: readonly string[] = ["SET ", "GET ", "KEYS ", "DEL ", "EVAL ", "SAVE", "BGSAVE", "INFO", "AUTH ", "PING", "QUIT"];
+const WEAK: readonly string[] = [
+  "SET ",
+  "GET ",
+  "KEYS ",
+  "DEL ",
+  "EVAL ",
+  "SAVE",
+  "BGSAVE",
+  "INFO",
+  "AUTH ",
+  "PING",
+  "QUIT",
+];
 
 const run: BreakRun = newRun();
 
@@ -39,7 +51,14 @@ function respAt(v: string, i: number): boolean {
   return v.charCodeAt(j + 1) === 36 && v.charCodeAt(j + 2) >= 48 && v.charCodeAt(j + 2) <= 57;
 }
 
+/**
+ * A break followed by `*<digit>` or an upper-case command word: one native pass that
+ * spares the line walk for ordinary multi-line text. A superset of what findRedis needs.
+ */
+const CANDIDATE = /^\*\d|[\r\n](?:\*\d|[A-Z]{3})/;
+
 export function findRedis(v: string): DetectorMatch | null {
+  if (!CANDIDATE.test(v)) return null;
   if (respAt(v, 0)) return { signature: "nosqli.redis-resp", start: 0, end: 4 };
   let from = 0;
   let weak = 0;
@@ -49,7 +68,8 @@ export function findRedis(v: string): DetectorMatch | null {
     const p = run.end;
     if (respAt(v, p)) return { signature: "nosqli.redis-resp", start: run.start, end: p + 4 };
     if (startsAny(v, p, STRONG)) return { signature: "nosqli.redis-command", start: run.start, end: p + 8 };
-    if (startsAny(v, p, WEAK) && ++weak >= 2) return { signature: "nosqli.redis-command", start: run.start, end: p + 4 };
+    if (startsAny(v, p, WEAK) && ++weak >= 2)
+      return { signature: "nosqli.redis-command", start: run.start, end: p + 4 };
   }
   return null;
 }

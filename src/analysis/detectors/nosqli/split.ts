@@ -16,12 +16,17 @@ function check(raw: string, point: string): Hit | null {
   const text = percentDecode(raw, true);
   const m = tautology(text);
   if (m === null) return null;
-  return { type: "nosqli", point, payload: text.slice(Math.max(0, m.start - 40), m.end + 40), signature: m.signature };
+  return {
+    type: "nosqli",
+    point,
+    payload: text.slice(Math.max(0, m.start - 40), m.end + 40),
+    signature: m.signature,
+  };
 }
 
 export function splitTautology(req: HttpRequest): Hit | null {
   const q = req.target.indexOf("?");
-  if (q !== -1) {
+  if (q !== -1 && req.target.indexOf("==", q) !== -1) {
     const h = check(req.target.slice(q + 1), "query");
     if (h !== null) return h;
   }

@@ -20,7 +20,8 @@ export function hostValid(v: string): boolean {
     for (let k = 1; k < close; k++) {
       const c = v.charCodeAt(k);
       // IPv6address / IPvFuture characters, plus `%` for a zone id (RFC 6874)
-      if (!(isHex(c) || c === 58 || c === 46 || c === 37 || c === 118 || c === 86 || isUnreservedOrSub(c))) return false;
+      if (!(isHex(c) || c === 58 || c === 46 || c === 37 || c === 118 || c === 86 || isUnreservedOrSub(c)))
+        return false;
     }
     i = close + 1;
   } else {
@@ -111,7 +112,13 @@ export function checkRange(v: string): RangeVerdict {
     const last = spec.slice(dash + 1);
     if (!allDigits(first) || !allDigits(last)) return "malformed";
     if (first.length === 0 && last.length === 0) return "malformed";
-    if (first.length > 0 && last.length > 0 && first.length <= 15 && last.length <= 15 && Number(last) < Number(first)) {
+    if (
+      first.length > 0 &&
+      last.length > 0 &&
+      first.length <= 15 &&
+      last.length <= 15 &&
+      Number(last) < Number(first)
+    ) {
       return "malformed";
     }
   }

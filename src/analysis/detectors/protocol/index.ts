@@ -16,14 +16,18 @@ import { checkTarget } from "./target.js";
  * everything else is a request-level check, because it needs the header set, the
  * method or the raw target.
  */
+const MIN_REQUEST_LINE = 12;
+
 export const protocolDetector: Detector = {
   type: "protocol",
 
+  // "M / HTTP/1" is the shortest request line: shorter values cannot hold one.
   prefilter(value: string): boolean {
-    return value.indexOf("HTTP/") !== -1;
+    return value.length >= MIN_REQUEST_LINE && value.indexOf("HTTP/") !== -1;
   },
 
   detect(point: Point): DetectorMatch | null {
+    if (point.value.length < MIN_REQUEST_LINE) return null;
     const s = findRequestLine(point.value);
     return s === null ? null : { signature: "protocol.embedded-request-line", start: s.start, end: s.end };
   },

@@ -69,36 +69,37 @@ export function isRequestLineMethod(m: string): boolean {
   return KNOWN.has(m) || DANGEROUS.has(m);
 }
 
-/** RFC 9110 §5.6.2 tchar. */
+/** RFC 9110 §5.6.2 tchar, as a lookup table over ASCII. */
+const TCHAR = (() => {
+  const t = new Uint8Array(128);
+  for (let c = 48; c <= 57; c++) t[c] = 1;
+  for (let c = 65; c <= 90; c++) t[c] = 1;
+  for (let c = 97; c <= 122; c++) t[c] = 1;
+  for (const ch of "!#$%&'*+-.^_`|~") t[ch.charCodeAt(0)] = 1;
+  return t;
+})();
+
 export function isTchar(c: number): boolean {
-  if (c >= 97 && c <= 122) return true; // a-z
-  if (c >= 65 && c <= 90) return true; // A-Z
-  if (c >= 48 && c <= 57) return true; // 0-9
-  switch (c) {
-    case 33: // !
-    case 35: // #
-    case 36: // $
-    case 37: // %
-    case 38: // &
-    case 39: // '
-    case 42: // *
-    case 43: // +
-    case 45: // -
-    case 46: // .
-    case 94: // ^
-    case 95: // _
-    case 96: // `
-    case 124: // |
-    case 126: // ~
-      return true;
-    default:
-      return false;
-  }
+  return c < 128 && TCHAR[c] === 1;
 }
 
 export function isToken(s: string): boolean {
   if (s.length === 0) return false;
-  for (let i = 0; i < s.length; i++) if (!isTchar(s.charCodeAt(i))) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 128 || TCHAR[c] !== 1) return false;
+  }
+  return true;
+}
+
+/** ASCII case-insensitive equality with a lower-case literal, without allocating. */
+export function eqLower(s: string, lower: string): boolean {
+  if (s.length !== lower.length) return false;
+  for (let i = 0; i < s.length; i++) {
+    let c = s.charCodeAt(i);
+    if (c >= 65 && c <= 90) c += 32;
+    if (c !== lower.charCodeAt(i)) return false;
+  }
   return true;
 }
 

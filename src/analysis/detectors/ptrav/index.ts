@@ -26,6 +26,9 @@ function m(sign: string, start: number, end: number): DetectorMatch {
   return { signature: `ptrav.${sign}`, start, end };
 }
 
+/** `${x}`, `$(x)` or a backslash inside a word: worth the second spelling below. */
+const SHELL_OBFUSCATION = /\$[{(]|[A-Za-z]\\[A-Za-z]/;
+
 /** A second spelling for shell-obfuscated paths: `/e\t\c/pa\s\swd`, `/et${u}c/passwd`. */
 function unshell(v: string): string {
   let out = "";
@@ -53,10 +56,13 @@ function unshell(v: string): string {
   return out;
 }
 
+/** Characters every sign above needs at least one of. */
+const PREFILTER = /[./\\_\u0000\u2024\u2044\u2215\u2216\uFE52\uFE68\uFF0E\uFF0F\uFF3C]|0[xX]/;
+
 export function detectPtrav(p: Point): DetectorMatch | null {
   if (p.kind === "segment" || p.kind === "ext" || p.kind === "markup") return null;
   const raw = p.value;
-  if (raw.length < 3) return null;
+  if (!ptravPrefilter(raw)) return null;
   if (p.zone === "header" && (p.header === "accept" || p.header === "content-type")) return null;
 
   const w = findWrapper(raw);
@@ -68,7 +74,8 @@ export function detectPtrav(p: Point): DetectorMatch | null {
 
   // An upload name that starts with dots: `..\x` after a parser dropped the backslash
   // as a quoted-pair escape (RFC 7578 §4.2 says browsers never escape it).
-  if (p.kind === "filename" && v.charCodeAt(0) === 46 && v.charCodeAt(1) === 46) return m("upload-filename", 0, 2);
+  if (p.kind === "filename" && v.charCodeAt(0) === 46 && v.charCodeAt(1) === 46)
+    return m("upload-filename", 0, 2);
   const t = findTraversal(v);
   if (t !== null) {
     if (inPath) return m("dot-segment", t.start, t.end);
@@ -79,7 +86,7 @@ export function detectPtrav(p: Point): DetectorMatch | null {
   }
 
   let s = findSensitive(v, inPath && p.kind === "path");
-  if (s === null && (v.indexOf("\\") !== -1 || v.indexOf("$") !== -1)) {
+  if (s === null && SHELL_OBFUSCATION.test(v)) {
     const u = unshell(v);
     if (u !== v) s = findSensitive(u, false);
   }
@@ -92,13 +99,12 @@ export function detectPtrav(p: Point): DetectorMatch | null {
   return null;
 }
 
-/** Characters every sign above needs at least one of. */
-const PREFILTER = /[./\\_\u0000\u2024\u2044\u2215\u2216\uFE52\uFE68\uFF0E\uFF0F\uFF3C]|0[xX]/;
+export function ptravPrefilter(v: string): boolean {
+  return v.length >= 3 && PREFILTER.test(v);
+}
 
 export const ptravDetector: Detector = {
   type: "ptrav",
-  prefilter(v) {
-    return v.length >= 3 && PREFILTER.test(v);
-  },
+  prefilter: ptravPrefilter,
   detect: detectPtrav,
 };

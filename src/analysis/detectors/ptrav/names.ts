@@ -81,10 +81,12 @@ export function isFileName(name: string | undefined): boolean {
  * a top-level JSON key, a multipart field, a cookie), as opposed to a value deep in a
  * telemetry document whose key names (`url`, `path`) mean nothing to the application.
  */
-export function isTopLevel(p: Pick<Point, "zone" | "steps" | "depth">): boolean {
-  if (p.depth !== 0) return false;
-  if (p.zone === "cookie") return true;
-  if (p.zone === "query") return p.steps.length === 2;
-  if (p.zone === "body") return p.steps.length === 3;
+export function isTopLevel(p: Pick<Point, "zone" | "steps">): boolean {
+  // Decoding a value again (`… › urlenc`) does not move it deeper.
+  let n = p.steps.length;
+  while (n > 0 && p.steps[n - 1] === "urlenc") n--;
+  if (p.zone === "cookie") return n === 3;
+  if (p.zone === "query") return n === 2;
+  if (p.zone === "body") return n === 3;
   return false;
 }

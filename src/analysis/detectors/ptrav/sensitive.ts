@@ -73,107 +73,120 @@ const ANYWHERE = new Set([
 ]);
 
 /** A component that is sensitive right after a given directory. */
-const AFTER: Record<string, ReadonlySet<string> | "any"> = {
-  etc: new Set([
-    "passwd",
-    "shadow",
-    "group",
-    "gshadow",
-    "master.passwd",
-    "subuid",
-    "subgid",
-    "sudoers",
-    "sudoers.d",
-    "hosts",
-    "hostname",
-    "issue",
-    "motd",
-    "crontab",
-    "cron.d",
-    "fstab",
-    "mtab",
-    "inittab",
-    "profile",
-    "bashrc",
-    "environment",
-    "resolv.conf",
-    "nsswitch.conf",
-    "os-release",
-    "lsb-release",
-    "redhat-release",
-    "debian_version",
-    "security",
-    "ssh",
-    "ssl",
-    "pki",
-    "pam.d",
-    "login.defs",
-    "apache",
-    "apache2",
-    "httpd",
-    "nginx",
-    "lighttpd",
-    "php",
-    "php5",
-    "php7",
-    "mysql",
-    "postgresql",
-    "redis",
-    "tomcat",
-    "vsftpd.conf",
-    "proftpd.conf",
-    "exports",
-    "aliases",
-    "sysconfig",
-    "init.d",
-    "ld.so.preload",
-    "kubernetes",
-    "docker",
-  ]),
-  proc: new Set([
-    "self",
-    "thread-self",
-    "version",
-    "cpuinfo",
-    "meminfo",
-    "mounts",
-    "net",
-    "sys",
-    "interrupts",
-    "cmdline",
-    "environ",
-    "kcore",
-    "kallsyms",
-    "modules",
-    "partitions",
-    "stat",
-    "uptime",
-    "loadavg",
-    "iomem",
-    "ioports",
-    "devices",
-    "filesystems",
-    "swaps",
-    "vmstat",
-    "zoneinfo",
-    "slabinfo",
-    "diskstats",
-    "keys",
-    "config.gz",
-    "sched_debug",
-  ]),
-  sys: new Set(["class", "kernel", "devices", "block", "bus", "firmware", "fs", "module", "power", "hypervisor"]),
-  var: new Set(["log", "mail", "spool", "run", "lib", "backups"]),
-  windows: new Set(["system32", "syswow64", "repair", "php.ini", "my.ini", "win.ini", "system.ini"]),
-  winnt: new Set(["system32", "repair", "php.ini", "win.ini", "system.ini"]),
-  system32: new Set(["config", "drivers", "inetsrv", "logfiles"]),
-  repair: new Set(["sam", "system", "security", "software"]),
-  config: new Set(["sam", "system", "security", "software"]),
-  dev: new Set(["tcp", "udp", "shm", "mem", "kmem", "fd"]),
-  boot: new Set(["grub", "grub2"]),
-  inetpub: new Set(["wwwroot", "logs"]),
-  root: new Set(["anaconda-ks.cfg", "install.log"]),
-};
+const AFTER = new Map<string, ReadonlySet<string> | "any">(
+  Object.entries({
+    etc: new Set([
+      "passwd",
+      "shadow",
+      "group",
+      "gshadow",
+      "master.passwd",
+      "subuid",
+      "subgid",
+      "sudoers",
+      "sudoers.d",
+      "hosts",
+      "hostname",
+      "issue",
+      "motd",
+      "crontab",
+      "cron.d",
+      "fstab",
+      "mtab",
+      "inittab",
+      "profile",
+      "bashrc",
+      "environment",
+      "resolv.conf",
+      "nsswitch.conf",
+      "os-release",
+      "lsb-release",
+      "redhat-release",
+      "debian_version",
+      "security",
+      "ssh",
+      "ssl",
+      "pki",
+      "pam.d",
+      "login.defs",
+      "apache",
+      "apache2",
+      "httpd",
+      "nginx",
+      "lighttpd",
+      "php",
+      "php5",
+      "php7",
+      "mysql",
+      "postgresql",
+      "redis",
+      "tomcat",
+      "vsftpd.conf",
+      "proftpd.conf",
+      "exports",
+      "aliases",
+      "sysconfig",
+      "init.d",
+      "ld.so.preload",
+      "kubernetes",
+      "docker",
+    ]),
+    proc: new Set([
+      "self",
+      "thread-self",
+      "version",
+      "cpuinfo",
+      "meminfo",
+      "mounts",
+      "net",
+      "sys",
+      "interrupts",
+      "cmdline",
+      "environ",
+      "kcore",
+      "kallsyms",
+      "modules",
+      "partitions",
+      "stat",
+      "uptime",
+      "loadavg",
+      "iomem",
+      "ioports",
+      "devices",
+      "filesystems",
+      "swaps",
+      "vmstat",
+      "zoneinfo",
+      "slabinfo",
+      "diskstats",
+      "keys",
+      "config.gz",
+      "sched_debug",
+    ]),
+    sys: new Set([
+      "class",
+      "kernel",
+      "devices",
+      "block",
+      "bus",
+      "firmware",
+      "fs",
+      "module",
+      "power",
+      "hypervisor",
+    ]),
+    var: new Set(["log", "mail", "spool", "run", "lib", "backups"]),
+    windows: new Set(["system32", "syswow64", "repair", "php.ini", "my.ini", "win.ini", "system.ini"]),
+    winnt: new Set(["system32", "repair", "php.ini", "win.ini", "system.ini"]),
+    system32: new Set(["config", "drivers", "inetsrv", "logfiles"]),
+    repair: new Set(["sam", "system", "security", "software"]),
+    config: new Set(["sam", "system", "security", "software"]),
+    dev: new Set(["tcp", "udp", "shm", "mem", "kmem", "fd"]),
+    boot: new Set(["grub", "grub2"]),
+    inetpub: new Set(["wwwroot", "logs"]),
+    root: new Set(["anaconda-ks.cfg", "install.log"]),
+  } as Record<string, ReadonlySet<string> | "any">),
+);
 
 /** File names sensitive only when reached through a directory (a bare name is too common). */
 const UNDER_DIR = new Set([
@@ -230,7 +243,14 @@ function isDigits(s: string): boolean {
 
 /** Database dumps and site archives left in the web root (`backup.sql.zip`, `dump.sql`). */
 function isBackup(seg: string): boolean {
-  if (!(seg.startsWith("backup") || seg.startsWith("dump") || seg.startsWith("database") || seg.startsWith("db."))) {
+  if (
+    !(
+      seg.startsWith("backup") ||
+      seg.startsWith("dump") ||
+      seg.startsWith("database") ||
+      seg.startsWith("db.")
+    )
+  ) {
     return false;
   }
   return seg.includes(".sql") || seg.endsWith(".bak") || seg.endsWith(".tar.gz") || seg.endsWith(".tgz");
@@ -243,62 +263,127 @@ export interface SensitiveMatch {
 }
 
 /**
- * Walks the path components of `v` (separated by `/` or `\`; any other punctuation
- * breaks a path) and reports the first sensitive one. `hidden` also reports a leading
- * hidden component (`/.cursor/…`) — for request paths, where servers conventionally
- * deny every dot-file.
+ * A cheap gate before any string is built: the (length, first letter) pairs of every
+ * word above. Most path components of real traffic fail it and cost a table read.
+ */
+const MAXLEN = 32;
+const GATE = new Uint8Array(65536);
+/** Hash of length, first two and last character (ASCII case folded). */
+function gateHash(len: number, c0: number, c1: number, cl: number): number {
+  return (((len * 31 + c0) * 31 + c1) * 31 + cl) & 0xffff;
+}
+function gateAdd(w: string): void {
+  if (w.length <= MAXLEN)
+    GATE[gateHash(w.length, w.charCodeAt(0), w.charCodeAt(1), w.charCodeAt(w.length - 1))] = 1;
+}
+for (const w of ANYWHERE) gateAdd(w);
+for (const w of UNDER_DIR) gateAdd(w);
+for (const [k, set] of AFTER) {
+  gateAdd(k);
+  if (set !== "any") for (const w of set) gateAdd(w);
+}
+
+function lower(c: number): number {
+  return c >= 65 && c <= 90 ? c + 32 : c;
+}
+
+/** Case-insensitive `v.startsWith(word, at)` for a lower-case ASCII word. */
+function startsCI(v: string, at: number, word: string): boolean {
+  if (at + word.length > v.length) return false;
+  for (let k = 0; k < word.length; k++) if (lower(v.charCodeAt(at + k)) !== word.charCodeAt(k)) return false;
+  return true;
+}
+
+/** End of the component at s; stops past MAXLEN + 8 (longer ones are never candidates). */
+function segEnd(v: string, s: number): number {
+  let e = s;
+  while (e < v.length && e - s <= MAXLEN + 8 && isSegChar(v.charCodeAt(e))) e++;
+  return e;
+}
+
+/** Whether a component may be worth a string: gated words, dot-files, dump names. */
+function candidate(v: string, s: number, e: number): boolean {
+  const len = e - s;
+  if (len < 2 || len > MAXLEN + 8) return false;
+  const c0 = lower(v.charCodeAt(s));
+  if (c0 === 46 /* . */) return true;
+  if (
+    (c0 === 98 || c0 === 100) &&
+    (startsCI(v, s, "backup") ||
+      startsCI(v, s, "dump") ||
+      startsCI(v, s, "database") ||
+      startsCI(v, s, "db."))
+  ) {
+    return true;
+  }
+  if (c0 >= 48 && c0 <= 57) return false;
+  return (
+    len <= MAXLEN && GATE[gateHash(len, c0, lower(v.charCodeAt(s + 1)), lower(v.charCodeAt(e - 1)))] === 1
+  );
+}
+
+function isSep(c: number): boolean {
+  return c === 47 || c === 92;
+}
+
+/**
+ * Looks at the path components of `v` that start the value or follow a `/` or `\`
+ * (a sensitive name elsewhere in prose is not a path) and reports the first sensitive
+ * one. `hidden` also reports a leading hidden component (`/.cursor/…`) — for request
+ * paths, where servers conventionally deny every dot-file.
  */
 export function findSensitive(v: string, hidden: boolean): SensitiveMatch | null {
   const n = v.length;
-  let i = 0;
-  let prev = "";
-  let slashOnly = false;
-  let sawSlash = false;
-  let idx = 0;
+  let pos = 0;
   let guard = 0;
-  while (i < n && guard++ < 512) {
-    // Delimiters between components.
-    const d0 = i;
-    let onlySlash = true;
-    while (i < n && !isSegChar(v.charCodeAt(i))) {
-      const c = v.charCodeAt(i);
-      if (c !== 47 && c !== 92) onlySlash = false;
-      i++;
-    }
-    const delims = i - d0;
-    slashOnly = delims > 0 && onlySlash;
-    if (delims > 0 && !onlySlash) {
-      prev = "";
-      sawSlash = false;
-      idx = 0;
-    }
-    if (slashOnly) sawSlash = true;
-    const s = i;
-    while (i < n && isSegChar(v.charCodeAt(i))) i++;
-    const len = i - s;
-    if (len === 0) break;
-    if (len > 40) {
-      prev = "";
-      continue;
-    }
-    const seg = v.slice(s, i).toLowerCase();
-    const after = slashOnly ? AFTER[prev] : undefined;
-    if (after !== undefined && (after === "any" || after.has(seg) || (prev === "proc" && isDigits(seg)))) {
-      return { sign: "sensitive-file", start: s - prev.length - 1, end: i };
-    }
-    if (ANYWHERE.has(seg) || seg === ".env" || seg.startsWith(".env.")) {
-      return { sign: "sensitive-file", start: s, end: i };
-    }
-    if (slashOnly && prev.length > 0 && UNDER_DIR.has(seg)) return { sign: "sensitive-file", start: s, end: i };
-    if (isBackup(seg)) return { sign: "backup-file", start: s, end: i };
-    if (hidden && idx < 2 && sawSlash && seg.length > 1 && seg.charCodeAt(0) === 46) {
-      const c1 = seg.charCodeAt(1);
-      if (((c1 >= 97 && c1 <= 122) || (c1 >= 48 && c1 <= 57) || c1 === 95) && seg !== ".well-known") {
-        return { sign: "hidden-file", start: s, end: i };
+  let idx = 0;
+  let bs = v.indexOf("\\");
+  while (pos < n && guard++ < 256) {
+    // pos is the start of a component (value start, or right after separators).
+    const s = pos;
+    const e = segEnd(v, s);
+    const afterSlash = s > 0 && isSep(v.charCodeAt(s - 1));
+    if (e > s && candidate(v, s, e)) {
+      const seg = v.slice(s, e).toLowerCase();
+      if (ANYWHERE.has(seg) || seg === ".env" || seg.startsWith(".env.")) {
+        return { sign: "sensitive-file", start: s, end: e };
+      }
+      if (isBackup(seg)) return { sign: "backup-file", start: s, end: e };
+      // The component right before, when only slashes separate them.
+      let ps = s - 1;
+      while (ps >= 0 && isSep(v.charCodeAt(ps))) ps--;
+      if (afterSlash && ps >= 0 && isSegChar(v.charCodeAt(ps))) {
+        if (UNDER_DIR.has(seg)) return { sign: "sensitive-file", start: s, end: e };
+      }
+      const after = AFTER.get(seg);
+      if (after !== undefined && e < n && isSep(v.charCodeAt(e))) {
+        let ns = e;
+        while (ns < n && isSep(v.charCodeAt(ns))) ns++;
+        const ne = segEnd(v, ns);
+        if (ne > ns) {
+          const next = v.slice(ns, ne).toLowerCase();
+          if (after === "any" || after.has(next) || (seg === "proc" && isDigits(next))) {
+            return { sign: "sensitive-file", start: s, end: ne };
+          }
+        }
+      }
+      if (hidden && idx < 2 && afterSlash && seg.charCodeAt(0) === 46) {
+        const c1 = seg.charCodeAt(1);
+        if (((c1 >= 97 && c1 <= 122) || (c1 >= 48 && c1 <= 57) || c1 === 95) && seg !== ".well-known") {
+          return { sign: "hidden-file", start: s, end: e };
+        }
       }
     }
-    prev = seg;
-    idx++;
+    if (e > s) idx++;
+    // Next component: after the next separator. Anything else between components
+    // (`a.txt, b/c`) breaks the path, which restarts the hidden-file position count.
+    if (e >= n || !isSep(v.charCodeAt(e))) idx = 0;
+    const sl = v.indexOf("/", e);
+    if (bs !== -1 && bs < e) bs = v.indexOf("\\", e);
+    let nx = sl === -1 ? bs : bs === -1 ? sl : Math.min(sl, bs);
+    if (nx === -1) break;
+    while (nx < n && isSep(v.charCodeAt(nx))) nx++;
+    pos = nx;
   }
   return null;
 }

@@ -8,7 +8,8 @@
  */
 
 /** Quick test for the spellings `normalize` rewrites. */
-const NEEDS_NORMALIZE = /[\u0000\u2024\u2044\u2215\u2216\uFE52\uFE68\uFF0E\uFF0F\uFF3C%]|0[xX]/;
+const NEEDS_NORMALIZE =
+  /[\u0000\u2024\u2044\u2215\u2216\uFE52\uFE68\uFF0E\uFF0F\uFF3C]|%(?:2[eEfF]|5[cC]|00)|0[xX](?:2[eEfF]|5[cC])/;
 
 function hex(c: number): number {
   if (c >= 48 && c <= 57) return c - 48;

@@ -19,7 +19,16 @@ const WRAPPERS = [
 ];
 
 /** php://filter chain names, which also appear with the scheme cut off (`//filter/…`). */
-const FILTER_HINTS = ["convert.base64", "convert.iconv", "convert.quoted", "string.rot13", "string.toupper", "zlib.deflate", "zlib.inflate", "read="];
+const FILTER_HINTS = [
+  "convert.base64",
+  "convert.iconv",
+  "convert.quoted",
+  "string.rot13",
+  "string.toupper",
+  "zlib.deflate",
+  "zlib.inflate",
+  "read=",
+];
 
 export interface WrapperMatch {
   readonly sign: "php-wrapper" | "php-filter";
@@ -27,22 +36,44 @@ export interface WrapperMatch {
   readonly end: number;
 }
 
-export function findWrapper(v: string): WrapperMatch | null {
-  const sep = v.indexOf("//");
-  const res = v.indexOf("resource=");
-  if (sep === -1 && res === -1) return null;
-  const low = v.toLowerCase();
-  if (sep !== -1) {
-    for (const w of WRAPPERS) {
-      const i = low.indexOf(w);
-      if (i !== -1) return { sign: "php-wrapper", start: i, end: i + w.length };
-    }
+/** Lower-case scheme ending right before `end` (the `:` of `://`), at most 20 chars. */
+function schemeBefore(v: string, end: number): string {
+  let s = end;
+  while (s > 0 && end - s < 20) {
+    const c = v.charCodeAt(s - 1) | 0x20;
+    if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 46 /* . */) s--;
+    else break;
   }
-  if (res !== -1 || low.indexOf("resource=") !== -1) {
-    const r = low.indexOf("resource=");
+  return v.slice(s, end).toLowerCase();
+}
+
+const WRAPPER_SCHEMES = new Set(WRAPPERS.map((w) => w.slice(0, -3)));
+
+export function findWrapper(v: string): WrapperMatch | null {
+  let i = v.indexOf("://");
+  let guard = 0;
+  while (i !== -1 && guard++ < 16) {
+    const scheme = schemeBefore(v, i);
+    if (scheme.length > 0) {
+      // `compress.zlib`, `ssh2.shell`: try the dotted whole, then its last part.
+      if (WRAPPER_SCHEMES.has(scheme)) return { sign: "php-wrapper", start: i - scheme.length, end: i + 3 };
+      const dot = scheme.lastIndexOf(".");
+      if (dot !== -1) {
+        const tail = scheme.slice(dot + 1);
+        const two = scheme.slice(scheme.lastIndexOf(".", dot - 1) + 1);
+        if (WRAPPER_SCHEMES.has(tail) || WRAPPER_SCHEMES.has(two))
+          return { sign: "php-wrapper", start: i - tail.length, end: i + 3 };
+      }
+    }
+    i = v.indexOf("://", i + 3);
+  }
+  // PHP matches the `resource=` parameter of php://filter case-sensitively.
+  const r = v.indexOf("resource=");
+  if (r !== -1) {
+    const head = v.slice(0, r).toLowerCase();
     for (const h of FILTER_HINTS) {
-      const i = low.indexOf(h);
-      if (i !== -1 && i < r) return { sign: "php-filter", start: i, end: r + 9 };
+      const k = head.indexOf(h);
+      if (k !== -1) return { sign: "php-filter", start: k, end: r + 9 };
     }
   }
   return null;

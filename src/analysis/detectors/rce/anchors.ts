@@ -25,16 +25,17 @@ const ANCHORS: ReadonlyArray<readonly [number, readonly string[]]> = [
       "runtime", "processbuilder", "forname", "getmethod", "newinstance", "getdeclared", "scriptengine", "memberaccess",
       "#context", "#request", "#parameters", "#application", "classloader", "defineclass", "transformer", "closure",
       "factory", "templatesimpl", "invocationhandler", "lazymap", "jdbcrowset", "beancomparator", "xstream", "ro0ab",
-      "ztaa", "s7qaf", "aced0005",
+      "ztaa", "s7qaf", "aced0005", "applicationcontext",
     ],
   ],
   [
     F.Php,
     [
-      "<?", "php", "$_", "$globals", "phar:", "expect:", "compress.", "zip:", "glob:", "zlib:", "allow_url", "auto_prepend",
+      "<?", "php", "$_", "$globals", "phar:", "expect:", "compress.", "zip:", "glob:", "zlib:", "ssh2.", "rar:", "ogg:", "allow_url", "auto_prepend",
       "auto_append", "disable_functions", "open_basedir", "safe_mode", "extension", "include_path", "sendmail", "error_log",
       "log_errors", "display_errors", "opcache.", "mbstring.", "session.", "upload_tmp", "smtp", "mail.add",
       "register_globals", "magic_quotes", "cgi.", "pcre.", "memory_limit", "max_execution", "xdebug.", "assert.",
+      "unserialize_", "precision", "engine=",
     ],
   ],
   [
@@ -42,7 +43,7 @@ const ANCHORS: ReadonlyArray<readonly [number, readonly string[]]> = [
     [
       "child_process", "process", "require", "module.", "constructor", "_$$nd_func$$_", "__js_function", "function",
       "globalthis", "global.", "console", "eval(", "fromcharcode", "execsync", "spawnsync", "readfilesync",
-      "writefilesync", "readdirsync", "vm.run",
+      "writefilesync", "readdirsync", "vm.run", "module:", "resolved_model",
     ],
   ],
   [
@@ -61,7 +62,7 @@ const ANCHORS: ReadonlyArray<readonly [number, readonly string[]]> = [
   [
     F.Upload,
     [
-      ".ph", ".jsp", ".js", ".asp", ".ashx", ".asmx", ".asa", ".cer", ".cfm", ".cgi", ".war", ".shtml", ".pgif", "sess_",
+      ".ph", ".jsp", "jsp", "pht", "phar", "filename=", ".js", ".asp", ".ashx", ".asmx", ".asa", ".cer", ".cfm", ".cgi", ".war", ".shtml", ".pgif", "sess_",
       "htaccess", "htpasswd", "web.config", ".user.ini", "php.ini", "settings.", "config.", "configuration.", "local.xml",
       "application.", ".env", ".boto", ".bash", ".profile", "authorized_keys", "id_rsa", ".git", "crontab", ".npmrc",
       ".pypirc",

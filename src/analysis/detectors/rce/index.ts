@@ -9,15 +9,16 @@
  * a known command.
  */
 import type { Point } from "../../../model/index.js";
+import { hasPercentEscape, percentDecode } from "../../points/percent.js";
 import type { Detector, DetectorMatch } from "../types.js";
 import { detectJava } from "./code/java.js";
 import { detectLog4j, mayBeLog4j } from "./code/log4shell.js";
 import { detectPhp } from "./code/php.js";
 import { detectProto, detectScripting, detectShellshock } from "./code/scripting.js";
 import { normalizeCode } from "./normalize.js";
-import { F } from "./anchors.js";
-import { C, mayBeCommandLine, SHELL_TRIGGER, scan } from "./prefilter.js";
-import { analyzeShell, mayBeShell } from "./shell/unix.js";
+import { anchorFamilies, F } from "./anchors.js";
+import { C, census, mayBeCommandLine, SHELL_TRIGGER, scan } from "./prefilter.js";
+import { analyzeShell, type CommandMode, mayBeShell } from "./shell/unix.js";
 import { analyzeWindows, cmdNormalized } from "./shell/windows.js";
 import { detectUpload, isFilenameHeader } from "./upload.js";
 
@@ -30,8 +31,8 @@ const TOKEN_HEADERS: ReadonlySet<string> = new Set([
   "connection", "cache-control", "pragma", "if-modified-since", "if-none-match", "if-match", "range", "te", "upgrade",
   "upgrade-insecure-requests", "dnt", "sec-fetch-site", "sec-fetch-mode", "sec-fetch-dest", "sec-fetch-user",
   "sec-ch-ua", "sec-ch-ua-mobile", "sec-ch-ua-platform", "priority", "origin", "authorization", "x-requested-with",
-  "keep-alive", "proxy-connection", "content-encoding", "transfer-encoding", "date", "expect", "via", "x-forwarded-for",
-  "x-real-ip", "forwarded", "x-forwarded-proto", "x-forwarded-host", "x-forwarded-port", "etag", "if-range", "trailer",
+  "keep-alive", "proxy-connection", "content-encoding", "transfer-encoding", "date", "expect", "x-forwarded-proto",
+  "x-forwarded-port", "etag", "if-range", "trailer",
 ]);
 
 const CODE_MAX = 16384;
@@ -42,17 +43,20 @@ function isBinary(v: string): boolean {
   const n = v.length < 256 ? v.length : 256;
   for (let i = 0; i < n; i++) {
     const c = v.charCodeAt(i);
-    if ((c < 32 && c !== 9 && c !== 10 && c !== 13) || c === 0xfffd || (c >= 0x80 && c < 0xa0)) {
+    if ((c < 32 && c !== 9 && c !== 10 && c !== 11 && c !== 12 && c !== 13) || c === 0xfffd || (c >= 0x80 && c < 0xa0)) {
       if (++bad >= 3) return true;
     }
   }
   return false;
 }
 
-function codeChecks(value: string, mask: number, fam: number, isKey: boolean): DetectorMatch | null {
+function codeChecks(value: string, mask: number, families: number, isKey: boolean): DetectorMatch | null {
   // Injected code is short; a huge value is checked on its head (see RATIONALE in the report).
   const v = value.length > CODE_MAX ? value.slice(0, CODE_MAX) : value;
+  let fam = families;
   const n = mask & C.Escape ? normalizeCode(v) : v;
+  // Escapes can hide anchors (`c\u006fnsole`): look again at the decoded text.
+  if (n !== v) fam |= anchorFamilies(n);
   const lower = n.toLowerCase();
   if (fam & F.Php || mask & (C.Lt | C.Paren | C.Dollar | C.Bracket | C.Brace)) {
     const php = detectPhp(n, (fam & F.Php) !== 0);
@@ -73,6 +77,14 @@ function codeChecks(value: string, mask: number, fam: number, isKey: boolean): D
   return null;
 }
 
+/** `if …` / `for …` at the start: a cmd.exe statement is possible. */
+function startsIfFor(v: string): boolean {
+  const c = v.charCodeAt(0) | 32;
+  if (c === 105) return (v.charCodeAt(1) | 32) === 102 && (v.charCodeAt(2) === 32 || v.charCodeAt(2) === 47 || v.charCodeAt(2) === 9);
+  if (c === 102) return /^for[\s/]/i.test(v);
+  return false;
+}
+
 function detectValue(p: Point): DetectorMatch | null {
   const v = p.value;
   if (v.length === 0) return null;
@@ -80,7 +92,7 @@ function detectValue(p: Point): DetectorMatch | null {
   if (!sc.interesting) return null;
   const mask = sc.census;
   const fam = sc.families;
-  if (fam & F.Upload && (p.kind === "filename" || p.kind === "raw" || (p.zone === "header" && isFilenameHeader(p.header)))) {
+  if (p.kind === "filename" || (p.kind === "raw" && fam & F.Upload) || (p.zone === "header" && isFilenameHeader(p.header))) {
     const up = detectUpload(p);
     if (up !== null) return up;
   }
@@ -100,26 +112,25 @@ function detectValue(p: Point): DetectorMatch | null {
     if (ss !== null) return ss;
   }
   const tokenHeader = p.zone === "header" && p.header !== undefined && TOKEN_HEADERS.has(p.header);
-  if (tokenHeader) return null;
+  if (tokenHeader || isBinary(v)) return null;
   const code = codeChecks(v, mask, fam, p.kind === "key");
   if (code !== null) return code;
   if (p.kind === "ext") return null;
   // Shell: whole-value command lines only where a value can be a command (not in path
   // segments, which are names).
-  const valueIsCommand = p.kind === "value" || p.kind === "raw" || p.kind === "filename";
-  if (isBinary(v)) return null;
+  const mode: CommandMode = p.kind === "value" || p.kind === "raw" || p.kind === "filename" ? "value" : p.kind === "key" ? "key" : "none";
   if ((mask & SHELL_TRIGGER || mayBeCommandLine(v)) && mayBeShell(v)) {
-    const sh = analyzeShell(v, valueIsCommand);
+    const sh = analyzeShell(v, mode);
     if (sh !== null) return sh;
     if (mask & (C.Caret | C.Percent)) {
       const w = cmdNormalized(v);
       if (w !== null) {
-        const sw = analyzeShell(w, valueIsCommand);
+        const sw = analyzeShell(w, mode);
         if (sw !== null) return sw;
       }
     }
   }
-  if (fam & F.Windows || mask & (C.Caret | C.Percent)) {
+  if (fam & F.Windows || mask & (C.Caret | C.Percent) || startsIfFor(v)) {
     const win = analyzeWindows(v);
     if (win !== null) return win;
   }
@@ -131,10 +142,65 @@ function detectValue(p: Point): DetectorMatch | null {
   return null;
 }
 
+/**
+ * A Referer is a URL whose query and fragment parameters are as attacker-written as our
+ * own: read them as values (`…/?args=env --version`, `…#x=foo;cat$u+/etc$u/passwd`).
+ */
+function refererParams(point: Point): DetectorMatch | null {
+  const v = point.value;
+  const q = v.indexOf("?");
+  const h = v.indexOf("#");
+  const from = q === -1 ? h : h === -1 ? q : Math.min(q, h);
+  if (from === -1 || v.length - from > 4096) return null;
+  const parts = v.slice(from + 1).split(/[&#?]/);
+  for (let i = 0; i < parts.length && i < 32; i++) {
+    const part = parts[i]!;
+    const eq = part.indexOf("=");
+    if (eq === -1 || eq === part.length - 1) continue;
+    const value = percentDecode(part.slice(eq + 1), true);
+    const m = detectValue({ steps: point.steps, zone: "query", kind: "value", value, depth: point.depth + 1 });
+    if (m !== null) return { signature: m.signature, start: from, end: v.length };
+  }
+  return null;
+}
+
+/** Base64 of code (`XyQkTkRfRlVOQyQkXwo=`): decode strict base64 text and run the code checks on it. */
+function base64Code(v: string): DetectorMatch | null {
+  const n = v.length;
+  if (n < 16 || n > 8192 || n % 4 === 1) return null;
+  for (let i = 0; i < n; i++) {
+    const c = v.charCodeAt(i);
+    const ok = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 47 || c === 45 || c === 95 || (c === 61 && i >= n - 2);
+    if (!ok) return null;
+  }
+  const text = Buffer.from(v, "base64").toString("latin1");
+  let printable = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c >= 32 && c < 127) || c === 9 || c === 10 || c === 13) printable++;
+  }
+  if (printable < text.length * 0.95) return null;
+  const fam = anchorFamilies(text);
+  if (fam === 0) return null;
+  const m = codeChecks(text, census(text), fam, false);
+  return m === null ? null : { signature: m.signature, start: 0, end: n };
+}
+
+/** Keys are not percent-decoded twice by the extractor: do it for keys that still hold escapes. */
+function detectPoint(point: Point): DetectorMatch | null {
+  if (point.value.length === 0 || !scan(point.value).interesting) return null;
+  let m = detectValue(point);
+  if (m === null && point.zone === "header" && point.header === "referer") m = refererParams(point);
+  if (m === null && (point.kind === "value" || point.kind === "key")) m = base64Code(point.value);
+  if (m !== null || point.kind !== "key" || point.value.indexOf("%") === -1 || !hasPercentEscape(point.value)) return m;
+  const d = percentDecode(point.value, false);
+  if (d === point.value) return null;
+  const md = detectValue({ ...point, value: d });
+  return md === null ? null : { signature: md.signature, start: 0, end: point.value.length };
+}
+
 export const rceDetector: Detector = {
   type: "rce",
   prefilter: (v: string) => v.length > 0 && scan(v).interesting,
-  detect(point: Point): DetectorMatch | null {
-    return detectValue(point);
-  },
+  detect: detectPoint,
 };

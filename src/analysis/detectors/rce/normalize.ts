@@ -48,7 +48,8 @@ export function normalizeCode(v: string): string {
       }
     } else if (c === 38 /* & */) {
       const semi = v.indexOf(";", i + 2);
-      if (semi !== -1 && semi - i <= 10) {
+      // Zero-padded numeric references (`&#0000…0123;`) are as valid as short ones.
+      if (semi !== -1 && (semi - i <= 10 || (v.charCodeAt(i + 1) === 35 && semi - i <= 80))) {
         const ent = v.slice(i + 1, semi);
         if (ent.charCodeAt(0) === 35) {
           const code = ent[1] === "x" || ent[1] === "X" ? Number.parseInt(ent.slice(2), 16) : Number.parseInt(ent.slice(1), 10);

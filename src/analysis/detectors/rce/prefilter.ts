@@ -37,7 +37,8 @@ export const C = {
 
 /** Characters that can start or split a shell command, or hide a command word. */
 export const SHELL_TRIGGER =
-  C.Dollar | C.Backtick | C.Pipe | C.Semi | C.Amp | C.Lt | C.Gt | C.Newline | C.Quote | C.Backslash | C.Glob | C.Brace;
+  C.Dollar | C.Backtick | C.Pipe | C.Semi | C.Amp | C.Lt | C.Gt | C.Newline | C.Quote | C.Backslash | C.Glob | C.Brace |
+  C.Bracket;
 
 const TABLE = new Uint32Array(128);
 const set = (chars: string, bit: number): void => {
@@ -69,6 +70,17 @@ set("_", C.Underscore);
 set(" \t\v\f", C.Space);
 set("\n\r", C.Newline);
 
+/** The census bitmask of `v` alone (first 64 KiB). */
+export function census(v: string): number {
+  let m = 0;
+  const n = v.length < 65536 ? v.length : 65536;
+  for (let i = 0; i < n; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 128) m |= TABLE[c]!;
+  }
+  return m;
+}
+
 /** Census bits that make a value worth a closer look on their own. */
 const RARE =
   C.Dollar | C.Backtick | C.Pipe | C.Lt | C.Gt | C.Paren | C.Brace | C.Bracket | C.Backslash | C.Tilde | C.Bang |
@@ -90,7 +102,8 @@ function commandAfter(v: string, i: number): boolean {
   if (v.charCodeAt(j) === 38 || v.charCodeAt(j) === 124) return true;
   for (let k = 0; k < 2 && v.charCodeAt(j) === 32; k++) j++;
   const c = v.charCodeAt(j);
-  if (!isLower(c)) return c === 36 || c === 39 || c === 34 || c === 92 || c === 47 || c === 96 || c === 123 || c === 40;
+  if (!isLower(c))
+    return c === 36 || c === 39 || c === 34 || c === 92 || c === 47 || c === 96 || c === 123 || c === 40 || c === 46;
   let e = j;
   while (e < v.length && e - j < 32) {
     const d = v.charCodeAt(e);
@@ -151,7 +164,9 @@ export function scan(v: string): Scan {
     fam |= ANCHOR_OUT[s]!;
   }
   if (fam !== 0) hot = true;
-  if (!hot && (m & C.Space || n <= 24)) hot = mayBeCommandLine(v);
+  // Strict base64 text of a plausible payload size: the detector decodes it.
+  if (!hot && n >= 16 && n <= 1024 && (m & ~(C.Eq | C.Underscore)) === 0 && n % 4 !== 1 && !/[^A-Za-z0-9+/=_-]/.test(v)) hot = true;
+  if (!hot && (m & C.Space || n <= 24)) hot = mayBeCommandLine(v) || /^(?:if|for)[\s/]/i.test(v);
   lastValue = v;
   last = { census: m, families: fam, interesting: hot };
   return last;
@@ -166,7 +181,7 @@ export function mayBeCommandLine(v: string): boolean {
   let j = i;
   while (j < v.length && j - i < 40) {
     const c = v.charCodeAt(j);
-    if (c <= 32) break;
+    if (c <= 32 || c === 59 || c === 124 || c === 38 || c === 60 || c === 62) break;
     j++;
   }
   if (j === i || j - i >= 40) return false;

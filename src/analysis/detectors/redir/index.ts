@@ -1,7 +1,7 @@
 import type { Point } from "../../../model/index.js";
 import { isTopLevel } from "../ptrav/names.js";
 import { classifyHost } from "../ssrf/host.js";
-import { findUrls, isWebScheme } from "../ssrf/urlish.js";
+import { findUrls } from "../ssrf/urlish.js";
 import type { Detector, DetectorMatch } from "../types.js";
 import { isRedirectName } from "./names.js";
 
@@ -41,7 +41,8 @@ function browserScheme(v: string, from: number): string {
     if (c === 9 || c === 10 || c === 13) continue;
     if (c === 58) return s;
     const l = c | 0x20;
-    if ((l >= 97 && l <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46) s += String.fromCharCode(l);
+    if ((l >= 97 && l <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46)
+      s += String.fromCharCode(l);
     else return "";
   }
   return "";
@@ -51,41 +52,90 @@ function isHostStart(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 91 || c >= 0x80;
 }
 
+function isSlashy(c: number): boolean {
+  return c === 47 || c === 92 || c === 9 || c === 10 || c === 13;
+}
+
+/**
+ * A run of slashes that only a lenient browser reads as `//`: a backslash or a control
+ * character inside. Exactly `\/` pairs are JSON string escapes of `/` and are left alone.
+ */
+function mixedRun(v: string, from: number, to: number): boolean {
+  let jsonPairs = true;
+  let mixed = false;
+  for (let k = from; k < to; k++) {
+    const c = v.charCodeAt(k);
+    if (c !== 47) mixed = true;
+    if ((k - from) % 2 === 0 ? c !== 92 : c !== 47) jsonPairs = false;
+  }
+  return mixed && !(jsonPairs && (to - from) % 2 === 0);
+}
+
+/** A host name with a dot right at k (`evil.example`), the shape of a real target. */
+function dottedHost(v: string, k: number): boolean {
+  let e = k;
+  let dot = false;
+  while (e < v.length && e - k < 256) {
+    const c = v.charCodeAt(e);
+    if (c === 46) dot = true;
+    else if (
+      !((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 45 || c >= 0x80)
+    )
+      break;
+    e++;
+  }
+  return dot && e > k + 2;
+}
+
 export function detectRedir(p: Point): DetectorMatch | null {
   if (p.kind !== "value" || (p.zone !== "query" && p.zone !== "body" && p.zone !== "cookie")) return null;
+  const top = isTopLevel(p);
   // Telemetry JSON is full of `url: "//cdn…"`: nested values need an unmistakable name.
-  if (!isRedirectName(p.name, isTopLevel(p))) return null;
+  const named = isRedirectName(p.name, top);
+  if (!named && !top) return null;
   const v = p.value;
   const i = skipLeading(v);
   if (v.length - i < 3) return null;
   const c0 = v.charCodeAt(i);
   const c1 = v.charCodeAt(i + 1);
 
-  // Protocol-relative, in any mix of slashes and backslashes.
-  if ((c0 === 47 || c0 === 92) && (c1 === 47 || c1 === 92)) {
+  // Protocol-relative, in any mix of slashes, backslashes and stripped controls.
+  if ((c0 === 47 || c0 === 92) && isSlashy(c1)) {
     let k = i;
-    while (k < v.length && k - i < 16) {
-      const c = v.charCodeAt(k);
-      if (c !== 47 && c !== 92 && c !== 9 && c !== 10 && c !== 13) break;
-      k++;
+    while (k < v.length && k - i < 16 && isSlashy(v.charCodeAt(k))) k++;
+    if (k < v.length && isHostStart(v.charCodeAt(k))) {
+      if (named) return m("protocol-relative", i, Math.min(v.length, k + 40));
+      // Outside a redirect-ish name only the browser-only spellings count.
+      if (mixedRun(v, i, k) && dottedHost(v, k)) return m("slash-trick", i, Math.min(v.length, k + 40));
     }
-    if (k < v.length && isHostStart(v.charCodeAt(k))) return m("protocol-relative", i, Math.min(v.length, k + 40));
   }
-  if (c0 === 64 /* @ */ && isHostStart(c1)) return m("userinfo", i, Math.min(v.length, i + 40));
+  if (named && c0 === 64 /* @ */ && isHostStart(c1)) return m("userinfo", i, Math.min(v.length, i + 40));
 
   const scheme = browserScheme(v, i);
-  if (scheme === "javascript" || scheme === "vbscript" || scheme === "data") return m("script-scheme", i, v.length);
   if (scheme === "") return null;
+  if (named && (scheme === "javascript" || scheme === "vbscript" || scheme === "data")) {
+    return m("script-scheme", i, v.length);
+  }
+  if (scheme !== "http" && scheme !== "https") return null;
   for (const u of findUrls(v)) {
-    if (u.start !== i || !isWebScheme(u.scheme)) continue;
-    if (u.slashes !== 2 && isHostStart(u.authority.charCodeAt(0)) && (u.scheme === "http" || u.scheme === "https")) {
+    if (u.start !== i || (u.scheme !== "http" && u.scheme !== "https")) continue;
+    const colon = u.start + u.scheme.length;
+    const hostAt = colon + 1 + u.slashes;
+    if (!isHostStart(v.charCodeAt(hostAt))) return null;
+    // `https:evil`, `https:/evil`, `https:\\evil`: absolute, yet no `//` for a filter to see.
+    // (Outside a redirect-ish name, `https:\/\/host` is only a JSON-escaped URL.)
+    const run = v.slice(colon + 1, hostAt);
+    const malformed = u.slashes !== 2 || run.indexOf("\\") !== -1;
+    if (malformed && (named || (run !== "\\/\\/" && dottedHost(v, hostAt)))) {
       return m("malformed-scheme", u.start, u.authEnd);
     }
-    if (u.userinfo && u.host.indexOf(".") !== -1) return m("userinfo", u.start, u.authEnd);
-    if (u.userinfo && u.host.charCodeAt(0) === 91) return m("userinfo", u.start, u.authEnd);
+    if (!named) return null;
+    if (u.userinfo && (u.host.indexOf(".") !== -1 || u.host.charCodeAt(0) === 91))
+      return m("userinfo", u.start, u.authEnd);
     const h = classifyHost(u.host);
     if (h.ip && (h.obfuscated || h.ipv6)) return m("ip-host", u.start, u.authEnd);
     if (u.disguised) return m("disguised-host", u.start, u.authEnd);
+    return null;
   }
   return null;
 }
@@ -93,7 +143,10 @@ export function detectRedir(p: Point): DetectorMatch | null {
 export const redirDetector: Detector = {
   type: "redir",
   prefilter(v) {
-    return v.length >= 3 && (v.indexOf("/") !== -1 || v.indexOf("\\") !== -1 || v.indexOf("@") !== -1 || v.indexOf(":") !== -1);
+    return (
+      v.length >= 3 &&
+      (v.indexOf("/") !== -1 || v.indexOf("\\") !== -1 || v.indexOf("@") !== -1 || v.indexOf(":") !== -1)
+    );
   },
   detect: detectRedir,
 };

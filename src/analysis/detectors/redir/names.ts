@@ -64,7 +64,23 @@ const EXACT = new Set([
 const WORDS = new Set(["redirect", "redir", "goto", "returnto", "returnurl"]);
 
 /** Names too generic to trust below the top level of a request (`url` in a log record). */
-const GENERIC = new Set(["url", "uri", "u", "r", "to", "out", "link", "location", "target", "back", "success", "service", "landing", "go", "jump"]);
+const GENERIC = new Set([
+  "url",
+  "uri",
+  "u",
+  "r",
+  "to",
+  "out",
+  "link",
+  "location",
+  "target",
+  "back",
+  "success",
+  "service",
+  "landing",
+  "go",
+  "jump",
+]);
 
 export function isRedirectName(name: string | undefined, topLevel: boolean): boolean {
   if (name === undefined || name.length === 0 || name.length > 64) return false;
@@ -79,7 +95,8 @@ export function isRedirectName(name: string | undefined, topLevel: boolean): boo
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
     if (WORDS.has(w)) return true;
-    if (w === "return" && (words[i + 1] === "to" || words[i + 1] === "url" || words[i + 1] === "uri")) return true;
+    if (w === "return" && (words[i + 1] === "to" || words[i + 1] === "url" || words[i + 1] === "uri"))
+      return true;
   }
   return false;
 }

@@ -1,10 +1,9 @@
 import type { Point } from "../../../model/index.js";
-import { nameWords } from "../ptrav/names.js";
+import { isTopLevel, nameWords } from "../ptrav/names.js";
 import { classifyHost } from "../ssrf/host.js";
 import { findUrls, isWebScheme, type UrlRef } from "../ssrf/urlish.js";
 import type { Detector, DetectorMatch } from "../types.js";
-import { isTopLevel } from "../ptrav/names.js";
-import { isShellName, isScriptExt } from "./scripts.js";
+import { isScriptExt, isShellName } from "./scripts.js";
 
 /**
  * Remote file inclusion: a parameter that makes the application load code from a URL
@@ -26,7 +25,19 @@ function m(sign: string, start: number, end: number): DetectorMatch {
 }
 
 /** Names of config-location parameters abused by register_globals era includes. */
-const LOCATION_WORDS = new Set(["path", "dir", "root", "include", "inc", "require", "basepath", "abspath", "basedir", "lib", "libdir"]);
+const LOCATION_WORDS = new Set([
+  "path",
+  "dir",
+  "root",
+  "include",
+  "inc",
+  "require",
+  "basepath",
+  "abspath",
+  "basedir",
+  "lib",
+  "libdir",
+]);
 
 function isLocationName(name: string | undefined): boolean {
   if (name === undefined) return false;
@@ -66,14 +77,35 @@ function fileOf(v: string, u: UrlRef): string {
   return path.slice(slash + 1).toLowerCase();
 }
 
+/** Index of `data:` in any letter case, from `from`, or -1. */
+function indexOfData(v: string, from: number): number {
+  let i = v.indexOf(":", from + 4);
+  while (i !== -1) {
+    if (
+      (v.charCodeAt(i - 4) | 0x20) === 100 &&
+      (v.charCodeAt(i - 3) | 0x20) === 97 &&
+      (v.charCodeAt(i - 2) | 0x20) === 116 &&
+      (v.charCodeAt(i - 1) | 0x20) === 97
+    ) {
+      return i - 4;
+    }
+    i = v.indexOf(":", i + 1);
+  }
+  return -1;
+}
+
 /** `data:` with a text or code media type (images are ordinary in JSON APIs). */
 function dataUri(v: string): DetectorMatch | null {
-  let i = v.indexOf("data:");
-  if (i === -1) i = v.indexOf("DATA:");
+  let i = indexOfData(v, 0);
   let guard = 0;
   while (i !== -1 && guard++ < 8) {
     const prev = i === 0 ? 32 : v.charCodeAt(i - 1);
-    const boundary = !((prev >= 97 && prev <= 122) || (prev >= 65 && prev <= 90) || (prev >= 48 && prev <= 57) || prev === 95);
+    const boundary = !(
+      (prev >= 97 && prev <= 122) ||
+      (prev >= 65 && prev <= 90) ||
+      (prev >= 48 && prev <= 57) ||
+      prev === 95
+    );
     if (boundary) {
       let k = i + 5;
       if (v.charCodeAt(k) === 47 && v.charCodeAt(k + 1) === 47) k += 2; // PHP's data:// form
@@ -88,17 +120,18 @@ function dataUri(v: string): DetectorMatch | null {
         return m("data-uri", i, Math.min(v.length, k + 40));
       }
     }
-    i = v.indexOf("data:", i + 5);
+    i = indexOfData(v, i + 5);
   }
   // A data URL body whose `data:` was split off (e.g. into a header name).
-  if (v.startsWith("//text/") && v.indexOf(";base64,") !== -1) return m("data-uri", 0, Math.min(v.length, 40));
+  if (v.startsWith("//text/") && v.indexOf(";base64,") !== -1)
+    return m("data-uri", 0, Math.min(v.length, 40));
   return null;
 }
 
 export function detectRfi(p: Point): DetectorMatch | null {
   if (p.kind === "ext" || p.kind === "segment" || p.kind === "markup" || p.kind === "path") return null;
   const v = p.value;
-  if (v.length < 4) return null;
+  if (!rfiPrefilter(v)) return null;
   const d = dataUri(v);
   if (d !== null) return d;
   const ex = v.indexOf("expect://");
@@ -108,12 +141,16 @@ export function detectRfi(p: Point): DetectorMatch | null {
   // `x=https?` / `x=file?`: a bare scheme cut by `?` (probe form of the truncation trick).
   const q = v.charCodeAt(v.length - 1) === 63;
   if (q && v.length <= 6) {
-    const s = v.replace(/\?+$/, "").toLowerCase();
-    if (s === "http" || s === "https" || s === "ftp" || s === "ftps" || s === "file") return m("truncation", 0, v.length);
+    let e = v.length;
+    while (e > 0 && v.charCodeAt(e - 1) === 63) e--;
+    const s = v.slice(0, e).toLowerCase();
+    if (s === "http" || s === "https" || s === "ftp" || s === "ftps" || s === "file")
+      return m("truncation", 0, v.length);
   }
   if (v.indexOf("://") === -1) return null;
   for (const u of findUrls(v)) {
-    if (!(isWebScheme(u.scheme) || u.scheme === "file") || u.slashes < 2 || u.authority.length === 0) continue;
+    if (!(isWebScheme(u.scheme) || u.scheme === "file") || u.slashes < 2 || u.authority.length === 0)
+      continue;
     if (truncated(v, u)) return m("truncation", u.start, u.end);
     if (u.scheme === "ftp" || u.scheme === "ftps") return m("ftp-url", u.start, u.end);
     const h = classifyHost(u.host);
@@ -121,16 +158,35 @@ export function detectRfi(p: Point): DetectorMatch | null {
     if (h.ipv6 && h.cls === "public") return m("ip-host", u.start, u.end);
     const f = fileOf(v, u);
     const dot = f.lastIndexOf(".");
-    if (dot > 0 && isScriptExt(f.slice(dot + 1)) && isShellName(f.slice(0, dot))) return m("web-shell", u.start, u.end);
+    if (dot > 0 && isScriptExt(f.slice(dot + 1)) && isShellName(f.slice(0, dot)))
+      return m("web-shell", u.start, u.end);
     if (u.start === 0 && isTopLevel(p) && isLocationName(p.name)) return m("location-param", u.start, u.end);
   }
   return null;
 }
 
+/**
+ * Every sign needs `://`, `data:` (any case), a trailing `?` or a leading `//`. One pass
+ * over the colons, which are few in ordinary values.
+ */
+export function rfiPrefilter(v: string): boolean {
+  const n = v.length;
+  if (n < 4) return false;
+  if (v.charCodeAt(n - 1) === 63 || (v.charCodeAt(0) === 47 && v.charCodeAt(1) === 47)) return true;
+  let i = v.indexOf(":");
+  let guard = 0;
+  while (i !== -1 && guard++ < 256) {
+    if (v.charCodeAt(i + 1) === 47 && v.charCodeAt(i + 2) === 47) return true;
+    if (i >= 4 && (v.charCodeAt(i - 4) | 0x20) === 100 && (v.charCodeAt(i - 3) | 0x20) === 97) {
+      if ((v.charCodeAt(i - 2) | 0x20) === 116 && (v.charCodeAt(i - 1) | 0x20) === 97) return true;
+    }
+    i = v.indexOf(":", i + 1);
+  }
+  return guard >= 256;
+}
+
 export const rfiDetector: Detector = {
   type: "rfi",
-  prefilter(v) {
-    return v.length >= 4 && (v.indexOf(":") !== -1 || v.indexOf("//") !== -1 || v.charCodeAt(v.length - 1) === 63);
-  },
+  prefilter: rfiPrefilter,
   detect: detectRfi,
 };

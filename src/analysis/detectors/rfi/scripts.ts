@@ -2,7 +2,24 @@
  * What an RFI payload fetches: a script, often served as text so that the attacker's
  * server does not execute it first (`shell.txt`), and often a well-known web shell.
  */
-const SCRIPT_EXTS = new Set(["php", "php3", "php4", "php5", "phtml", "inc", "txt", "asp", "aspx", "jsp", "pl", "py", "cgi", "sh", "gif", "jpg"]);
+const SCRIPT_EXTS = new Set([
+  "php",
+  "php3",
+  "php4",
+  "php5",
+  "phtml",
+  "inc",
+  "txt",
+  "asp",
+  "aspx",
+  "jsp",
+  "pl",
+  "py",
+  "cgi",
+  "sh",
+  "gif",
+  "jpg",
+]);
 
 export function isScriptExt(ext: string): boolean {
   return SCRIPT_EXTS.has(ext);

@@ -37,17 +37,37 @@ const OOB_DOMAINS = [
   "requestrepo.com",
 ];
 
-const PROBES = ["w00tw00t.at.", "trinity.txt.bak", "muieblackcat", "acunetix_wvs_security_test", "acunetix-wvs-test"];
+const PROBES = ["w00tw00t.at.", "trinity.txt.bak"];
 
 /**
- * The prefilter: every marker above contains one of these lower-case cores, so a value
- * without any of them (in any case) cannot match. One case-insensitive alternation of
- * literals; nothing can backtrack.
+ * The gate: every callback domain and dotted probe contains one of these cores, so a
+ * value without any of them (in any case) cannot match. One case-insensitive
+ * alternation of literals; nothing can backtrack.
  */
-const CORES = /oast|interact|collaborator|dnslog|ceye\.io|bxss\.me|xss\.ht|requestrepo|w00tw00t|trinity\.txt|muieblackcat|acunetix/i;
+const CORES =
+  /oast|interact|collaborator|dnslog|ceye\.io|bxss\.me|xss\.ht|requestrepo|w00tw00t|trinity\.txt/i;
 
+/**
+ * Can `v` hold a marker? Domains and the dotted probes need a '.', which a memchr-speed
+ * `indexOf` rules out for most short values before the alternation runs; the two
+ * dot-less probes are looked for in the request-target only (see `findTargetProbe`).
+ */
 export function mayHaveMarker(v: string): boolean {
-  return CORES.test(v);
+  return v.indexOf(".") !== -1 && CORES.test(v);
+}
+
+/** Dot-less probe strings, sent as a path or a query by the tools that own them. */
+const TARGET_PROBES = ["muieblackcat", "acunetix_wvs_security_test", "acunetix-wvs-test"];
+
+/** A dot-less probe in the raw request-target (lower case, as the tools send it). */
+export function findTargetProbe(target: string): MarkerMatch | null {
+  if (target.indexOf("muieblackcat") === -1 && target.indexOf("acunetix") === -1) return null;
+  const t = target.toLowerCase();
+  for (const m of TARGET_PROBES) {
+    const p = t.indexOf(m);
+    if (p !== -1) return { sign: "probe", start: p, end: p + m.length };
+  }
+  return null;
 }
 
 function isHostChar(c: number): boolean {

@@ -84,39 +84,56 @@ const TOOLS: ReadonlyArray<readonly [token: string, tool: string]> = [
   ["interactsh", "interactsh"],
 ];
 
-interface TrieNode {
-  /** Children by lower-case character code. */
-  next: Map<number, TrieNode>;
-  /** Tool name when a token ends here. */
-  tool: string | null;
-}
+/**
+ * The trie, flattened: node `k` owns the slots `k*64 … k*64+63` of `NEXT`, one per
+ * character class (see `code`), holding the child node index (0 = none). `TOOL[k]` is
+ * the index into TOOLS + 1 of a token ending at node `k` (0 = none).
+ */
+const ALPHABET = 64;
 
-function buildTrie(): TrieNode {
-  const root: TrieNode = { next: new Map(), tool: null };
-  for (const [token, tool] of TOOLS) {
-    let node = root;
-    for (let i = 0; i < token.length; i++) {
-      const c = token.charCodeAt(i);
-      let child = node.next.get(c);
-      if (child === undefined) {
-        child = { next: new Map(), tool: null };
-        node.next.set(c, child);
-      }
-      node = child;
-    }
-    node.tool = tool;
+/** 1–26 letters (either case), 27–36 digits, then the punctuation used in tokens. */
+function code(c: number): number {
+  if (c >= 97 && c <= 122) return c - 96;
+  if (c >= 65 && c <= 90) return c - 64;
+  if (c >= 48 && c <= 57) return c - 21;
+  switch (c) {
+    case 32:
+      return 37;
+    case 45: // -
+      return 38;
+    case 46: // .
+      return 39;
+    case 95: // _
+      return 40;
+    default:
+      return 0;
   }
-  return root;
 }
 
-const ROOT = buildTrie();
+const { NEXT, TOOL } = (() => {
+  let nodes = 1;
+  const next: number[] = new Array(ALPHABET).fill(0);
+  const tool: number[] = [0];
+  TOOLS.forEach(([token], t) => {
+    let k = 0;
+    for (let i = 0; i < token.length; i++) {
+      const c = code(token.charCodeAt(i));
+      let child = next[k * ALPHABET + c]!;
+      if (child === 0) {
+        child = nodes++;
+        for (let j = 0; j < ALPHABET; j++) next.push(0);
+        tool.push(0);
+        next[k * ALPHABET + c] = child;
+      }
+      k = child;
+    }
+    tool[k] = t + 1;
+  });
+  return { NEXT: Int32Array.from(next), TOOL: Int32Array.from(tool) };
+})();
 
 function isAlnum(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
-}
-
-function lower(c: number): number {
-  return c >= 65 && c <= 90 ? c + 32 : c;
 }
 
 export interface ToolMatch {
@@ -129,17 +146,25 @@ export interface ToolMatch {
 export function findTool(s: string): ToolMatch | null {
   const n = Math.min(s.length, 4096);
   for (let i = 0; i < n; i++) {
-    if (i > 0 && isAlnum(s.charCodeAt(i - 1))) continue;
-    let node: TrieNode | undefined = ROOT.next.get(lower(s.charCodeAt(i)));
+    if (!isAlnum(s.charCodeAt(i))) continue;
+    // Here `i` starts a word: the previous character is not alphanumeric.
+    let k = NEXT[code(s.charCodeAt(i))]!;
     let j = i + 1;
-    let best: ToolMatch | null = null;
-    while (node !== undefined) {
-      if (node.tool !== null && !isAlnum(s.charCodeAt(j))) best = { tool: node.tool, start: i, end: j };
+    let best = 0;
+    let bestEnd = 0;
+    while (k !== 0) {
+      if (TOOL[k] !== 0 && !isAlnum(s.charCodeAt(j))) {
+        best = TOOL[k]!;
+        bestEnd = j;
+      }
       if (j >= n) break;
-      node = node.next.get(lower(s.charCodeAt(j)));
+      const c = code(s.charCodeAt(j));
+      k = c === 0 ? 0 : NEXT[k * ALPHABET + c]!;
       j++;
     }
-    if (best !== null) return best;
+    if (best !== 0) return { tool: TOOLS[best - 1]![1], start: i, end: bestEnd };
+    // No token starts inside this word: jump to its end.
+    while (i + 1 < n && isAlnum(s.charCodeAt(i + 1))) i++;
   }
   return null;
 }

@@ -21,13 +21,21 @@ const MAX_OCCURRENCES = 16;
 /** How far after `.cookie` a cookie attribute still belongs to the same statement. */
 const ATTR_WINDOW = 256;
 
-/** Cheap gate shared with the prefilter: the word "cookie" in any case. */
+/** `.cookie=` is the shortest value that can match. */
+const MIN_LENGTH = 8;
+
+/**
+ * Cheap gate shared with the prefilter: long enough, an '=' (every sign writes one:
+ * the assignment, the attribute, `http-equiv=` and the `content="name=value"` a meta
+ * tag needs to set anything), and the word "cookie" in any case.
+ */
 export function mentionsCookie(v: string): boolean {
-  return COOKIE_ANY_CASE.test(v);
+  return v.length >= MIN_LENGTH && v.indexOf("=") !== -1 && COOKIE_ANY_CASE.test(v);
 }
 const COOKIE_ANY_CASE = /cookie/i;
 
 export function findCookieMarkup(v: string): MarkupMatch | null {
+  if (!mentionsCookie(v)) return null;
   return scriptCookieWrite(v) ?? metaSetCookie(v);
 }
 

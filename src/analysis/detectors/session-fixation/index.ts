@@ -25,15 +25,16 @@ export const sessionFixationDetector: Detector = {
   },
 
   detectRequest(view: RequestView): Hit[] {
-    const req = view.request;
-    // Cheap gate first: is there any candidate name at all? Most requests stop here.
+    // Provenance first: browser traffic is nearly always attested same-site or a
+    // sub-resource, and then the names need not be looked at.
+    const origin = requestOrigin(view.request.headers);
+    if (origin.provenance === "trusted" || origin.provenance === "same-site") return [];
     const candidate = findSessionParam(view.points);
     if (candidate === null) return [];
-    const origin = requestOrigin(req.headers);
-    if (origin.provenance === "trusted" || origin.provenance === "same-site") return [];
     const sign = origin.provenance === "none" ? "sid-param-no-referer" : "sid-param-foreign-referer";
     const name = pointName(candidate);
-    const payload = candidate.kind === "key" ? candidate.value : excerpt(candidate.value, 0, candidate.value.length);
+    const payload =
+      candidate.kind === "key" ? candidate.value : excerpt(candidate.value, 0, candidate.value.length);
     return [{ type: "session_fixation", point: name, payload, signature: `session_fixation.${sign}` }];
   },
 };

@@ -39,22 +39,19 @@ export function requestOrigin(headers: readonly Header[]): Origin {
   let upgrade = false;
   for (const h of headers) {
     const n = h[0];
+    // Dispatch on length and first letter so that most names are never lower-cased.
     switch (n.length) {
       case 4:
-        if (host === undefined && n.toLowerCase() === "host") host = h[1];
+        if (host === undefined && eqLower(n, "host")) host = h[1];
         break;
-      case 7: {
-        const l = n.toLowerCase();
-        if (l === "referer") referer ??= h[1];
-        else if (l === "upgrade" && h[1].toLowerCase().indexOf("websocket") !== -1) upgrade = true;
+      case 7:
+        if (eqLower(n, "referer")) referer ??= h[1];
+        else if (eqLower(n, "upgrade") && h[1].toLowerCase().indexOf("websocket") !== -1) upgrade = true;
         break;
-      }
-      case 14: {
-        const l = n.toLowerCase();
-        if (l === "sec-fetch-mode") mode = h[1].trim().toLowerCase();
-        else if (l === "sec-fetch-site") site = h[1].trim().toLowerCase();
+      case 14:
+        if (eqLower(n, "sec-fetch-mode")) mode = h[1].trim().toLowerCase();
+        else if (eqLower(n, "sec-fetch-site")) site = h[1].trim().toLowerCase();
         break;
-      }
       default:
         break;
     }
@@ -63,7 +60,8 @@ export function requestOrigin(headers: readonly Header[]): Origin {
   if (site === "same-origin" || site === "same-site") return { provenance: "trusted", referer };
   if (referer === undefined || referer.trim().length === 0) return { provenance: "none", referer };
   const rh = refererHost(referer);
-  if (rh !== null && host !== undefined && sameSite(rh, hostOnly(host))) return { provenance: "same-site", referer };
+  if (rh !== null && host !== undefined && sameSite(rh, hostOnly(host)))
+    return { provenance: "same-site", referer };
   return { provenance: "foreign", referer };
 }
 
@@ -111,4 +109,15 @@ export function sameSite(a: string, b: string): boolean {
   if (a === b) return true;
   if (a.length > b.length) return a.endsWith(b) && a.charCodeAt(a.length - b.length - 1) === 46;
   return b.endsWith(a) && b.charCodeAt(b.length - a.length - 1) === 46;
+}
+
+/** ASCII case-insensitive equality with a lower-case literal, without allocating. */
+function eqLower(s: string, lower: string): boolean {
+  if (s.length !== lower.length) return false;
+  for (let i = 0; i < s.length; i++) {
+    let c = s.charCodeAt(i);
+    if (c >= 65 && c <= 90) c += 32;
+    if (c !== lower.charCodeAt(i)) return false;
+  }
+  return true;
 }

@@ -10,7 +10,16 @@
  */
 export function isSqlSpace(c: number): boolean {
   if (c <= 32) return c === 32 || (c >= 9 && c <= 13) || c === 0;
-  return c === 0xa0 || c === 0x85 || (c >= 0x2000 && c <= 0x200d) || c === 0x3000 || c === 0xfeff || c === 0x2028 || c === 0x2060 || c === 0xad;
+  return (
+    c === 0xa0 ||
+    c === 0x85 ||
+    (c >= 0x2000 && c <= 0x200d) ||
+    c === 0x3000 ||
+    c === 0xfeff ||
+    c === 0x2028 ||
+    c === 0x2060 ||
+    c === 0xad
+  );
 }
 
 /**

@@ -15,7 +15,7 @@
 import { WordClass } from "./keywords.js";
 import { F_CALL, F_HASH, Tk, type Token } from "./tokenizer.js";
 
-export const enum Expect {
+export enum Expect {
   Any = 0,
   Operand = 1,
   Operator = 2,
@@ -42,7 +42,17 @@ export interface Reading {
 }
 
 /** Clause words that cannot follow a binary operator. */
-const STRICT_CLAUSES = new Set(["from", "where", "order", "group", "having", "limit", "offset", "into", "procedure"]);
+const STRICT_CLAUSES = new Set([
+  "from",
+  "where",
+  "order",
+  "group",
+  "having",
+  "limit",
+  "offset",
+  "into",
+  "procedure",
+]);
 /** Clause words after which the expression is complete (an operator may follow). */
 const CLOSING_WORDS = new Set(["end"]);
 
@@ -57,7 +67,14 @@ export function isCallWord(t: Token): boolean {
     case WordClass.Statement:
       return t.text !== "select";
     case WordClass.Clause:
-      return t.text !== "from" && t.text !== "as" && t.text !== "on" && t.text !== "then" && t.text !== "else" && t.text !== "when";
+      return (
+        t.text !== "from" &&
+        t.text !== "as" &&
+        t.text !== "on" &&
+        t.text !== "then" &&
+        t.text !== "else" &&
+        t.text !== "when"
+      );
     default:
       return true;
   }
@@ -104,7 +121,14 @@ export function read(tokens: Token[]): Reading {
       case Tk.Str:
         if (expect === Expect.Operator) {
           // `'a' 'b'` is MySQL concatenation and `1 'x'`, `a 'x'` an alias: legal but odd.
-          if (prev?.kind === Tk.Str || prev?.kind === Tk.Num || prev?.kind === Tk.Word || prev?.kind === Tk.Ident || prev?.kind === Tk.RParen) soft++;
+          if (
+            prev?.kind === Tk.Str ||
+            prev?.kind === Tk.Num ||
+            prev?.kind === Tk.Word ||
+            prev?.kind === Tk.Ident ||
+            prev?.kind === Tk.RParen
+          )
+            soft++;
           else hard++;
         }
         expect = Expect.Operator;

@@ -5,7 +5,7 @@
  */
 
 /** Role of a word in the token stream. */
-export const enum WordClass {
+export enum WordClass {
   /** An identifier or a word we do not know. */
   Plain = 0,
   /** Binary logical/predicate operators: AND, OR, LIKE, IN… (`NOT` is unary, see Not). */
@@ -169,7 +169,7 @@ export function wordClass(lower: string): WordClass {
 }
 
 /** What a call to a known function tells about intent. */
-export const enum FuncKind {
+export enum FuncKind {
   /** Ordinary SQL function: evidence of SQL, not of an attack by itself. */
   Generic = 1,
   /** Delays execution: time-based blind injection. */
@@ -186,7 +186,10 @@ const FUNCS = new Map<string, FuncKind>();
 function fn(kind: FuncKind, names: string): void {
   for (const n of names.split(" ")) if (n.length > 0 && !FUNCS.has(n)) FUNCS.set(n, kind);
 }
-fn(FuncKind.Time, "sleep benchmark pg_sleep randomblob dbms_lock.sleep receive_message pg_sleep_for sleep_until");
+fn(
+  FuncKind.Time,
+  "sleep benchmark pg_sleep randomblob dbms_lock.sleep receive_message pg_sleep_for sleep_until",
+);
 fn(
   FuncKind.Error,
   "extractvalue updatexml exp gtid_subset gtid_subtract json_keys name_const polygon multipoint " +
@@ -200,7 +203,10 @@ fn(
     "is_srvrolemember is_member connection_id last_insert_id found_rows row_count @@version " +
     "has_dbaccess getdatabase utl_http",
 );
-fn(FuncKind.Exec, "xp_cmdshell sp_executesql sp_oacreate sp_makewebtask openrowset opendatasource xp_regread xp_dirtree lo_import lo_export dblink");
+fn(
+  FuncKind.Exec,
+  "xp_cmdshell sp_executesql sp_oacreate sp_makewebtask openrowset opendatasource xp_regread xp_dirtree lo_import lo_export dblink",
+);
 fn(
   FuncKind.Generic,
   "char chr nchar concat concat_ws group_concat string_agg substring substr mid left right ascii ord " +

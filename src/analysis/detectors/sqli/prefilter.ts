@@ -2,90 +2,175 @@
  * The cheap gate in front of the SQL detector (ARCHITECTURE.md principle 6). It must let
  * through every value a rule could flag, so it is derived from the rules (rules.ts):
  *  - any rule read from a quoted context needs a quote;
- *  - the function-call, stacked-query, boolean and comment rules need one of
- *    `( ; = < > @ | & #`, `--` or `/*`, AND some SQL word or operator to go with it;
- *  - a value still holding `%XX` may be decoded once more by the detector;
- *  - without punctuation only a few rules can fire, and each needs one of the words
- *    counted below (SELECT, a clause like ORDER/HAVING/LIMIT, a statement, a literal
- *    like NULL/TRUE, a catalog name).
+ *  - comments (`--`, `/*`) and `||`/`&&` are let through;
+ *  - every other rule needs one of the trigger words (triggers.ts) with what goes with
+ *    it (a `;` before a statement, a `(` for a function, a leading number before a
+ *    clause), or a logic word (AND, OR, LIKE…) together with what a condition is made
+ *    of: a comparison character (`= < > ~`), `@`, `#`, a call (`name(`), a literal, or
+ *    a comparison word followed by a number, string, `(`, `@` or NOT.
  * Words are matched by a hash of their lower-cased letters, without allocating; a hash
  * collision only lets a value through, it never drops one.
  */
-import { isAsciiLetter, isHexDigit } from "./chars.js";
-import { triggerWordHashes, wordHash } from "./triggers.js";
+import { isAsciiLetter, isDigit, isSqlSpace, isZeroWidth } from "./chars.js";
+import { triggerSets, wordHash } from "./triggers.js";
 
-const TRIGGERS = triggerWordHashes();
+const T = triggerSets();
+const LOGIC = hashes(["and", "or", "xor", "div", "mod", "not"]);
+const COMPARISON = hashes([
+  "like",
+  "rlike",
+  "regexp",
+  "is",
+  "in",
+  "between",
+  "sounds",
+  "glob",
+  "ilike",
+  "similar",
+]);
+const NOT = wordHash("not", 0, 3);
+
+function hashes(words: string[]): Set<number> {
+  return new Set(words.map((w) => wordHash(w, 0, w.length)));
+}
 
 export function sqliPrefilter(v: string): boolean {
+  return scan(v, true) !== 0;
+}
+
+/**
+ * Whether a rule that fires anywhere in a value (rules.ts `anywhere`: UNION SELECT,
+ * stacked queries, delay/error/exec functions, INTO OUTFILE, PROCEDURE ANALYSE) could
+ * fire on it. When not, the quoted contexts only need reading if the break is followed
+ * by SQL, which the detector checks cheaply before tokenizing.
+ */
+export function anywherePossible(v: string): boolean {
+  return (scan(v, false) & ANYWHERE) !== 0;
+}
+
+const PASS = 1;
+const ANYWHERE = 2;
+
+/** One pass over the value; with `gate`, returns as soon as the value may pass. */
+function scan(v: string, gate: boolean): number {
   const n = v.length;
-  if (n < 2) return false;
-  let punct = false;
+  if (n < 2) return 0;
+  let out = 0;
+  let logic = false;
+  let cond = false;
+  let semi = false;
+  let paren = false;
+  let stmt = false;
+  let fn = false;
+  let clause = false;
+  let lastNonSpace = 0;
   let i = 0;
   while (i < n) {
     const c = v.charCodeAt(i);
     if (isAsciiLetter(c) || c === 95) {
-      const start = i;
-      i++;
+      // A run of letters, hashed as it is read (same hash as triggers.ts wordHash);
+      // invisible characters inside it are skipped, as the tokenizer joins across them.
+      let h = 0x811c9dc5;
+      let len = 0;
       while (i < n) {
         const d = v.charCodeAt(i);
-        if (!(isAsciiLetter(d) || d === 95)) break;
+        if (isAsciiLetter(d) || d === 95) {
+          h ^= d | 0x20;
+          h = Math.imul(h, 0x01000193);
+          len++;
+        } else if (!(d >= 0xad && isZeroWidth(d))) break;
         i++;
       }
-      const len = i - start;
-      if (len >= 2 && len <= 20 && TRIGGERS.has(wordHash(v, start, i))) return true;
+      lastNonSpace = 97;
+      if (len < 2 || len > 24) continue;
+      h &= 0x3fffffff;
+      if (T.always.has(h)) {
+        if (gate) return PASS;
+        out |= PASS | ANYWHERE;
+      } else if (T.afterSemicolon.has(h)) stmt = true;
+      else if (T.call.has(h)) fn = true;
+      else if (T.clause.has(h)) {
+        clause = true;
+        if (!gate && T.anywhereClause.has(h)) out |= ANYWHERE;
+      } else if (T.literal.has(h)) cond = true;
+      else if (len <= 7) {
+        if (LOGIC.has(h)) logic = true;
+        else if (COMPARISON.has(h)) {
+          logic = true;
+          if (!cond) cond = comparandFollows(v, i, n);
+        }
+      }
       continue;
     }
     switch (c) {
       case 39: // '
       case 34: // "
       case 96: // `
-        return true;
-      case 40: // (
-      case 59: // ;
+        if (gate) return PASS;
+        out |= PASS;
+        break;
       case 61: // =
       case 60: // <
       case 62: // >
       case 64: // @
       case 35: // #
-      case 126: // ~ (PostgreSQL regex match)
-        punct = true;
+      case 126: // ~
+        cond = true;
+        break;
+      case 59: // ;
+        semi = true;
+        break;
+      case 40: // ( after a name: a call (`/` covers `name/**/(`)
+        paren = true;
+        if (lastNonSpace === 97 || lastNonSpace === 47) cond = true;
         break;
       case 124: // |
       case 38: // &
-        if (v.charCodeAt(i + 1) === c) return true;
+        if (v.charCodeAt(i + 1) === c) {
+          if (gate) return PASS;
+          out |= PASS;
+        }
         break;
       case 45: // -
-        if (v.charCodeAt(i + 1) === 45) return true;
-        break;
       case 47: // /
-        if (v.charCodeAt(i + 1) === 42) return true;
+        if (v.charCodeAt(i + 1) === (c === 45 ? 45 : 42)) {
+          if (gate) return PASS;
+          // `/*` may glue a keyword together (`UN/**/ION`): anything may follow.
+          out |= c === 47 ? PASS | ANYWHERE : PASS;
+        }
         break;
-      case 37: // % : still percent-encoded after decoding (a name, or double encoding)
-        if (isHexDigit(v.charCodeAt(i + 1)) && isHexDigit(v.charCodeAt(i + 2))) return true;
+      case 44: // , between quotes: a keyword split into array elements (`un","ion`)
+        if (!gate && (v.charCodeAt(i - 1) === 34 || v.charCodeAt(i - 1) === 39)) out |= ANYWHERE;
         break;
       default:
+        // Invisible characters may glue a keyword together (`un\u200bion`).
+        if (!gate && c >= 0xad && isZeroWidth(c)) out |= ANYWHERE;
         break;
     }
+    if (!isSqlSpace(c)) lastNonSpace = isAsciiLetter(c) || c === 95 || c >= 128 ? 97 : c;
     i++;
   }
-  // Punctuation alone is not enough: a boolean needs a logic word (AND, OR, XOR, DIV, MOD).
-  return punct && hasLogicWord(v);
+  if ((stmt && semi) || (fn && paren)) out |= PASS | ANYWHERE;
+  if ((logic && cond) || (clause && leadsWithNumber(v))) out |= PASS;
+  return out;
 }
 
-const LOGIC_HASHES = new Set(["and", "or", "xor", "div", "mod", "like", "rlike", "regexp", "is", "in", "between", "not", "sounds", "glob", "ilike", "similar"].map((w) => wordHash(w, 0, w.length)));
+/** The value opens (after spaces) with a digit, a sign, a dot or `(`. */
+function leadsWithNumber(v: string): boolean {
+  let j = 0;
+  while (j < v.length && isSqlSpace(v.charCodeAt(j))) j++;
+  const c = v.charCodeAt(j);
+  return isDigit(c) || c === 45 || c === 43 || c === 46 || c === 40 || c === 126 || c === 33;
+}
 
-function hasLogicWord(v: string): boolean {
-  const n = v.length;
-  let i = 0;
-  while (i < n) {
-    const c = v.charCodeAt(i);
-    if (isAsciiLetter(c)) {
-      const start = i;
-      while (i < n && isAsciiLetter(v.charCodeAt(i))) i++;
-      if (i - start <= 7 && LOGIC_HASHES.has(wordHash(v, start, i))) return true;
-      continue;
-    }
-    i++;
-  }
-  return false;
+/** After a comparison word: a number, string, `(`, `@`, sign, or NOT follows. */
+function comparandFollows(v: string, i: number, n: number): boolean {
+  let j = i;
+  while (j < n && isSqlSpace(v.charCodeAt(j))) j++;
+  const c = v.charCodeAt(j);
+  if (isDigit(c) || c === 40 || c === 64 || c === 43 || c === 45 || c === 46 || c === 39 || c === 34)
+    return true;
+  let k = j;
+  while (k < n && k - j < 4 && isAsciiLetter(v.charCodeAt(k))) k++;
+  return k - j === 3 && wordHash(v, j, k) === NOT;
 }

@@ -7,7 +7,18 @@
  */
 import { isCallWord, type Reading } from "./grammar.js";
 import { FuncKind, funcKind, isCatalog, WordClass } from "./keywords.js";
-import { F_BREAK, F_OPEN, F_SPACED, F_SYSVAR, F_TIGHT, type StartQuote, Tk, type Token } from "./tokenizer.js";
+import { STRONG_CATALOG_NAMES } from "./triggers.js";
+import {
+  F_BREAK,
+  F_HEX,
+  F_OPEN,
+  F_SPACED,
+  F_SYSVAR,
+  F_TIGHT,
+  type StartQuote,
+  Tk,
+  type Token,
+} from "./tokenizer.js";
 
 export interface Verdict {
   /** Sign name, without the `sqli.` prefix. */
@@ -16,8 +27,37 @@ export interface Verdict {
   readonly at: number;
 }
 
-const COMPARISON_OPS = new Set(["==", "=", "<", ">", "<=", ">=", "<>", "!=", "<=>", "!<", "!>", "^=", "~*", "!~", "!~*", "<@", "@>"]);
-const COMPARISON_WORDS = new Set(["like", "ilike", "rlike", "regexp", "similar", "in", "is", "between", "sounds", "glob"]);
+const COMPARISON_OPS = new Set([
+  "==",
+  "=",
+  "<",
+  ">",
+  "<=",
+  ">=",
+  "<>",
+  "!=",
+  "<=>",
+  "!<",
+  "!>",
+  "^=",
+  "~*",
+  "!~",
+  "!~*",
+  "<@",
+  "@>",
+]);
+const COMPARISON_WORDS = new Set([
+  "like",
+  "ilike",
+  "rlike",
+  "regexp",
+  "similar",
+  "in",
+  "is",
+  "between",
+  "sounds",
+  "glob",
+]);
 const LOGIC_WORDS = new Set(["and", "or", "xor", "div", "mod"]);
 
 function isWord(t: Token | undefined, text: string): boolean {
@@ -49,7 +89,13 @@ function skipSelectPrefix(sig: Token[], k: number): number {
   while (j < sig.length) {
     const t = sig[j]!;
     // `+` too: a space encoded once too often (`union+select`).
-    if (t.kind === Tk.LParen || isWord(t, "all") || isWord(t, "distinct") || isWord(t, "distinctrow") || (t.kind === Tk.Op && t.text === "+"))
+    if (
+      t.kind === Tk.LParen ||
+      isWord(t, "all") ||
+      isWord(t, "distinct") ||
+      isWord(t, "distinctrow") ||
+      (t.kind === Tk.Op && t.text === "+")
+    )
       j++;
     else break;
   }
@@ -64,24 +110,49 @@ function skipSelectPrefix(sig: Token[], k: number): number {
 function selectListIsSql(r: Reading, k: number, afterSetOp = false): boolean {
   const sig = r.sig;
   let j = k + 1;
-  while (j < sig.length && (isWord(sig[j], "all") || isWord(sig[j], "distinct") || isWord(sig[j], "distinctrow") || isWord(sig[j], "top")))
+  while (
+    j < sig.length &&
+    (isWord(sig[j], "all") ||
+      isWord(sig[j], "distinct") ||
+      isWord(sig[j], "distinctrow") ||
+      isWord(sig[j], "top"))
+  )
     j++;
   const a = sig[j];
   // `… UNION SELECT` cut at the end still announces the technique.
   if (a === undefined) return r.commentAfter[k] !== 0 || afterSetOp;
-  if (a.kind === Tk.Num || a.kind === Tk.Str || a.kind === Tk.Var || a.kind === Tk.LParen || a.kind === Tk.Ident)
+  if (
+    a.kind === Tk.Num ||
+    a.kind === Tk.Str ||
+    a.kind === Tk.Var ||
+    a.kind === Tk.LParen ||
+    a.kind === Tk.Ident
+  )
     return true;
   if (a.kind === Tk.Op) return a.text === "*" || a.text === "-" || a.text === "~" || a.text === "!";
   if (a.kind !== Tk.Word) return false;
   if (a.wc === WordClass.Literal || isCallWord(a) || a.wc === WordClass.Clause) return true;
+  // Injected column names are ASCII; "select 关键字怎么用" is a search for the phrase.
+  if (!isAsciiText(a.text)) return false;
   const b = sig[j + 1];
   if (b === undefined) return r.commentAfter[j] !== 0;
   if (r.commentAfter[j] !== 0) return true;
-  if (b.kind === Tk.Comma || b.kind === Tk.Dot || b.kind === Tk.RParen || b.kind === Tk.Semi || b.kind === Tk.Ident)
+  if (
+    b.kind === Tk.Comma ||
+    b.kind === Tk.Dot ||
+    b.kind === Tk.RParen ||
+    b.kind === Tk.Semi ||
+    b.kind === Tk.Ident
+  )
     return true;
   if (b.kind === Tk.Op) return b.text !== "&";
-  if (b.kind === Tk.Word && (b.text === "group" || b.text === "order" || b.text === "having" || b.text === "limit"))
-    return sig[j + 2] !== undefined && (b.text !== "group" && b.text !== "order" ? true : isWord(sig[j + 2], "by"));
+  if (
+    b.kind === Tk.Word &&
+    (b.text === "group" || b.text === "order" || b.text === "having" || b.text === "limit")
+  )
+    return (
+      sig[j + 2] !== undefined && (b.text !== "group" && b.text !== "order" ? true : isWord(sig[j + 2], "by"))
+    );
   if (b.kind === Tk.Word && (b.text === "from" || b.text === "into" || b.wc === WordClass.SetOp)) {
     // "select X from Y": Y must be a name followed by SQL or nothing, not more prose.
     const c = sig[j + 2];
@@ -110,6 +181,11 @@ function listClean(r: Reading, k: number): boolean {
     m++;
   }
   return r.hardBefore[m] === r.hardBefore[k + 1];
+}
+
+function isAsciiText(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 128) return false;
+  return true;
 }
 
 /** Is the statement starting at `k` (a Statement word) shaped like SQL? */
@@ -157,7 +233,12 @@ function statementIsSql(r: Reading, k: number): boolean {
         (a.kind === Tk.Ident ||
           a.kind === Tk.Var ||
           a.kind === Tk.LParen ||
-          (a.kind === Tk.Word && (funcKind(a.text) === FuncKind.Exec || a.text.startsWith("sp_") || a.text.startsWith("xp_") || a.text === "master" || a.text === "immediate")))
+          (a.kind === Tk.Word &&
+            (funcKind(a.text) === FuncKind.Exec ||
+              a.text.startsWith("sp_") ||
+              a.text.startsWith("xp_") ||
+              a.text === "master" ||
+              a.text === "immediate")))
       );
     case "declare":
     case "set":
@@ -175,10 +256,16 @@ function statementIsSql(r: Reading, k: number): boolean {
     case "call":
       return a?.kind === Tk.Word && isCallWord(a);
     case "copy":
-      return (a?.kind === Tk.Word || a?.kind === Tk.LParen) && (isWord(sig[k + 2], "from") || isWord(sig[k + 2], "to"));
+      return (
+        (a?.kind === Tk.Word || a?.kind === Tk.LParen) &&
+        (isWord(sig[k + 2], "from") || isWord(sig[k + 2], "to"))
+      );
     case "grant":
     case "revoke":
-      return a?.kind === Tk.Word && (a.text === "all" || a.text === "select" || a.text === "dba" || a.text === "execute");
+      return (
+        a?.kind === Tk.Word &&
+        (a.text === "all" || a.text === "select" || a.text === "dba" || a.text === "execute")
+      );
     case "prepare":
       return a?.kind === Tk.Word && isWord(sig[k + 2], "from");
     case "deallocate":
@@ -191,7 +278,11 @@ function statementIsSql(r: Reading, k: number): boolean {
       return isWord(a, "into");
     case "dbcc":
     case "pragma":
-      return a?.kind === Tk.Word && a.wc === WordClass.Plain && (sig[k + 2] === undefined || sig[k + 2]!.kind !== Tk.Word);
+      return (
+        a?.kind === Tk.Word &&
+        a.wc === WordClass.Plain &&
+        (sig[k + 2] === undefined || sig[k + 2]!.kind !== Tk.Word)
+      );
     case "kill":
       return a?.kind === Tk.Num || isWord(a, "query") || isWord(a, "connection");
     default:
@@ -231,7 +322,8 @@ function hasSubstance(r: Reading, j: number): boolean {
         if (COMPARISON_OPS.has(t.text)) return true;
         break;
       case Tk.Word:
-        if (t.wc === WordClass.Literal || t.wc === WordClass.Statement || t.wc === WordClass.SetOp) return true;
+        if (t.wc === WordClass.Literal || t.wc === WordClass.Statement || t.wc === WordClass.SetOp)
+          return true;
         if (COMPARISON_WORDS.has(t.text)) return true;
         break;
       default:
@@ -258,7 +350,18 @@ function hasCondition(r: Reading, j: number): boolean {
 }
 
 /** Oracle/SQL Server packages whose members are called qualified (`dbms_lock.sleep(…)`). */
-const PACKAGES = new Set(["dbms_lock", "dbms_pipe", "utl_inaddr", "utl_http", "ctxsys", "sys", "dbo", "master", "dbms_xmlgen", "drithsx"]);
+const PACKAGES = new Set([
+  "dbms_lock",
+  "dbms_pipe",
+  "utl_inaddr",
+  "utl_http",
+  "ctxsys",
+  "sys",
+  "dbo",
+  "master",
+  "dbms_xmlgen",
+  "drithsx",
+]);
 
 /** sig[m] is what a condition is made of (a comparison, a subquery, a known call…). */
 function isConditionAt(sig: Token[], m: number, numericLead: boolean): boolean {
@@ -269,7 +372,15 @@ function isConditionAt(sig: Token[], m: number, numericLead: boolean): boolean {
   if (t.kind === Tk.Var) return (t.flags & F_SYSVAR) !== 0;
   if (t.kind !== Tk.Word) return false;
   if (COMPARISON_WORDS.has(t.text))
-    return a !== undefined && (a.kind === Tk.Str || a.kind === Tk.Num || a.kind === Tk.LParen || a.kind === Tk.Var || a.wc === WordClass.Literal || a.wc === WordClass.Not);
+    return (
+      a !== undefined &&
+      (a.kind === Tk.Str ||
+        a.kind === Tk.Num ||
+        a.kind === Tk.LParen ||
+        a.kind === Tk.Var ||
+        a.wc === WordClass.Literal ||
+        a.wc === WordClass.Not)
+    );
   if (t.wc === WordClass.Literal) return numericLead;
   if (t.wc === WordClass.Statement) return t.text === "select";
   if (isCallWord(t)) return funcKind(t.text) !== 0;
@@ -287,7 +398,12 @@ function firstCondition(r: Reading, from: number, numericLead: boolean): boolean
   for (let m = from; m < sig.length && m - from < 12; m++) {
     if (r.hardBefore[m + 1] !== h || r.softBefore[m + 1] !== s) {
       // The condition token itself may carry the fault of what precedes (an alias).
-      return isConditionAt(sig, m, numericLead) && r.hardBefore[m] === h && r.softBefore[m] === s && sig[m]!.kind === Tk.LParen;
+      return (
+        isConditionAt(sig, m, numericLead) &&
+        r.hardBefore[m] === h &&
+        r.softBefore[m] === s &&
+        sig[m]!.kind === Tk.LParen
+      );
     }
     if (isConditionAt(sig, m, numericLead)) return true;
   }
@@ -317,7 +433,12 @@ function callInCodePosition(sig: Token[], k: number): boolean {
   if (p.kind === Tk.Op || p.kind === Tk.LParen || p.kind === Tk.Comma || p.kind === Tk.Semi) return true;
   if ((p.flags & F_BREAK) !== 0) return true;
   if (p.kind === Tk.Word)
-    return p.wc === WordClass.Logic || p.wc === WordClass.Not || p.wc === WordClass.Statement || p.wc === WordClass.Clause;
+    return (
+      p.wc === WordClass.Logic ||
+      p.wc === WordClass.Not ||
+      p.wc === WordClass.Statement ||
+      p.wc === WordClass.Clause
+    );
   return false;
 }
 
@@ -390,7 +511,12 @@ function anywhere(r: Reading, ctx: StartQuote): Verdict | null {
     if (t.kind === Tk.Word) {
       if (t.wc === WordClass.SetOp) {
         const j = skipSelectPrefix(sig, k + 1);
-        if (isWord(sig[j], "select") && r.hardBefore[k]! <= 1 && r.softBefore[k]! <= 2 && selectListIsSql(r, j, true)) {
+        if (
+          isWord(sig[j], "select") &&
+          r.hardBefore[k]! <= 1 &&
+          r.softBefore[k]! <= 2 &&
+          selectListIsSql(r, j, true)
+        ) {
           if (listClean(r, j)) return { sign: "union-select", at: k };
         }
         continue;
@@ -414,7 +540,23 @@ function anywhere(r: Reading, ctx: StartQuote): Verdict | null {
         }
         continue;
       }
-      if (t.text === "waitfor" && (isWord(sig[k + 1], "delay") || isWord(sig[k + 1], "time")) && sig[k + 2]?.kind === Tk.Str) {
+      // A delay function named without its call (`select pg_sleep`): only names no
+      // prose or program uses for anything else.
+      if (
+        (fk === FuncKind.Time || fk === FuncKind.Error) &&
+        t.text.indexOf("_") > 0 &&
+        reachable(r, k, ctx) &&
+        k > 0
+      ) {
+        const p = sig[k - 1]!;
+        if (isWord(p, "select") || isLogic(p) || (p.flags & F_BREAK) !== 0)
+          return { sign: fk === FuncKind.Time ? "time-based" : "error-based", at: k };
+      }
+      if (
+        t.text === "waitfor" &&
+        (isWord(sig[k + 1], "delay") || isWord(sig[k + 1], "time")) &&
+        sig[k + 2]?.kind === Tk.Str
+      ) {
         if (r.hardBefore[k] === 0 || (sig[k - 1]?.flags ?? 0) & F_BREAK) return { sign: "time-based", at: k };
       }
       if (
@@ -424,14 +566,20 @@ function anywhere(r: Reading, ctx: StartQuote): Verdict | null {
         r.hardBefore[k] === 0
       )
         return { sign: "file-write", at: k };
-      if (t.text === "procedure" && isWord(sig[k + 1], "analyse") && sig[k + 2]?.kind === Tk.LParen && r.hardBefore[k] === 0)
+      if (
+        t.text === "procedure" &&
+        isWord(sig[k + 1], "analyse") &&
+        sig[k + 2]?.kind === Tk.LParen &&
+        r.hardBefore[k] === 0
+      )
         return { sign: "procedure-analyse", at: k };
       continue;
     }
     if (t.kind === Tk.Semi) {
       const s = sig[k + 1];
       if (s?.kind === Tk.Word && s.wc === WordClass.Statement && statementIsSql(r, k + 1)) {
-        if (r.hardBefore[k] === 0 && (ctx !== 0 || r.softBefore[k] === 0 || k <= 2)) return { sign: "stacked-query", at: k };
+        if (r.hardBefore[k] === 0 && (ctx !== 0 || r.softBefore[k] === 0 || k <= 2))
+          return { sign: "stacked-query", at: k };
         // After `;` a new statement starts: what came before need not be SQL when the
         // statement itself is unmistakable.
         if (strongStatement(r, k + 1)) return { sign: "stacked-query", at: k };
@@ -464,7 +612,8 @@ function afterBreak(r: Reading, ctx: StartQuote, s: string): Verdict | null {
   // `admin'--`, `x')#`: the rest of the query is cut off.
   if (tight && r.commentAfter[j - 1] !== 0 && (j === sig.length || tailClean(r, j))) {
     // `"#2 MOM"`: a quoted hashtag closes its own quote inside the "comment".
-    if (r.commentAfter[j - 1] === 1 || !hashCommentQuoted(s, sig[j - 1]!.end, ctx)) return { sign: "comment-truncation", at: j - 1 };
+    if (r.commentAfter[j - 1] === 1 || !hashCommentQuoted(s, sig[j - 1]!.end, ctx))
+      return { sign: "comment-truncation", at: j - 1 };
   }
   const t = sig[j];
   if (t === undefined) return null;
@@ -472,7 +621,13 @@ function afterBreak(r: Reading, ctx: StartQuote, s: string): Verdict | null {
   if (tight && t.kind === Tk.Semi && (j + 1 === sig.length || r.commentAfter[j] !== 0))
     return { sign: "string-break-terminate", at: j };
   const subquery = t.kind === Tk.LParen && isWord(sig[skipSelectPrefix(sig, j)], "select");
-  if (!(isBinary(t) || subquery || (t.kind === Tk.Word && (t.wc === WordClass.Clause || t.wc === WordClass.Statement))))
+  if (
+    !(
+      isBinary(t) ||
+      subquery ||
+      (t.kind === Tk.Word && (t.wc === WordClass.Clause || t.wc === WordClass.Statement))
+    )
+  )
     return null;
   // A dangling operator at the end is fine here: the application's own closing quote
   // opens a string that runs to its next quote (`… or 'x' <' AND pass='…`).
@@ -480,10 +635,20 @@ function afterBreak(r: Reading, ctx: StartQuote, s: string): Verdict | null {
   if (r.hard !== r.hardBefore[j + 1] || r.soft !== r.softBefore[j + 1]) {
     // Not SQL to the end: still injection when SQL runs from the break to a condition
     // and the tail holds what no prose does (`' or 1=(select top 1 cast(a as nvarchar) ':' …`).
-    const stmtHead = t.kind === Tk.Word && t.wc === WordClass.Statement && statementIsSql(r, j) && r.hardBefore[j + 2] === 0;
+    const stmtHead =
+      t.kind === Tk.Word && t.wc === WordClass.Statement && statementIsSql(r, j) && r.hardBefore[j + 2] === 0;
     if (!stmtHead && !(firstCondition(r, j + 1, true) && strongTail(r, j + 1))) return null;
     if (spaced) return null;
-    return { sign: subquery ? "string-break-subquery" : stmtHead ? "string-break-clause" : isLogic(t) || isComparison(t) ? "tautology" : "string-break-operator", at: j };
+    return {
+      sign: subquery
+        ? "string-break-subquery"
+        : stmtHead
+          ? "string-break-clause"
+          : isLogic(t) || isComparison(t)
+            ? "tautology"
+            : "string-break-operator",
+      at: j,
+    };
   }
   if (!hasSubstance(r, j + 1)) return null;
   const ends = endsForQuote(r, ctx, s);
@@ -507,7 +672,8 @@ function afterBreak(r: Reading, ctx: StartQuote, s: string): Verdict | null {
   }
   // Arithmetic and bitwise operators: `x'*'`, `1'-sleep(5)-'`. A lone `&` after a quote
   // is a query-string separator far more often than SQL.
-  if (t.kind === Tk.Op && t.text !== "&" && (tight || cond) && (ends || cond)) return { sign: "string-break-operator", at: j };
+  if (t.kind === Tk.Op && t.text !== "&" && (tight || cond) && (ends || cond))
+    return { sign: "string-break-operator", at: j };
   return null;
 }
 
@@ -540,7 +706,11 @@ function clauseIsSql(r: Reading, j: number): boolean {
   switch (t.text) {
     case "order":
     case "group":
-      return isWord(a, "by") && sig[j + 2] !== undefined && (sig[j + 2]!.kind !== Tk.Word || r.commentAfter[j + 2] !== 0 || sig[j + 3] !== undefined);
+      return (
+        isWord(a, "by") &&
+        sig[j + 2] !== undefined &&
+        (sig[j + 2]!.kind !== Tk.Word || r.commentAfter[j + 2] !== 0 || sig[j + 3] !== undefined)
+      );
     case "having":
     case "where":
       return hasCondition(r, j + 1);
@@ -561,19 +731,7 @@ function clauseIsSql(r: Reading, j: number): boolean {
 }
 
 /** Catalog names that only a database (or an attacker enumerating it) would write. */
-const STRONG_CATALOG = new Set([
-  "information_schema",
-  "pg_catalog",
-  "pg_shadow",
-  "sqlite_master",
-  "sqlite_schema",
-  "sysobjects",
-  "syscolumns",
-  "msysobjects",
-  "msysaccessobjects",
-  "all_tab_columns",
-  "sysdatabases",
-]);
+const STRONG_CATALOG = new Set(STRONG_CATALOG_NAMES);
 
 /** Signs at the start of a value placed bare (a number or a name) into the query. */
 function bare(r: Reading): Verdict | null {
@@ -582,7 +740,12 @@ function bare(r: Reading): Verdict | null {
   // A value that opens with a logic operator continues the application's condition:
   // `OR 1=1`, `AND (7319=8742)`, `|| x == '…`.
   if (isLogic(first)) {
-    if (r.hard === 0 && r.soft === 0 && sig.length >= 2 && (hasCondition(r, 1) || r.commentAfter[sig.length - 1] !== 0))
+    if (
+      r.hard === 0 &&
+      r.soft === 0 &&
+      sig.length >= 2 &&
+      (hasCondition(r, 1) || r.commentAfter[sig.length - 1] !== 0)
+    )
       return { sign: "tautology", at: 0 };
     if (firstCondition(r, 1, true) && strongTail(r, 1)) return { sign: "tautology", at: 0 };
     return null;
@@ -600,19 +763,44 @@ function bare(r: Reading): Verdict | null {
   for (; j < sig.length; j++) {
     const t = sig[j]!;
     if (isLogic(t)) break;
-    if (t.kind === Tk.Word && t.wc !== WordClass.Plain && t.wc !== WordClass.Literal && !isCallWord(t) && t.text !== "binary") break;
+    if (
+      t.kind === Tk.Word &&
+      t.wc !== WordClass.Plain &&
+      t.wc !== WordClass.Literal &&
+      !isCallWord(t) &&
+      t.text !== "binary"
+    )
+      break;
     if (t.kind === Tk.Num || t.kind === Tk.Str || t.kind === Tk.Var) numericLead = true;
   }
   if (j === 0 || r.hardBefore[j] !== 0 || r.softBefore[j] !== 0) return null;
+  // `title="sql" && product="wp"`: a value that is itself a filter expression (a search
+  // DSL) starts with a comparison of a name; an injected condition follows a value.
+  let filterExpr = first.kind === Tk.Word && first.wc === WordClass.Plain;
+  if (filterExpr) {
+    filterExpr = false;
+    for (let m = 1; m < j; m++) if (isComparison(sig[m])) filterExpr = true;
+  }
   const t = sig[j];
   if (t === undefined) return bareCommentTruncation(r);
   if (isLogic(t) || (t.kind === Tk.Word && COMPARISON_WORDS.has(t.text))) {
-    if (firstCondition(r, j + 1, numericLead) && (tailClean(r, j + 1) || strongTail(r, j + 1))) return { sign: "tautology", at: j };
-    if (numericLead && tailClean(r, j + 1) && r.commentAfter[sig.length - 1] !== 0) return { sign: "tautology", at: j };
+    if (filterExpr)
+      return strongTail(r, j + 1) && firstCondition(r, j + 1, numericLead)
+        ? { sign: "tautology", at: j }
+        : null;
+    if (firstCondition(r, j + 1, numericLead) && (tailClean(r, j + 1) || strongTail(r, j + 1)))
+      return { sign: "tautology", at: j };
+    if (numericLead && tailClean(r, j + 1) && r.commentAfter[sig.length - 1] !== 0)
+      return { sign: "tautology", at: j };
     return null;
   }
-  if (t.kind === Tk.Word && t.wc === WordClass.Clause && (first.kind === Tk.Num || first.kind === Tk.Op || first.kind === Tk.LParen)) {
-    if (clauseIsSql(r, j) && (tailClean(r, j + 1) || strongTail(r, j + 1))) return { sign: "clause-injection", at: j };
+  if (
+    t.kind === Tk.Word &&
+    t.wc === WordClass.Clause &&
+    (first.kind === Tk.Num || first.kind === Tk.Op || first.kind === Tk.LParen)
+  ) {
+    if (clauseIsSql(r, j) && (tailClean(r, j + 1) || strongTail(r, j + 1)))
+      return { sign: "clause-injection", at: j };
   }
   return null;
 }
@@ -633,7 +821,22 @@ function bareCommentTruncation(r: Reading): Verdict | null {
 }
 
 /** Statements that may be reported when they make up a whole value. */
-const WHOLE_STATEMENTS = new Set(["select", "insert", "update", "delete", "drop", "create", "alter", "truncate", "exec", "execute", "declare", "shutdown", "waitfor", "if"]);
+const WHOLE_STATEMENTS = new Set([
+  "select",
+  "insert",
+  "update",
+  "delete",
+  "drop",
+  "create",
+  "alter",
+  "truncate",
+  "exec",
+  "execute",
+  "declare",
+  "shutdown",
+  "waitfor",
+  "if",
+]);
 
 /**
  * A whole statement as the value: `SELECT … FROM …`, `(SELECT …)`, `DROP TABLE …`. The
@@ -655,21 +858,49 @@ function statementAtStart(r: Reading): Verdict | null {
     let m = j + 1;
     if (isWord(sig[m], "not")) m++;
     if (isWord(sig[m], "exists")) m++;
-    return sig[m]?.kind === Tk.LParen && isWord(sig[skipSelectPrefix(sig, m)], "select") ? { sign: "statement", at: j } : null;
+    return sig[m]?.kind === Tk.LParen && isWord(sig[skipSelectPrefix(sig, m)], "select")
+      ? { sign: "statement", at: j }
+      : null;
   }
   if (!statementIsSql(r, j)) return null;
   if (t.text === "select") {
-    // A select must reach FROM or a known function call.
-    for (let m = j + 1; m < sig.length; m++) {
-      const s = sig[m]!;
-      if (isWord(s, "from") || (s.kind === Tk.Word && isCallWord(s) && funcKind(s.text) !== 0)) {
-        return { sign: "statement", at: j };
-      }
-      if (s.kind === Tk.Var && (s.flags & F_SYSVAR) !== 0) return { sign: "statement", at: j };
-    }
-    return null;
+    // People search for and paste ordinary queries ("select 1 from a"); a select sent
+    // as a value is reported when it also does what attacks do with one.
+    return attackFlavour(r, j + 1) ? { sign: "statement", at: j } : null;
   }
   return { sign: "statement", at: j };
+}
+
+/**
+ * What separates an injected SELECT from a pasted one: reconnaissance, delay, error or
+ * command functions, catalog tables, `@@system` variables, hex-encoded strings, a set
+ * operator, or a comment cutting off the rest of the query.
+ */
+function attackFlavour(r: Reading, from: number): boolean {
+  const sig = r.sig;
+  if (r.commentAfter[sig.length - 1] !== 0) return true;
+  for (let m = from; m < sig.length; m++) {
+    const t = sig[m]!;
+    switch (t.kind) {
+      case Tk.Var:
+        if ((t.flags & F_SYSVAR) !== 0) return true;
+        break;
+      case Tk.Num:
+        if (isHexNumber(t)) return true;
+        break;
+      case Tk.Word:
+        if (isCallWord(t) && funcKind(t.text) >= FuncKind.Time) return true;
+        if (isCatalog(t.text) || t.wc === WordClass.SetOp) return true;
+        break;
+      default:
+        break;
+    }
+  }
+  return false;
+}
+
+function isHexNumber(t: Token): boolean {
+  return (t.flags & F_HEX) !== 0;
 }
 
 /**
@@ -681,8 +912,10 @@ function fromFragment(r: Reading, j: number): Verdict | null {
   const sig = r.sig;
   const a = sig[j + 1];
   if (a === undefined || r.hardBefore[Math.min(sig.length, j + 4)] !== 0) return null;
-  if (a.kind === Tk.LParen && isWord(sig[skipSelectPrefix(sig, j + 1)], "select")) return { sign: "statement", at: j };
-  if ((a.kind === Tk.Ident || (a.kind === Tk.Word && isCatalog(a.text))) && sig.length > j + 2) return { sign: "statement", at: j };
+  if (a.kind === Tk.LParen && isWord(sig[skipSelectPrefix(sig, j + 1)], "select"))
+    return { sign: "statement", at: j };
+  if ((a.kind === Tk.Ident || (a.kind === Tk.Word && STRONG_CATALOG.has(a.text))) && sig.length > j + 2)
+    return { sign: "statement", at: j };
   return null;
 }
 

@@ -19,7 +19,7 @@
 import { isDigit, isHexDigit, isOperatorChar, isSqlSpace, isWordChar, isZeroWidth } from "./chars.js";
 import { funcKind, WordClass, wordClass } from "./keywords.js";
 
-export const enum Tk {
+export enum Tk {
   Str = 1,
   Num = 2,
   Word = 3,
@@ -44,6 +44,7 @@ export const F_GLUED = 16; // word rebuilt across an inline comment (`UN/**/ION`
 export const F_SYSVAR = 32; // `@@name`
 export const F_TIGHT = 64; // break after one word-like token (`admin'`, `1'`) or at the very start
 export const F_SPACED = 128; // break quote preceded by a space: an opening quote in prose
+export const F_HEX = 512; // 0x… number (hex-encoded strings in payloads)
 export const F_HASH = 256; // `#` comment (MySQL), also URL fragments, colours, hashtags
 
 export interface Token {
@@ -149,7 +150,8 @@ export function tokenize(s: string, startQuote: StartQuote): Token[] | null {
     // Numbers.
     if (isDigit(c) || (c === 46 && isDigit(s.charCodeAt(i + 1)))) {
       const e = scanNumber(s, i, n);
-      out.push(tok(Tk.Num, i, e, "", 0));
+      const hex = c === 48 && (s.charCodeAt(i + 1) | 0x20) === 120 && e > i + 2;
+      out.push(tok(Tk.Num, i, e, "", hex ? F_HEX : 0));
       i = e;
       continue;
     }
@@ -243,11 +245,13 @@ function breakShape(s: string, quote: number): number {
       continue;
     }
     allSpace = false;
-    if (!(isWordChar(c) || c === 64 || c === 46 || c === 45 || c === 43 || c === 58 || c === 47 || c === 92)) tight = false;
+    if (!(isWordChar(c) || c === 64 || c === 46 || c === 45 || c === 43 || c === 58 || c === 47 || c === 92))
+      tight = false;
   }
   if (allSpace) return F_TIGHT;
   // `15"` is an inch mark far more often than a break.
-  if (tight && s.charCodeAt(quote) === 34 && isDigit(s.charCodeAt(quote - 1)) && isMeasure(s, quote)) return 0;
+  if (tight && s.charCodeAt(quote) === 34 && isDigit(s.charCodeAt(quote - 1)) && isMeasure(s, quote))
+    return 0;
   if (tight) return F_TIGHT;
   return isSqlSpace(s.charCodeAt(quote - 1)) ? F_SPACED : 0;
 }
@@ -357,44 +361,56 @@ function scanDollar(s: string, i: number, n: number): number {
   return close + tag.length;
 }
 
-const THREE_CHAR_OPS = new Set(["<=>", "->>", "!~*"]);
-const TWO_CHAR_OPS = new Set([
-  "<=",
-  ">=",
-  "<>",
-  "!=",
-  "||",
-  "&&",
-  "<<",
-  ">>",
-  "::",
-  ":=",
-  "->",
-  "!<",
-  "!>",
-  "~*",
-  "!~",
-  "^=",
-  "|=",
-  "&=",
-  "+=",
-  "-=",
-  "*=",
-  "/=",
-  "%=",
-  "<@",
-  "==",
-]);
-
+/** Second characters that extend a first operator character into a two-character operator. */
 function operatorLength(s: string, i: number, n: number): number {
-  if (i + 3 <= n && THREE_CHAR_OPS.has(s.slice(i, i + 3))) return 3;
-  if (i + 2 <= n && TWO_CHAR_OPS.has(s.slice(i, i + 2))) return 2;
-  return 1;
+  const a = s.charCodeAt(i);
+  const b = i + 1 < n ? s.charCodeAt(i + 1) : 0;
+  const c = i + 2 < n ? s.charCodeAt(i + 2) : 0;
+  switch (a) {
+    case 60: // <  : <=> <= <> << <@
+      if (b === 61 && c === 62) return 3;
+      return b === 61 || b === 62 || b === 60 || b === 64 ? 2 : 1;
+    case 62: // >  : >= >>
+      return b === 61 || b === 62 ? 2 : 1;
+    case 33: // !  : != !< !> !~ !~*
+      if (b === 126 && c === 42) return 3;
+      return b === 61 || b === 60 || b === 62 || b === 126 ? 2 : 1;
+    case 124: // | : || |=
+    case 38: //  & : && &=
+      return b === a || b === 61 ? 2 : 1;
+    case 45: // -  : -> ->> -=
+      if (b === 62) return c === 62 ? 3 : 2;
+      return b === 61 ? 2 : 1;
+    case 58: // :  : :: :=
+      return b === 58 || b === 61 ? 2 : 1;
+    case 126: // ~ : ~*
+      return b === 42 ? 2 : 1;
+    case 61: // =  : ==
+      return b === 61 ? 2 : 1;
+    case 43: // +=
+    case 42: // *=
+    case 47: // /=
+    case 37: // %=
+    case 94: // ^=
+      return b === 61 ? 2 : 1;
+    default:
+      return 1;
+  }
+}
+
+/** Lower-cases without allocating when the text has no upper-case letter. */
+function lowerAscii(t: string): string {
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (c >= 65 && c <= 90) return t.toLowerCase();
+  }
+  return t;
 }
 
 /** Prefixes that turn a following quoted string into one literal: N'', X'', E'', _utf8''… */
 function isStringPrefix(lower: string): boolean {
-  if (lower.length === 1) return lower === "n" || lower === "x" || lower === "b" || lower === "e" || lower === "q";
+  if (lower.length === 1)
+    return lower === "n" || lower === "x" || lower === "b" || lower === "e" || lower === "q";
   return lower.charCodeAt(0) === 95 && lower.length <= 10; // _charset introducer
 }
 
@@ -418,7 +434,12 @@ function scanWord(s: string, i: number, n: number, out: Token[]): number {
     } else {
       next = arrayJoinSeparator(s, j, n);
     }
-    if (next > 0 && next < n && isWordChar(s.charCodeAt(next)) && gluesIntoKeyword(s, text, segStart, j, next, n)) {
+    if (
+      next > 0 &&
+      next < n &&
+      isWordChar(s.charCodeAt(next)) &&
+      gluesIntoKeyword(s, text, segStart, j, next, n)
+    ) {
       text += s.slice(segStart, j);
       j = next;
       segStart = j;
@@ -427,8 +448,9 @@ function scanWord(s: string, i: number, n: number, out: Token[]): number {
     }
     break;
   }
-  text += s.slice(segStart, j);
-  const lower = text.length <= 64 ? text.toLowerCase() : text.slice(0, 64).toLowerCase();
+  // Keywords are at most 24 characters: longer words keep a truncated text, never match.
+  text += s.slice(segStart, Math.min(j, segStart + 64));
+  const lower = text.length <= 32 ? lowerAscii(text) : text.slice(0, 32);
   const q = s.charCodeAt(j);
   if ((q === 39 || q === 34) && isStringPrefix(lower)) {
     const end = scanStringBody(s, j + 1, n, q, true);
@@ -437,7 +459,7 @@ function scanWord(s: string, i: number, n: number, out: Token[]): number {
     return e;
   }
   const t = tok(Tk.Word, i, j, lower, flags);
-  t.wc = wordClass(lower);
+  t.wc = lower.length <= 24 ? wordClass(lower) : WordClass.Plain;
   out.push(t);
   return j;
 }
@@ -464,7 +486,14 @@ function arrayJoinSeparator(s: string, j: number, n: number): number {
  * the database it is two names. Join the halves only when that forms an SQL keyword or
  * function name, so that `SELECT/**\/password` stays two words.
  */
-function gluesIntoKeyword(s: string, before: string, segStart: number, segEnd: number, next: number, n: number): boolean {
+function gluesIntoKeyword(
+  s: string,
+  before: string,
+  segStart: number,
+  segEnd: number,
+  next: number,
+  n: number,
+): boolean {
   let k = next;
   while (k < n && k - next < 32 && isWordChar(s.charCodeAt(k))) k++;
   const joined = (before + s.slice(segStart, segEnd) + s.slice(next, k)).toLowerCase();

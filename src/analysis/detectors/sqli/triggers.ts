@@ -1,33 +1,96 @@
 /**
- * Words whose presence lets a value without punctuation through the prefilter. Derived
- * from the rules: every rule that can fire on a value with no quote, no `(`/`;`/`=` and no
- * comment needs one of these (a statement word, one of the clauses rules.ts checks, a
- * literal, a catalog name, a time/error/exec function).
+ * Words the prefilter looks for, grouped by what else a rule needs besides them
+ * (rules.ts). Matched by hash (no allocation): a collision only lets a value through.
  */
-import { catalogNames, FuncKind, knownFunctions, LITERALS, STATEMENTS } from "./keywords.js";
+import { FuncKind, knownFunctions, LITERALS, STATEMENTS } from "./keywords.js";
 
-const CLAUSE_TRIGGERS = ["order", "group", "having", "where", "limit", "offset", "into", "procedure", "outfile", "dumpfile", "analyse"];
+/** Statements reported on their own (rules.ts WHOLE_STATEMENTS) or after SELECT/UNION. */
+const ALWAYS_STATEMENTS = [
+  "select",
+  "insert",
+  "update",
+  "delete",
+  "drop",
+  "create",
+  "alter",
+  "truncate",
+  "exec",
+  "execute",
+  "declare",
+  "shutdown",
+  "waitfor",
+];
 
-export function triggerWordHashes(): Set<number> {
-  const words: string[] = [...STATEMENTS, ...LITERALS, ...CLAUSE_TRIGGERS, ...catalogNames()];
-  for (const [name, kind] of knownFunctions()) {
-    if (kind === FuncKind.Time || kind === FuncKind.Error || kind === FuncKind.Exec) {
-      // Qualified names (`dbms_lock.sleep`) are matched by their last part.
-      const dot = name.lastIndexOf(".");
-      words.push(dot < 0 ? name : name.slice(dot + 1));
-    }
-  }
-  const out = new Set<number>();
-  for (const w of words) out.add(wordHash(w, 0, w.length));
-  return out;
+/** Catalog names that fire on their own (rules.ts STRONG_CATALOG). */
+export const STRONG_CATALOG_NAMES = [
+  "information_schema",
+  "pg_catalog",
+  "pg_shadow",
+  "sqlite_master",
+  "sqlite_schema",
+  "sysobjects",
+  "syscolumns",
+  "msysobjects",
+  "msysaccessobjects",
+  "all_tab_columns",
+  "sysdatabases",
+];
+
+/** Clauses the bare clause rule appends after a leading number or parenthesis. */
+const CLAUSES = ["order", "group", "having", "where", "limit", "offset", "into", "procedure"];
+
+export interface TriggerSets {
+  /** Enough on their own. */
+  readonly always: Set<number>;
+  /** Statements that only matter after `;` (stacked queries). */
+  readonly afterSemicolon: Set<number>;
+  /** Functions that only matter when called (`(` present). */
+  readonly call: Set<number>;
+  /** Clauses that only matter after a leading number, sign or `(`. */
+  readonly clause: Set<number>;
+  /** Literals: a condition operand (`1 OR TRUE`), needing a logic word. */
+  readonly literal: Set<number>;
+  /** Clauses read anywhere in a value (INTO OUTFILE, PROCEDURE ANALYSE). */
+  readonly anywhereClause: Set<number>;
 }
 
-/** FNV-1a over lower-cased letters, kept in 31 bits (no allocation). */
+export function triggerSets(): TriggerSets {
+  const always = new Set<number>();
+  const call = new Set<number>();
+  for (const w of [...ALWAYS_STATEMENTS, ...STRONG_CATALOG_NAMES, "mysql"]) always.add(hash(w));
+  for (const [name, kind] of knownFunctions()) {
+    // Qualified names (`dbms_lock.sleep`) are matched by their last part.
+    const dot = name.lastIndexOf(".");
+    const last = dot < 0 ? name : name.slice(dot + 1);
+    if (
+      kind === FuncKind.Exec ||
+      ((kind === FuncKind.Time || kind === FuncKind.Error) && last.indexOf("_") > 0)
+    )
+      always.add(hash(last));
+    else if (kind !== FuncKind.Generic) call.add(hash(last));
+  }
+  const afterSemicolon = new Set<number>();
+  for (const w of STATEMENTS) if (!always.has(hash(w))) afterSemicolon.add(hash(w));
+  return {
+    always,
+    afterSemicolon,
+    call,
+    clause: new Set(CLAUSES.map(hash)),
+    literal: new Set(LITERALS.map(hash)),
+    anywhereClause: new Set(["into", "procedure"].map(hash)),
+  };
+}
+
+function hash(w: string): number {
+  return wordHash(w, 0, w.length);
+}
+
+/** FNV-1a over lower-cased letters, kept in 30 bits so it stays a small integer (no allocation). */
 export function wordHash(s: string, from: number, to: number): number {
   let h = 0x811c9dc5;
   for (let i = from; i < to; i++) {
     h ^= s.charCodeAt(i) | 0x20;
     h = Math.imul(h, 0x01000193);
   }
-  return h & 0x7fffffff;
+  return h & 0x3fffffff;
 }

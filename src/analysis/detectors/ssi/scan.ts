@@ -53,7 +53,9 @@ function attributeFollows(v: string, at: number): boolean {
 function findSsi(v: string): DetectorMatch | null {
   let h = v.indexOf("#");
   for (let guard = 0; h !== -1 && guard < 256; guard++) {
-    const commented = h >= 4 && v.startsWith("<!--", h - 4);
+    // `<!--#`, or `&lt;!--#` in entity-escaped markup nobody decoded yet.
+    const escaped = h >= 7 && v.startsWith("&lt;!--", h - 7);
+    const commented = escaped || (h >= 4 && v.startsWith("<!--", h - 4));
     let at = h;
     if (commented) {
       const s = skipSpaces(v, h + 1, 4);
@@ -62,7 +64,7 @@ function findSsi(v: string): DetectorMatch | null {
     const w = at === h ? elementAt(v, h) : elementAt(v, at);
     if (w !== "") {
       const end = at + 1 + w.length;
-      if (commented) return { signature: `ssi.${w}`, start: h - 4, end };
+      if (commented) return { signature: `ssi.${w}`, start: escaped ? h - 7 : h - 4, end };
       if (attributeFollows(v, end)) return { signature: `ssi.bare-${w}`, start: h, end };
     }
     h = v.indexOf("#", h + 1);
@@ -86,7 +88,8 @@ function findEsi(v: string): DetectorMatch | null {
       }
     } else if (v.startsWith("!--", i) && v.slice(i + 3, i + 6).toLowerCase() === "esi") {
       const c = v.charCodeAt(i + 6);
-      if (Number.isNaN(c) || isSpace(c) || c === 60) return { signature: "ssi.esi-comment", start: lt, end: i + 6 };
+      // `<!--esi … -->`, and the bare `<!--esi-->` probe.
+      if (Number.isNaN(c) || !isLetter(c)) return { signature: "ssi.esi-comment", start: lt, end: i + 6 };
     }
     lt = v.indexOf("<", lt + 1);
   }
@@ -121,8 +124,10 @@ export function findInclude(v: string): DetectorMatch | null {
  * Cheap superset of `findInclude`: every sign needs `#`, `<` or `$(` — or their
  * percent-encoded forms, for names that reach detectors still encoded.
  */
+const ENCODED_TRIGGER = /%(?:23|3[Cc])/;
+
 export function mayHaveInclude(v: string): boolean {
   if (census(v, C_HASH | C_LT) !== 0) return true;
   if (census(v, C_DOLLAR) !== 0 && v.indexOf("$(") !== -1) return true;
-  return census(v, C_PERCENT) !== 0 && (v.indexOf("%23") !== -1 || v.indexOf("%3C") !== -1 || v.indexOf("%3c") !== -1);
+  return census(v, C_PERCENT) !== 0 && ENCODED_TRIGGER.test(v);
 }

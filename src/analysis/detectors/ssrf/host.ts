@@ -196,7 +196,14 @@ const LOOPBACK_NAMES = new Set([
   "loopback",
 ]);
 
-const INTERNAL_SUFFIXES = [".internal", ".localhost", ".local", ".localdomain", ".cluster.local", ".home.arpa"];
+const INTERNAL_SUFFIXES = [
+  ".internal",
+  ".localhost",
+  ".local",
+  ".localdomain",
+  ".cluster.local",
+  ".home.arpa",
+];
 const INTERNAL_NAMES = new Set([
   "metadata",
   "metadata.packet.net",
@@ -206,7 +213,12 @@ const INTERNAL_NAMES = new Set([
   "kubernetes.default",
   "kubernetes.default.svc",
 ]);
-const METADATA_NAMES = new Set(["metadata.google.internal", "metadata", "instance-data", "metadata.packet.net"]);
+const METADATA_NAMES = new Set([
+  "metadata.google.internal",
+  "metadata",
+  "instance-data",
+  "metadata.packet.net",
+]);
 
 /**
  * Public DNS names that answer with 127.0.0.1 (or any IP written inside the name):
@@ -230,7 +242,12 @@ const REBINDING_DOMAINS = [
 ];
 
 function endsWithLabel(host: string, domain: string): boolean {
-  return host === domain || (host.length > domain.length && host.endsWith(domain) && host.charCodeAt(host.length - domain.length - 1) === 46);
+  return (
+    host === domain ||
+    (host.length > domain.length &&
+      host.endsWith(domain) &&
+      host.charCodeAt(host.length - domain.length - 1) === 46)
+  );
 }
 
 /**
@@ -256,7 +273,8 @@ export function classifyHost(hostIn: string): HostInfo {
   if (LOOPBACK_NAMES.has(host)) return { cls: "loopback", obfuscated: false, ip: false, ipv6: false };
   if (INTERNAL_NAMES.has(host)) return { cls: "internal-name", obfuscated: false, ip: false, ipv6: false };
   for (const s of INTERNAL_SUFFIXES) {
-    if (host.endsWith(s) && host.length > s.length) return { cls: "internal-name", obfuscated: false, ip: false, ipv6: false };
+    if (host.endsWith(s) && host.length > s.length)
+      return { cls: "internal-name", obfuscated: false, ip: false, ipv6: false };
   }
   for (const d of REBINDING_DOMAINS) {
     if (endsWithLabel(host, d)) return { cls: "rebinding", obfuscated: false, ip: false, ipv6: false };

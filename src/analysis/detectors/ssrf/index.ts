@@ -16,7 +16,14 @@ import { findUrls, isWebScheme, readHost, type UrlRef } from "./urlish.js";
  */
 
 /** Headers that carry protocol data, never a URL the application fetches. */
-const SKIP_HEADERS = new Set(["host", "accept", "accept-encoding", "accept-language", "content-type", "content-length"]);
+const SKIP_HEADERS = new Set([
+  "host",
+  "accept",
+  "accept-encoding",
+  "accept-language",
+  "content-type",
+  "content-length",
+]);
 
 function m(signature: string, start: number, end: number): DetectorMatch {
   return { signature: `ssrf.${signature}`, start, end };
@@ -39,7 +46,8 @@ function checkUrl(u: UrlRef, v: string, strict: boolean): DetectorMatch | null {
       if (fileLike(v, colon)) return m("file-scheme", u.start, u.end);
     } else if (u.scheme === "jar") {
       // jar:<url>!/entry — the inner URL is what gets fetched.
-      if (u.slashes > 0 || /^[a-z]{3,6}:/i.test(v.slice(colon + 1, colon + 8))) return m("fetcher-scheme", u.start, u.end);
+      if (u.slashes > 0 || /^[a-z]{3,6}:/i.test(v.slice(colon + 1, colon + 8)))
+        return m("fetcher-scheme", u.start, u.end);
     } else if (u.slashes >= 2) {
       return m("fetcher-scheme", u.start, u.end);
     }
@@ -53,10 +61,29 @@ function checkUrl(u: UrlRef, v: string, strict: boolean): DetectorMatch | null {
   if (strict) {
     if (h.cls !== "public") return m(internalSign(h.cls), u.start, u.end);
     if (h.ipv6) return m("ipv6-literal", u.start, u.end);
+    if (embedsDomain(u.host)) return m("embedded-domain", u.start, u.authEnd);
     const c = confusion(u, v);
     if (c !== null) return c;
   }
   return null;
+}
+
+/**
+ * `trusted.com.evil.net`: a complete site name in front of the real one, made to pass a
+ * "starts with trusted.com" allow-list. A `com`/`net`/`org` label followed by two or more
+ * labels (`example.com.cn` has only one, a country code).
+ */
+function embedsDomain(host: string): boolean {
+  let i = host.indexOf(".");
+  let guard = 0;
+  while (i !== -1 && guard++ < 16) {
+    const j = host.indexOf(".", i + 1);
+    if (j === -1) return false;
+    const label = host.slice(i + 1, j);
+    if ((label === "com" || label === "net" || label === "org") && host.indexOf(".", j + 1) !== -1) return true;
+    i = j;
+  }
+  return false;
 }
 
 /**
@@ -85,7 +112,12 @@ function confusion(u: UrlRef, v: string): DetectorMatch | null {
     const seg = v.slice(u.authEnd + 1, segEnd === -1 ? Math.min(v.length, u.authEnd + 260) : segEnd);
     const c0 = seg.charCodeAt(0);
     const lastAt = seg.lastIndexOf("@");
-    if ((c0 === 64 || c0 === 58) && lastAt !== -1 && lastAt < seg.length - 3 && seg.indexOf(".", lastAt) !== -1) {
+    if (
+      (c0 === 64 || c0 === 58) &&
+      lastAt !== -1 &&
+      lastAt < seg.length - 3 &&
+      seg.indexOf(".", lastAt) !== -1
+    ) {
       return m("authority-confusion", u.start, u.authEnd + 1 + seg.length);
     }
   }
@@ -93,7 +125,9 @@ function confusion(u: UrlRef, v: string): DetectorMatch | null {
 }
 
 function isHostChar(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 45 || c === 46 || c === 95;
+  return (
+    (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 45 || c === 46 || c === 95
+  );
 }
 
 /** `localhost/admin`, `host.docker.internal:2375`: an internal name with no scheme at all. */

@@ -87,7 +87,12 @@ export function lookAlike(c: number): string {
  * Host from raw authority text: userinfo dropped (the last `@` wins, as in WHATWG), port
  * split off, look-alikes mapped, backslash escapes (`\l\o\c\a\l`) dropped.
  */
-export function readHost(auth: string): { host: string; port: string; userinfo: boolean; disguised: boolean } {
+export function readHost(auth: string): {
+  host: string;
+  port: string;
+  userinfo: boolean;
+  disguised: boolean;
+} {
   const at = auth.lastIndexOf("@");
   let h = at === -1 ? auth : auth.slice(at + 1);
   let disguised = false;
@@ -133,6 +138,36 @@ export function readHost(auth: string): { host: string; port: string; userinfo: 
   return { host: h, port, userinfo: at !== -1, disguised };
 }
 
+/** Lower-case ASCII comparison of v[s, e) with word. */
+function eqCI(v: string, s: number, e: number, word: string): boolean {
+  if (e - s !== word.length) return false;
+  for (let k = 0; k < word.length; k++) if ((v.charCodeAt(s + k) | 0x20) !== word.charCodeAt(k)) return false;
+  return true;
+}
+
+/**
+ * Schemes that matter even without slashes after the colon: `http:evil`, `file:$x`,
+ * `jar:http…`, `javascript:…`. Any other `word:` (JSON, times, prose) is skipped early.
+ */
+function opaqueScheme(v: string, s: number, e: number): boolean {
+  switch (e - s) {
+    case 3:
+      return eqCI(v, s, e, "jar") || eqCI(v, s, e, "ftp");
+    case 4:
+      return eqCI(v, s, e, "http") || eqCI(v, s, e, "file") || eqCI(v, s, e, "data") || eqCI(v, s, e, "ftps");
+    case 5:
+      return eqCI(v, s, e, "https");
+    case 6:
+      return eqCI(v, s, e, "netdoc");
+    case 8:
+      return eqCI(v, s, e, "vbscript");
+    case 10:
+      return eqCI(v, s, e, "javascript") || eqCI(v, s, e, "local_file");
+    default:
+      return false;
+  }
+}
+
 /**
  * Every `scheme:` occurrence in `v` that starts at a word boundary, with its authority
  * when one follows. At most MAX_URLS are returned.
@@ -145,7 +180,12 @@ export function findUrls(v: string): UrlRef[] {
     let s = colon;
     while (s > 0 && colon - s < 24 && isSchemeChar(v.charCodeAt(s - 1))) s--;
     const next = v.indexOf(":", colon + 1);
-    if (s < colon && isAlpha(v.charCodeAt(s))) {
+    const after = v.charCodeAt(colon + 1);
+    if (
+      s < colon &&
+      isAlpha(v.charCodeAt(s)) &&
+      (after === 47 || after === 92 || opaqueScheme(v, s, colon))
+    ) {
       const scheme = v.slice(s, colon).toLowerCase();
       let i = colon + 1;
       let slashes = 0;

@@ -4,8 +4,10 @@
  * why plain placeholders like `{{ user.name }}` are not), plus FreeMarker and Velocity
  * directives that live outside expression delimiters.
  */
-import type { Point } from "../../../model/index.js";
-import type { Detector, DetectorMatch } from "../types.js";
+import type { Hit, Point } from "../../../model/index.js";
+import { excerpt } from "../../../model/index.js";
+import { hasPercentEscape, percentDecode } from "../../points/percent.js";
+import type { Detector, DetectorMatch, RequestView } from "../types.js";
 import { findExpressions } from "./expressions.js";
 import { judgeDirectives, judgeExpression } from "./rules.js";
 
@@ -39,13 +41,17 @@ export function sstiPrefilter(v: string): boolean {
     }
     if (c === 63 && (v.charCodeAt(i + 1) | 32) === 110) return true;
     if (c === 36 && (v.charCodeAt(i + 1) | 32) >= 97 && (v.charCodeAt(i + 1) | 32) <= 122) return true;
+    // Still percent-encoded (a key, or one encoding level too many): `%7B`, `%24`, `%3C`, `%25`.
+    if (c === 37) {
+      const a = v.charCodeAt(i + 1);
+      const b = v.charCodeAt(i + 2) | 32;
+      if ((a === 55 && b === 98) || (a === 50 && (b === 52 || b === 53)) || (a === 51 && b === 99)) return true;
+    }
   }
   return false;
 }
 
-function detectValue(p: Point): DetectorMatch | null {
-  if (p.zone === "header" && p.header !== undefined && TOKEN_HEADERS.has(p.header)) return null;
-  const v = p.value.length > MAX_LEN ? p.value.slice(0, MAX_LEN) : p.value;
+function detectText(v: string): DetectorMatch | null {
   for (const e of findExpressions(v)) {
     const verdict = judgeExpression(e);
     if (verdict !== null) return { signature: verdict.signature, start: e.start, end: e.end };
@@ -55,8 +61,42 @@ function detectValue(p: Point): DetectorMatch | null {
   return null;
 }
 
+function detectValue(p: Point): DetectorMatch | null {
+  if (p.zone === "header" && p.header !== undefined && TOKEN_HEADERS.has(p.header)) return null;
+  let v = p.value.length > MAX_LEN ? p.value.slice(0, MAX_LEN) : p.value;
+  const m = detectText(v);
+  if (m !== null) return m;
+  // Keys are not decoded twice by the extractor, and some clients encode values twice.
+  for (let k = 0; k < 2 && v.indexOf("%") !== -1 && hasPercentEscape(v); k++) {
+    const d = percentDecode(v, false);
+    if (d === v) break;
+    v = d;
+    const md = detectText(v);
+    if (md !== null) return { signature: md.signature, start: 0, end: p.value.length };
+  }
+  return null;
+}
+
+/**
+ * The cookie parser splits `name=value` at the first `=`, which cuts `<%= 7*7 %>` in two
+ * when the whole cookie is the payload. Look at such cookie headers whole.
+ */
+function detectRequest(view: RequestView): Hit[] {
+  const out: Hit[] = [];
+  for (const [name, value] of view.request.headers) {
+    if (name.length !== 6 || name.toLowerCase() !== "cookie") continue;
+    if (value.indexOf("<%") === -1 && value.indexOf("%3C%25") === -1 && value.indexOf("%3c%25") === -1) continue;
+    const text = percentDecode(value, false);
+    const m = detectText(text.length > MAX_LEN ? text.slice(0, MAX_LEN) : text);
+    if (m !== null) out.push({ type: "ssti", point: "header › cookie", payload: excerpt(text, m.start, m.end), signature: m.signature });
+    if (out.length > 0) break;
+  }
+  return out;
+}
+
 export const sstiDetector: Detector = {
   type: "ssti",
   prefilter: sstiPrefilter,
   detect: detectValue,
+  detectRequest,
 };

@@ -5,10 +5,11 @@
  * event-handler name (`on…`) standing as a word, followed by `=`, and a value that is
  * script — or a quote right before the name, which only attribute breaking explains.
  */
+
+import { KNOWN_EVENTS } from "./events.js";
 import { isEventAttr } from "./html-rules.js";
 import { findJsSign } from "./js-rules.js";
 import { tokenizeJs } from "./js-tokenizer.js";
-import { KNOWN_EVENTS } from "./events.js";
 
 function isNameChar(c: number): boolean {
   const l = c | 0x20;
@@ -62,7 +63,7 @@ function valueIsScript(body: string): boolean {
   // `onload=alert(1)`, `onfocus=;Function(…)()`, `onclick="#@~^…"` (JScript.Encode).
   for (let i = 0; i < body.length; i++) {
     const c = body.charCodeAt(i);
-    if (c === 40 || c === 96 || c === 61 || c === 92 || c === 123) return true;
+    if (c === 40 || c === 96 || c === 61 || c === 92 || c === 123 || c === 91) return true;
   }
   return findJsSign(tokenizeJs(body), true) !== null;
 }

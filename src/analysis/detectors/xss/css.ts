@@ -42,7 +42,8 @@ export function normalizeCss(s: string): string {
       }
       if (digits > 0) {
         if (j < n && s.charCodeAt(j) <= 32) j++;
-        out += cp > 0 && cp <= 0x10ffff && !(cp >= 0xd800 && cp <= 0xdfff) ? String.fromCodePoint(cp) : "\ufffd";
+        out +=
+          cp > 0 && cp <= 0x10ffff && !(cp >= 0xd800 && cp <= 0xdfff) ? String.fromCodePoint(cp) : "\ufffd";
         i = j;
         continue;
       }
@@ -57,13 +58,24 @@ export function normalizeCss(s: string): string {
   return out.toLowerCase();
 }
 
-const STRONG_CSS = ["expression(", "javascript:", "vbscript:", "binding:", "behavior:", "behaviour:", "@import"];
+const STRONG_CSS = [
+  "expression(",
+  "javascript:",
+  "vbscript:",
+  "binding:",
+  "behavior:",
+  "behaviour:",
+  "@import",
+];
 
 /** Inside a `style` attribute or a `<style>` element: any of the signs. */
 export function cssIsActive(style: string): boolean {
   const t = normalizeCss(style);
   for (const m of STRONG_CSS) if (t.includes(m)) return true;
-  return t.includes("url(") && (t.includes("url(javascript") || t.includes("url('javascript") || t.includes('url("javascript'));
+  return (
+    t.includes("url(") &&
+    (t.includes("url(javascript") || t.includes("url('javascript") || t.includes('url("javascript'))
+  );
 }
 
 /**

@@ -43,13 +43,33 @@ const ACTIVE_ELEMENTS: ReadonlySet<string> = new Set([
 ]);
 
 /** Elements that are active when they carry attributes (a bare `<meta>` is inert). */
-const ACTIVE_WITH_ATTRS: ReadonlySet<string> = new Set(["meta", "link", "xml", "?xml:namespace", "handler", "listener"]);
+const ACTIVE_WITH_ATTRS: ReadonlySet<string> = new Set([
+  "meta",
+  "link",
+  "xml",
+  "?xml:namespace",
+  "handler",
+  "listener",
+]);
 
 /** SVG/SMIL animation elements: they can set `href` or `on…` on their target. */
-const ANIMATION: ReadonlySet<string> = new Set(["set", "animate", "animatemotion", "animatetransform", "animatecolor"]);
+const ANIMATION: ReadonlySet<string> = new Set([
+  "set",
+  "animate",
+  "animatemotion",
+  "animatetransform",
+  "animatecolor",
+]);
 
 /** End tags that break out of a raw-text context the value was reflected into. */
-const BREAKOUT_END_TAGS: ReadonlySet<string> = new Set(["script", "style", "iframe", "noscript", "xmp", "noembed"]);
+const BREAKOUT_END_TAGS: ReadonlySet<string> = new Set([
+  "script",
+  "style",
+  "iframe",
+  "noscript",
+  "xmp",
+  "noembed",
+]);
 
 /** IE data binding (`datasrc`/`datafld`/`dataformatas=html`) renders bound data as HTML. */
 const DATA_BINDING: ReadonlySet<string> = new Set(["datasrc", "dataformatas", "datafld"]);
@@ -107,6 +127,13 @@ function attrSign(tag: Tag, a: Attr, depth: number): TagSign | null {
   }
   if (isFrameworkAttr(name) && findJsSign(tokenizeJs(v), true) !== null) return { sig: "xss.framework-expr" };
   if (tag.name === "meta" && name === "http-equiv") return { sig: "xss.meta-refresh" };
+  // A namespace that makes the element script-capable or transforming: XHTML inside XML,
+  // XSLT, IE's `x-schema:` data islands.
+  if (name === "xmlns" || a.name.startsWith("xmlns:")) {
+    const ns = v.toLowerCase();
+    if (ns.includes("xsl") || ns.includes("xhtml") || ns.startsWith("x-schema:"))
+      return { sig: "xss.xml-namespace" };
+  }
   return null;
 }
 
@@ -120,15 +147,29 @@ function isSubstantive(tag: Tag): boolean {
   for (const a of tag.attrs) if (a.value !== null || URL_ATTRS.has(a.name)) return true;
   return false;
 }
-const URL_ATTRS: ReadonlySet<string> = new Set(["src", "href", "data", "code", "action", "codebase", "srcdoc"]);
+const URL_ATTRS: ReadonlySet<string> = new Set([
+  "src",
+  "href",
+  "data",
+  "code",
+  "action",
+  "codebase",
+  "srcdoc",
+]);
 
 /** Judges one tag. `depth` bounds recursion through `data:` URLs. */
-export function tagSign(tag: Tag, depth: number): TagSign | null {
-  if (tag.endTag) return BREAKOUT_END_TAGS.has(tag.name) && tag.closed ? { sig: "xss.context-breakout" } : null;
-  if (ACTIVE_ELEMENTS.has(tag.name) && isSubstantive(tag)) return { sig: `xss.tag-${tag.name.replace("?", "")}` };
-  if (ACTIVE_WITH_ATTRS.has(tag.name) && tag.attrs.length > 0) return { sig: `xss.tag-${tag.name.replace(/[?:]/g, "")}` };
+export function tagSign(tag: Tag, depth: number, cut = false): TagSign | null {
+  if (tag.endTag)
+    return BREAKOUT_END_TAGS.has(tag.name) && tag.closed ? { sig: "xss.context-breakout" } : null;
+  if (ACTIVE_ELEMENTS.has(tag.name) && (isSubstantive(tag) || (cut && tag.attrs.length > 0)))
+    return { sig: `xss.tag-${tag.name.replace("?", "")}` };
+  if (ACTIVE_WITH_ATTRS.has(tag.name) && tag.attrs.length > 0)
+    return { sig: `xss.tag-${tag.name.replace(/[?:]/g, "")}` };
   // XSLT and XML Events in a document rendered by the browser run script too.
   if (tag.qname.startsWith("xsl:") || tag.qname.startsWith("ev:")) return { sig: "xss.tag-xml-script" };
+  if ((tag.qname.startsWith("svg:") || tag.qname.startsWith("math:")) && isSubstantive(tag)) {
+    return { sig: "xss.tag-foreign" };
+  }
   for (const a of tag.attrs) {
     const s = attrSign(tag, a, depth);
     if (s !== null) return s;

@@ -15,16 +15,26 @@ export interface HtmlSign {
   readonly end: number;
 }
 
-export function findHtmlSign(s: string, depth = 0): HtmlSign | null {
+/**
+ * `cut`: the value is a parameter name, which a parser cut at its first `=`, so a tag in
+ * it is cut short by construction and counts even without `>` or a value.
+ */
+export function findHtmlSign(s: string, depth = 0, cut = false): HtmlSign | null {
   let tags = 0;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    if (!isTagOpen(s.charCodeAt(i))) continue;
+  // Characters read inside tags, all tags together: tags overlap (every opener is tried),
+  // so this keeps the scan linear in the value.
+  let budget = 2 * n + 8192;
+  // The look-alike openers are rare: when absent, jump from `<` to `<`.
+  const onlyLt = s.indexOf("\uff1c") === -1 && s.indexOf("\u00bc") === -1;
+  for (let i = onlyLt ? s.indexOf("<") : 0; i !== -1 && i < n; i = onlyLt ? s.indexOf("<", i + 1) : i + 1) {
+    if (!onlyLt && !isTagOpen(s.charCodeAt(i))) continue;
     const tag = readTag(s, i);
     if (tag === null) continue;
-    const sign = tagSign(tag, depth);
+    const sign = tagSign(tag, depth, cut);
     if (sign !== null) return { sig: sign.sig, start: tag.start, end: tag.end };
-    if (++tags >= MAX_TAGS) break;
+    budget -= tag.end - tag.start;
+    if (++tags >= MAX_TAGS || budget < 0) break;
   }
   return null;
 }

@@ -28,6 +28,8 @@ export interface Tag {
   readonly name: string;
   /** The name as written (lower case), with any namespace prefix. */
   readonly qname: string;
+  /** The name up to a NUL, for parsers that end the name there (`<object\0x …>`). */
+  readonly nulName: string;
   readonly endTag: boolean;
   readonly start: number;
   /** Index just past the tag (past `>` when there was one). */
@@ -39,7 +41,7 @@ export interface Tag {
   readonly attrs: readonly Attr[];
 }
 
-const MAX_TAG = 4096;
+const MAX_TAG = 2048;
 const MAX_ATTRS = 64;
 
 /** Characters that open a tag: `<`, FULLWIDTH `＜` (U+FF1C), `¼` (0xBC, see above). */
@@ -51,6 +53,14 @@ function isTagClose(c: number): boolean {
 }
 function isSpace(c: number): boolean {
   return c <= 32;
+}
+function dropNul(s: string): string {
+  return s.indexOf("\u0000") === -1 ? s : s.replaceAll("\u0000", "");
+}
+
+/** Whitespace ends a name; NUL does not (it is dropped from the name instead). */
+function isNameEnd(c: number): boolean {
+  return c <= 32 && c !== 0;
 }
 function isAlpha(c: number): boolean {
   const l = c | 0x20;
@@ -81,15 +91,16 @@ export function readTag(s: string, i: number): Tag | null {
   if (j + 1 < n && s.charCodeAt(j) === 58 && isAlpha(s.charCodeAt(j + 1))) j++;
   if (j >= n || !isAlpha(s.charCodeAt(j))) return null;
   // Tag name state: up to whitespace, `/` or `>`.
-  let name = "";
-  while (j < n) {
+  const nameStart = j;
+  while (j < n && j - nameStart < 64) {
     const c = s.charCodeAt(j);
-    if (isSpace(c) || c === 47 || isTagClose(c)) break;
-    if (c !== 0) name += s[j];
+    if (isNameEnd(c) || c === 47 || isTagClose(c)) break;
     j++;
-    if (name.length > 64) break;
   }
-  name = name.toLowerCase();
+  const rawName = s.slice(nameStart, j);
+  const name = dropNul(rawName).toLowerCase();
+  const nul = rawName.indexOf("\u0000");
+  const nulName = nul === -1 ? name : rawName.slice(0, nul).toLowerCase();
   const qname = pi ? `?${name}` : name;
   const colon = name.lastIndexOf(":");
   const local = pi ? qname : colon >= 0 ? name.slice(colon + 1) : name;
@@ -105,15 +116,15 @@ export function readTag(s: string, i: number): Tag | null {
     if (j >= n) break;
     if (isTagClose(c)) {
       j++;
-      return { name: local, qname, endTag, start: i, end: j, attrs, closed: true, slashAfterName };
+      return { name: local, qname, endTag, start: i, end: j, attrs, closed: true, slashAfterName, nulName };
     }
     // Attribute name: the first character may be anything (even `=`).
-    let an = "";
+    const anStart = j;
     do {
-      if (c !== 0) an += s[j];
       j++;
       c = s.charCodeAt(j);
-    } while (j < n && !isSpace(c) && c !== 47 && c !== 61 && !isTagClose(c) && an.length < 256);
+    } while (j < n && !isNameEnd(c) && c !== 47 && c !== 61 && !isTagClose(c) && j - anStart < 256);
+    const an = dropNul(s.slice(anStart, j));
     while (j < n && isSpace(c)) {
       j++;
       c = s.charCodeAt(j);
@@ -130,8 +141,8 @@ export function readTag(s: string, i: number): Tag | null {
     }
     let value: string;
     if (c === 34 || c === 39 || c === 96) {
-      const close = s.indexOf(String.fromCharCode(c), j + 1);
-      const stop = close === -1 || close > n ? n : close;
+      let stop = j + 1;
+      while (stop < n && s.charCodeAt(stop) !== c) stop++;
       value = s.slice(j + 1, stop);
       j = stop + 1;
     } else {
@@ -145,5 +156,15 @@ export function readTag(s: string, i: number): Tag | null {
     }
     attrs.push({ name: an.toLowerCase(), value });
   }
-  return { name: local, qname, endTag, start: i, end: Math.min(j, s.length), attrs, closed: false, slashAfterName };
+  return {
+    name: local,
+    qname,
+    endTag,
+    start: i,
+    end: Math.min(j, s.length),
+    attrs,
+    closed: false,
+    slashAfterName,
+    nulName,
+  };
 }

@@ -13,8 +13,9 @@
  * character references, JS escapes, invisible characters, stripped tags, UTF-7).
  * Percent-decoding is done by the points layer.
  */
-import type { Point } from "../../../model/index.js";
-import type { Detector, DetectorMatch } from "../types.js";
+import type { Hit, Point } from "../../../model/index.js";
+import { percentDecode } from "../../points/index.js";
+import type { Detector, DetectorMatch, RequestView } from "../types.js";
 import { findAttrBreak } from "./attr-break.js";
 import { bareCssSign } from "./css.js";
 import { decodeEntities, hasEntity } from "./entities.js";
@@ -49,24 +50,53 @@ function hasAny(s: string, chars: string): boolean {
   return false;
 }
 
+/**
+ * After a closing quote, what starts a new expression or statement: an operator or
+ * `;` (`';alert(1)//`, `"-prompt(1)-"`), or a name followed by `=` or `(`
+ * (`"autofocus=…`, `' alert(1) '`). JSON (`{"user":"ana"}`) has none of these.
+ */
+function breaksOut(s: string, i: number): boolean {
+  let k = i;
+  while (k < s.length && s.charCodeAt(k) <= 32) k++;
+  const c = s[k];
+  if (c === undefined) return false;
+  if (";+-*/)]}|&?:<>=,%^!~".includes(c)) return true;
+  let e = k;
+  while (e < s.length && /[\w$]/.test(s[e]!)) e++;
+  if (e === k) return false;
+  while (e < s.length && s.charCodeAt(e) <= 32) e++;
+  return s[e] === "=" || s[e] === "(";
+}
+
+/**
+ * Bounds of the JavaScript readings. Injected script is short; a 64 KiB value is a
+ * document or a blob, in which only its start is read as code, and breaking out of a
+ * string is only tried on values of payload size.
+ */
+const JS_READ_MAX = 4096;
+const QUOTE_READ_MAX = 1024;
+const READINGS_MAX = 8192;
+
 function jsReading(s: string, ctx: Ctx): DetectorMatch | null {
-  const js = findJsSign(tokenizeJs(s), false, ctx.members);
+  const js = findJsSign(tokenizeJs(s.length > JS_READ_MAX ? s.slice(0, JS_READ_MAX) : s), false, ctx.members);
   if (js !== null) return { signature: js.sig, start: js.pos, end: Math.min(s.length, js.pos + 24) };
   // The value may land inside a string literal and close it first: read it from just
   // after its first quote of each kind.
+  if (s.length > QUOTE_READ_MAX) return null;
   for (const q of ["'", '"', "`"]) {
     const at = s.indexOf(q);
-    if (at === -1 || at > 16) continue;
+    if (at === -1 || at > 16 || !breaksOut(s, at + 1)) continue;
     const rest = s.slice(at + 1);
     const m = findJsSign(tokenizeJs(rest), false, ctx.members);
-    if (m !== null) return { signature: m.sig, start: at + 1 + m.pos, end: Math.min(s.length, at + 1 + m.pos + 24) };
+    if (m !== null)
+      return { signature: m.sig, start: at + 1 + m.pos, end: Math.min(s.length, at + 1 + m.pos + 24) };
   }
   return null;
 }
 
 /** Runs every reading on `s`; positions are in `s`. */
 export function judge(s: string, ctx: Ctx): DetectorMatch | null {
-  const html = findHtmlSign(s);
+  const html = findHtmlSign(s, 0, ctx.isKey);
   if (html !== null) return { signature: html.sig, start: html.start, end: html.end };
   if (s.indexOf("=") !== -1) {
     const b = findAttrBreak(s, ctx.isKey);
@@ -75,16 +105,21 @@ export function judge(s: string, ctx: Ctx): DetectorMatch | null {
   if (s.indexOf(":") !== -1) {
     const onData = (payload: string) => findHtmlSign(payload, 1) !== null;
     const sc = findScheme(s, false, onData);
-    if (sc !== null) return { signature: sc.kind === "data" ? "xss.data-uri" : "xss.script-uri", start: sc.start, end: sc.end };
+    if (sc !== null)
+      return {
+        signature: sc.kind === "data" ? "xss.data-uri" : "xss.script-uri",
+        start: sc.start,
+        end: sc.end,
+      };
   }
   if (hasAny(s, "(:@")) {
-    const css = bareCssSign(s.toLowerCase());
+    const css = bareCssSign((s.length > JS_READ_MAX ? s.slice(0, JS_READ_MAX) : s).toLowerCase());
     if (css !== -1) return { signature: "xss.css-script", start: css, end: Math.min(s.length, css + 16) };
   }
   if (hasAny(s, "([`.")) {
     const js = jsReading(s, ctx);
     if (js !== null) return js;
-    const tail = urlTail(s);
+    const tail = s.length > QUOTE_READ_MAX ? null : urlTail(s);
     if (tail !== null) {
       const m = jsReading(tail, ctx);
       if (m !== null) return { signature: m.signature, start: s.length - tail.length, end: s.length };
@@ -95,7 +130,8 @@ export function judge(s: string, ctx: Ctx): DetectorMatch | null {
     const sp = findSpacedTag(s);
     if (sp !== null) return { signature: sp.sig, start: sp.start, end: sp.end };
   }
-  if (s.indexOf("-->") !== -1 && isCommentBreakout(s)) return { signature: "xss.comment-breakout", start: 0, end: 4 };
+  if (s.indexOf("-->") !== -1 && isCommentBreakout(s))
+    return { signature: "xss.comment-breakout", start: 0, end: 4 };
   return null;
 }
 
@@ -114,10 +150,18 @@ function nameEndsWithEvent(name: string): boolean {
 
 function rejoined(p: Point): string | null {
   if (p.kind !== "value") return null;
-  if (p.zone === "header" && p.header !== undefined && p.header.indexOf("<") !== -1) return `${p.header}:${p.value}`;
-  const name = p.name;
+  if (p.zone === "header" && p.header !== undefined && p.header.indexOf("<") !== -1)
+    return `${p.header}:${p.value}`;
+  let name = p.name;
   if (name === undefined || name.length === 0 || p.zone === "header") return null;
-  if (name.indexOf("<") !== -1 || name.indexOf('"') !== -1 || name.indexOf("'") !== -1 || nameEndsWithEvent(name)) {
+  // Cookie names reach us percent-encoded (RFC 6265 does not decode them).
+  if (name.indexOf("%") !== -1) name = percentDecode(name, false);
+  if (
+    name.indexOf("<") !== -1 ||
+    name.indexOf('"') !== -1 ||
+    name.indexOf("'") !== -1 ||
+    nameEndsWithEvent(name)
+  ) {
     return `${name}=${p.value}`;
   }
   return null;
@@ -133,13 +177,18 @@ export function detectXss(point: Point): DetectorMatch | null {
   // The engine asks the prefilter first; asking again here makes the prefilter contract
   // hold by construction for every reading below (values that pass are few).
   if (!xssPrefilter(v)) return null;
-  const ctx: Ctx = { isKey: point.kind === "key", members: point.kind !== "path" && point.kind !== "segment" };
+  const ctx: Ctx = {
+    isKey: point.kind === "key",
+    members: point.kind !== "path" && point.kind !== "segment",
+  };
   if (ctx.isKey && point.steps.length > 2 && point.steps[1] === "xml") {
     const x = xmlNameSign(point);
     if (x !== null) return whole(x, v);
   }
   const direct = judge(v, ctx);
   if (direct !== null) return direct;
+  // The other readings undo obfuscation, which is a trait of payloads, not of documents.
+  if (v.length > READINGS_MAX) return null;
   // A parameter or cookie parser split the payload at its first `=` (`"><iframe src` |
   // `//x>`, `onfocus` | `alert(1)`), or a header parser at its first `:`: put it back.
   const joined = rejoined(point);
@@ -165,12 +214,19 @@ export function detectXss(point: Point): DetectorMatch | null {
     const m = judge(stripInvisible(v), ctx);
     if (m !== null) return whole(m.signature, v);
   }
-  if (v.indexOf("<") !== -1) {
+  if (v.length <= QUOTE_READ_MAX && v.indexOf("<") !== -1) {
     const t = stripTags(v);
     if (t !== v) {
       const m = judge(t, ctx);
       if (m !== null) return whole(m.signature, v);
     }
+  }
+  // Names (cookie names above all) are not always percent-decoded by the points layer,
+  // and a body that looks like markup may be kept raw.
+  if ((point.kind === "key" || point.kind === "raw") && v.indexOf("%") !== -1) {
+    const d = percentDecode(v, point.zone === "body");
+    const m = d === v ? null : judge(d, ctx);
+    if (m !== null) return whole(m.signature, v);
   }
   if (hasUtf7(v)) {
     const m = findHtmlSign(decodeUtf7(v));
@@ -179,8 +235,27 @@ export function detectXss(point: Point): DetectorMatch | null {
   return null;
 }
 
+/**
+ * The Cookie header as a whole: RFC 6265 splits at `;` and `=`, so `onfocus=;write(x)`
+ * reaches the points as a name and an unrelated value. Read the raw header for attribute
+ * injection once per request.
+ */
+export function detectXssRequest(view: RequestView): Hit[] {
+  const hits: Hit[] = [];
+  for (const [name, value] of view.request.headers) {
+    if (name.length !== 6 || name.toLowerCase() !== "cookie" || !xssPrefilter(value)) continue;
+    const b = findAttrBreak(value, false);
+    if (b !== null) {
+      hits.push({ type: "xss", point: "header › cookie", payload: value.slice(0, 160), signature: b.sig });
+      break;
+    }
+  }
+  return hits;
+}
+
 export const xssDetector: Detector = {
   type: "xss",
   prefilter: xssPrefilter,
   detect: detectXss,
+  detectRequest: detectXssRequest,
 };

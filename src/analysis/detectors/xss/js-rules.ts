@@ -54,18 +54,7 @@ const GLOBALS: ReadonlySet<string> = new Set([
 const MEMBER_SIGNS: ReadonlyMap<string, ReadonlySet<string>> = new Map([
   [
     "document",
-    new Set([
-      "cookie",
-      "domain",
-      "write",
-      "writeln",
-      "location",
-      "createElement",
-      "documentElement",
-      "body",
-      "querySelector",
-      "getElementById",
-    ]),
+    new Set(["cookie", "domain", "write", "writeln", "location", "createElement", "documentElement", "body"]),
   ],
   ["window", new Set(["location", "eval", "alert", "name", "open"])],
   ["self", new Set(["location", "eval", "alert"])],
@@ -107,6 +96,15 @@ const DANGEROUS_NAMES: ReadonlySet<string> = new Set([
   "__proto__",
   "call",
   "apply",
+]);
+
+/** DOM properties whose assignment writes markup or text into the page. */
+export const DOM_WRITES: ReadonlySet<string> = new Set([
+  "innerHTML",
+  "outerHTML",
+  "textContent",
+  "innerText",
+  "srcdoc",
 ]);
 
 const CALLERS: ReadonlySet<string> = new Set(["call", "apply", "bind"]);
@@ -161,7 +159,12 @@ export function foldString(toks: readonly Tok[], i: number): string | null {
     } else if (t.t === "re" && isP(toks[k + 1], ".") && isId(toks[k + 2], "source")) {
       out += t.v;
       k += 3;
-    } else if (t.t === "num" && isP(toks[k + 1], ".") && isId(toks[k + 2], "toString") && isP(toks[k + 3], "(")) {
+    } else if (
+      t.t === "num" &&
+      isP(toks[k + 1], ".") &&
+      isId(toks[k + 2], "toString") &&
+      isP(toks[k + 3], "(")
+    ) {
       const radix = Number(toks[k + 4]?.v);
       const num = Number(t.v.endsWith(".") ? t.v.slice(0, -1) : t.v);
       if (!(radix >= 2 && radix <= 36) || !Number.isSafeInteger(num) || !isP(toks[k + 5], ")")) return null;
@@ -178,6 +181,18 @@ export function foldString(toks: readonly Tok[], i: number): string | null {
   return out;
 }
 
+/**
+ * Could an expression start right after `t`? At the start of the text, after an operator,
+ * an opening bracket or `;` — not after a word or a `/` (prose: "see docs/window.location",
+ * "read document.cookie").
+ */
+function startsExpression(t: Tok | undefined): boolean {
+  if (t === undefined) return true;
+  if (t.t === "id") return KEYWORDS_BEFORE_EXPR.has(t.v);
+  if (t.t !== "p") return false;
+  return t.v !== "." && t.v !== "/" && t.v !== ")" && t.v !== "]" && t.v !== "}";
+}
+
 /** Is the token at `i` the start of a computed member access (`x[`, `)[`, `][`)? */
 function isMemberBracket(toks: readonly Tok[], i: number): boolean {
   const prev = toks[i - 1];
@@ -186,7 +201,16 @@ function isMemberBracket(toks: readonly Tok[], i: number): boolean {
   if (prev.t === "str" || prev.t === "tple") return true;
   return isP(prev, ")") || isP(prev, "]");
 }
-const KEYWORDS_BEFORE_EXPR: ReadonlySet<string> = new Set(["return", "typeof", "in", "of", "new", "void", "throw", "case"]);
+const KEYWORDS_BEFORE_EXPR: ReadonlySet<string> = new Set([
+  "return",
+  "typeof",
+  "in",
+  "of",
+  "new",
+  "void",
+  "throw",
+  "case",
+]);
 
 /**
  * Looks for a sign of injected script in `toks`. `strict` is true where the text is
@@ -224,28 +248,43 @@ export function findJsSign(toks: readonly Tok[], strict: boolean, members = true
         }
         // `(0,eval)(…)`, `.with(0,alert)`: the comma operator or an argument list.
         if (isP(prev, ",") && isP(next, ")")) return { sig: "xss.js-sink-ref", pos: t.pos };
-        if (isP(prev, "[") && isP(next, "]") && isP(toks[i + 2], "[")) return { sig: "xss.js-sink-ref", pos: t.pos };
-        if (strict && (isP(prev, "=") || isP(prev, ":")) && (next === undefined || isP(next, ";") || isP(next, "}") || isP(next, ","))) {
+        if (isP(prev, "[") && isP(next, "]") && isP(toks[i + 2], "["))
+          return { sig: "xss.js-sink-ref", pos: t.pos };
+        if (
+          strict &&
+          (isP(prev, "=") || isP(prev, ":")) &&
+          (next === undefined || isP(next, ";") || isP(next, "}") || isP(next, ","))
+        ) {
           return { sig: "xss.js-sink-ref", pos: t.pos };
         }
       }
-      if (name === "XMLHttpRequest" && isId(prev, "new")) return { sig: "xss.js-member", pos: t.pos };
+      if ((name === "XMLHttpRequest" || name === "ActiveXObject") && isId(prev, "new")) {
+        return { sig: "xss.js-member", pos: t.pos };
+      }
       if (name === "constructor") {
         if (isP(next, "(") && isP(prev, ".")) return { sig: "xss.js-constructor", pos: t.pos };
-        if (isP(next, ".") && isId(toks[i + 2], "constructor")) return { sig: "xss.js-constructor", pos: t.pos };
+        if (isP(next, ".") && isId(toks[i + 2], "constructor"))
+          return { sig: "xss.js-constructor", pos: t.pos };
       }
       if (GLOBALS.has(name) || (name === "location" && !isP(prev, "."))) {
-        if (isP(next, "[")) {
-          const a = toks[i + 2];
-          if (a !== undefined && a.t !== "num" && !isP(a, "]")) return { sig: "xss.js-global-index", pos: t.pos };
+        // `top?.["al"+"ert"]`: optional chaining reaches the same member.
+        const open = isP(next, "?") && isP(toks[i + 2], ".") && isP(toks[i + 3], "[") ? i + 3 : i + 1;
+        if (isP(toks[open], "[")) {
+          const a = toks[open + 1];
+          if (a !== undefined && a.t !== "num" && !isP(a, "]"))
+            return { sig: "xss.js-global-index", pos: t.pos };
         }
-        if (isP(prev, "(") && isP(next, ")") && isP(toks[i + 2], "[")) return { sig: "xss.js-global-index", pos: t.pos };
+        if (isP(prev, "(") && isP(next, ")") && isP(toks[i + 2], "["))
+          return { sig: "xss.js-global-index", pos: t.pos };
       }
-      if (members && isP(next, ".") && isId(toks[i + 2]) && !isP(prev, ".")) {
+      if (members && isP(next, ".") && isId(toks[i + 2]) && startsExpression(prev)) {
         if (isMemberSign(name, toks[i + 2]!.v)) return { sig: "xss.js-member", pos: t.pos };
       }
       if (isP(prev, ".")) {
         if (members && PROPS.has(name)) return { sig: "xss.js-member", pos: t.pos };
+        // `x.textContent="…"`: a DOM write (`=`, not `==`).
+        if (DOM_WRITES.has(name) && isP(next, "=") && !isP(toks[i + 2], "="))
+          return { sig: "xss.js-dom-write", pos: t.pos };
         // `[].sort.call\`${alert}1\``, `[a,b].join\`\``: a method called with a tagged
         // template, the way to call without parentheses.
         if (next?.t === "tpl" && isId(toks[i - 2])) return { sig: "xss.js-tagged-call", pos: t.pos };
@@ -255,7 +294,8 @@ export function findJsSign(toks: readonly Tok[], strict: boolean, members = true
       }
     } else if (isP(t, "[") && isMemberBracket(toks, i)) {
       const folded = foldString(toks, i + 1);
-      if (folded !== null && DANGEROUS_NAMES.has(folded)) return { sig: "xss.js-computed-member", pos: t.pos };
+      if (folded !== null && DANGEROUS_NAMES.has(folded))
+        return { sig: "xss.js-computed-member", pos: t.pos };
     } else if (t.t === "str") {
       if (isP(prev, "${") && DANGEROUS_NAMES.has(t.v) && isP(toks[i - 2], "tpl")) {
         return { sig: "xss.js-computed-member", pos: t.pos };
@@ -263,10 +303,12 @@ export function findJsSign(toks: readonly Tok[], strict: boolean, members = true
       // `'al'+'ert'(…)`, `"\141\154…"`: a sink name built from pieces or escapes.
       if (!isP(prev, "+") && !isP(prev, "[")) {
         const folded = foldString(toks, i);
-        if (folded !== null && folded !== t.v && SINKS.has(folded)) return { sig: "xss.js-computed-member", pos: t.pos };
+        if (folded !== null && folded !== t.v && SINKS.has(folded))
+          return { sig: "xss.js-computed-member", pos: t.pos };
       }
       if (t.esc && depth === 0 && t.v.length < 4096 && /[(`]/.test(t.v)) {
-        if (findJsSign(tokenizeJs(t.v), true, true, 1) !== null) return { sig: "xss.js-escaped-code", pos: t.pos };
+        if (findJsSign(tokenizeJs(t.v), true, true, 1) !== null)
+          return { sig: "xss.js-escaped-code", pos: t.pos };
       }
     }
   }

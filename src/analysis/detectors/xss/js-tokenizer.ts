@@ -26,7 +26,9 @@ export const MAX_TOKENS = 1024;
 const MAX_SCAN = 16 * 1024;
 
 function isIdStart(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 36 || c === 95 || (c >= 0x80 && !isUniSpace(c));
+  return (
+    (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 36 || c === 95 || (c >= 0x80 && !isUniSpace(c))
+  );
 }
 function isIdPart(c: number): boolean {
   return isIdStart(c) || (c >= 48 && c <= 57) || c === 0x200c || c === 0x200d;
@@ -184,7 +186,9 @@ export function tokenizeJs(s: string): Tok[] {
         // Regular expression literal: up to an unescaped `/` outside a class.
         let j = i + 1;
         let cls = false;
-        while (j < n) {
+        // Bounded: a `/` without its closing `/` nearby is division, not a regex.
+        const stop = Math.min(n, i + 256);
+        while (j < stop) {
           const e = s.charCodeAt(j);
           if (e === 92) j++;
           else if (e === 91) cls = true;
@@ -193,7 +197,7 @@ export function tokenizeJs(s: string): Tok[] {
           else if (e === 10) break;
           j++;
         }
-        if (j < n && s.charCodeAt(j) === 47) {
+        if (j < stop && s.charCodeAt(j) === 47) {
           push("re", s.slice(i + 1, j), i);
           j++;
           while (j < n && isIdPart(s.charCodeAt(j))) j++;
@@ -212,7 +216,9 @@ export function tokenizeJs(s: string): Tok[] {
     }
     if (c === 34 || c === 39) {
       let j = i + 1;
-      let v = "";
+      // Fast path: no escape before the closing quote.
+      while (j < n && s.charCodeAt(j) !== c && s.charCodeAt(j) !== 92 && j - i < 4096) j++;
+      let v = s.slice(i + 1, j);
       let esc = false;
       while (j < n) {
         const e = s.charCodeAt(j);
@@ -241,7 +247,9 @@ export function tokenizeJs(s: string): Tok[] {
     }
     if (isIdStart(c) || (c === 92 && s.charCodeAt(i + 1) === 117)) {
       let j = i;
-      let v = "";
+      // Fast path: plain identifier characters.
+      while (j < n && j - i < 256 && isIdPart(s.charCodeAt(j))) j++;
+      let v = s.slice(i, j);
       while (j < n) {
         const e = s.charCodeAt(j);
         if (e === 92 && s.charCodeAt(j + 1) === 117) {

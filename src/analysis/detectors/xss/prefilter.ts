@@ -15,7 +15,7 @@
  * Ordinary values (ids, tokens, words, numbers, URLs) fail every test in one pass.
  */
 
-import { isMemberSign, PROPS } from "./js-rules.js";
+import { DOM_WRITES, isMemberSign, PROPS } from "./js-rules.js";
 import { mayBeXmlActiveName } from "./xml-names.js";
 
 const SCHEME_ENDS = ["script", "mocha", "data", "binding", "behavior", "behaviour"];
@@ -84,10 +84,15 @@ function prevNonSpace(s: string, i: number): number {
   return k < 0 ? -1 : s.charCodeAt(k);
 }
 
+/** ASCII characters that may start a sign (1) — every other one is skipped at once. */
+const TRIGGER = new Uint8Array(128);
+for (const ch of "<\\&([=:.@+-%") TRIGGER[ch.charCodeAt(0)] = 1;
+
 export function xssPrefilter(s: string): boolean {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     const c = s.charCodeAt(i);
+    if (c < 96 && TRIGGER[c] === 0) continue;
     if (c >= 96) {
       if (c === 96 || c === 0xff1c || c === 0xbc) return true;
       continue;
@@ -107,7 +112,8 @@ export function xssPrefilter(s: string): boolean {
       case 40: {
         // (
         const p = prevNonSpace(s, i);
-        if (isLetter(p) || p === 41 || p === 93 || p === 47 || p === 42 || p === 34 || p === 39 || p > 127) return true;
+        if (isLetter(p) || p === 41 || p === 93 || p === 47 || p === 42 || p === 34 || p === 39 || p > 127)
+          return true;
         if (i > 0 && s.charCodeAt(i - 1) > 127) return true;
         break;
       }
@@ -129,7 +135,8 @@ export function xssPrefilter(s: string): boolean {
           k--;
         }
         const len = stop - k - 1;
-        if (len >= 5 && (s.charCodeAt(k + 1) | 0x20) === 111 && (s.charCodeAt(k + 2) | 0x20) === 110) return true;
+        if (len >= 5 && (s.charCodeAt(k + 1) | 0x20) === 111 && (s.charCodeAt(k + 2) | 0x20) === 110)
+          return true;
         if (len === 10 || len === 6) {
           const w = s.slice(k + 1, stop).toLowerCase();
           if (w === "formaction" || w === "srcdoc") return true;
@@ -148,19 +155,25 @@ export function xssPrefilter(s: string): boolean {
         if (commentBefore(s, i) || s.startsWith("/*", i + 1)) return true;
         const after = rawWordAfter(s, i + 1);
         if (after.length === 0) break;
-        if (PROPS.has(after) || after === "constructor") return true;
+        if (PROPS.has(after) || DOM_WRITES.has(after) || after === "constructor") return true;
         const before = rawWordBefore(s, i);
         if (before.length > 0 && (isMemberSign(before, after) || before === "constructor")) return true;
         break;
       }
       case 64: // @
-        if ((s.charCodeAt(i + 1) | 0x20) === 105 && s.slice(i + 1, i + 7).toLowerCase() === "import") return true;
+        if ((s.charCodeAt(i + 1) | 0x20) === 105 && s.slice(i + 1, i + 7).toLowerCase() === "import")
+          return true;
+        break;
+      case 37: // %3C, an encoded `<` the points layer left (names, raw bodies)
+        if (s.charCodeAt(i + 1) === 51 && (s.charCodeAt(i + 2) | 0x20) === 99) return true;
         break;
       case 45: // -->
-        if (s.charCodeAt(i + 1) === 45 && (s.charCodeAt(i + 2) === 62 || s.charCodeAt(i + 2) === 33)) return true;
+        if (s.charCodeAt(i + 1) === 45 && (s.charCodeAt(i + 2) === 62 || s.charCodeAt(i + 2) === 33))
+          return true;
         break;
       case 43: // + (UTF-7 shift)
-        if (s.charCodeAt(i + 1) === 65 && (s.charCodeAt(i + 2) === 68 || s.charCodeAt(i + 2) === 67)) return true;
+        if (s.charCodeAt(i + 1) === 65 && (s.charCodeAt(i + 2) === 68 || s.charCodeAt(i + 2) === 67))
+          return true;
         break;
       default:
         break;

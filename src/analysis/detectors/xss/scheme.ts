@@ -39,7 +39,15 @@ function inertBody(s: string, from: number): boolean {
   }
   if (body.length >= 16) return false;
   const b = body.toLowerCase();
-  return b === "" || b === ";" || b === "void(0)" || b === "void(0);" || b === "void0" || b === "void0;" || b === "//";
+  return (
+    b === "" ||
+    b === ";" ||
+    b === "void(0)" ||
+    b === "void(0);" ||
+    b === "void0" ||
+    b === "void0;" ||
+    b === "//"
+  );
 }
 
 /**
@@ -69,7 +77,11 @@ function codeFollows(s: string, from: number): boolean {
  * `data:` is reported when its media type is a document type; `onData` may look inside
  * other `data:` URLs (SVG, XML) and say whether they are active.
  */
-export function findScheme(s: string, inAttr: boolean, onData?: (payload: string) => boolean): SchemeHit | null {
+export function findScheme(
+  s: string,
+  inAttr: boolean,
+  onData?: (payload: string) => boolean,
+): SchemeHit | null {
   let colon = s.indexOf(":");
   let guard = 0;
   while (colon !== -1 && guard++ < 64) {
@@ -142,7 +154,12 @@ function dataIsActive(s: string, from: number, onData?: (payload: string) => boo
   if (m.includes("html") || m.includes("javascript") || m.includes("ecmascript") || m.includes("vbscript")) {
     return true;
   }
-  if (onData === undefined || k >= n) return false;
+  if (k >= n) return false;
+  // `data:,<svg …>`: markup as the payload of a data URL, whatever its declared type.
+  let p = k + 1;
+  while (p < n && s.charCodeAt(p) <= 32) p++;
+  if (s.charCodeAt(p) === 60 && p + 1 < n && isAlpha(s.charCodeAt(p + 1))) return true;
+  if (onData === undefined) return false;
   // Any other type: look inside (browsers sniff, and `data:application/x-x509-user-cert;
   // base64,PHNjcmlwdD4…` has been rendered as HTML).
   let payload = s.slice(k + 1, k + 1 + 8192);

@@ -27,7 +27,8 @@ export function mayBeXmlActiveName(v: string): boolean {
   const colon = v.lastIndexOf(":");
   const start = colon + 1;
   const a = v.charCodeAt(start) | 0x20;
-  if (a === 111 && (v.charCodeAt(start + 1) | 0x20) === 110) return KNOWN_EVENTS.has(v.slice(start).toLowerCase());
+  if (a === 111 && (v.charCodeAt(start + 1) | 0x20) === 110)
+    return KNOWN_EVENTS.has(v.slice(start).toLowerCase());
   const z = v.charCodeAt(v.length - 1) | 0x20;
   if (z !== 116 && z !== 101 && z !== 100) return false;
   const local = v.slice(start).toLowerCase();

@@ -64,13 +64,22 @@ export function findXxe(v: string): XxeMatch | null {
       k = skipSpace(low, skipName(low, k));
       if (externalIdAt(low, k)) {
         const end = low.indexOf(">", k);
-        return { sign: param ? "parameter-entity" : "external-entity", start: i, end: end === -1 ? v.length : end + 1 };
+        return {
+          sign: param ? "parameter-entity" : "external-entity",
+          start: i,
+          end: end === -1 ? v.length : end + 1,
+        };
       }
       if (param) {
         // `<!ENTITY % a "<!ENTITY &#x25; b SYSTEM '…'>">`: a nested declaration.
         const end = low.indexOf(">", k);
         const body = low.slice(k, end === -1 ? low.length : end);
-        if (body.includes("system") || body.includes("public") || body.includes("&#x25;") || body.includes("&#37;")) {
+        if (
+          body.includes("system") ||
+          body.includes("public") ||
+          body.includes("&#x25;") ||
+          body.includes("&#37;")
+        ) {
           return { sign: "parameter-entity", start: i, end: end === -1 ? v.length : end + 1 };
         }
       }
@@ -92,12 +101,16 @@ export function findXxe(v: string): XxeMatch | null {
     }
     i = low.indexOf("<!", i + 2);
   }
-  const xi = low.indexOf("xinclude");
+  // An include element: `<prefix:include … href=…>`, or `<include>` in the XInclude namespace.
   const inc = low.indexOf(":include");
-  if (xi !== -1 || (inc !== -1 && low.lastIndexOf("<", inc) !== -1 && inc - low.lastIndexOf("<", inc) < 32)) {
-    const at = inc !== -1 ? inc : xi;
-    if (low.indexOf("href", at) !== -1 || xi !== -1) return { sign: "xinclude", start: Math.max(0, at - 4), end: at + 12 };
+  if (inc !== -1) {
+    const lt = low.lastIndexOf("<", inc);
+    if (lt !== -1 && inc - lt < 32 && low.indexOf(" ", lt) > inc && low.indexOf("href", inc) !== -1) {
+      return { sign: "xinclude", start: lt, end: inc + 8 };
+    }
   }
+  const plain = low.indexOf("<include");
+  if (plain !== -1 && low.indexOf("xinclude") !== -1) return { sign: "xinclude", start: plain, end: plain + 8 };
   const doc = low.indexOf("document(");
   if (doc !== -1 && (low.indexOf("xsl:") !== -1 || low.indexOf("xsl/transform") !== -1)) {
     return { sign: "xslt-document", start: doc, end: doc + 9 };

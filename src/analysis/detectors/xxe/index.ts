@@ -9,11 +9,25 @@ import { findXxe } from "./dtd.js";
  * `markup` points the XML body parser emits for DTDs and entity declarations.
  * Entity-expansion bombs (billion laughs) are the points layer's `data_bomb`, not ours.
  */
-/** Every sign needs one of these (case-insensitive, like the scanner). */
-const PREFILTER = /<!|nclude|document\(/i;
+/**
+ * Every sign needs a `<` (a declaration, an `xi:include` element, an `xsl:` stylesheet)
+ * and then `<!`, `include` or `document(`. Values without `<` — nearly all — cost one
+ * scan. The scanner runs only when this holds, so the two agree whatever the case.
+ */
+export function xxePrefilter(v: string): boolean {
+  const lt = v.indexOf("<");
+  if (lt === -1) return false;
+  return (
+    v.indexOf("<!", lt) !== -1 ||
+    v.indexOf("nclude") !== -1 ||
+    v.indexOf("NCLUDE") !== -1 ||
+    v.indexOf("ocument(") !== -1 ||
+    v.indexOf("OCUMENT(") !== -1
+  );
+}
 
 export function detectXxe(p: Point): DetectorMatch | null {
-  if (p.kind === "ext" || p.kind === "segment") return null;
+  if (p.kind === "ext" || p.kind === "segment" || !xxePrefilter(p.value)) return null;
   const r = findXxe(p.value);
   return r === null ? null : { signature: `xxe.${r.sign}`, start: r.start, end: r.end };
 }
@@ -21,7 +35,7 @@ export function detectXxe(p: Point): DetectorMatch | null {
 export const xxeDetector: Detector = {
   type: "xxe",
   prefilter(v) {
-    return PREFILTER.test(v);
+    return xxePrefilter(v);
   },
   detect: detectXxe,
 };

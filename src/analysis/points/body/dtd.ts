@@ -136,7 +136,8 @@ export function parseDoctype(
           decls.push(d.decl);
           const es = stepsPlus2(dt, "entity", d.decl.name);
           sink.push(es, zone, "markup", text, depth, header, d.decl.name);
-          if (d.system !== null) emitV(sink, stepsPlus(es, "system"), zone, "value", d.system, depth, header, d.decl.name);
+          if (d.system !== null)
+            emitV(sink, stepsPlus(es, "system"), zone, "value", d.system, depth, header, d.decl.name);
           if (d.decl.value !== null && d.decl.value.length > 0) {
             emitV(sink, stepsPlus(es, "value"), zone, "value", d.decl.value, depth, header, d.decl.name);
           }

@@ -8,6 +8,7 @@ const SEL = 0; // `{` selection set
 const ARGS = 1; // `(` arguments or variable definitions
 const OBJ = 2; // `{` object value inside arguments
 const LIST = 3; // `[` list value or list type
+const VARS = 4; // `(` variable definitions of an operation
 
 const OPERATIONS = new Set(["query", "mutation", "subscription", "fragment"]);
 
@@ -62,7 +63,12 @@ export function emitGraphql(
   const ctx: number[] = [];
   /** Per open bracket: whether it pushed a path step. */
   const pushed: boolean[] = [];
-  let pending: string | null = null; // last field name (selection) or argument name
+  /** Last argument or object-field name (inside arguments). */
+  let pending: string | null = null;
+  /** Last field name of the current selection set: what a following `{` opens. */
+  let field: string | null = null;
+  /** A directive just read: what a following `(` belongs to. */
+  let directive: string | null = null;
   let opSeen = false;
   let expectOpName = false;
   let bad = false;
@@ -99,6 +105,8 @@ export function emitGraphql(
     ctx.pop();
     if (pushed.pop()) path.pop();
     pending = null;
+    // After `field(args)` the field may still open a selection; after `}` nothing does.
+    if (t !== ARGS) field = null;
   };
   const emitArg = (value: string, isString: boolean): void => {
     const p: string | null = pending;
@@ -166,7 +174,8 @@ export function emitGraphql(
         if ((d >= 48 && d <= 57) || d === 46 || d === 43 || d === 45 || (d | 0x20) === 101) k++;
         else break;
       }
-      if (top() === ARGS || top() === OBJ || top() === LIST) emitArg(text.slice(i, k), false);
+      const t = top();
+      if (t === ARGS || t === OBJ || t === LIST || t === VARS) emitArg(text.slice(i, k), false);
       i = k;
       continue;
     }
@@ -177,7 +186,10 @@ export function emitGraphql(
         // Directive: a key of its own on the current path.
         const d = text.slice(i, k);
         sink.push(stepsPlus(path, d), zone, "key", d, depth, header, d);
-        pending = d.slice(1);
+        directive = d;
+      } else if (c === 36 && top() === VARS && k > i + 1) {
+        // A variable definition: its default value is named after it.
+        pending = text.slice(i + 1, k);
       }
       i = k;
       continue;
@@ -193,6 +205,7 @@ export function emitGraphql(
         while (k < n && isNameChar(text.charCodeAt(k))) k++;
       }
       i = k;
+      field = null;
       continue;
     }
     if (isNameStart(c)) {
@@ -219,7 +232,11 @@ export function emitGraphql(
       const colon = text.charCodeAt(nextNonWs(i)) === 58;
       if (t === SEL) {
         sink.push(stepsPlus2(path, name, "#key"), zone, "key", name, depth, header, name);
-        pending = name;
+        // An alias (`alias: field`) is replaced by the field name that follows.
+        field = name;
+        directive = null;
+      } else if (t === VARS) {
+        // Type names in variable definitions (`$id: ID!`): not client data.
       } else if (colon) {
         // Argument, variable or object-field name.
         sink.push(stepsPlus2(path, name, "#key"), zone, "key", name, depth, header, name);
@@ -231,21 +248,26 @@ export function emitGraphql(
       continue;
     }
     switch (c) {
-      case 123 /* { */: {
-        const t = top();
-        if (t === ARGS || t === OBJ || t === LIST) openBracket(OBJ, pending);
-        else openBracket(SEL, t === -1 ? null : pending);
-        expectOpName = false;
-        break;
-      }
+      case 123 /* { */:
+        {
+          const t = top();
+          if (t === ARGS || t === OBJ || t === LIST || t === VARS) openBracket(OBJ, pending);
+          else openBracket(SEL, t === -1 ? null : field);
+          field = null;
+          directive = null;
+          expectOpName = false;
+          break;
+        }
       case 125 /* } */:
         closeBracket(SEL, OBJ);
         break;
       case 40 /* ( */:
-        openBracket(ARGS, top() === -1 ? null : pending);
+        if (top() === -1) openBracket(VARS, null);
+        else openBracket(ARGS, directive ?? field);
+        directive = null;
         break;
       case 41 /* ) */:
-        closeBracket(ARGS, ARGS);
+        closeBracket(ARGS, VARS);
         break;
       case 91 /* [ */:
         ctx.push(LIST);

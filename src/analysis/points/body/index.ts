@@ -11,8 +11,8 @@ import { classifyBody, sniffBody } from "./sniff.js";
 import { bodyText } from "./text.js";
 import { emitXml } from "./xml.js";
 
-export { bodyText } from "./text.js";
 export { type BodyKind, classifyBody, sniffBody } from "./sniff.js";
+export { bodyText } from "./text.js";
 
 /**
  * The request body as points: `body › json › …`, `body › form › …`, `body › xml › …`,
@@ -22,8 +22,9 @@ export { type BodyKind, classifyBody, sniffBody } from "./sniff.js";
  */
 export function emitBody(sink: PointSink, req: HttpRequest): void {
   if (req.body.length === 0) return;
-  const ct = headerValue(req.headers, "content-type");
-  const ce = headerValue(req.headers, "content-encoding");
+  // Read off the header pass when it ran (extractPoints), else looked up here.
+  const ct = sink.contentType ?? headerValue(req.headers, "content-type");
+  const ce = sink.contentEncoding ?? headerValue(req.headers, "content-encoding");
   const text = bodyText(sink, req.body, ct, ce);
   if (text.length === 0) return;
   emitDocument(sink, ["body"], "body", ct, text, 0);
@@ -42,7 +43,8 @@ export function emitDocument(
   depth: number,
 ): void {
   const { kind, mismatch } = classifyBody(contentType, text);
-  if (mismatch) sink.anomaly("content_type_mismatch", stepsName(prefix), `${(contentType ?? "").slice(0, 64)} → ${kind}`);
+  if (mismatch)
+    sink.anomaly("content_type_mismatch", stepsName(prefix), `${(contentType ?? "").slice(0, 64)} → ${kind}`);
   switch (kind) {
     case "json":
       if (!emitJson(sink, stepsPlus(prefix, "json"), zone, text, depth, true)) {
@@ -68,8 +70,14 @@ export function emitDocument(
         emitV(sink, prefix, zone, "raw", text, depth, undefined, undefined);
         return;
       }
-      const ok = emitMultipart(sink, stepsPlus(prefix, "multipart"), zone, text, boundary, depth, (steps, pct, content, isFile, d) =>
-        emitPartContent(sink, steps, zone, pct, content, isFile, d),
+      const ok = emitMultipart(
+        sink,
+        stepsPlus(prefix, "multipart"),
+        zone,
+        text,
+        boundary,
+        depth,
+        (steps, pct, content, isFile, d) => emitPartContent(sink, steps, zone, pct, content, isFile, d),
       );
       if (!ok) sink.push(prefix, zone, "raw", text, depth, undefined, undefined);
       return;
@@ -117,12 +125,17 @@ function emitPartContent(
   }
   if (isBinaryText(content)) return;
   const sniffed = sniffBody(content);
-  const structured =
-    pt.includes("json") || pt.includes("xml") || pt.includes("x-www-form-urlencoded") || (isFile && (sniffed === "json" || sniffed === "xml"));
-  if (isFile) sink.push(steps, zone, "raw", content, depth, undefined, steps[steps.length - 1]);
+  const structured = pt.includes("json") || pt.includes("xml") || pt.includes("x-www-form-urlencoded");
+  if (isFile) {
+    // The file whole, then (for JSON/XML/SVG…) its structure, without a second raw copy.
+    sink.push(steps, zone, "raw", content, depth, undefined, steps[steps.length - 1]);
+    if (sniffed === "json") emitJson(sink, stepsPlus(steps, "json"), zone, content, depth, false);
+    else if (sniffed === "xml") emitXml(sink, stepsPlus(steps, "xml"), zone, content, depth, false);
+    return;
+  }
   if (structured) {
     emitDocument(sink, steps, zone, partType.length > 0 ? partType : undefined, content, depth);
     return;
   }
-  if (!isFile) emitV(sink, steps, zone, "value", content, depth, undefined, steps[steps.length - 1]);
+  emitV(sink, steps, zone, "value", content, depth, undefined, steps[steps.length - 1]);
 }

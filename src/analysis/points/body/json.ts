@@ -235,6 +235,7 @@ export function emitJson(
 
   while (i < n) {
     const c = text.charCodeAt(i);
+    if (!sink.open) return !bad;
     // Whitespace (RFC 8259 §2).
     if (c === 32 || c === 10 || c === 13 || c === 9) {
       i++;
@@ -415,7 +416,18 @@ function bareEnd(s: string, i: number): number {
   let k = i;
   while (k < n) {
     const c = s.charCodeAt(k);
-    if (c === 44 || c === 58 || c === 93 || c === 125 || c === 91 || c === 123 || c === 34 || c === 39 || c <= 32) break;
+    if (
+      c === 44 ||
+      c === 58 ||
+      c === 93 ||
+      c === 125 ||
+      c === 91 ||
+      c === 123 ||
+      c === 34 ||
+      c === 39 ||
+      c <= 32
+    )
+      break;
     k++;
   }
   return k;

@@ -80,7 +80,8 @@ export function emitMultipart(
     at += 1;
     const pre = text.slice(0, at).trim();
     // RFC 2046: the preamble is to be ignored — which is why payloads hide there.
-    if (pre.length > 0) sink.push(stepsPlus(prefix, "#preamble"), zone, "raw", pre, depth, undefined, undefined);
+    if (pre.length > 0)
+      sink.push(stepsPlus(prefix, "#preamble"), zone, "raw", pre, depth, undefined, undefined);
   }
   let pos = at + delim.length;
   let parts = 0;
@@ -89,7 +90,8 @@ export function emitMultipart(
     if (text.startsWith("--", pos)) {
       closed = true;
       const epi = text.slice(pos + 2).trim();
-      if (epi.length > 0) sink.push(stepsPlus(prefix, "#epilogue"), zone, "raw", epi, depth, undefined, undefined);
+      if (epi.length > 0)
+        sink.push(stepsPlus(prefix, "#epilogue"), zone, "raw", epi, depth, undefined, undefined);
       break;
     }
     // Transport padding, then the line break ending the delimiter line.
@@ -138,10 +140,18 @@ export function emitMultipart(
       sink.anomaly("parts_limit", where);
       break;
     }
-    emitPart(sink, prefix, zone, text.slice(hStart, hEnd), text.slice(Math.min(cStart, cEnd), cEnd), depth, emitContent);
+    emitPart(
+      sink,
+      prefix,
+      zone,
+      text.slice(hStart, hEnd),
+      text.slice(Math.min(cStart, cEnd), cEnd),
+      depth,
+      emitContent,
+    );
     pos = next === n ? n : next + 1 + delim.length;
   }
-  if (!closed) bad = true;
+  if (!closed && sink.open) bad = true;
   if (bad) sink.anomaly("bad_multipart", where);
   return !bad;
 }
@@ -200,8 +210,10 @@ function emitPart(
   const field = name ?? "#unnamed";
   const steps = stepsPlus(prefix, field);
   if (name !== undefined) sink.push(stepsPlus(steps, "#key"), zone, "key", name, depth, undefined, name);
-  for (const f of filenames) emitV(sink, stepsPlus(steps, "filename"), zone, "filename", f, depth, undefined, field);
-  for (const [h, v] of others) emitV(sink, stepsPlus2(steps, "header", h), zone, "value", v, depth, undefined, field);
+  for (const f of filenames)
+    emitV(sink, stepsPlus(steps, "filename"), zone, "filename", f, depth, undefined, field);
+  for (const [h, v] of others)
+    emitV(sink, stepsPlus2(steps, "header", h), zone, "value", v, depth, undefined, field);
   const body = transferDecode(content, encoding);
   emitContent(steps, contentType, body, filenames.length > 0, depth);
 }

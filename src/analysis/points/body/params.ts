@@ -90,7 +90,9 @@ export function decodeExtValue(v: string): string {
   const charset = v.slice(0, q1).toLowerCase();
   const data = v.slice(q2 + 1);
   if (charset === "iso-8859-1" || charset === "latin1") {
-    return Buffer.from(percentDecode(data, false).replace(/[^\u0000-\u00ff]/g, "?"), "latin1").toString("latin1");
+    return Buffer.from(percentDecode(data, false).replace(/[^\u0000-\u00ff]/g, "?"), "latin1").toString(
+      "latin1",
+    );
   }
   return percentDecode(data, false);
 }

@@ -44,7 +44,15 @@ export function sniffBody(text: string): BodyKind {
     if (c === 123 && (d === 34 || d === 125 || d === 39)) return "json";
     if (
       c === 91 &&
-      (d === 34 || d === 123 || d === 91 || d === 93 || (d >= 48 && d <= 57) || d === 45 || d === 116 || d === 102 || d === 110)
+      (d === 34 ||
+        d === 123 ||
+        d === 91 ||
+        d === 93 ||
+        (d >= 48 && d <= 57) ||
+        d === 45 ||
+        d === 116 ||
+        d === 102 ||
+        d === 110)
     ) {
       return "json";
     }
@@ -53,7 +61,8 @@ export function sniffBody(text: string): BodyKind {
   }
   if (c === 60 /* < */) {
     const d = text.charCodeAt(i + 1);
-    if (d === 63 || d === 33 || d === 95 || d === 58 || ((d | 0x20) >= 97 && (d | 0x20) <= 122) || d > 127) return "xml";
+    if (d === 63 || d === 33 || d === 95 || d === 58 || ((d | 0x20) >= 97 && (d | 0x20) <= 122) || d > 127)
+      return "xml";
     return "text";
   }
   if (c === 45 && text.charCodeAt(i + 1) === 45 && sniffBoundary(text) !== null) return "multipart";
@@ -67,7 +76,10 @@ export function sniffBody(text: string): BodyKind {
  * JSON that is XML is parsed as XML (and `mismatch` is set), because the application
  * behind may sniff too, or the label may be the attacker's.
  */
-export function classifyBody(contentType: string | undefined, text: string): { kind: BodyKind; mismatch: boolean } {
+export function classifyBody(
+  contentType: string | undefined,
+  text: string,
+): { kind: BodyKind; mismatch: boolean } {
   const ct = contentType === undefined ? "" : contentType.toLowerCase();
   const sniffed = sniffBody(text);
   let declared: BodyKind | null = null;

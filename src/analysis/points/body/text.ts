@@ -1,12 +1,17 @@
 import { isUtf8 } from "node:buffer";
-import { decodeUtf16Bytes } from "../decoders/utf16.js";
 import { type Codec, decompress } from "../decoders/bytes.js";
+import { decodeUtf16Bytes } from "../decoders/utf16.js";
 import { type DecodeFlags, utf8Decode } from "../percent.js";
 import type { PointSink } from "../sink.js";
 import { param, parseParams } from "./params.js";
 
 /** Content codings we undo (RFC 9110 §8.4.1), by token. */
-const CODINGS: Readonly<Record<string, Codec>> = { gzip: "gzip", "x-gzip": "gzip", deflate: "deflate", br: "brotli" };
+const CODINGS: Readonly<Record<string, Codec>> = {
+  gzip: "gzip",
+  "x-gzip": "gzip",
+  deflate: "deflate",
+  br: "brotli",
+};
 
 /**
  * The body as text: cut to `maxBodyBytes`, content codings undone (bounded, see
@@ -32,7 +37,12 @@ export function bodyText(
       s = s.slice(0, max);
     }
     if (s.charCodeAt(0) === 0xfeff) s = s.slice(1);
-    if (s.length >= 4 && (s.charCodeAt(1) === 0 || s.charCodeAt(0) === 0 || (s.charCodeAt(0) === 0xff && s.charCodeAt(1) === 0xfe))) {
+    if (
+      s.length >= 4 &&
+      (s.charCodeAt(1) === 0 ||
+        s.charCodeAt(0) === 0 ||
+        (s.charCodeAt(0) === 0xff && s.charCodeAt(1) === 0xfe))
+    ) {
       const d = decodeUtf16Bytes(s);
       if (d !== null) return d;
     }
@@ -51,16 +61,26 @@ export function bodyText(
       const codec = CODINGS[token];
       if (codec === undefined) break;
       const out = decompress(sink, b, codec, "body");
-      if (out === null) break;
+      if (out === null) {
+        // A bomb is the finding (`decompression_limit`); its compressed bytes say nothing.
+        // A corrupt stream falls through as it is: the coding may be a lie.
+        if (sink.hasAnomaly("decompression_limit")) return "";
+        break;
+      }
       b = out.length > max ? out.subarray(0, max) : out;
     }
   }
   const buf = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
-  const charset = contentType === undefined ? undefined : param(parseParams(contentType), "charset")?.toLowerCase();
+  const charset =
+    contentType === undefined ? undefined : param(parseParams(contentType), "charset")?.toLowerCase();
   if (buf.length >= 2) {
     if (buf[0] === 0xff && buf[1] === 0xfe) return buf.subarray(2).toString("utf16le");
     if (buf[0] === 0xfe && buf[1] === 0xff) return swap16(buf.subarray(2)).toString("utf16le");
-    if (charset === "utf-16le" || charset === "utf-16" || (buf.length >= 4 && buf[1] === 0 && buf[3] === 0 && buf[0] !== 0)) {
+    if (
+      charset === "utf-16le" ||
+      charset === "utf-16" ||
+      (buf.length >= 4 && buf[1] === 0 && buf[3] === 0 && buf[0] !== 0)
+    ) {
       return buf.toString("utf16le");
     }
     if (charset === "utf-16be" || (buf.length >= 4 && buf[0] === 0 && buf[2] === 0 && buf[1] !== 0)) {
@@ -70,7 +90,8 @@ export function bodyText(
   const start = buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
   const u = buf.subarray(start);
   if (isUtf8(u)) return u.toString("utf8");
-  if (charset === "iso-8859-1" || charset === "latin1" || charset === "windows-1252") return u.toString("latin1");
+  if (charset === "iso-8859-1" || charset === "latin1" || charset === "windows-1252")
+    return u.toString("latin1");
   const flags: DecodeFlags = { badEscape: false, badUtf8: false, overlong: false };
   const s = utf8Decode(u, flags);
   if (flags.badUtf8) sink.anomaly("bad_utf8", "body");

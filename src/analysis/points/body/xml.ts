@@ -66,7 +66,11 @@ export function emitXml(
         expanded += sz;
         if (expanded > sink.limits.maxEntityExpansion) {
           bombed = true;
-          sink.anomaly("xml_dtd_bomb", stepsName(prefix), `entity references expand to over ${expanded} characters`);
+          sink.anomaly(
+            "xml_dtd_bomb",
+            stepsName(prefix),
+            `entity references expand to over ${expanded} characters`,
+          );
           return;
         }
       }
@@ -98,7 +102,8 @@ export function emitXml(
       const e = text.indexOf("?>", i + 2);
       const end = e === -1 ? n : e + 2;
       if (e === -1) bad = true;
-      if (overflow === 0) sink.push(stepsPlus(path, "#pi"), zone, "markup", text.slice(i, end), depth, header, undefined);
+      if (overflow === 0)
+        sink.push(stepsPlus(path, "#pi"), zone, "markup", text.slice(i, end), depth, header, undefined);
       i = end;
       continue;
     }
@@ -107,7 +112,16 @@ export function emitXml(
         const e = text.indexOf("-->", i + 4);
         if (e === -1) bad = true;
         const end = e === -1 ? n : e;
-        if (overflow === 0) sink.push(stepsPlus(path, "#comment"), zone, "markup", text.slice(i + 4, end), depth, header, undefined);
+        if (overflow === 0)
+          sink.push(
+            stepsPlus(path, "#comment"),
+            zone,
+            "markup",
+            text.slice(i + 4, end),
+            depth,
+            header,
+            undefined,
+          );
         i = e === -1 ? n : e + 3;
         continue;
       }

@@ -3,13 +3,7 @@
  * with every bound applied before any byte is produced.
  */
 import { isUtf8 } from "node:buffer";
-import {
-  brotliDecompressSync,
-  constants as Z,
-  gunzipSync,
-  inflateRawSync,
-  inflateSync,
-} from "node:zlib";
+import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync, constants as Z } from "node:zlib";
 import type { PointSink } from "../sink.js";
 
 /**
@@ -54,12 +48,18 @@ export function sniffCodec(b: Uint8Array): Codec | undefined {
  */
 export function decompress(sink: PointSink, input: Uint8Array, codec: Codec, where: string): Buffer | null {
   const L = sink.limits;
-  const cap = Math.min(L.maxDecompressedBytes, Math.max(L.bombMinBytes, input.length * L.maxCompressionRatio));
+  const cap = Math.min(
+    L.maxDecompressedBytes,
+    Math.max(L.bombMinBytes, input.length * L.maxCompressionRatio),
+  );
   const opts = { maxOutputLength: Math.max(1, cap), finishFlush: Z.Z_SYNC_FLUSH };
   try {
     if (codec === "gzip") return gunzipSync(input, opts);
     if (codec === "brotli") {
-      return brotliDecompressSync(input, { maxOutputLength: opts.maxOutputLength, finishFlush: Z.BROTLI_OPERATION_FLUSH });
+      return brotliDecompressSync(input, {
+        maxOutputLength: opts.maxOutputLength,
+        finishFlush: Z.BROTLI_OPERATION_FLUSH,
+      });
     }
     try {
       return inflateSync(input, opts);
@@ -78,7 +78,10 @@ export function decompress(sink: PointSink, input: Uint8Array, codec: Codec, whe
 }
 
 function isTooLarge(e: unknown): boolean {
-  return e instanceof RangeError || (typeof e === "object" && e !== null && (e as { code?: unknown }).code === "ERR_BUFFER_TOO_LARGE");
+  return (
+    e instanceof RangeError ||
+    (typeof e === "object" && e !== null && (e as { code?: unknown }).code === "ERR_BUFFER_TOO_LARGE")
+  );
 }
 
 /** A string whose characters are all ≤ U+00FF as the bytes they stand for. */

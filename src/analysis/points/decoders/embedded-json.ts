@@ -1,6 +1,6 @@
 import { emitJson } from "../body/json.js";
 import { stepsPlus } from "../sink.js";
-import type { NestedDecoder } from "./types.js";
+import { type NestedDecoder, T_OPEN } from "./types.js";
 
 /** Index of the first non-whitespace character at or after `i` (or `s.length`). */
 function skipWs(s: string, i: number): number {
@@ -19,6 +19,7 @@ function skipWs(s: string, i: number): number {
  */
 export const embeddedJson: NestedDecoder = {
   step: "json",
+  triggers: T_OPEN,
   applies(value, kind) {
     if (kind === "key" || value.length < 2) return false;
     const a = value.charCodeAt(0);
@@ -30,11 +31,21 @@ export const embeddedJson: NestedDecoder = {
     if (a === 91 && z === 93) {
       const c = value.charCodeAt(skipWs(value, 1));
       // `"`, `{`, `[`, `]`, digit, `-`, t/f/n
-      return c === 34 || c === 123 || c === 91 || c === 93 || (c >= 48 && c <= 57) || c === 45 || c === 116 || c === 102 || c === 110;
+      return (
+        c === 34 ||
+        c === 123 ||
+        c === 91 ||
+        c === 93 ||
+        (c >= 48 && c <= 57) ||
+        c === 45 ||
+        c === 116 ||
+        c === 102 ||
+        c === 110
+      );
     }
     return false;
   },
   run(x) {
-    emitJson(x.sink, stepsPlus(x.steps, "json"), x.zone, x.value, x.depth, false, x.header);
+    return emitJson(x.sink, stepsPlus(x.steps, "json"), x.zone, x.value, x.depth, false, x.header);
   },
 };

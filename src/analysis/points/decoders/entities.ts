@@ -1,3 +1,5 @@
+import { hexVal } from "../percent.js";
+
 /**
  * Character references: XML's predefined five and numeric references (XML 1.0 §4.1,
  * §4.6), and the HTML named references attackers lean on to hide markup and `javascript:`
@@ -7,15 +9,57 @@
 
 /** The HTML named references worth knowing for detection (the full list has 2,231). */
 const NAMED: ReadonlyMap<string, string> = new Map([
-  ["lt", "<"], ["gt", ">"], ["amp", "&"], ["quot", '"'], ["apos", "'"], ["nbsp", "\u00a0"],
-  ["colon", ":"], ["semi", ";"], ["comma", ","], ["period", "."], ["excl", "!"], ["quest", "?"],
-  ["lpar", "("], ["rpar", ")"], ["lsqb", "["], ["rsqb", "]"], ["lbrack", "["], ["rbrack", "]"],
-  ["lcub", "{"], ["rcub", "}"], ["lbrace", "{"], ["rbrace", "}"], ["sol", "/"], ["bsol", "\\"],
-  ["num", "#"], ["dollar", "$"], ["percnt", "%"], ["equals", "="], ["plus", "+"], ["ast", "*"],
-  ["commat", "@"], ["grave", "`"], ["Hat", "^"], ["lowbar", "_"], ["verbar", "|"], ["vert", "|"],
-  ["Tab", "\t"], ["NewLine", "\n"], ["hyphen", "-"], ["dash", "-"], ["midast", "*"], ["tilde", "~"],
-  ["lsquo", "\u2018"], ["rsquo", "\u2019"], ["ldquo", "\u201c"], ["rdquo", "\u201d"],
+  ["lt", "<"],
+  ["gt", ">"],
+  ["amp", "&"],
+  ["quot", '"'],
+  ["apos", "'"],
+  ["nbsp", "\u00a0"],
+  ["colon", ":"],
+  ["semi", ";"],
+  ["comma", ","],
+  ["period", "."],
+  ["excl", "!"],
+  ["quest", "?"],
+  ["lpar", "("],
+  ["rpar", ")"],
+  ["lsqb", "["],
+  ["rsqb", "]"],
+  ["lbrack", "["],
+  ["rbrack", "]"],
+  ["lcub", "{"],
+  ["rcub", "}"],
+  ["lbrace", "{"],
+  ["rbrace", "}"],
+  ["sol", "/"],
+  ["bsol", "\\"],
+  ["num", "#"],
+  ["dollar", "$"],
+  ["percnt", "%"],
+  ["equals", "="],
+  ["plus", "+"],
+  ["ast", "*"],
+  ["commat", "@"],
+  ["grave", "`"],
+  ["Hat", "^"],
+  ["lowbar", "_"],
+  ["verbar", "|"],
+  ["vert", "|"],
+  ["Tab", "\t"],
+  ["NewLine", "\n"],
+  ["hyphen", "-"],
+  ["dash", "-"],
+  ["midast", "*"],
+  ["tilde", "~"],
+  ["lsquo", "\u2018"],
+  ["rsquo", "\u2019"],
+  ["ldquo", "\u201c"],
+  ["rdquo", "\u201d"],
 ]);
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
 
 function isAlnum(c: number): boolean {
   return (c >= 48 && c <= 57) || ((c | 0x20) >= 97 && (c | 0x20) <= 122);
@@ -54,7 +98,7 @@ function refAt(s: string, i: number, xmlOnly: boolean): [string, number] | null 
     const hex = (s.charCodeAt(i + 2) | 0x20) === 120;
     const start = i + (hex ? 3 : 2);
     let k = start;
-    while (k < n && k - start < 10 && isAlnum(s.charCodeAt(k))) k++;
+    while (k < n && k - start < 10 && (hex ? hexVal(s.charCodeAt(k)) >= 0 : isDigit(s.charCodeAt(k)))) k++;
     if (k === start) return null;
     const cp = numericRef(s, start, k, hex);
     if (cp < 0) return null;
@@ -73,7 +117,11 @@ function refAt(s: string, i: number, xmlOnly: boolean): [string, number] | null 
 }
 
 const XML_NAMED: ReadonlyMap<string, string> = new Map([
-  ["lt", "<"], ["gt", ">"], ["amp", "&"], ["quot", '"'], ["apos", "'"],
+  ["lt", "<"],
+  ["gt", ">"],
+  ["amp", "&"],
+  ["quot", '"'],
+  ["apos", "'"],
 ]);
 
 /**

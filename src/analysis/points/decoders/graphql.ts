@@ -1,6 +1,6 @@
 import { emitGraphql, looksLikeGraphql } from "../body/graphql.js";
 import { stepsPlus } from "../sink.js";
-import type { NestedDecoder } from "./types.js";
+import { type NestedDecoder, T_QUERY } from "./types.js";
 
 /**
  * A GraphQL document in a parameter: `?query=` on GET (GraphQL over HTTP, §GET) and the
@@ -9,10 +9,12 @@ import type { NestedDecoder } from "./types.js";
  */
 export const graphql: NestedDecoder = {
   step: "graphql",
+  triggers: T_QUERY,
   applies(value, kind, name) {
     return kind === "value" && name === "query" && value.length >= 3 && looksLikeGraphql(value);
   },
   run(x) {
     emitGraphql(x.sink, stepsPlus(x.steps, "graphql"), x.zone, x.value, x.depth, false, x.header);
+    return false;
   },
 };

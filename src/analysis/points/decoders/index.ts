@@ -11,17 +11,18 @@ import { utf16 } from "./utf16.js";
 export type { DecodeInput, NestedDecoder } from "./types.js";
 
 /**
- * Every nested decoder, tried in this order on every value (each `applies` is O(1) on
- * the value's class bits in the common case). Byte-level layers first (UTF-16,
- * percent), then character references and escapes, then containers.
+ * Every nested decoder, tried in this order on every value (each `applies` is an
+ * `indexOf` or a look at the first characters). UTF-16 first (it changes every
+ * character), then containers — a value that is clean JSON or a JWT stops there, since
+ * its strings get the textual decoders one by one — then the textual layers.
  */
 export const DECODERS: readonly NestedDecoder[] = [
   utf16,
+  jwt,
+  embeddedJson,
+  graphql,
   doublePercent,
   htmlEntities,
   jsEscape,
-  jwt,
   base64,
-  embeddedJson,
-  graphql,
 ];

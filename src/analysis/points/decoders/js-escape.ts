@@ -1,7 +1,7 @@
 import { emitV } from "../decode.js";
 import { hexVal } from "../percent.js";
 import { stepsPlus } from "../sink.js";
-import type { NestedDecoder } from "./types.js";
+import { type NestedDecoder, T_BSL } from "./types.js";
 
 function hexRun(s: string, at: number, len: number): number {
   if (at + len > s.length) return -1;
@@ -80,11 +80,14 @@ export function decodeJsEscapes(s: string): string {
 /** JavaScript / JSON escapes left in a value (`\u003cscript\u003e`, `\x3c`). */
 export const jsEscape: NestedDecoder = {
   step: "jsesc",
+  triggers: T_BSL,
   applies(value) {
     return hasJsEscape(value);
   },
   run(x) {
     const d = decodeJsEscapes(x.value);
-    if (d !== x.value) emitV(x.sink, stepsPlus(x.steps, "jsesc"), x.zone, x.kind, d, x.depth, x.header, x.name);
+    if (d !== x.value)
+      emitV(x.sink, stepsPlus(x.steps, "jsesc"), x.zone, x.kind, d, x.depth, x.header, x.name);
+    return false;
   },
 };

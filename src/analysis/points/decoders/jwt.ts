@@ -2,7 +2,7 @@ import { emitJson } from "../body/json.js";
 import { emitV } from "../decode.js";
 import { stepsPlus, stepsPlus2 } from "../sink.js";
 import { looksLikeText } from "./bytes.js";
-import type { NestedDecoder } from "./types.js";
+import { type NestedDecoder, T_TOKEN } from "./types.js";
 
 /** Where the token starts: 0, or 7 after an `Authorization` `Bearer ` scheme (RFC 6750 §2.1). */
 function tokenStart(v: string): number {
@@ -21,6 +21,7 @@ function tokenStart(v: string): number {
  */
 export const jwt: NestedDecoder = {
   step: "jwt",
+  triggers: T_TOKEN,
   applies(value, kind) {
     if (kind === "key" || value.length < 16) return false;
     const at = tokenStart(value);
@@ -29,12 +30,13 @@ export const jwt: NestedDecoder = {
   run(x) {
     const at = tokenStart(x.value);
     const dot1 = x.value.indexOf(".", at);
-    if (dot1 === -1) return;
+    if (dot1 === -1) return false;
     let dot2 = x.value.indexOf(".", dot1 + 1);
     if (dot2 === -1) dot2 = x.value.length;
     const jwtSteps = stepsPlus(x.steps, "jwt");
     emitSegment(x, jwtSteps, "header", x.value.slice(at, dot1));
     if (dot2 > dot1 + 1) emitSegment(x, jwtSteps, "payload", x.value.slice(dot1 + 1, dot2));
+    return at === 0;
   },
 };
 

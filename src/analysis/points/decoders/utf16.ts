@@ -1,6 +1,6 @@
 import { emitV } from "../decode.js";
 import { stepsPlus } from "../sink.js";
-import type { NestedDecoder } from "./types.js";
+import { type NestedDecoder, T_NUL } from "./types.js";
 
 /**
  * UTF-16 smuggled through a byte-oriented layer (RFC 2781): a value whose characters are
@@ -48,15 +48,20 @@ export function decodeUtf16Bytes(s: string): string | null {
 
 export const utf16: NestedDecoder = {
   step: "utf16",
+  triggers: T_NUL,
   applies(value) {
     const a = value.charCodeAt(0);
     const b = value.charCodeAt(1);
     if ((a === 0xff && b === 0xfe) || (a === 0xfe && b === 0xff)) return true;
     // Interleaving shows from the first characters: `<\0s\0` (LE) or `\0<\0s` (BE).
-    return (b === 0 && value.charCodeAt(3) === 0 && a !== 0) || (a === 0 && value.charCodeAt(2) === 0 && b !== 0);
+    return (
+      (b === 0 && value.charCodeAt(3) === 0 && a !== 0) || (a === 0 && value.charCodeAt(2) === 0 && b !== 0)
+    );
   },
   run(x) {
     const d = decodeUtf16Bytes(x.value);
-    if (d !== null && d.length > 0) emitV(x.sink, stepsPlus(x.steps, "utf16"), x.zone, x.kind, d, x.depth, x.header, x.name);
+    if (d !== null && d.length > 0)
+      emitV(x.sink, stepsPlus(x.steps, "utf16"), x.zone, x.kind, d, x.depth, x.header, x.name);
+    return false;
   },
 };

@@ -15,7 +15,7 @@ const PACKAGES: readonly string[] = [
   "sun.reflect.", "com.sun.", "org.apache.commons.", "org.apache.xalan.", "org.apache.tomcat.", "org.apache.catalina.",
   "org.apache.struts2.", "org.springframework.", "com.opensymphony.", "ognl.", "org.omg.", "org.codehaus.groovy.",
   "groovy.lang.", "bsh.", "org.mozilla.javascript.", "freemarker.template.", "com.mchange.", "org.hibernate.",
-  "clojure.", "org.jboss.", "weblogic.", "com.alibaba.fastjson.", "com.fasterxml.jackson.", "org.yaml.snakeyaml.",
+  "clojure.", "org.jboss.", "weblogic.", "com.bea.", "com.alibaba.fastjson.", "com.fasterxml.jackson.", "org.yaml.snakeyaml.",
 ];
 
 /** Commons-Collections / Groovy / JDK gadget classes used in deserialization chains. */
@@ -33,7 +33,8 @@ const CALLS: readonly string[] = [
   ".forname(", "getdeclaredmethod(", "getdeclaredfield(", "getdeclaredconstructor(", ".getmethod(", ".newinstance(",
   "scriptenginemanager", "getenginebyname(", "#_memberaccess", "#context[", "#context.get(", "@ognlcontext@",
   "default_member_access", "#request[", "#parameters.", "#application[", ".getclassloader(", "urlclassloader",
-  "defineclass(", "java.lang.runtime", "java.lang.processbuilder",
+  "defineclass(", "java.lang.runtime", "java.lang.processbuilder", "filesystemxmlapplicationcontext",
+  "classpathxmlapplicationcontext",
 ];
 
 function isIdc(c: number): boolean {
@@ -42,12 +43,15 @@ function isIdc(c: number): boolean {
 
 export function detectJava(s: string, lower: string, anchored: boolean): DetectorMatch | null {
   if (anchored) for (const p of PACKAGES) {
-    const k = lower.indexOf(p);
+    const k = lower.indexOf(p.slice(0, -1));
     if (k === -1) continue;
     if (k > 0 && (isIdc(lower.charCodeAt(k - 1)) || lower.charCodeAt(k - 1) === 46)) continue;
-    // A class or sub-package name must follow: `java.io.File`, `org.apache.commons.x`.
-    const c = lower.charCodeAt(k + p.length);
-    if ((c >= 97 && c <= 122) || c === 95) return { signature: "rce.java-class", start: k, end: k + p.length };
+    // A class or sub-package name must follow (`java.io.File`), or the package is named
+    // alone (`org.apache.commons` as a whole parameter).
+    const end = k + p.length - 1;
+    const c = lower.charCodeAt(end + 1);
+    if (lower.charCodeAt(end) === 46 && ((c >= 97 && c <= 122) || c === 95)) return { signature: "rce.java-class", start: k, end };
+    if (end === lower.length && k === 0 && p.split(".").length >= 4) return { signature: "rce.java-class", start: k, end };
   }
   // `java.Runtime`, `java.evil.ProcessBuilder`: a java-rooted dotted name reaching a process API.
   const jk = anchored ? lower.indexOf("java.") : -1;

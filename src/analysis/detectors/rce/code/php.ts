@@ -31,6 +31,28 @@ const RISKY: ReadonlySet<string> = new Set([
   "preg_replace_callback", "mb_ereg_replace", "mb_eregi_replace", "array_diff_ukey", "forward_static_call",
   "forward_static_call_array", "ReflectionFunction", "stream_get_contents", "fgets", "fread", "fpassthru",
 ]);
+/** Name prefixes of PHP's extension functions (`array_map`, `ldap_bind`, `sodium_…`): a call of one is PHP. */
+const PHP_PREFIXES: readonly string[] = [
+  "array_", "str_", "is_", "mb_", "preg_", "ldap_", "odbc_", "sodium_", "zend_", "pg_", "mysql_", "mysqli_", "curl_",
+  "posix_", "pcntl_", "stream_", "file_", "ftp_", "zlib_", "openssl_", "hash_", "json_", "xml_", "date_", "ini_", "ob_",
+  "func_", "call_user", "get_", "set_", "session_", "spl_", "iterator_", "proc_", "shell_", "escapeshell", "base64_",
+  "convert_", "var_", "print_", "highlight_", "php_", "tidy_", "imap_", "socket_", "apache_", "debug_", "error_",
+  "gz", "bz", "strip_", "html_", "url", "htmlspecialchars", "intval", "strval", "floatval", "settype", "gettype",
+  "strrev", "implode", "explode", "serialize", "unserialize", "md5", "sha1",
+  "crc32", "fsockopen", "mt_", "random_", "imagecreate", "exif_", "iconv", "simplexml_", "libxml_", "dom_", "xsl",
+];
+
+/** An identifier PHP would call: a risky built-in, or a name shaped like an extension function. */
+function phpName(name: string): boolean {
+  if (RISKY.has(name)) return true;
+  for (const p of PHP_PREFIXES) {
+    if (name.startsWith(p) && (name.length > p.length || !p.endsWith("_"))) return name.indexOf("_") !== -1 || name.length >= 5;
+  }
+  // `FOOcall_user_func(`: the risky name glued to junk in front.
+  if (name.length > 6) for (const r of RISKY) if (r.length >= 6 && (r.indexOf("_") !== -1 || r.length >= 8) && name.endsWith(r)) return true;
+  return false;
+}
+
 /** Risky names that are also English words: need code-shaped arguments. */
 const WORDY: ReadonlySet<string> = new Set([
   "system", "exec", "eval", "assert", "include", "require", "file", "range", "touch", "copy", "link", "mail", "glob",
@@ -49,9 +71,21 @@ function skipBack(s: string, j: number): { at: number; gap: boolean } {
   let gap = false;
   let k = j;
   for (let n = 0; n < 16 && k >= 0; n++) {
+    let nl = false;
     while (k >= 0 && isWs(s.charCodeAt(k))) {
       gap = true;
+      if (s.charCodeAt(k) === 10 || s.charCodeAt(k) === 13) nl = true;
       k--;
+    }
+    if (nl) {
+      // A `//` or `#` comment at the end of the previous line hides between name and `(`.
+      const lineStart = Math.max(s.lastIndexOf("\n", k), s.lastIndexOf("\r", k)) + 1;
+      const line = s.slice(lineStart, k + 1);
+      const cm = Math.min(...[line.indexOf("//"), line.indexOf("#")].map((x) => (x === -1 ? 1e9 : x)));
+      if (cm < 1e9) {
+        k = lineStart + cm - 1;
+        continue;
+      }
     }
     if (k >= 1 && s.charCodeAt(k) === 47 && s.charCodeAt(k - 1) === 42) {
       const open = s.lastIndexOf("/*", k - 2);
@@ -77,7 +111,7 @@ function codeArgs(s: string, paren: number): boolean {
   while (k < s.length && isWs(s.charCodeAt(k))) k++;
   const c = s.charCodeAt(k);
   if (c === 39 || c === 34 || c === 36 || c === 41 || c === 96) return true;
-  if (c >= 48 && c <= 57) return /^\d+\s*[),.]/.test(s.slice(k, k + 12));
+  if (c >= 48 && c <= 57) return /^\d+\s*[),]/.test(s.slice(k, k + 12));
   let e = k;
   while (e < s.length && isId(s.charCodeAt(e))) e++;
   if (e > k) {
@@ -99,7 +133,7 @@ function findCall(s: string, lower: string): DetectorMatch | null {
     let st = at;
     while (st >= 0 && isId(s.charCodeAt(st)) && at - st < 48) st--;
     const name = lower.slice(st + 1, at + 1);
-    if (name.length >= 3 && RISKY.has(name)) {
+    if (name.length >= 3 && phpName(name)) {
       const before = st >= 0 ? s.charCodeAt(st) : 32;
       // `cheval(`: the name must start at a boundary (`@exec(` and `.chr(` are fine).
       if (!isId(before)) {
@@ -107,6 +141,7 @@ function findCall(s: string, lower: string): DetectorMatch | null {
         if (
           !WORDY.has(name) ||
           lineCommentGap(s, at + 1, p) ||
+          (gap && args && (name === "exec" || name === "eval" || name === "assert")) ||
           (before === 64 && args) ||
           ((!gap || s.charCodeAt(p + 1) === 41) && args)
         )
@@ -145,9 +180,26 @@ function variableFunction(s: string): DetectorMatch | null {
       for (let m = 0; m < 12 && k < s.length; m++) {
         const c = s.charCodeAt(k);
         if (c === 91 || c === 123) {
-          const close = s.indexOf(c === 91 ? "]" : "}", k);
-          if (close === -1 || close - k > 64) break;
+          const closeCh = c === 91 ? 93 : 125;
+          let depth = 0;
+          let close = -1;
+          for (let q = k; q < s.length && q < k + 64; q++) {
+            const e = s.charCodeAt(q);
+            if (e === c) depth++;
+            else if (e === closeCh && --depth === 0) {
+              close = q;
+              break;
+            }
+          }
+          if (close === -1) break;
           k = close + 1;
+          continue;
+        }
+        if (c === 35) {
+          const nl = s.indexOf("\n", k);
+          if (nl === -1) break;
+          sawGap = true;
+          k = nl + 1;
           continue;
         }
         if (isWs(c)) {
@@ -174,7 +226,8 @@ function variableFunction(s: string): DetectorMatch | null {
       if (s.charCodeAt(k) === 40) {
         const line = s.slice(d, k);
         // `$5 (approx.)` is not code; a blank before `(` needs a comment or newline too.
-        if (!sawGap || /[\n\r\t]|\/\*|\/\//.test(line)) return { signature: "rce.php-variable-function", start: d, end: k + 1 };
+        if (!sawGap || /[\n\r\t#]|\/\*|\/\//.test(line) || (/^\$+[A-Za-z_]\w*\s{1,2}$/.test(line) && /^\(\s*[\d'"$)]/.test(s.slice(k, k + 4))))
+          return { signature: "rce.php-variable-function", start: d, end: k + 1 };
       }
     }
     d = s.indexOf("$", k > d ? k : d + 1);
@@ -206,7 +259,24 @@ function callableString(s: string, lower: string): DetectorMatch | null {
           }
         }
       }
-      const group = o < from ? "" : lower.slice(o, at + 1).replace(/\/\*.*?\*\//g, "");
+      let group = o < from ? "" : lower.slice(o, at + 1).replace(/\/\*.*?\*\//g, "");
+      // `[system][0](…)`: the callable sits before its subscripts.
+      for (let hop = 0; hop < 3 && o > from && /^[[(]\s*\d*\s*[\])]$/.test(group); hop++) {
+        const prev = skipBack(lower, o - 1).at;
+        const pc = lower.charCodeAt(prev);
+        if (pc !== 93 && pc !== 41) break;
+        const opener = pc === 93 ? 91 : 40;
+        let depth = 0;
+        let q = prev;
+        for (; q >= from; q--) {
+          const e = lower.charCodeAt(q);
+          if (e === pc) depth++;
+          else if (e === opener && --depth === 0) break;
+        }
+        if (q < from) break;
+        group = lower.slice(q, prev + 1);
+        o = q;
+      }
       const letters = group.replace(/\(\s*string\s*\)|[^a-z_]/g, "");
       if (letters.length >= 4 && RISKY.has(letters) && letters !== "file" && letters !== "range")
         return { signature: "rce.php-callable-string", start: from, end: p + 1 };
@@ -223,13 +293,17 @@ function callableString(s: string, lower: string): DetectorMatch | null {
 }
 
 const SUPERGLOBALS = ["$_get", "$_post", "$_request", "$_cookie", "$_server", "$_files", "$_env", "$_session", "$globals"];
-const WRAPPERS = ["php://", "phar://", "expect://", "compress.zlib://", "compress.bzip2://", "zip://", "glob://", "zlib://"];
+const WRAPPERS = [
+  "php://", "phar://", "expect://", "compress.zlib://", "compress.bzip2://", "zip://", "glob://", "zlib://", "ssh2.shell://",
+  "ssh2.exec://", "ssh2.tunnel://", "ssh2.sftp://", "ssh2.scp://", "rar://", "ogg://",
+];
 const INI = [
   "allow_url_include", "allow_url_fopen", "auto_prepend_file", "auto_append_file", "disable_functions", "open_basedir",
   "safe_mode", "extension", "extension_dir", "zend_extension", "include_path", "sendmail_path", "sendmail_from",
   "error_log", "log_errors", "display_errors", "opcache.", "mbstring.", "session.save_path", "session.serialize_handler",
   "upload_tmp_dir", "smtp", "smtp_port", "mail.add_x_header", "register_globals", "magic_quotes_gpc", "cgi.",
   "pcre.backtrack_limit", "pcre.jit", "memory_limit", "max_execution_time", "xdebug.", "assert.active", "phar.readonly",
+  "unserialize_max_depth", "unserialize_callback_func", "precision", "serialize_precision", "engine",
 ];
 
 export function detectPhp(s: string, anchored: boolean): DetectorMatch | null {
@@ -241,7 +315,7 @@ export function detectPhp(s: string, anchored: boolean): DetectorMatch | null {
     if (rest.length === 0 || rest[0] === "=" || isWs(rest.charCodeAt(0)) || /^\s*php(?![a-z])/.test(rest)) {
       if (!/^\s+(?:version|encoding)\s*=/.test(rest)) return { signature: "rce.php-open-tag", start: t, end: t + 5 };
     }
-    if (/^xml\s+[^a-z\s]/.test(rest)) return { signature: "rce.php-open-tag", start: t, end: t + 5 };
+    if (/^xml(?:\s+[^a-z\s]|:)/.test(rest)) return { signature: "rce.php-open-tag", start: t, end: t + 5 };
     t = lower.indexOf("<?", t + 2);
   }
   if (anchored) for (const tag of ["[php]", "{php}", "[/php]", "{/php}"]) {
@@ -251,6 +325,9 @@ export function detectPhp(s: string, anchored: boolean): DetectorMatch | null {
   if (s.indexOf("(") !== -1) {
     const call = findCall(s, lower);
     if (call !== null) return call;
+    // `shell_exec=(…)`: a distinctive built-in name assigned a parenthesised argument.
+    const eqc = /([a-z_][a-z0-9_]{4,40})\s*=\s*\(/.exec(lower);
+    if (eqc && eqc[1]!.indexOf("_") !== -1 && RISKY.has(eqc[1]!)) return { signature: "rce.php-function-call", start: eqc.index, end: eqc.index + eqc[0].length };
   }
   if (s.indexOf("$") !== -1) {
     const vf = variableFunction(s);
@@ -260,7 +337,7 @@ export function detectPhp(s: string, anchored: boolean): DetectorMatch | null {
       if (k !== -1 && !isId(lower.charCodeAt(k + g.length))) return { signature: "rce.php-superglobal", start: k, end: k + g.length };
     }
     // `${'name'}` / `$ {CONST}`: variable variables (a blank or a quote after `${`).
-    const vv = /\$\s*\{\s*['"]|\$\s+\{\s*[A-Za-z_@]/.exec(s);
+    const vv = /\$\s*\{\s*['"]|\$\s+\{\s*[A-Za-z_@$]/.exec(s);
     if (vv) return { signature: "rce.php-variable-variable", start: vv.index, end: vv.index + vv[0].length };
   }
   if (s.indexOf("(") !== -1) {

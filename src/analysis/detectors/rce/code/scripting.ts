@@ -14,7 +14,8 @@ const NODE: readonly string[] = [
   "eval(string.fromcharcode", "module.exports=", "module.exports =", ".execsync(", ".spawnsync(", "require('fs')",
   'require("fs")', "require('net')", 'require("net")', "require('vm')", 'require("vm")', "vm.runinthiscontext",
   "vm.runinnewcontext", "process.kill(", "process.exit(", ".readfilesync(", ".writefilesync(", ".readdirsync(",
-  "module:prototype:_compile", "console.info(", "console.log(", "console[",
+  "module:prototype", "console.info(", "console.log(", "console[", "console.info.call(", "console.log.call(",
+  "resolved_model",
 ];
 const PYTHON: readonly string[] = [
   "__import__(", "os.system(", "os.popen(", "os.exec", "os.spawn", "subprocess.popen(", "subprocess.call(",

@@ -51,6 +51,7 @@ const DISTINCT_LIST = [
   "redis-cli", "mongo", "mongosh",
   // misc
   "ls", "ps", "pwd", "dir", "echo", "printf", "id", "cat", "ll", "la", "nproc", "w", "who", "last", "finger", "pinky",
+  "ip", "flock", "cpulimit", "ab", "rmt-tar", "rmt-dump", "iex", "iwr", "irm", "iwmi", "gwmi", "saps", "bridge", "lastlogin",
 ] as const;
 
 /**
@@ -70,6 +71,7 @@ const COMMON_LIST = [
   "python", "java", "strings", "locate", "basename", "dirname", "more", "net", "cmd", "print", "grep", "sed", "awk",
   "tar", "zip", "ssh", "ftp", "telnet", "lynx", "curl", "bash", "base64", "mount", "umount", "shred", "truncate",
   "nohup", "strace", "timeout", "xargs", "passwd", "sudo", "pip", "npm", "docker", "mysql", "ruby", "perl", "php",
+  "ip", "bridge", "fetch", "ss", "route", "arp", "nc",
 ] as const;
 
 /** Every command known, distinct or common. */
@@ -80,7 +82,7 @@ export const COMMON: ReadonlySet<string> = new Set<string>(COMMON_LIST);
 /** Commands whose job is to run another command: the word after them is the real one. */
 export const WRAPPERS: ReadonlySet<string> = new Set([
   "sudo", "nohup", "time", "strace", "ltrace", "env", "exec", "command", "builtin", "nice", "setsid", "timeout", "xargs",
-  "doas", "busybox", "stdbuf", "unbuffer", "chroot", "eval", "then", "do", "else", "!",
+  "doas", "stdbuf", "unbuffer", "chroot", "eval", "then", "do", "else", "!",
 ]);
 
 /** Interpreters / shells: with a code flag (`-c`, `-e`, `-r`) or a pipe into them, always an attack. */
@@ -122,6 +124,7 @@ export function commandName(word: string): string {
 
 /** `python3.10` → `python3`: interpreters are often called by their versioned names. */
 export function stripVersion(name: string): string {
+  if (COMMANDS.has(name)) return name;
   let end = name.length;
   while (end > 0) {
     const c = name.charCodeAt(end - 1);

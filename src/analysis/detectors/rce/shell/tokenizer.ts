@@ -55,11 +55,15 @@ export interface ShellCommand {
   readonly tight: boolean;
   /** The text before the separator looks like a query string (`a=1&b`). */
   readonly queryish: boolean;
+  /** The separator is the first thing in the value (`;cmd …`). */
+  readonly lead: boolean;
 }
 
 export interface ShellParse {
   readonly commands: ShellCommand[];
   features: number;
+  /** Offset of a quote that never closed (an attacker closing the application's quote), or -1. */
+  unclosedQuote: number;
 }
 
 const MAX_INPUT = 4096;
@@ -124,7 +128,8 @@ export function expandBraces(s: string): string {
     let depth = 0;
     for (let j = open + 1; j < n && j < open + 512; j++) {
       const c = s.charCodeAt(j);
-      if (isBlank(c) || c === 10 || c === 13) break;
+      // Blanks end the group (bash); `{"…":` is JSON, not an evasion.
+      if (isBlank(c) || c === 10 || c === 13 || c === 58 || (c === 34 && j === open + 1)) break;
       if (c === 123) depth++;
       else if (c === 125) {
         if (depth === 0) {
@@ -237,7 +242,7 @@ export function tokenizeShell(input: string): ShellParse {
   const vars = new Map<string, string>();
   const stack: Frame[] = [];
 
-  let cmd: ShellCommand = { sep: "start", start: 0, end: n, words: [], tight: true, queryish: false };
+  let cmd: ShellCommand = { sep: "start", start: 0, end: n, words: [], tight: true, queryish: false, lead: false };
   commands.push(cmd);
   let word = "";
   let started = false;
@@ -246,6 +251,7 @@ export function tokenizeShell(input: string): ShellParse {
   let redir = false;
   let nextRedir = false;
   let quote = 0; // 0, 39 ('), 34 (")
+  let quoteAt = -1;
   let lastBreak = 0; // offset of the last separator, to tell `x;id` from `a b; id`
 
   const endWord = (): void => {
@@ -257,7 +263,11 @@ export function tokenizeShell(input: string): ShellParse {
         let ok = true;
         for (let k = 1; k < eq; k++) if (!isIdChar(word.charCodeAt(k))) ok = false;
         if (ok && vars.size < 64) {
-          vars.set(word.slice(0, eq), word.slice(eq + 1));
+          const val = word.slice(eq + 1);
+          vars.set(word.slice(0, eq), val);
+          // `cmd=garb=x` from a form field pasted whole: the inner assignment is the payload's.
+          const inner = /^([A-Za-z_]\w{0,30})=(.*)$/.exec(val);
+          if (inner) vars.set(inner[1]!, inner[2]!);
           word = "";
           started = false;
           glob = obf = redir = false;
@@ -281,8 +291,15 @@ export function tokenizeShell(input: string): ShellParse {
         break;
       }
     }
+    // `… ;cmd`: a separator with a blank before and none after is how injections look,
+    // not how prose punctuates.
+    if (!tight && sep !== "nl" && at > 0 && isBlank(s.charCodeAt(at - 1))) {
+      const after = s.charCodeAt(at + (sep.length === 2 ? 2 : 1));
+      if (!Number.isNaN(after) && !isBlank(after)) tight = true;
+    }
     const queryish = tight && s.lastIndexOf("=", at) > lastBreak - 1 && s.lastIndexOf("=", at) !== -1;
-    cmd = { sep, start: at, end: n, words: [], tight, queryish };
+    const lead = at < 8 && s.slice(0, at).trim().length === 0;
+    cmd = { sep, start: at, end: n, words: [], tight, queryish, lead };
     commands.push(cmd);
     lastBreak = at + 1;
     nextRedir = false;
@@ -354,6 +371,11 @@ export function tokenizeShell(input: string): ShellParse {
       let j = i + 1;
       while (j < n && isIdChar(s.charCodeAt(j)) && j < i + 64) j++;
       const name = s.slice(i + 1, j);
+      // `c$_at`: meant as the special parameter `$_` (empty here) glued to letters.
+      if (c === 95 && name.length > 1 && !vars.has(name) && started) {
+        obf = true;
+        return i + 2;
+      }
       substitute(name);
       return j;
     }
@@ -384,7 +406,8 @@ export function tokenizeShell(input: string): ShellParse {
     }
     const v = vars.get(name) ?? KNOWN_VARS[name];
     if (v !== undefined) {
-      // Unquoted expansions are split on blanks (word splitting).
+      // Unquoted expansions are split on blanks (word splitting) and globbed.
+      if (/[*?[]/.test(v)) glob = true;
       const parts = v.split(/[ \t]/);
       for (let k = 0; k < parts.length; k++) {
         if (k > 0) endWord();
@@ -470,7 +493,7 @@ export function tokenizeShell(input: string): ShellParse {
     started = false;
     glob = obf = redir = false;
     if (commands.length < MAX_COMMANDS) {
-      cmd = { sep: kind, start: at, end: n, words: [], tight: true, queryish: false };
+      cmd = { sep: kind, start: at, end: n, words: [], tight: true, queryish: false, lead: false };
       commands.push(cmd);
     }
     lastBreak = at + 1;
@@ -531,9 +554,16 @@ export function tokenizeShell(input: string): ShellParse {
     }
     switch (c) {
       case 92: {
-        // Backslash quotes the next character (and a newline disappears).
+        // Backslash quotes the next character (and a newline disappears). A literal
+        // `\n`/`\r` is read as a line break: payloads aimed at `echo -e`, JSON strings or
+        // log lines spell the newline that way.
         if (i + 1 < n) {
           const d = s.charCodeAt(i + 1);
+          if ((d === 110 || d === 114) && !started) {
+            newCommand("nl", i);
+            i += 2;
+            continue;
+          }
           if (d !== 10) {
             append(s[i + 1]!);
             obf = true;
@@ -547,6 +577,7 @@ export function tokenizeShell(input: string): ShellParse {
         if (started) obf = true;
         append("");
         quote = c;
+        quoteAt = i;
         // A quote that closes and is followed by more word characters is an evasion.
         i++;
         {
@@ -699,5 +730,5 @@ export function tokenizeShell(input: string): ShellParse {
   endWord();
   while (stack.length > 0) pop(n);
   cmd.end = n;
-  return { commands, features };
+  return { commands, features, unclosedQuote: quote !== 0 && s === input ? quoteAt : -1 };
 }

@@ -50,26 +50,34 @@ export interface ResolvedCommand {
 
 /** Resolves a command word, including glob patterns that only a command name satisfies. */
 export function resolveCommand(w: ShellWord): ResolvedCommand {
-  const raw = w.text;
+  let raw = w.text;
+  // cmd.exe switches may be glued to the program: `bcdboot/r`, `dir/s`.
+  const sw = /^([a-z][\w.-]{1,30})\/[a-z?]{1,3}$/i.exec(raw);
+  if (sw && COMMANDS.has(sw[1]!.toLowerCase())) raw = sw[1]!;
   const name = stripVersion(commandName(raw));
   if (COMMANDS.has(name)) {
     // `host.example.com/x/history` is a path, not a program: a directory part must be
     // where programs live (or relative to here).
     const slash = Math.max(raw.lastIndexOf("/"), raw.lastIndexOf("\\"));
     if (slash > 0 && !isProgramDir(raw.slice(0, slash))) return { name, known: false, viaGlob: false };
-    return { name, known: true, viaGlob: false };
+    // `/bi[n]/bash`: the name is plain but the directory is a pattern.
+    return { name, known: true, viaGlob: slash > 0 && w.glob && hasGlob(raw.slice(0, slash)) };
   }
   if (w.glob && hasGlob(raw) && raw.length <= 64) {
     const slash = raw.lastIndexOf("/");
     const dir = slash === -1 ? "" : raw.slice(0, slash);
     const base = raw.slice(slash + 1);
+    // Letters written literally (outside `[…]`): `c?t` has two, `*[@id="x"]` none.
     let letters = 0;
+    let inBracket = false;
     for (let i = 0; i < base.length; i++) {
-      const c = base.charCodeAt(i) | 32;
-      if (c >= 97 && c <= 122) letters++;
+      const ch = base.charCodeAt(i);
+      if (ch === 91) inBracket = true;
+      else if (ch === 93) inBracket = false;
+      else if (!inBracket && ((ch | 32) >= 97 && (ch | 32) <= 122)) letters++;
     }
     const dirOk = dir.length > 0 && BIN_DIRS.some((d) => globMatch(dir, d));
-    if (base.length >= 2 && (dirOk || letters >= 1) && base !== "*") {
+    if (base.length >= 2 && (dirOk || letters >= 2) && base !== "*") {
       for (const c of ALL_COMMANDS) {
         if (c.length >= 2 && globMatch(base, c)) return { name: c, known: true, viaGlob: true };
       }
@@ -83,8 +91,9 @@ export function isSensitivePath(text: string, glob: boolean): boolean {
   const t = text.toLowerCase();
   if (t.length < 4) return false;
   for (const p of SENSITIVE_PATHS) if (t === p || t.startsWith(`${p}/`)) return true;
+  if (t === "/etc" || t === "/root" || t === "/proc") return true;
   if (t.charCodeAt(0) === 47 || t.charCodeAt(0) === 99 || t.charCodeAt(0) === 37) {
-    for (const p of SENSITIVE_PREFIXES) if (t.startsWith(p) && t.length > p.length) return true;
+    for (const p of SENSITIVE_PREFIXES) if (t.startsWith(p) && t.length >= p.length) return true;
   }
   if (glob && t.charCodeAt(0) === 47) {
     for (const p of SENSITIVE_PATHS) if (globMatch(t, p)) return true;
@@ -146,35 +155,74 @@ const STRONG_SEPS = new Set(["|", "||", "&&", "$(", "`", "<(", "("]);
 const WEAK_SEPS = new Set([";", "&", "nl", "{"]);
 
 /** Judges one simple command. */
-function judge(c: ShellCommand, valueIsCommand: boolean): DetectorMatch | null {
+/** What a value may be judged as: a whole command line (values), not bare (keys), or never (names in paths). */
+export type CommandMode = "value" | "key" | "none";
+
+const SQLITE_DOT: ReadonlySet<string> = new Set([
+  "shell", "system", "sh", "databases", "tables", "dump", "import", "output", "once", "load", "read", "open", "save",
+  "backup", "restore", "schema", "cd", "excel", "log", "trace", "dbinfo",
+]);
+
+function judge(c: ShellCommand, mode: CommandMode, braced: boolean): DetectorMatch | null {
+  const valueIsCommand = mode !== "none";
   const words = c.words;
   let k = 0;
   // Skip empty words left by empty expansions, and wrapper commands (sudo, nohup…).
   while (k < words.length && words[k]!.text.length === 0) k++;
   let wrapped = false;
+  const first = k;
   while (k < words.length - 1 && WRAPPERS.has(words[k]!.text.toLowerCase())) {
     wrapped = true;
     k++;
     while (k < words.length && (words[k]!.text.length === 0 || /^-/.test(words[k]!.text))) k++;
   }
+  // `env --version`: the wrapper was the command after all.
+  if (k >= words.length && wrapped) {
+    k = first;
+    wrapped = false;
+  }
   if (k >= words.length) return null;
+  const head = words[k]!.text;
+  // SQLite shell dot-commands after a separator: `;\n.shell nc …`, `1;.system id`.
+  if (c.sep !== "start" && head.charCodeAt(0) === 46) {
+    const dot = head.slice(1).replace(/['"]/g, "").toLowerCase();
+    if (SQLITE_DOT.has(dot) || (dot.length === 0 && SQLITE_DOT.has((words[k + 1]?.text ?? "").toLowerCase())))
+      return match("rce.sqlite-dot-command", c);
+  }
+  // `alias name=value`: defining a command (prose says "alias" without `=` glued to a name).
+  if (head === "alias" && words.length > k + 1) {
+    for (let m = k + 1; m < words.length && m < k + 5; m++) {
+      const t = words[m]!.text;
+      if (/^[+-][a-z+]{1,6}$/i.test(t)) continue;
+      if (/^[^\s=]{1,40}=/.test(t)) return match("rce.shell-alias", c);
+      break;
+    }
+  }
+  // A whole value that is a program path: `/bin/ab`, `bin/visudo`, `/usr/bin/python3 -m http.server`.
+  if (c.sep === "start" && valueIsCommand && /^(?:\/usr(?:\/local)?)?\/?s?bin\/[\w.+-]{1,32}$/.test(head) && (head.charCodeAt(0) === 47 || head.startsWith("bin/") || head.startsWith("sbin/")))
+    return match("rce.binary-path", c);
   const w = words[k]!;
   if (w.redir) return null;
   const r = resolveCommand(w);
   const argc = words.length - k - 1;
+  if (!r.known && w.text.charCodeAt(0) === 47 && w.glob && globPathEvasion(w.text)) return match("rce.shell-glob-path", c);
   if (!r.known) {
     // Not a command we know, but a separator followed by an attack on a sensitive file.
     if (c.sep !== "start" && w.text.charCodeAt(0) === 47 && isSensitivePath(w.text, w.glob) && c.tight)
       return match("rce.shell-sensitive-path", c);
     return null;
   }
-  const common = COMMON.has(r.name) && !r.viaGlob;
+  // A versioned interpreter (`python3.10`, `perl5.36`) is a program name, not a word.
+  const versioned = stripVersion(commandName(w.text)) !== commandName(w.text) && /\d/.test(w.text);
+  const common = COMMON.has(r.name) && !r.viaGlob && !versioned;
   // `at` schedules a command only with a time spec (`at 2:00`, `at now + 1 minute`);
   // otherwise it is the word in "at https://…" lines of a stack trace.
-  if (r.name === "at" && !/^(?:\d{1,2}(?::\d{2})?(?:am|pm)?|now|noon|midnight|teatime|tomorrow)$/i.test(words[k + 1]?.text ?? ""))
-    return null;
+  if (r.name === "at") {
+    if (!/^(?:\d{1,2}(?::\d{2})?(?:am|pm)?|now|noon|midnight|teatime|tomorrow)$/i.test(words[k + 1]?.text ?? "")) return null;
+    if (c.sep !== "start" || argc >= 2) return match("rce.shell-chain", c);
+  }
   const sep = c.sep;
-  const obf = w.obf || r.viaGlob;
+  const obf = w.obf || r.viaGlob || braced;
 
   if (SHELLS.has(r.name)) {
     const next = words[k + 1]?.text ?? "";
@@ -183,22 +231,33 @@ function judge(c: ShellCommand, valueIsCommand: boolean): DetectorMatch | null {
     if (sep === "|" && argc <= 1 && (r.name === "sh" || r.name === "bash")) return match("rce.shell-pipe", c);
   }
   if (argc > 0 && hasSensitiveArg(c, k + 1)) return match("rce.shell-sensitive-path", c);
-  if (r.viaGlob && (w.text.indexOf("/") !== -1 || sep !== "start")) return match("rce.shell-glob-command", c);
-  if (obf && (!common || argc === 0 || shellArgs(c, k + 1, true) || sep !== "start")) {
-    // `c'a't`, `\w\h\o\a\m\i`, `ca$@t` — a command word nobody types that way by accident.
-    if (w.text.length >= 2) return match("rce.shell-obfuscated-command", c);
+  for (let m = k + 1; m < words.length; m++) {
+    const a = words[m]!;
+    // Editor/debugger shell escapes: `ex +silent !whoami`, `gdb -ex '!id'`, `vi -c ':!pwd'`.
+    const bang = a.text.indexOf("!");
+    if (bang !== -1 && /^(?:vi|vim|nvim|ex|view|gdb|less|more|man|ftp|ed)$/.test(r.name) && COMMANDS.has(commandName(a.text.slice(bang + 1).split(/\s/)[0] ?? "")))
+      return match("rce.shell-escape", c);
+    if (a.glob && a.text.charCodeAt(0) === 47 && globPathEvasion(a.text)) return match("rce.shell-glob-path", c);
+    // `flock -u / whoami`, `cpulimit -l 100 -f whoami`: a tool that runs the recon command it is given.
+    if (m > k + 1 && BARE_ALONE.has(a.text.toLowerCase()) && shellArgs(c, k + 1, false)) return match("rce.shell-chain", c);
   }
+  if (r.viaGlob && (w.text.indexOf("/") !== -1 || sep !== "start")) return match("rce.shell-glob-command", c);
+  // `c'a't`, `\w\h\o\a\m\i`, `ca$@t`, `{cat,/etc/passwd}` — nobody types a command word that way by accident.
+  if (obf && w.text.length >= 2 && (mode !== "none" || sep !== "start")) return match("rce.shell-obfuscated-command", c);
   if (sep === "start") {
     if (!valueIsCommand) return null;
-    if (argc === 0) return BARE_ALONE.has(r.name) ? match("rce.command-line", c) : null;
+    if (argc === 0) {
+      if (wrapped && !common) return match("rce.command-line", c);
+      return BARE_ALONE.has(r.name) && mode === "value" ? match("rce.command-line", c) : null;
+    }
     if (ADMIN.has(r.name) && (!common || shellArgs(c, k + 1, false))) return match("rce.command-line", c);
-    if (wrapped && !common) return match("rce.command-line", c);
+    if (wrapped && (!common || shellArgs(c, k + 1, true))) return match("rce.command-line", c);
     if (!common && shellArgs(c, k + 1, false)) return match("rce.command-line", c);
     return null;
   }
   if (STRONG_SEPS.has(sep)) {
     if (!common) return match("rce.shell-chain", c);
-    if (argc === 0 || shellArgs(c, k + 1, true) || sep === "$(" || sep === "`") return match("rce.shell-chain", c);
+    if (argc === 0 || shellArgs(c, k + 1, true) || sep === "$(" || sep === "`" || sep === "<(") return match("rce.shell-chain", c);
     return null;
   }
   if (WEAK_SEPS.has(sep)) {
@@ -206,29 +265,108 @@ function judge(c: ShellCommand, valueIsCommand: boolean): DetectorMatch | null {
     if (sep === "&" && common && c.queryish) return null;
     if (!common) {
       if (argc === 0 && !c.tight) return BARE_ALONE.has(r.name) ? match("rce.shell-chain", c) : null;
+      // After a line break or `;` in prose, a tool name needs command-line arguments.
+      if (!c.tight && argc > 0 && !shellArgs(c, k + 1, true)) return null;
       return match("rce.shell-chain", c);
     }
     if (shellArgs(c, k + 1, c.tight)) return match("rce.shell-chain", c);
     if (argc === 0 && c.tight) return match("rce.shell-chain", c);
+    // The value opens with a separator and a command: `;top …`, `|id`, `&& ls`.
+    if (c.lead && sep !== "nl") return match("rce.shell-chain", c);
+  }
+  return null;
+}
+
+/** A path word whose bracket expression is there to hide a name: `/etc/pas[s]wd`, `/bi[n]/bash`, `/a[b//]c`. */
+function globPathEvasion(t: string): boolean {
+  const open = t.indexOf("[");
+  if (open === -1) return false;
+  const close = t.indexOf("]", open + 1);
+  if (close === -1 || close - open > 12) return false;
+  const inner = t.slice(open + 1, close);
+  if (/^\d+$/.test(inner)) return false;
+  if (inner.indexOf("/") !== -1 || inner.indexOf("?") !== -1) return true;
+  return isSensitivePath(t, true) || BIN_DIRS.some((d) => globMatch(t.slice(0, t.lastIndexOf("/")) || "/", d));
+}
+
+/** `:(){ :|:& };:` — a function that calls itself twice in the background (fork bomb). */
+function forkBomb(v: string): boolean {
+  const m = /([\w.:-]{1,32})\s*\(\s*\)\s*\{([^}]{1,200})\}/.exec(v);
+  if (!m) return false;
+  const name = m[1]!;
+  const body = m[2]!;
+  if (body.indexOf("&") === -1 && body.indexOf("|") === -1) return false;
+  let count = 0;
+  for (let i = body.indexOf(name); i !== -1 && count < 3; i = body.indexOf(name, i + name.length)) count++;
+  return count >= 2;
+}
+
+/** `cd /etc; column passwd`: changing into a sensitive directory, then naming a file there. */
+function cdThenRead(commands: readonly ShellCommand[]): ShellCommand | null {
+  let cded = false;
+  for (const c of commands) {
+    const w0 = c.words[0]?.text.toLowerCase();
+    if (w0 === "cd" && c.words.length >= 2) {
+      const d = c.words[1]!.text.toLowerCase();
+      if (d === "/" || d === "etc" || d === "/etc" || d === "/root" || d === "/proc" || d === "..") cded = true;
+      continue;
+    }
+    if (cded) for (let k = 1; k < c.words.length; k++) if (/^(?:passwd|shadow|sudoers|group|hosts)$/i.test(c.words[k]!.text)) return c;
+  }
+  return null;
+}
+
+function analyzeOnce(value: string, mode: CommandMode, depth: number): DetectorMatch | null {
+  const parse = tokenizeShell(value);
+  const f = parse.features;
+  if (f & Feat.Ifs) return { signature: "rce.shell-ifs", start: 0, end: value.length };
+  if (f & Feat.HereString) return { signature: "rce.shell-herestring", start: 0, end: value.length };
+  const braced = (f & Feat.Brace) !== 0;
+  for (let i = 0; i < parse.commands.length; i++) {
+    const c = parse.commands[i]!;
+    const m = judge(c, mode, braced && i === 0);
+    if (m !== null) return m;
+  }
+  if (f & Feat.FuncDef && forkBomb(value)) return { signature: "rce.fork-bomb", start: 0, end: value.length };
+  const cd = cdThenRead(parse.commands);
+  if (cd !== null) return match("rce.shell-sensitive-path", cd);
+  if (f & Feat.ParamOp) return { signature: "rce.shell-param-expansion", start: 0, end: value.length };
+  if (f & Feat.Arith && /\$\(\(|\$\[/.test(value)) return { signature: "rce.shell-arithmetic", start: 0, end: value.length };
+  // The value closes the application's quote first (`x"|cmd`, `'; sh -c …`): read what follows it.
+  if (parse.unclosedQuote !== -1 && depth === 0) {
+    const rest = value.slice(parse.unclosedQuote + 1);
+    if (rest.length > 1) {
+      const m = analyzeOnce(rest, mode, 1);
+      if (m !== null) return { signature: m.signature, start: m.start + parse.unclosedQuote + 1, end: m.end + parse.unclosedQuote + 1 };
+    }
   }
   return null;
 }
 
 /**
- * Full shell analysis of a value. `valueIsCommand` says whether the value as a whole may
- * be judged as a command line (not for prose-like headers).
+ * Full shell analysis of a value. `mode` says whether the value as a whole may be judged
+ * as a command line.
  */
-export function analyzeShell(value: string, valueIsCommand: boolean): DetectorMatch | null {
-  const parse = tokenizeShell(value);
-  const f = parse.features;
-  if (f & Feat.Ifs) return { signature: "rce.shell-ifs", start: 0, end: value.length };
-  if (f & Feat.HereString) return { signature: "rce.shell-herestring", start: 0, end: value.length };
-  for (const c of parse.commands) {
-    const m = judge(c, valueIsCommand);
-    if (m !== null) return m;
+export function analyzeShell(value: string, mode: CommandMode): DetectorMatch | null {
+  // A value wrapped whole in one pair of quotes (`';htop'`, `"cscli alerts list"`): read inside.
+  const q = value.charCodeAt(0);
+  if ((q === 39 || q === 34) && value.length > 3 && value.charCodeAt(value.length - 1) === q && value.indexOf(value[0]!, 1) === value.length - 1) {
+    const inner = analyzeShell(value.slice(1, -1), mode);
+    if (inner !== null) return { signature: inner.signature, start: inner.start + 1, end: inner.end + 1 };
   }
-  if (f & Feat.ParamOp) return { signature: "rce.shell-param-expansion", start: 0, end: value.length };
-  if (f & Feat.Arith && /\$\(\(|\$\[/.test(value)) return { signature: "rce.shell-arithmetic", start: 0, end: value.length };
+  const i = value.indexOf("/dev/tcp/") !== -1 ? value.indexOf("/dev/tcp/") : value.indexOf("/dev/udp/");
+  if (i !== -1) return { signature: "rce.shell-devtcp", start: i, end: i + 9 };
+  const m = analyzeOnce(value, mode, 0);
+  if (m !== null) return m;
+  // Forms encode blanks as `+`; a double-encoded `%2B` leaves them in the value.
+  let alt = value;
+  if (value.indexOf("+") !== -1) alt = alt.replace(/\+/g, " ");
+  // One escaping level too many (`c\\a\\t` in a JSON or C string is `c\a\t`).
+  if (value.indexOf("\\\\") !== -1) alt = alt.replace(/\\\\/g, "\\");
+  if (alt !== value) {
+    const m2 = analyzeOnce(alt, mode, 0);
+    if (m2 !== null) return m2;
+  }
   return null;
 }
 
@@ -239,6 +377,8 @@ function isLetter(c: number): boolean {
 /** The word starting at i (after blanks and quotes) is a known command. */
 function commandAt(v: string, i: number): boolean {
   let j = i;
+  // A literal `\n` after a separator reads as a line break (see the tokenizer).
+  if (v.charCodeAt(j) === 92 && (v.charCodeAt(j + 1) === 110 || v.charCodeAt(j + 1) === 114)) j += 2;
   for (let k = 0; k < 4 && j < v.length; k++) {
     const c = v.charCodeAt(j);
     if (c === 32 || c === 9 || c === 39 || c === 34 || c === 92 || c === 64) j++;
@@ -252,7 +392,7 @@ function commandAt(v: string, i: number): boolean {
   let e = j;
   while (e < v.length && e - j < 40) {
     const c = v.charCodeAt(e);
-    if (isLetter(c) || (c >= 48 && c <= 57) || c === 45 || c === 95 || c === 46) e++;
+    if (isLetter(c) || (c >= 48 && c <= 57) || c === 45 || c === 95 || c === 46 || c === 47) e++;
     else break;
   }
   const d = v.charCodeAt(e);
@@ -293,7 +433,7 @@ export function mayBeShell(v: string): boolean {
       case 10:
       case 13:
       case 40:
-        if (commandAt(v, i + 1)) return true;
+        if (commandAt(v, i + 1) || (c === 40 && v.charCodeAt(i + 1) === 41)) return true;
         if (c === 38 && v.charCodeAt(i + 1) === 38 && commandAt(v, i + 2)) return true;
         if (c === 124 && v.charCodeAt(i + 1) === 124 && commandAt(v, i + 2)) return true;
         break;
@@ -311,14 +451,22 @@ export function mayBeShell(v: string): boolean {
         break;
       case 42:
       case 63:
-      case 91:
         if (v.charCodeAt(i - 1) === 47 || v.charCodeAt(i + 1) === 47) return true;
         break;
-      case 123:
-        if (v.indexOf(",", i) !== -1 && v.indexOf("}", i) !== -1 && (i === 0 || v.charCodeAt(i - 1) !== 36)) {
-          if (commandAt(v, i + 1) || v.charCodeAt(i + 1) === 44) return true;
-        }
+      case 91: {
+        // A bracket expression inside a path word: `/etc/pas[s]wd`.
+        const sl = v.lastIndexOf("/", i);
+        if (sl !== -1 && i - sl < 24 && v.lastIndexOf(" ", i) < sl) return true;
         break;
+      }
+      case 123: {
+        // Brace expansion: `{cat,/etc/passwd}`, `c{a,oun}t` (a comma before the close, no blank).
+        if (i > 0 && v.charCodeAt(i - 1) === 36) break;
+        const close = v.indexOf("}", i);
+        const comma = v.indexOf(",", i);
+        if (close !== -1 && comma !== -1 && comma < close && close - i < 128 && v.slice(i, close).indexOf(" ") === -1) return true;
+        break;
+      }
       default:
         break;
     }

@@ -91,7 +91,7 @@ function batchFor(s: string, lower: string, i: number): boolean {
     if (k < t.length && !t[k]!.startsWith("%") && !t[k]!.startsWith("/") && !t[k]!.startsWith('"')) k++;
   }
   const v = t[k];
-  if (v === undefined || !/^%%?[^\s%]$|^%%$/.test(v)) return false;
+  if (v === undefined || !/^%%?[^\s%]{1,32}$|^%%$/.test(v)) return false;
   const inTok = t[k + 1]?.toLowerCase() ?? "";
   if (inTok !== "in" && !inTok.startsWith("in(")) return false;
   const open = lower.indexOf("(", i);
@@ -120,7 +120,7 @@ function batchIf(s: string, i: number): boolean {
     if (target === undefined || target.endsWith(",")) return false;
     return then.startsWith("(") || BATCH_BUILTINS.has(then) || then === "...";
   }
-  if (kw === "errorlevel") return /^\d+$/.test(t[k + 1] ?? "");
+  if (kw === "errorlevel" || kw === "cmdextversion") return /^\d+$/.test(t[k + 1] ?? "");
   const head = rest.slice(0, 200);
   const amp = head.indexOf("&");
   const eq = head.indexOf("==");

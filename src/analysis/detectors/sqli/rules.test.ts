@@ -1,0 +1,52 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import type { Point } from "../../../model/index.js";
+import { detectSqli, sqliDetector } from "./index.js";
+
+const sign = (v: string) => detectSqli(v)?.signature ?? null;
+
+function point(value: string, over: Partial<Point> = {}): Point {
+  return { steps: ["query", "q"], zone: "query", kind: "value", value, depth: 0, name: "q", ...over };
+}
+
+describe("sqli rules", () => {
+  it("names the technique it saw", () => {
+    assert.equal(sign("1 UNION SELECT 1,2--"), "sqli.union-select");
+    assert.equal(sign("x' OR 'a'='a"), "sqli.tautology");
+    assert.equal(sign("1;DROP TABLE t--"), "sqli.stacked-query");
+    assert.equal(sign("1 AND sleep(5)"), "sqli.time-based");
+    assert.equal(sign("1 AND extractvalue(1,concat(0x7e,user()))"), "sqli.error-based");
+    assert.equal(sign("admin'--"), "sqli.comment-truncation");
+    assert.equal(sign("1 ORDER BY 9--"), "sqli.clause-injection");
+  });
+
+  it("tells an apostrophe or a quotation from a break", () => {
+    for (const v of ["O'Reilly", "I'm 5' tall", "token '<' unexpected", '"LIKE" STAMP', "it's 'or' nothing"])
+      assert.equal(sign(v), null, v);
+  });
+
+  it("reads prose and pasted queries as such", () => {
+    for (const v of [
+      "select a product from the list",
+      "Union Station",
+      "select 1 from a",
+      "7 AND A HALF",
+      "black or white is best",
+    ])
+      assert.equal(sign(v), null, v);
+  });
+
+  it("scopes itself: structured browser headers are skipped, free-text ones read", () => {
+    const v = "1' OR '1'='1";
+    const header = (h: string) => point(v, { steps: ["header", h], zone: "header", header: h, name: h });
+    assert.equal(sqliDetector.detect(header("accept-language")), null);
+    assert.equal(sqliDetector.detect(header("sec-ch-ua")), null);
+    assert.notEqual(sqliDetector.detect(header("user-agent")), null);
+    assert.notEqual(sqliDetector.detect(header("x-custom")), null);
+  });
+
+  it("reads a name that holds an unsplit pair and a double-encoded name", () => {
+    assert.notEqual(sqliDetector.detect(point("pay=AND 1=1--", { kind: "key" })), null);
+    assert.notEqual(sqliDetector.detect(point("1%27%20or%20%271%27%3D%271/**/", { kind: "key" })), null);
+  });
+});
