@@ -15,7 +15,8 @@
  *  3. memory: RSS and heap after loading, and peak during each phase;
  *  4. with `--per-detector`: CPU µs per benign request that each detector adds on top of
  *     point extraction alone (to find which one eats the budget).
- * Every timed phase stops after `--seconds` (default 3), so the run is bounded in time.
+ * Bounded in time: each timed phase runs for `--seconds` (default 3) after a warm-up that is
+ * itself capped (by request count and time), the pool phase at most 4 × `--seconds`.
  * Run with `--expose-gc` (as `npm run bench` does) for steadier memory figures.
  */
 import { createReadStream } from "node:fs";

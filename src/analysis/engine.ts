@@ -1,5 +1,6 @@
 import type { AnalysisLimits, Anomaly, AttackType, Hit, HttpRequest, Point } from "../model/index.js";
 import { DEFAULT_LIMITS, excerpt, pointName } from "../model/index.js";
+import { charMask } from "./detectors/charmask.js";
 import { BUILTIN_DETECTORS, type Detector } from "./detectors/index.js";
 import { extractPoints } from "./points/index.js";
 
@@ -62,9 +63,10 @@ export class Engine {
     for (let i = 0; i < points.length && !over; i++) {
       const p = points[i]!;
       const raw = p.kind === "raw";
+      const mask = charMask(p.value);
       for (const d of this.detectors) {
         if (raw && zoneTypes.has(`${p.zone}:${d.type}`)) continue;
-        if (!d.prefilter(p.value)) continue;
+        if (!d.prefilter(p.value, mask)) continue;
         work += p.value.length + 64;
         const m = safeDetect(d, p);
         if (m !== null) {

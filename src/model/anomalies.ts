@@ -29,6 +29,9 @@ export const ANOMALY_CODES = [
   "bad_graphql",
   "bad_utf16",
   "nesting_limit",
+  // A parser threw despite being written not to: the request keeps the points read so
+  // far. Seeing this code means a bug to fix, not an attack.
+  "parser_error",
 ] as const;
 
 export type AnomalyCode = (typeof ANOMALY_CODES)[number];

@@ -22,7 +22,11 @@ export interface RequestView {
  */
 export interface Detector {
   readonly type: AttackType;
-  prefilter(value: string): boolean;
+  /**
+   * `mask` is `charMask(value)` (see charmask.ts), computed once per point by the
+   * engine and shared by all detectors: test it before scanning the value yourself.
+   */
+  prefilter(value: string, mask: number): boolean;
   detect(point: Point): DetectorMatch | null;
   /** Checks on the request as a whole: method, header set, protocol. */
   detectRequest?(view: RequestView): Hit[];

@@ -1,5 +1,5 @@
 import type { PointKind, PointZone } from "../../model/index.js";
-import { DECODERS } from "./decoders/index.js";
+import { nestedDecoders } from "./decoders/index.js";
 import {
   type DecodeInput,
   T_AMP,
@@ -67,8 +67,9 @@ export function offerDecoders(
   const facts = triggerFacts(value, kind, name, absent);
   if (facts === 0) return;
   let input: DecodeInput | null = null;
-  for (let i = 0; i < DECODERS.length; i++) {
-    const d = DECODERS[i]!;
+  const decoders = nestedDecoders();
+  for (let i = 0; i < decoders.length; i++) {
+    const d = decoders[i]!;
     if ((d.triggers & facts) === 0 || !d.applies(value, kind, name)) continue;
     if (!sink.open) return;
     if (depth >= sink.limits.maxDepth) {

@@ -33,9 +33,42 @@ function isToken(s: string): boolean {
   return true;
 }
 
+/**
+ * Standard headers whose syntax RFC 9110 / Fetch fix and that no application decodes
+ * further: their values are emitted as points but not offered to the nested decoders
+ * (base64 or percent-decoding an `Accept-Language` would find nothing a server reads).
+ */
+const PLAIN_HEADERS: ReadonlySet<string> = new Set([
+  "accept",
+  "accept-charset",
+  "accept-encoding",
+  "accept-language",
+  "cache-control",
+  "connection",
+  "content-encoding",
+  "content-length",
+  "dnt",
+  "host",
+  "if-modified-since",
+  "pragma",
+  "priority",
+  "sec-ch-ua",
+  "sec-ch-ua-mobile",
+  "sec-ch-ua-platform",
+  "sec-fetch-dest",
+  "sec-fetch-mode",
+  "sec-fetch-site",
+  "sec-fetch-user",
+  "te",
+  "transfer-encoding",
+  "upgrade-insecure-requests",
+]);
+
 interface NameInfo {
   readonly lower: string;
   readonly valid: boolean;
+  /** In PLAIN_HEADERS: no nested decoders. */
+  readonly plain: boolean;
   /** `["header", lower]`, shared by every point of this header (steps are read-only). */
   readonly steps: readonly string[];
 }
@@ -48,11 +81,33 @@ interface NameInfo {
 const NAME_CACHE_MAX = 1024;
 const nameCache = new Map<string, NameInfo>();
 
+/**
+ * Clients send their headers in the same order request after request: remember, per
+ * position, the last name seen there, and skip the map lookup when it repeats.
+ */
+const lastNames: string[] = [];
+const lastInfos: NameInfo[] = [];
+
+function nameAt(h: number, raw: string): NameInfo {
+  if (h < 64 && lastNames[h] === raw) return lastInfos[h]!;
+  const info = nameInfo(raw);
+  if (h < 64) {
+    lastNames[h] = raw;
+    lastInfos[h] = info;
+  }
+  return info;
+}
+
 function nameInfo(raw: string): NameInfo {
   const hit = nameCache.get(raw);
   if (hit !== undefined) return hit;
   const lower = raw.toLowerCase();
-  const info: NameInfo = { lower, valid: isToken(raw), steps: ["header", lower] };
+  const info: NameInfo = {
+    lower,
+    valid: isToken(raw),
+    plain: PLAIN_HEADERS.has(lower),
+    steps: ["header", lower],
+  };
   if (nameCache.size < NAME_CACHE_MAX && raw.length <= 64) nameCache.set(raw, info);
   return info;
 }
@@ -68,8 +123,11 @@ const COOKIE_STEPS: readonly string[] = ["header", "cookie"];
 export function emitHeaders(sink: PointSink, headers: readonly Header[]): void {
   for (let h = 0; h < headers.length; h++) {
     if (!sink.open) return;
-    const [rawName, value] = headers[h]!;
-    const info = nameInfo(rawName);
+    // Index access, not destructuring: no iterator protocol on the hot path.
+    const hdr = headers[h]!;
+    const rawName = hdr[0];
+    const value = hdr[1];
+    const info = nameAt(h, rawName);
     const name = info.lower;
     if (!info.valid) {
       sink.anomaly("bad_header", `header › ${name.slice(0, 64)}`);
@@ -82,7 +140,8 @@ export function emitHeaders(sink: PointSink, headers: readonly Header[]): void {
     }
     if (name === "content-type") sink.contentType ??= value;
     else if (name === "content-encoding") sink.contentEncoding ??= value;
-    emitV(sink, info.steps, "header", "value", value, 0, name, name);
+    if (info.plain) sink.push(info.steps, "header", "value", value, 0, name, name);
+    else emitV(sink, info.steps, "header", "value", value, 0, name, name);
     if (name === "authorization" || name === "proxy-authorization") emitBasic(sink, info.steps, name, value);
   }
 }

@@ -6,7 +6,7 @@ import { PointSink } from "./sink.js";
 import { emitPairs, emitPath, splitTarget } from "./url.js";
 
 export { emitValue } from "./decode.js";
-export { DECODERS, type NestedDecoder } from "./decoders/index.js";
+export { type NestedDecoder, nestedDecoders } from "./decoders/index.js";
 export { hasPercentEscape, percentDecode, utf8Decode } from "./percent.js";
 export { type PointMeta, PointSink } from "./sink.js";
 
@@ -29,7 +29,7 @@ export function extractPoints(req: HttpRequest, limits: AnalysisLimits = DEFAULT
   } catch (e) {
     // Parsers are written not to throw; should one still do, the request keeps the points
     // read so far and says so, rather than taking the worker down.
-    sink.anomaly("work_budget", "request", `points: ${e instanceof Error ? e.name : "error"}`);
+    sink.anomaly("parser_error", "request", e instanceof Error ? e.name : "error");
   }
   return { points: sink.points, anomalies: sink.anomalies };
 }

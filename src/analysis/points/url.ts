@@ -1,3 +1,4 @@
+import { emitGraphql, looksLikeGraphql } from "./body/graphql.js";
 import { absentBits, emitV } from "./decode.js";
 import { T_BSL } from "./decoders/types.js";
 import { type DecodeFlags, percentDecode } from "./percent.js";
@@ -144,6 +145,10 @@ export function emitPairs(
       const name = percentDecode(raw.slice(start, eq === -1 ? end : eq), true, flags);
       const steps = stepsPlus(prefix, name);
       sink.push(stepsPlus(steps, "#key"), zone, "key", name, depth, undefined, name);
+      // A whole GraphQL document as the query string (`?{ user { id } }`), no `=`.
+      if (eq === -1 && name.length > 8 && looksLikeGraphql(name, true)) {
+        emitGraphql(sink, stepsPlus(prefix, "graphql"), zone, name, depth, false);
+      }
       if (pieces !== null) pieces.push(name);
       if (eq !== -1) {
         // Longer than this cannot fit in a point once decoded (at most 3 input chars per

@@ -70,6 +70,10 @@ const SEARCHES: readonly (string | RegExp)[] = [
 
 /** Values up to this length are censused in one loop; longer ones lazily with `indexOf`. */
 const SHORT = 64;
+
+/** Every trigger but the common `-`, `=`, `%`. */
+const RARE = /[\n\r\\&<#$()|;'"{\u0000\u560a\u560d]/;
+const RARE_BITS = 0xffff & ~(C_DASH | C_EQ | C_PERCENT);
 const ALL = 0xffff;
 
 let lastValue: string | null = null;
@@ -87,7 +91,11 @@ export function census(v: string, wanted: number): number {
     mask = 0;
     known = 0;
     const n = v.length;
-    if (n <= SHORT) {
+    // Most values hold none of the rarer triggers: one native test settles all of them,
+    // leaving `-`, `=`, `%` to be looked up if some prefilter asks.
+    if (!RARE.test(v)) {
+      known = RARE_BITS;
+    } else if (n <= SHORT) {
       let m = 0;
       for (let i = 0; i < n; i++) {
         const c = v.charCodeAt(i);

@@ -50,6 +50,8 @@ function breakOut(v: string, i: number, unbalanced: boolean, wholeFilter: boolea
     }
     const len = operatorAt(v, j);
     if (len === 0) break;
+    // `&&` / `||` is a programming language, never a filter.
+    if (len === 1 && v.charCodeAt(j + 1) === v.charCodeAt(j)) return null;
     ops++;
     j += len;
   }
@@ -72,7 +74,7 @@ function breakOut(v: string, i: number, unbalanced: boolean, wholeFilter: boolea
 function composite(v: string, i: number): DetectorMatch | null {
   let j = skipSpaces(v, i + 1);
   const len = operatorAt(v, j);
-  if (len === 0) return null;
+  if (len === 0 || (len === 1 && v.charCodeAt(j + 1) === v.charCodeAt(j))) return null;
   j = skipSpaces(v, j + len);
   if (v.charCodeAt(j) !== 40) return null;
   j = skipSpaces(v, j + 1);

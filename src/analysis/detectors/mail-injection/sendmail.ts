@@ -1,4 +1,4 @@
-import { C_DASH, C_DOLLAR, census } from "../crlf/census.js";
+import { C_BACKSLASH, C_DASH, C_DOLLAR, C_QUOTE, census } from "../crlf/census.js";
 import type { DetectorMatch } from "../types.js";
 
 /**
@@ -123,7 +123,16 @@ export function findSendmailArgs(v: string, mailish: boolean): DetectorMatch | n
 /** Cheap superset: `${run{`, or a `-X`/`-O`/`-o`/`-C`/`-b` option at a word start. */
 export function mayHaveSendmailArgs(v: string): boolean {
   if (census(v, C_DOLLAR) !== 0 && v.indexOf("${run{") !== -1) return true;
-  return census(v, C_DASH) !== 0 && OPTION_START.test(v);
+  if (census(v, C_DASH) === 0) return false;
+  // An option starts a word: a blank, quote or backslash before the dash (or the start).
+  // Dashes inside identifiers, dates and UUIDs are the common case and stop here.
+  const wordStart =
+    v.charCodeAt(0) === 45 ||
+    census(v, C_QUOTE | C_BACKSLASH) !== 0 ||
+    v.indexOf(" -") !== -1 ||
+    v.indexOf("\t-") !== -1 ||
+    v.indexOf("\n-") !== -1;
+  return wordStart && OPTION_START.test(v);
 }
 
 /** `-X` `-O` `-o` `-C` `-b` at a word start: one native pass instead of a walk over dashes. */

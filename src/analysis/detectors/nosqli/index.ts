@@ -33,17 +33,29 @@ import { splitTautology } from "./split.js";
  * prefilter would drop). No quantifiers: linear.
  */
 const JS_WORDS = /return|sleep|this|while|Date|emit|tojson|db\.|==/;
+/** Keywords of the signs that need a parenthesis: `.match(`, `new Date`, `db.x.find(`. */
+const CALL_WORDS = /this\.|Date|db\./;
 
 export function mayHaveNoSql(v: string): boolean {
   if (census(v, C_DOLLAR | C_BREAK) !== 0) return true;
   const pct = census(v, C_PERCENT) !== 0;
   if (pct && v.indexOf("%24") !== -1) return true;
-  // JavaScript signs all hold one of these next to their keyword (or `%` when the name
-  // carrying them is still encoded).
-  if ((pct || census(v, C_SEMI | C_OPEN | C_PIPE | C_AMP | C_QUOTE | C_EQ) !== 0) && JS_WORDS.test(v))
-    return true;
+  // Names still percent-encoded are decoded by `detect` (names are short).
+  if (pct && v.length <= 512 && JS_WORDS.test(v)) return true;
+  const quote = census(v, C_QUOTE) !== 0;
+  const semi = census(v, C_SEMI) !== 0;
+  const andOr = census(v, C_AMP | C_PIPE) !== 0;
+  const open = census(v, C_OPEN) !== 0;
+  // A closed string, then `;` `&&` `||`, then JavaScript.
+  if (quote && (semi || andOr) && JS_WORDS.test(v)) return true;
+  // `0;return true`
+  if (semi && v.indexOf("return") !== -1) return true;
+  // `this.pw.match(`, `new Date … while(`, `db.users.find(`
+  if (open && CALL_WORDS.test(v)) return true;
+  // `|| 1==1`, `&& this.role == 'admin'`
+  if ((andOr || semi || open || quote) && census(v, C_EQ) !== 0 && v.indexOf("==") !== -1) return true;
   // A match-all regular expression literal as a member value (`{ password: /.*/ }`).
-  return census(v, C_BRACE | C_OPEN | C_EQ) !== 0 && v.indexOf("/.*/") !== -1;
+  return census(v, C_BRACE | C_OPEN) !== 0 && v.indexOf("/.*/") !== -1;
 }
 
 export function detectNoSql(p: Point): DetectorMatch | null {
@@ -63,7 +75,7 @@ export function detectNoSql(p: Point): DetectorMatch | null {
   const m =
     (text !== v || census(v, C_DOLLAR) !== 0 ? findOperatorMember(text, isKey) : null) ??
     findShellCall(text) ??
-    (census(v, C_BRACE | C_OPEN | C_EQ) !== 0 && v.indexOf("/.*/") !== -1 ? findRegexMember(text) : null) ??
+    (census(v, C_BRACE | C_OPEN) !== 0 && v.indexOf("/.*/") !== -1 ? findRegexMember(text) : null) ??
     findJavaScript(text) ??
     (census(v, C_BREAK) !== 0 ? findRedis(v) : null);
   if (m === null || text === v) return m;

@@ -29,12 +29,23 @@ export function findRegexMember(v: string): DetectorMatch | null {
     let b = i - 1;
     while (b >= 0 && i - b < 8 && isSpace(v.charCodeAt(b))) b--;
     const c = v.charCodeAt(b);
-    // After `:` (a member), `(` (`.match(/.*/)`) or `=` (`$regex=`), not in a path.
-    if (c === 58 || c === 40 || c === 61)
-      return { signature: "nosqli.regex-match-all", start: i, end: i + 4 };
+    // After `:` (a member) or `(` (`.match(/.*/)`), not in a path.
+    if (c === 58 || c === 40) return { signature: "nosqli.regex-match-all", start: i, end: i + 4 };
     i = v.indexOf("/.*/", i + 4);
   }
   return null;
+}
+
+/**
+ * GraphQL variable definitions look the same (`query q($id: ID, $search: String)`) but
+ * are followed by a type: a capitalised name or a list of one (`[String!]`).
+ */
+function graphqlType(v: string, i: number): boolean {
+  let j = i;
+  while (j < v.length && j - i < 8 && isSpace(v.charCodeAt(j))) j++;
+  if (v.charCodeAt(j) === 91) j++;
+  const c = v.charCodeAt(j);
+  return c >= 65 && c <= 90;
 }
 
 export function findOperatorMember(v: string, atEndOk: boolean): DetectorMatch | null {
@@ -52,7 +63,7 @@ export function findOperatorMember(v: string, atEndOk: boolean): DetectorMatch |
         let a = e;
         if (isQuote(v.charCodeAt(a))) a++;
         while (a < v.length && a - e < 16 && isSpace(v.charCodeAt(a))) a++;
-        if (v.charCodeAt(a) === 58 || (atEndOk && a >= v.length)) {
+        if ((v.charCodeAt(a) === 58 && !graphqlType(v, a + 1)) || (atEndOk && a >= v.length)) {
           const where = CODE_OPERATORS.has(op);
           // A bare `$op:` at the very start of a value needs the object context to count.
           if (pc !== -1 || where) {

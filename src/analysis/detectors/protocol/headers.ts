@@ -35,9 +35,10 @@ function anyValueBreaks(headers: HttpRequest["headers"]): boolean {
 
 export function checkHeaders(req: HttpRequest, out: Hit[]): void {
   let te: string | null = null;
-  const cl: string[] = [];
-  const hosts: string[] = [];
-  const contentTypes: string[] = [];
+  // Allocated only when the header shows up (most requests have no Range, TE…).
+  let cl: string[] | null = null;
+  let hosts: string[] | null = null;
+  let contentTypes: string[] | null = null;
   const breaks = anyValueBreaks(req.headers);
   for (const h of req.headers) {
     const rawName = h[0];
@@ -56,7 +57,10 @@ export function checkHeaders(req: HttpRequest, out: Hit[]): void {
     // Dispatch on length first so that most names are never compared at all.
     switch (rawName.length) {
       case 4:
-        if (eqLower(rawName, "host")) hosts.push(value);
+        if (eqLower(rawName, "host")) {
+          if (hosts === null) hosts = [];
+          hosts.push(value);
+        }
         break;
       case 5:
         if (eqLower(rawName, "range")) {
@@ -78,7 +82,10 @@ export function checkHeaders(req: HttpRequest, out: Hit[]): void {
         if (value.indexOf("$") !== -1 && eqLower(rawName, "cookie")) checkCookieAttributes(value, out);
         break;
       case 12:
-        if (eqLower(rawName, "content-type")) contentTypes.push(value);
+        if (eqLower(rawName, "content-type")) {
+          if (contentTypes === null) contentTypes = [];
+          contentTypes.push(value);
+        }
         break;
       case 13:
       case 17:
@@ -100,8 +107,10 @@ export function checkHeaders(req: HttpRequest, out: Hit[]): void {
         }
         break;
       case 14:
-        if (eqLower(rawName, "content-length")) cl.push(value);
-        else if (eqLower(rawName, "content_length")) {
+        if (eqLower(rawName, "content-length")) {
+          if (cl === null) cl = [];
+          cl.push(value);
+        } else if (eqLower(rawName, "content_length")) {
           out.push(protocolHit("header › content_length", rawName, 0, rawName.length, "cl-obfuscated"));
         }
         break;
@@ -110,8 +119,7 @@ export function checkHeaders(req: HttpRequest, out: Hit[]): void {
     }
   }
   if (te !== null) {
-    if (cl.length > 0)
-      out.push(protocolHit("header › transfer-encoding", te, 0, te.length, "te-cl-conflict"));
+    if (cl !== null) out.push(protocolHit("header › transfer-encoding", te, 0, te.length, "te-cl-conflict"));
     if (!transferEncodingValid(te))
       out.push(protocolHit("header › transfer-encoding", te, 0, te.length, "te-obfuscated"));
     else if (req.httpVersion === "HTTP/1.0" || req.httpVersion === "1.0") {
@@ -119,12 +127,12 @@ export function checkHeaders(req: HttpRequest, out: Hit[]): void {
       out.push(protocolHit("header › transfer-encoding", te, 0, te.length, "te-http10"));
     }
   }
-  if (cl.length > 0) {
+  if (cl !== null) {
     const joined = cl.join(", ");
     if (contentLengthValue(joined) === null)
       out.push(protocolHit("header › content-length", joined, 0, joined.length, "bad-content-length"));
   }
-  if (hosts.length > 0) {
+  if (hosts !== null) {
     const first = hosts[0]!;
     if (hosts.length > 1 && hosts.some((x) => x.trim().toLowerCase() !== first.trim().toLowerCase())) {
       const j = hosts.join(" | ");
@@ -133,7 +141,7 @@ export function checkHeaders(req: HttpRequest, out: Hit[]): void {
       out.push(protocolHit("header › host", first, 0, first.length, "bad-host"));
     }
   }
-  if (contentTypes.length > 0) checkContentType(contentTypes, out);
+  if (contentTypes !== null) checkContentType(contentTypes, out);
 }
 
 /**

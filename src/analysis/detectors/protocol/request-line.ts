@@ -43,6 +43,18 @@ function isLineEnd(c: number): boolean {
   );
 }
 
+/** `Name:` right after the version: a request flattened onto one line (`… HTTP/1.1 Host: x`). */
+function headerFollows(v: string, i: number): boolean {
+  let j = i;
+  const stop = Math.min(v.length, i + 40);
+  while (j < stop) {
+    const c = v.charCodeAt(j);
+    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 45 || (j > i && c >= 48 && c <= 57)) j++;
+    else break;
+  }
+  return j - i >= 2 && v.charCodeAt(j) === 58;
+}
+
 /** Returns where the first embedded request line is, or null. */
 export function findRequestLine(v: string): Span | null {
   let from = 0;
@@ -63,7 +75,7 @@ function checkAt(v: string, h: number): Span | null {
   if (!isDigit(v.charCodeAt(e))) return null;
   e++;
   if (v.charCodeAt(e) === 46 /* . */ && isDigit(v.charCodeAt(e + 1))) e += 2;
-  if (!isLineEnd(v.charCodeAt(e))) return null;
+  if (!isLineEnd(v.charCodeAt(e)) && !(v.charCodeAt(e) === 32 && headerFollows(v, e + 1))) return null;
   // SP before the version.
   let i = h - 1;
   if (v.charCodeAt(i) !== 32) return null;

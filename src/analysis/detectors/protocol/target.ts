@@ -1,4 +1,4 @@
-import type { Hit, Point, HttpRequest } from "../../../model/index.js";
+import type { Hit, HttpRequest, Point } from "../../../model/index.js";
 import { pointName } from "../../../model/index.js";
 import { protocolHit } from "./headers.js";
 import { classifyOverride } from "./methods.js";
@@ -14,7 +14,7 @@ const EOL = /[\r\n]/;
  * mod_proxy's `unix:/path|http://backend/` syntax in a URL lets a request pick the
  * back-end itself (CVE-2021-40438, SSRF through Apache mod_proxy).
  */
-const UNIX_SOCKET = /unix:[^|]{0,2048}\|/i;
+const UNIX_SCHEME = /unix:/i;
 /** Longer "names" are values sent without `=` (a text body, a beacon payload). */
 const MAX_NAME = 256;
 
@@ -99,9 +99,11 @@ export function checkTarget(req: HttpRequest, points: readonly Point[], out: Hit
 }
 
 function unixSocket(p: Point, out: Hit[]): void {
-  const u = UNIX_SOCKET.exec(p.value);
-  if (u !== null)
-    out.push(protocolHit(pointName(p), p.value, u.index, u.index + u[0].length, "mod-proxy-unix"));
+  // The first `unix:` has the most text after it: a `|` anywhere after it is enough.
+  const u = UNIX_SCHEME.exec(p.value);
+  if (u === null) return;
+  const bar = p.value.indexOf("|", u.index + 5);
+  if (bar !== -1) out.push(protocolHit(pointName(p), p.value, u.index, bar + 1, "mod-proxy-unix"));
 }
 
 /**

@@ -1,6 +1,8 @@
 import type { Point } from "../../../model/index.js";
 import type { Detector, DetectorMatch } from "../types.js";
+import { findLeftover } from "./leftovers.js";
 import { isFileName } from "./names.js";
+import { findDotSegment, findExtensionConfusion } from "./path-tricks.js";
 import { findSensitive } from "./sensitive.js";
 import { findTraversal, normalize } from "./traversal.js";
 import { findWrapper } from "./wrappers.js";
@@ -15,7 +17,13 @@ import { findWrapper } from "./wrappers.js";
  *  - `..` components: two or more, or one written evasively (`..\`, `..;/`, `....//`,
  *    encoded or NUL-padded), or one in a file-ish parameter or an upload file name;
  *  - in the request path, any `..` component at all (browsers and HTTP clients resolve
- *    dot-segments before sending, RFC 3986 §5.2.4), and a leading hidden file (`/.env`).
+ *    dot-segments before sending, RFC 3986 §5.2.4), and a leading hidden file (`/.env`);
+ *  - in the request path, backups, dumps, editor copies, tool leftovers and web-shell
+ *    names (leftovers.ts), then a lone `.` component (`/./`, `/%2e/`) — signs
+ *    `backup-file`, `leftover-file`, `webshell`, `dot-segment`;
+ *  - a script extension hidden behind a separator and a harmless one (`x.php;.png`,
+ *    `x.php%00.jpg`, `x.asp::$DATA`) in the path, an upload file name or a file-ish
+ *    parameter — `extension-confusion` (path-tricks.ts).
  *
  * Borderline, decided: a single plain `../images/a.png` in an ordinary parameter is NOT
  * flagged — relative links in CMS fields and front-end state carry it. The same value
@@ -25,6 +33,33 @@ import { findWrapper } from "./wrappers.js";
 function m(sign: string, start: number, end: number): DetectorMatch {
   return { signature: `ptrav.${sign}`, start, end };
 }
+
+/**
+ * Headers whose values follow a fixed grammar (media types, tokens, client hints) and
+ * that no application reads a file name from; skipping them saves scanning the long
+ * `Accept` and `Sec-CH-UA` values of every browser request.
+ */
+const STRUCTURED_HEADERS = new Set([
+  "accept",
+  "accept-encoding",
+  "accept-language",
+  "content-type",
+  "content-length",
+  "cache-control",
+  "connection",
+  "pragma",
+  "priority",
+  "if-none-match",
+  "if-modified-since",
+  "upgrade-insecure-requests",
+  "sec-ch-ua",
+  "sec-ch-ua-mobile",
+  "sec-ch-ua-platform",
+  "sec-fetch-dest",
+  "sec-fetch-mode",
+  "sec-fetch-site",
+  "sec-fetch-user",
+]);
 
 /** `${x}`, `$(x)` or a backslash inside a word: worth the second spelling below. */
 const SHELL_OBFUSCATION = /\$[{(]|[A-Za-z]\\[A-Za-z]/;
@@ -56,14 +91,26 @@ function unshell(v: string): string {
   return out;
 }
 
-/** Characters every sign above needs at least one of. */
-const PREFILTER = /[./\\_\u0000\u2024\u2044\u2215\u2216\uFE52\uFE68\uFF0E\uFF0F\uFF3C]|0[xX]/;
+/**
+ * What every sign needs: a separator, `..`, a smuggled dot/slash/NUL — or, for a bare
+ * file name (`win.ini`, `id_rsa`, `.env`), a short value with a `.` or `_`. Long values
+ * without any separator (prose, tokens) are not paths and are skipped after one scan.
+ */
+const PREFILTER =
+  /[/\\\u0000\u2024\u2044\u2215\u2216\uFE52\uFE68\uFF0E\uFF0F\uFF3C]|\.\.|%(?:2[eEfF]|5[cC]|00)|0[xX](?:2[eEfF]|5[cC])/;
+
+/** `http://` or `https://` at the start, any case. */
+function isWebUrl(v: string): boolean {
+  if ((v.charCodeAt(0) | 0x20) !== 104 || (v.charCodeAt(1) | 0x20) !== 116) return false;
+  const c = v.indexOf("://");
+  return c === 4 || c === 5;
+}
 
 export function detectPtrav(p: Point): DetectorMatch | null {
   if (p.kind === "segment" || p.kind === "ext" || p.kind === "markup") return null;
   const raw = p.value;
   if (!ptravPrefilter(raw)) return null;
-  if (p.zone === "header" && (p.header === "accept" || p.header === "content-type")) return null;
+  if (p.zone === "header" && p.header !== undefined && STRUCTURED_HEADERS.has(p.header)) return null;
 
   const w = findWrapper(raw);
   if (w !== null) return m(w.sign, w.start, w.end);
@@ -85,8 +132,9 @@ export function detectPtrav(p: Point): DetectorMatch | null {
     if (isFileName(p.name)) return m("traversal-param", t.start, t.end);
   }
 
-  let s = findSensitive(v, inPath && p.kind === "path");
-  if (s === null && SHELL_OBFUSCATION.test(v)) {
+  let s = findSensitive(v, inPath && p.kind === "path", !inPath && isWebUrl(v));
+  // Shell-obfuscated paths are short probes; long documents are not re-spelled.
+  if (s === null && v.length <= 512 && SHELL_OBFUSCATION.test(v)) {
     const u = unshell(v);
     if (u !== v) s = findSensitive(u, false);
   }
@@ -96,11 +144,28 @@ export function detectPtrav(p: Point): DetectorMatch | null {
       return m(s.sign, Math.max(0, s.start), Math.min(v.length, s.end));
     }
   }
+
+  // Read off `raw`: `normalize` drops the NUL that truncates `x.php%00.jpg`.
+  if (inPath) {
+    if (p.kind !== "path") return null;
+    const l = findLeftover(v);
+    if (l !== null) return m(l.sign, l.start, l.end);
+    const c = findExtensionConfusion(raw, false);
+    if (c !== null) return m("extension-confusion", c.start, c.end);
+    const d = findDotSegment(v);
+    if (d !== null) return m("dot-segment", d.start, d.end);
+  } else if (p.kind === "filename" || (p.kind === "value" && isFileName(p.name))) {
+    const c = findExtensionConfusion(raw, p.kind === "filename");
+    if (c !== null) return m("extension-confusion", c.start, c.end);
+  }
   return null;
 }
 
 export function ptravPrefilter(v: string): boolean {
-  return v.length >= 3 && PREFILTER.test(v);
+  const n = v.length;
+  if (n < 3) return false;
+  if (PREFILTER.test(v)) return true;
+  return n <= 64 && (v.indexOf(".") !== -1 || v.indexOf("_") !== -1);
 }
 
 export const ptravDetector: Detector = {

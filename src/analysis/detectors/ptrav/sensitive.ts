@@ -208,12 +208,9 @@ const UNDER_DIR = new Set([
   "settings.php",
   "database.yml",
   "secrets.yml",
-  "credentials",
   "credentials.json",
   "docker-compose.yml",
   "known_hosts",
-  "shadow",
-  "passwd",
   "web.xml",
 ]);
 
@@ -255,6 +252,12 @@ function isBackup(seg: string): boolean {
   }
   return seg.includes(".sql") || seg.endsWith(".bak") || seg.endsWith(".tar.gz") || seg.endsWith(".tgz");
 }
+
+/**
+ * Dot-directories that are public by design: RFC 8615 well-known URIs, Netlify
+ * functions, Azure App Service authentication, the Anubis challenge page.
+ */
+const PUBLIC_DOT_DIRS = new Set([".well-known", ".netlify", ".auth", ".within.website"]);
 
 export interface SensitiveMatch {
   readonly sign: "sensitive-file" | "hidden-file" | "backup-file";
@@ -332,7 +335,7 @@ function isSep(c: number): boolean {
  * one. `hidden` also reports a leading hidden component (`/.cursor/…`) — for request
  * paths, where servers conventionally deny every dot-file.
  */
-export function findSensitive(v: string, hidden: boolean): SensitiveMatch | null {
+export function findSensitive(v: string, hidden: boolean, webUrl = false): SensitiveMatch | null {
   const n = v.length;
   let pos = 0;
   let guard = 0;
@@ -348,11 +351,13 @@ export function findSensitive(v: string, hidden: boolean): SensitiveMatch | null
       if (ANYWHERE.has(seg) || seg === ".env" || seg.startsWith(".env.")) {
         return { sign: "sensitive-file", start: s, end: e };
       }
-      if (isBackup(seg)) return { sign: "backup-file", start: s, end: e };
+      // In a web URL (a Referer, a shared link) ordinary app files like `…/config.php`
+      // are pages, not disk reads: only the unambiguous names count there.
+      if (!webUrl && isBackup(seg)) return { sign: "backup-file", start: s, end: e };
       // The component right before, when only slashes separate them.
       let ps = s - 1;
       while (ps >= 0 && isSep(v.charCodeAt(ps))) ps--;
-      if (afterSlash && ps >= 0 && isSegChar(v.charCodeAt(ps))) {
+      if (!webUrl && afterSlash && ps >= 0 && isSegChar(v.charCodeAt(ps))) {
         if (UNDER_DIR.has(seg)) return { sign: "sensitive-file", start: s, end: e };
       }
       const after = AFTER.get(seg);
@@ -361,7 +366,10 @@ export function findSensitive(v: string, hidden: boolean): SensitiveMatch | null
         while (ns < n && isSep(v.charCodeAt(ns))) ns++;
         const ne = segEnd(v, ns);
         if (ne > ns) {
-          const next = v.slice(ns, ne).toLowerCase();
+          let next = v.slice(ns, ne).toLowerCase();
+          // `passwd-`, `shadow~`: the copies shadow-utils and editors leave beside them.
+          const last = next.charCodeAt(next.length - 1);
+          if ((last === 45 || last === 126) && next.length > 2) next = next.slice(0, -1);
           if (after === "any" || after.has(next) || (seg === "proc" && isDigits(next))) {
             return { sign: "sensitive-file", start: s, end: ne };
           }
@@ -369,7 +377,7 @@ export function findSensitive(v: string, hidden: boolean): SensitiveMatch | null
       }
       if (hidden && idx < 2 && afterSlash && seg.charCodeAt(0) === 46) {
         const c1 = seg.charCodeAt(1);
-        if (((c1 >= 97 && c1 <= 122) || (c1 >= 48 && c1 <= 57) || c1 === 95) && seg !== ".well-known") {
+        if (((c1 >= 97 && c1 <= 122) || (c1 >= 48 && c1 <= 57) || c1 === 95) && !PUBLIC_DOT_DIRS.has(seg)) {
           return { sign: "hidden-file", start: s, end: e };
         }
       }

@@ -50,7 +50,8 @@ function schemeBefore(v: string, end: number): string {
 const WRAPPER_SCHEMES = new Set(WRAPPERS.map((w) => w.slice(0, -3)));
 
 export function findWrapper(v: string): WrapperMatch | null {
-  let i = v.indexOf("://");
+  const sep = v.indexOf("/");
+  let i = sep === -1 ? -1 : v.indexOf("://", sep - 1);
   let guard = 0;
   while (i !== -1 && guard++ < 16) {
     const scheme = schemeBefore(v, i);
@@ -68,7 +69,8 @@ export function findWrapper(v: string): WrapperMatch | null {
     i = v.indexOf("://", i + 3);
   }
   // PHP matches the `resource=` parameter of php://filter case-sensitively.
-  const r = v.indexOf("resource=");
+  // The chain always comes with slashes (`php://filter/…`, or `//filter/…` once cut).
+  const r = sep === -1 ? -1 : v.indexOf("resource=");
   if (r !== -1) {
     const head = v.slice(0, r).toLowerCase();
     for (const h of FILTER_HINTS) {

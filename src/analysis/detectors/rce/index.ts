@@ -8,16 +8,17 @@
  * separator, substitution or obfuscation character is present or the value starts with
  * a known command.
  */
-import type { Point } from "../../../model/index.js";
+import type { Hit, Point } from "../../../model/index.js";
+import { excerpt, pointName } from "../../../model/index.js";
 import { hasPercentEscape, percentDecode } from "../../points/percent.js";
-import type { Detector, DetectorMatch } from "../types.js";
+import type { Detector, DetectorMatch, RequestView } from "../types.js";
+import { anchorFamilies, F } from "./anchors.js";
 import { detectJava } from "./code/java.js";
 import { detectLog4j, mayBeLog4j } from "./code/log4shell.js";
 import { detectPhp } from "./code/php.js";
 import { detectProto, detectScripting, detectShellshock } from "./code/scripting.js";
 import { normalizeCode } from "./normalize.js";
-import { anchorFamilies, F } from "./anchors.js";
-import { C, census, mayBeCommandLine, SHELL_TRIGGER, scan } from "./prefilter.js";
+import { C, census, iniAssignment, mayBeCommandLine, SHELL_TRIGGER, scan } from "./prefilter.js";
 import { analyzeShell, type CommandMode, mayBeShell } from "./shell/unix.js";
 import { analyzeWindows, cmdNormalized } from "./shell/windows.js";
 import { detectUpload, isFilenameHeader } from "./upload.js";
@@ -27,12 +28,46 @@ import { detectUpload, isFilenameHeader } from "./upload.js";
  * spray into every header (Log4Shell, Shellshock) are looked for there.
  */
 const TOKEN_HEADERS: ReadonlySet<string> = new Set([
-  "accept", "accept-encoding", "accept-language", "accept-charset", "content-type", "content-length", "host",
-  "connection", "cache-control", "pragma", "if-modified-since", "if-none-match", "if-match", "range", "te", "upgrade",
-  "upgrade-insecure-requests", "dnt", "sec-fetch-site", "sec-fetch-mode", "sec-fetch-dest", "sec-fetch-user",
-  "sec-ch-ua", "sec-ch-ua-mobile", "sec-ch-ua-platform", "priority", "origin", "authorization", "x-requested-with",
-  "keep-alive", "proxy-connection", "content-encoding", "transfer-encoding", "date", "expect", "x-forwarded-proto",
-  "x-forwarded-port", "etag", "if-range", "trailer",
+  "accept",
+  "accept-encoding",
+  "accept-language",
+  "accept-charset",
+  "content-type",
+  "content-length",
+  "host",
+  "connection",
+  "cache-control",
+  "pragma",
+  "if-modified-since",
+  "if-none-match",
+  "if-match",
+  "range",
+  "te",
+  "upgrade",
+  "upgrade-insecure-requests",
+  "dnt",
+  "sec-fetch-site",
+  "sec-fetch-mode",
+  "sec-fetch-dest",
+  "sec-fetch-user",
+  "sec-ch-ua",
+  "sec-ch-ua-mobile",
+  "sec-ch-ua-platform",
+  "priority",
+  "origin",
+  "authorization",
+  "x-requested-with",
+  "keep-alive",
+  "proxy-connection",
+  "content-encoding",
+  "transfer-encoding",
+  "date",
+  "expect",
+  "x-forwarded-proto",
+  "x-forwarded-port",
+  "etag",
+  "if-range",
+  "trailer",
 ]);
 
 const CODE_MAX = 16384;
@@ -40,10 +75,14 @@ const CODE_MAX = 16384;
 /** Compressed or binary data decoded as text: control characters and U+FFFD in its head. */
 function isBinary(v: string): boolean {
   let bad = 0;
-  const n = v.length < 256 ? v.length : 256;
+  const n = Math.min(v.length, 256);
   for (let i = 0; i < n; i++) {
     const c = v.charCodeAt(i);
-    if ((c < 32 && c !== 9 && c !== 10 && c !== 11 && c !== 12 && c !== 13) || c === 0xfffd || (c >= 0x80 && c < 0xa0)) {
+    if (
+      (c < 32 && c !== 9 && c !== 10 && c !== 11 && c !== 12 && c !== 13) ||
+      c === 0xfffd ||
+      (c >= 0x80 && c < 0xa0)
+    ) {
       if (++bad >= 3) return true;
     }
   }
@@ -58,6 +97,8 @@ function codeChecks(value: string, mask: number, families: number, isKey: boolea
   // Escapes can hide anchors (`c\u006fnsole`): look again at the decoded text.
   if (n !== v) fam |= anchorFamilies(n);
   const lower = n.toLowerCase();
+  if (mask & C.Eq && iniAssignment(n))
+    return { signature: "rce.php-ini-directive", start: 0, end: n.indexOf("=") + 1 };
   if (fam & F.Php || mask & (C.Lt | C.Paren | C.Dollar | C.Bracket | C.Brace)) {
     const php = detectPhp(n, (fam & F.Php) !== 0);
     if (php !== null) return php;
@@ -80,7 +121,11 @@ function codeChecks(value: string, mask: number, families: number, isKey: boolea
 /** `if …` / `for …` at the start: a cmd.exe statement is possible. */
 function startsIfFor(v: string): boolean {
   const c = v.charCodeAt(0) | 32;
-  if (c === 105) return (v.charCodeAt(1) | 32) === 102 && (v.charCodeAt(2) === 32 || v.charCodeAt(2) === 47 || v.charCodeAt(2) === 9);
+  if (c === 105)
+    return (
+      (v.charCodeAt(1) | 32) === 102 &&
+      (v.charCodeAt(2) === 32 || v.charCodeAt(2) === 47 || v.charCodeAt(2) === 9)
+    );
   if (c === 102) return /^for[\s/]/i.test(v);
   return false;
 }
@@ -92,10 +137,6 @@ function detectValue(p: Point): DetectorMatch | null {
   if (!sc.interesting) return null;
   const mask = sc.census;
   const fam = sc.families;
-  if (p.kind === "filename" || (p.kind === "raw" && fam & F.Upload) || (p.zone === "header" && isFilenameHeader(p.header))) {
-    const up = detectUpload(p);
-    if (up !== null) return up;
-  }
   if (mask & C.Dollar && mayBeLog4j(v)) {
     const l = detectLog4j(v);
     if (l !== null) return l;
@@ -118,7 +159,12 @@ function detectValue(p: Point): DetectorMatch | null {
   if (p.kind === "ext") return null;
   // Shell: whole-value command lines only where a value can be a command (not in path
   // segments, which are names).
-  const mode: CommandMode = p.kind === "value" || p.kind === "raw" || p.kind === "filename" ? "value" : p.kind === "key" ? "key" : "none";
+  const mode: CommandMode =
+    p.kind === "value" || p.kind === "raw" || p.kind === "filename"
+      ? "value"
+      : p.kind === "key"
+        ? "key"
+        : "none";
   if ((mask & SHELL_TRIGGER || mayBeCommandLine(v)) && mayBeShell(v)) {
     const sh = analyzeShell(v, mode);
     if (sh !== null) return sh;
@@ -130,7 +176,7 @@ function detectValue(p: Point): DetectorMatch | null {
       }
     }
   }
-  if (fam & F.Windows || mask & (C.Caret | C.Percent) || startsIfFor(v)) {
+  if (fam & F.Windows || mask & C.Caret || startsIfFor(v)) {
     const win = analyzeWindows(v);
     if (win !== null) return win;
   }
@@ -158,19 +204,44 @@ function refererParams(point: Point): DetectorMatch | null {
     const eq = part.indexOf("=");
     if (eq === -1 || eq === part.length - 1) continue;
     const value = percentDecode(part.slice(eq + 1), true);
-    const m = detectValue({ steps: point.steps, zone: "query", kind: "value", value, depth: point.depth + 1 });
+    const m = detectValue({
+      steps: point.steps,
+      zone: "query",
+      kind: "value",
+      value,
+      depth: point.depth + 1,
+    });
     if (m !== null) return { signature: m.signature, start: from, end: v.length };
   }
   return null;
 }
 
+/** Only a Referer whose parameters hold shell or code characters (raw or encoded) is split. */
+function refererSuspicious(v: string): boolean {
+  const m = scan(v).census;
+  if (
+    m &
+    (C.Semi | C.Pipe | C.Dollar | C.Backtick | C.Quote | C.Lt | C.Brace | C.Space | C.Backslash | C.Newline)
+  )
+    return true;
+  return m & C.Percent ? /%(?:3[bBcC]|7[bBcC]|2[02478]|60|0[aA])/.test(v) : false;
+}
+
 /** Base64 of code (`XyQkTkRfRlVOQyQkXwo=`): decode strict base64 text and run the code checks on it. */
 function base64Code(v: string): DetectorMatch | null {
   const n = v.length;
-  if (n < 16 || n > 8192 || n % 4 === 1) return null;
+  if (n < 16 || n > 8192 || n % 4 !== 0) return null;
   for (let i = 0; i < n; i++) {
     const c = v.charCodeAt(i);
-    const ok = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 47 || c === 45 || c === 95 || (c === 61 && i >= n - 2);
+    const ok =
+      (c >= 65 && c <= 90) ||
+      (c >= 97 && c <= 122) ||
+      (c >= 48 && c <= 57) ||
+      c === 43 ||
+      c === 47 ||
+      c === 45 ||
+      c === 95 ||
+      (c === 61 && i >= n - 2);
     if (!ok) return null;
   }
   const text = Buffer.from(v, "base64").toString("latin1");
@@ -190,17 +261,47 @@ function base64Code(v: string): DetectorMatch | null {
 function detectPoint(point: Point): DetectorMatch | null {
   if (point.value.length === 0 || !scan(point.value).interesting) return null;
   let m = detectValue(point);
-  if (m === null && point.zone === "header" && point.header === "referer") m = refererParams(point);
+  if (m === null && point.zone === "header" && point.header === "referer" && refererSuspicious(point.value))
+    m = refererParams(point);
   if (m === null && (point.kind === "value" || point.kind === "key")) m = base64Code(point.value);
-  if (m !== null || point.kind !== "key" || point.value.indexOf("%") === -1 || !hasPercentEscape(point.value)) return m;
+  if (m !== null || point.kind !== "key" || point.value.indexOf("%") === -1 || !hasPercentEscape(point.value))
+    return m;
   const d = percentDecode(point.value, false);
   if (d === point.value) return null;
   const md = detectValue({ ...point, value: d });
   return md === null ? null : { signature: md.signature, start: 0, end: point.value.length };
 }
 
+/**
+ * Upload file names are judged per request, from the points that carry them (multipart
+ * file names, `X-Filename`-style headers, raw multipart bodies), so that the per-value
+ * prefilter does not have to let every dotted name through.
+ */
+function detectRequest(view: RequestView): Hit[] {
+  for (const p of view.points) {
+    if (
+      p.kind !== "filename" &&
+      !(p.zone === "header" && isFilenameHeader(p.header)) &&
+      !(p.kind === "raw" && p.zone === "body")
+    )
+      continue;
+    const m = detectUpload(p);
+    if (m !== null)
+      return [
+        {
+          type: "rce",
+          point: pointName(p),
+          payload: excerpt(p.value, m.start, m.end),
+          signature: m.signature,
+        },
+      ];
+  }
+  return [];
+}
+
 export const rceDetector: Detector = {
   type: "rce",
   prefilter: (v: string) => v.length > 0 && scan(v).interesting,
   detect: detectPoint,
+  detectRequest,
 };

@@ -6,9 +6,35 @@
  */
 
 const NAMED: Readonly<Record<string, string>> = {
-  lbrace: "{", rbrace: "}", lcub: "{", rcub: "}", lpar: "(", rpar: ")", lsqb: "[", rsqb: "]", dollar: "$", quot: '"',
-  apos: "'", lt: "<", gt: ">", amp: "&", colon: ":", sol: "/", bsol: "\\", num: "#", period: ".", semi: ";",
-  excl: "!", equals: "=", percnt: "%", grave: "`", verbar: "|", newline: "\n", tab: "\t", nbsp: " ", comma: ",",
+  lbrace: "{",
+  rbrace: "}",
+  lcub: "{",
+  rcub: "}",
+  lpar: "(",
+  rpar: ")",
+  lsqb: "[",
+  rsqb: "]",
+  dollar: "$",
+  quot: '"',
+  apos: "'",
+  lt: "<",
+  gt: ">",
+  amp: "&",
+  colon: ":",
+  sol: "/",
+  bsol: "\\",
+  num: "#",
+  period: ".",
+  semi: ";",
+  excl: "!",
+  equals: "=",
+  percnt: "%",
+  grave: "`",
+  verbar: "|",
+  newline: "\n",
+  tab: "\t",
+  nbsp: " ",
+  comma: ",",
 };
 
 function isHex(c: number): boolean {
@@ -19,7 +45,8 @@ function isHex(c: number): boolean {
 function needsWork(v: string): boolean {
   for (let i = 0; i < v.length; i++) {
     const c = v.charCodeAt(i);
-    if (c === 92 || c === 38 || c === 0x200b || c === 0x200c || c === 0x200d || c === 0xfeff || c === 0xad) return true;
+    if (c === 92 || c === 38 || c === 0x200b || c === 0x200c || c === 0x200d || c === 0xfeff || c === 0xad)
+      return true;
   }
   return false;
 }
@@ -39,7 +66,14 @@ export function normalizeCode(v: string): string {
       rep = "";
     } else if (c === 92 && i + 3 < n) {
       const d = v.charCodeAt(i + 1);
-      if (d === 117 /* u */ && i + 5 < n && isHex(v.charCodeAt(i + 2)) && isHex(v.charCodeAt(i + 3)) && isHex(v.charCodeAt(i + 4)) && isHex(v.charCodeAt(i + 5))) {
+      if (
+        d === 117 /* u */ &&
+        i + 5 < n &&
+        isHex(v.charCodeAt(i + 2)) &&
+        isHex(v.charCodeAt(i + 3)) &&
+        isHex(v.charCodeAt(i + 4)) &&
+        isHex(v.charCodeAt(i + 5))
+      ) {
         rep = String.fromCharCode(Number.parseInt(v.slice(i + 2, i + 6), 16));
         len = 6;
       } else if (d === 120 /* x */ && isHex(v.charCodeAt(i + 2)) && isHex(v.charCodeAt(i + 3))) {
@@ -52,9 +86,12 @@ export function normalizeCode(v: string): string {
       if (semi !== -1 && (semi - i <= 10 || (v.charCodeAt(i + 1) === 35 && semi - i <= 80))) {
         const ent = v.slice(i + 1, semi);
         if (ent.charCodeAt(0) === 35) {
-          const code = ent[1] === "x" || ent[1] === "X" ? Number.parseInt(ent.slice(2), 16) : Number.parseInt(ent.slice(1), 10);
+          const code =
+            ent[1] === "x" || ent[1] === "X"
+              ? Number.parseInt(ent.slice(2), 16)
+              : Number.parseInt(ent.slice(1), 10);
           if (Number.isFinite(code) && code > 0 && code < 0x110000) rep = String.fromCodePoint(code);
-        } else rep = NAMED[ent.toLowerCase()];
+        } else rep = Object.hasOwn(NAMED, ent.toLowerCase()) ? NAMED[ent.toLowerCase()] : undefined;
         if (rep !== undefined) len = semi + 1 - i;
       }
     }

@@ -2,8 +2,8 @@
  * One pass over a value's characters to learn which families of signs could be present
  * (a census bitmask), so that the detector only runs what can match.
  */
-import { ANCHOR_CLASS, ANCHOR_CLASSES, ANCHOR_DELTA, ANCHOR_OUT } from "./anchors.js";
-import { COMMANDS, commandName, stripVersion } from "./shell/commands.js";
+import { ANCHOR_CLASS, ANCHOR_CLASSES, ANCHOR_OUT, ANCHOR_STEP } from "./anchors.js";
+import { BARE_ALONE as BARE, COMMANDS, COMMON, commandName, stripVersion } from "./shell/commands.js";
 
 export const C = {
   Dollar: 1 << 0,
@@ -37,7 +37,18 @@ export const C = {
 
 /** Characters that can start or split a shell command, or hide a command word. */
 export const SHELL_TRIGGER =
-  C.Dollar | C.Backtick | C.Pipe | C.Semi | C.Amp | C.Lt | C.Gt | C.Newline | C.Quote | C.Backslash | C.Glob | C.Brace |
+  C.Dollar |
+  C.Backtick |
+  C.Pipe |
+  C.Semi |
+  C.Amp |
+  C.Lt |
+  C.Gt |
+  C.Newline |
+  C.Quote |
+  C.Backslash |
+  C.Glob |
+  C.Brace |
   C.Bracket;
 
 const TABLE = new Uint32Array(128);
@@ -73,7 +84,7 @@ set("\n\r", C.Newline);
 /** The census bitmask of `v` alone (first 64 KiB). */
 export function census(v: string): number {
   let m = 0;
-  const n = v.length < 65536 ? v.length : 65536;
+  const n = Math.min(v.length, 65536);
   for (let i = 0; i < n; i++) {
     const c = v.charCodeAt(i);
     if (c < 128) m |= TABLE[c]!;
@@ -83,8 +94,24 @@ export function census(v: string): number {
 
 /** Census bits that make a value worth a closer look on their own. */
 const RARE =
-  C.Dollar | C.Backtick | C.Pipe | C.Lt | C.Gt | C.Paren | C.Brace | C.Bracket | C.Backslash | C.Tilde | C.Bang |
-  C.Caret | C.Percent | C.At | C.Hash | C.Newline | C.Escape;
+  C.Dollar |
+  C.Backtick |
+  C.Pipe |
+  C.Lt |
+  C.Gt |
+  C.Paren |
+  C.Brace |
+  C.Bracket |
+  C.Backslash |
+  C.Tilde |
+  C.Bang |
+  C.Caret |
+  C.Percent |
+  C.At |
+  C.Newline |
+  C.Escape;
+/** In serialized JSON only these still matter (its strings are also emitted as points of their own). */
+const RARE_IN_JSON = C.Dollar | C.Backtick | C.Pipe | C.Lt | C.Backslash | C.Escape | C.Percent;
 
 function isLower(c: number): boolean {
   return c >= 97 && c <= 122;
@@ -103,7 +130,17 @@ function commandAfter(v: string, i: number): boolean {
   for (let k = 0; k < 2 && v.charCodeAt(j) === 32; k++) j++;
   const c = v.charCodeAt(j);
   if (!isLower(c))
-    return c === 36 || c === 39 || c === 34 || c === 92 || c === 47 || c === 96 || c === 123 || c === 40 || c === 46;
+    return (
+      c === 36 ||
+      c === 39 ||
+      c === 34 ||
+      c === 92 ||
+      c === 47 ||
+      c === 96 ||
+      c === 123 ||
+      c === 40 ||
+      c === 46
+    );
   let e = j;
   while (e < v.length && e - j < 32) {
     const d = v.charCodeAt(e);
@@ -114,6 +151,79 @@ function commandAfter(v: string, i: number): boolean {
   return d !== 61 && d !== 58 && d !== 46;
 }
 
+/**
+ * A `?` or `*` that hides letters of a name or path (`/???/c?t`, `/et*` then `/pa*wd`),
+ * not the `?` of a query string (`page.php?id=1`) nor the star-slash-star of a media range.
+ */
+function globAt(v: string, i: number, c: number): boolean {
+  const a = v.charCodeAt(i - 1);
+  const b = v.charCodeAt(i + 1);
+  if (a === c || b === c) return true;
+  if (c === 63) {
+    // `?name=` starts a query string.
+    let e = i + 1;
+    while (e < v.length && e - i < 40) {
+      const d = v.charCodeAt(e);
+      if (isAlpha(d) || (d >= 48 && d <= 57) || d === 95 || d === 45 || d === 46 || d === 91 || d === 93) e++;
+      else break;
+    }
+    if (v.charCodeAt(e) === 61 || e === i + 1) return a === 47 && b === 47;
+  }
+  if (c === 42 && (a === 47 || Number.isNaN(a) || a === 44) && b === 47) return false;
+  return (isAlpha(a) && (isAlpha(b) || b === 47)) || (a === 47 && isAlpha(b));
+}
+
+/** php.ini directives (PHP manual, "php.ini directives"): `name=value` as a whole value. */
+export const INI_DIRECTIVES: ReadonlySet<string> = new Set([
+  "allow_url_include",
+  "allow_url_fopen",
+  "auto_prepend_file",
+  "auto_append_file",
+  "disable_functions",
+  "open_basedir",
+  "safe_mode",
+  "extension",
+  "extension_dir",
+  "zend_extension",
+  "include_path",
+  "sendmail_path",
+  "sendmail_from",
+  "error_log",
+  "log_errors",
+  "display_errors",
+  "session.save_path",
+  "session.serialize_handler",
+  "upload_tmp_dir",
+  "smtp",
+  "smtp_port",
+  "mail.add_x_header",
+  "register_globals",
+  "magic_quotes_gpc",
+  "pcre.backtrack_limit",
+  "pcre.jit",
+  "memory_limit",
+  "max_execution_time",
+  "assert.active",
+  "phar.readonly",
+  "unserialize_max_depth",
+  "unserialize_callback_func",
+  "precision",
+  "serialize_precision",
+  "engine",
+]);
+/** Directive families matched by prefix. */
+export const INI_PREFIXES: readonly string[] = ["opcache.", "mbstring.", "cgi.", "xdebug.", "session."];
+
+/** The value is `directive=…` for a php.ini directive. */
+export function iniAssignment(v: string): boolean {
+  const eq = v.indexOf("=");
+  if (eq < 3 || eq > 48) return false;
+  const name = v.slice(0, eq).trim().toLowerCase();
+  if (INI_DIRECTIVES.has(name)) return true;
+  for (const p of INI_PREFIXES) if (name.startsWith(p) && name.length > p.length) return true;
+  return false;
+}
+
 export interface Scan {
   census: number;
   families: number;
@@ -121,7 +231,7 @@ export interface Scan {
 }
 
 let lastValue = "";
-let last: Scan = { census: 0, families: 0, interesting: false };
+const last: Scan = { census: 0, families: 0, interesting: false };
 
 /**
  * One pass: census bits, anchor families, and whether anything at all may match.
@@ -134,42 +244,79 @@ export function scan(v: string): Scan {
   let s = 0;
   let fam = 0;
   let hot = false;
-  const n = v.length < 65536 ? v.length : 65536;
+  const n = Math.min(v.length, 65536);
   const K = ANCHOR_CLASSES;
   for (let i = 0; i < n; i++) {
     const c = v.charCodeAt(i);
     if (c < 128) {
+      const step = ANCHOR_STEP[s + ANCHOR_CLASS[c]!]!;
+      s = step >> 1;
+      if (step & 1) fam |= ANCHOR_OUT[s / K]!;
       const t = TABLE[c]!;
       if (t !== 0) {
         m |= t;
         if (t & RARE) hot = true;
         else if (!hot) {
           if (c === 59 || c === 38) hot = commandAfter(v, i);
-          else if (c === 39 || c === 34) hot = i > 0 && isAlpha(v.charCodeAt(i - 1)) && (isAlpha(v.charCodeAt(i + 1)) || v.charCodeAt(i + 1) === c);
-          else if (c === 42 || c === 63) {
-            const a = v.charCodeAt(i - 1);
-            const b = v.charCodeAt(i + 1);
-            hot = a === 47 || b === 47 || a === c || b === c || (isAlpha(a) && isAlpha(b));
-          }
+          else if (c === 39 || c === 34)
+            hot =
+              i > 0 &&
+              isAlpha(v.charCodeAt(i - 1)) &&
+              (isAlpha(v.charCodeAt(i + 1)) || v.charCodeAt(i + 1) === c);
+          else if (c === 42 || c === 63) hot = globAt(v, i, c);
         }
       }
-      s = ANCHOR_DELTA[s * K + ANCHOR_CLASS[c]!]!;
     } else {
       if (c === 0x200b || c === 0x200c || c === 0x200d || c === 0xfeff || c === 0xad) {
         m |= C.Escape;
         hot = true;
       } else if (c === 0xa0) m |= C.Space;
-      s = ANCHOR_DELTA[s * K]!;
+      const step = ANCHOR_STEP[s]!;
+      s = step >> 1;
+      if (step & 1) fam |= ANCHOR_OUT[s / K]!;
     }
-    fam |= ANCHOR_OUT[s]!;
   }
+  if (hot && fam === 0 && looksLikeJson(v) && (m & RARE_IN_JSON) === 0) hot = false;
   if (fam !== 0) hot = true;
-  // Strict base64 text of a plausible payload size: the detector decodes it.
-  if (!hot && n >= 16 && n <= 1024 && (m & ~(C.Eq | C.Underscore)) === 0 && n % 4 !== 1 && !/[^A-Za-z0-9+/=_-]/.test(v)) hot = true;
-  if (!hot && (m & C.Space || n <= 24)) hot = mayBeCommandLine(v) || /^(?:if|for)[\s/]/i.test(v);
+  // Strict base64 text of a plausible payload size (mixed case and digits): the detector decodes it.
+  if (
+    !hot &&
+    n >= 16 &&
+    n <= 1024 &&
+    (m & ~(C.Eq | C.Underscore)) === 0 &&
+    n % 4 === 0 &&
+    /^(?=[^a-z]*[a-z])(?=[^A-Z]*[A-Z])(?=[^\d+/=]*[\d+/=])[A-Za-z0-9+/_-]+={0,2}$/.test(v)
+  )
+    hot = true;
+  if (!hot && m & C.Space) hot = mayBeCommandLine(v) || /^(?:if|for)[\s/]/i.test(v);
+  // A bare word is only ever flagged when it is a recon tool or a program path.
+  else if (!hot && n <= 24)
+    hot = BARE.has(firstWord(v).toLowerCase()) || /^\/?(?:usr\/(?:local\/)?)?s?bin\//.test(v);
+  if (!hot && m & C.Eq) hot = iniAssignment(v);
+  // One reused record: callers read it before the next value is scanned.
   lastValue = v;
-  last = { census: m, families: fam, interesting: hot };
+  last.census = m;
+  last.families = fam;
+  last.interesting = hot;
   return last;
+}
+
+/** `{"…` / `[{…` / `["…` / `[1…` / `{}` / `[]`: serialized JSON. */
+function looksLikeJson(v: string): boolean {
+  const a = v.charCodeAt(0);
+  const z = v.charCodeAt(v.length - 1);
+  if (!((a === 123 && z === 125) || (a === 91 && z === 93))) return false;
+  const b = v.charCodeAt(1);
+  return b === 34 || b === 123 || b === 91 || b === 125 || b === 93 || (a === 91 && b >= 48 && b <= 57);
+}
+
+/** The value up to the first shell separator. */
+function firstWord(v: string): string {
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c === 59 || c === 124 || c === 38 || c === 60 || c === 62 || c === 10) return v.slice(0, i);
+  }
+  return v;
 }
 
 /** The value starts with a known command word (a whole-value command line is possible). */
@@ -187,5 +334,21 @@ export function mayBeCommandLine(v: string): boolean {
   if (j === i || j - i >= 40) return false;
   let w = v.slice(i, j);
   if (c0 === 39 || c0 === 34) w = w.replace(/['"]/g, "");
-  return COMMANDS.has(stripVersion(commandName(w)));
+  const name = stripVersion(commandName(w));
+  if (!COMMANDS.has(name)) return false;
+  if (!COMMON.has(name) || c0 === 39 || c0 === 34 || w.indexOf("/") !== -1 || name === "alias") return true;
+  // A common word ("free", "time", "find") starts a command line only with an option or a path after it.
+  let k = j;
+  while (k < v.length && v.charCodeAt(k) === 32) k++;
+  const d = v.charCodeAt(k);
+  return (
+    d === 45 ||
+    d === 47 ||
+    d === 46 ||
+    d === 126 ||
+    d === 36 ||
+    d === 39 ||
+    d === 34 ||
+    COMMANDS.has((v.slice(k).split(" ")[0] ?? "").toLowerCase())
+  );
 }

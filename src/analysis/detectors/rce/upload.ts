@@ -7,11 +7,34 @@
 import type { Point } from "../../../model/index.js";
 import type { DetectorMatch } from "../types.js";
 
-const SCRIPT_EXT = /\.\s*(?:php\d*|phtml|phar|phps|pht|phpt|pgif|shtml|jspx?|jspf|jsw|jsv|aspx?|ashx|asmx|asa|cer|cfm|cgi|war)[\s.]*$/i;
+const SCRIPT_EXT =
+  /\.\s*(?:php\d*|phtml|phar|phps|pht|phpt|pgif|shtml|jspx?|jspf|jsw|jsv|aspx?|ashx|asmx|asa|cer|cfm|cgi|war)[\s.]*$/i;
 const CONFIG_NAMES: ReadonlySet<string> = new Set([
-  ".htaccess", ".htpasswd", "web.config", ".user.ini", "php.ini", "wp-config.php", "settings.php", "config.php",
-  "configuration.php", "local.xml", "config.yml", "config.yaml", "application.yml", "application.properties", ".env",
-  ".boto", ".bashrc", ".bash_profile", ".profile", "authorized_keys", "id_rsa", ".git", "crontab", ".npmrc", ".pypirc",
+  ".htaccess",
+  ".htpasswd",
+  "web.config",
+  ".user.ini",
+  "php.ini",
+  "wp-config.php",
+  "settings.php",
+  "config.php",
+  "configuration.php",
+  "local.xml",
+  "config.yml",
+  "config.yaml",
+  "application.yml",
+  "application.properties",
+  ".env",
+  ".boto",
+  ".bashrc",
+  ".bash_profile",
+  ".profile",
+  "authorized_keys",
+  "id_rsa",
+  ".git",
+  "crontab",
+  ".npmrc",
+  ".pypirc",
 ]);
 
 /** True for header names upload endpoints use for the file name (`X-Filename`, `X_File_Name`…). */
@@ -26,9 +49,14 @@ function judgeName(raw: string): DetectorMatch | null {
   if (name.length === 0 || name.length > 512) return null;
   if (SCRIPT_EXT.test(name)) return { signature: "rce.script-upload", start: 0, end: name.length };
   const slash = Math.max(name.lastIndexOf("/"), name.lastIndexOf("\\"));
-  const base = name.slice(slash + 1).toLowerCase().replace(/\s+/g, "");
-  if (/^sess_[a-z0-9,-]{8,}$/.test(base)) return { signature: "rce.session-file-upload", start: 0, end: name.length };
-  if (CONFIG_NAMES.has(base) || /^wp-config[-_.]/.test(base)) return { signature: "rce.config-upload", start: 0, end: name.length };
+  const base = name
+    .slice(slash + 1)
+    .toLowerCase()
+    .replace(/\s+/g, "");
+  if (/^sess_[a-z0-9,-]{8,}$/.test(base))
+    return { signature: "rce.session-file-upload", start: 0, end: name.length };
+  if (CONFIG_NAMES.has(base) || /^wp-config[-_.]/.test(base))
+    return { signature: "rce.config-upload", start: 0, end: name.length };
   return null;
 }
 

@@ -94,8 +94,8 @@ export function detectRedir(p: Point): DetectorMatch | null {
   const named = isRedirectName(p.name, top);
   if (!named && !top) return null;
   const v = p.value;
+  if (!redirPrefilter(v)) return null;
   const i = skipLeading(v);
-  if (v.length - i < 3) return null;
   const c0 = v.charCodeAt(i);
   const c1 = v.charCodeAt(i + 1);
 
@@ -117,6 +117,14 @@ export function detectRedir(p: Point): DetectorMatch | null {
     return m("script-scheme", i, v.length);
   }
   if (scheme !== "http" && scheme !== "https") return null;
+  if (!named) {
+    // Outside a redirect-ish name only a malformed `http(s):` counts; `https://x` is not.
+    const colon = v.indexOf(":", i);
+    const a = v.charCodeAt(colon + 1);
+    const b = v.charCodeAt(colon + 2);
+    const c = v.charCodeAt(colon + 3);
+    if (a === 47 && b === 47 && c !== 47 && c !== 92) return null;
+  }
   for (const u of findUrls(v)) {
     if (u.start !== i || (u.scheme !== "http" && u.scheme !== "https")) continue;
     const colon = u.start + u.scheme.length;
@@ -140,13 +148,33 @@ export function detectRedir(p: Point): DetectorMatch | null {
   return null;
 }
 
+/**
+ * Every sign sits at the start of the value (after the characters browsers strip): a
+ * slash or backslash, an `@`, or a scheme ending in `:` within its first 40 characters.
+ * So the prefilter reads a few characters instead of the whole value.
+ */
+export function redirPrefilter(v: string): boolean {
+  const i = skipLeading(v);
+  if (v.length - i < 3) return false;
+  const c = v.charCodeAt(i);
+  if (c === 47 || c === 92 || c === 64) return true;
+  return hasScheme(v, i);
+}
+
+/** Same walk as browserScheme, without building the string. */
+function hasScheme(v: string, from: number): boolean {
+  for (let i = from; i < v.length && i - from < 40; i++) {
+    const c = v.charCodeAt(i);
+    if (c === 9 || c === 10 || c === 13) continue;
+    if (c === 58) return i > from;
+    const l = c | 0x20;
+    if (!((l >= 97 && l <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46)) return false;
+  }
+  return false;
+}
+
 export const redirDetector: Detector = {
   type: "redir",
-  prefilter(v) {
-    return (
-      v.length >= 3 &&
-      (v.indexOf("/") !== -1 || v.indexOf("\\") !== -1 || v.indexOf("@") !== -1 || v.indexOf(":") !== -1)
-    );
-  },
+  prefilter: redirPrefilter,
   detect: detectRedir,
 };

@@ -82,8 +82,26 @@ const GENERIC = new Set([
   "jump",
 ]);
 
+/** Verdicts per name (names repeat across requests); cleared when it grows too big. */
+const cache = new Map<string, number>();
+
 export function isRedirectName(name: string | undefined, topLevel: boolean): boolean {
   if (name === undefined || name.length === 0 || name.length > 64) return false;
+  let c = cache.get(name);
+  if (c === undefined) {
+    c = classify(name);
+    if (cache.size >= 4096) cache.clear();
+    cache.set(name, c);
+  }
+  return c === 2 || (c === 1 && topLevel);
+}
+
+/** 0: not redirect-ish; 1: only at the top level (generic names); 2: anywhere. */
+function classify(name: string): number {
+  return isRedirectNameUncached(name, true) ? (isRedirectNameUncached(name, false) ? 2 : 1) : 0;
+}
+
+function isRedirectNameUncached(name: string, topLevel: boolean): boolean {
   let flat = "";
   for (let i = 0; i < name.length; i++) {
     const c = name.charCodeAt(i);

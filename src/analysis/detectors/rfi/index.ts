@@ -64,6 +64,32 @@ function truncated(v: string, u: UrlRef): boolean {
   return v.charCodeAt(u.end) === 0 && dot > 0;
 }
 
+/** Tools that fetch a URL to disk: `; wget http://…/x.php` plants the file to include. */
+const DOWNLOADERS = ["wget", "curl", "fetch", "lwp-download", "lynx", "aria2c"];
+
+/** A download command word right before the URL (only spaces and flags between). */
+function downloadBefore(v: string, at: number): boolean {
+  const from = Math.max(0, at - 40);
+  const head = v.slice(from, at).toLowerCase();
+  for (const d of DOWNLOADERS) {
+    const i = head.lastIndexOf(d);
+    if (i === -1) continue;
+    const before = i === 0 ? (from === 0 ? 32 : v.charCodeAt(from - 1)) : head.charCodeAt(i - 1);
+    const boundary = !((before >= 97 && before <= 122) || (before >= 48 && before <= 57) || before === 95);
+    const rest = head.slice(i + d.length);
+    if (
+      boundary &&
+      rest.length > 0 &&
+      rest.charCodeAt(0) <= 32 &&
+      rest.indexOf(";") === -1 &&
+      rest.indexOf("|") === -1
+    ) {
+      return true;
+    }
+  }
+  return false;
+}
+
 /** Last path component of the URL, lower-cased, without query. */
 function fileOf(v: string, u: UrlRef): string {
   let e = u.authEnd;
@@ -128,6 +154,39 @@ function dataUri(v: string): DetectorMatch | null {
   return null;
 }
 
+/**
+ * Cheap look at each `://` before any URL is parsed: only a URL that could meet one of
+ * the signs (FTP, a host starting like an IP, a `?` or NUL cut, a script-like file, a
+ * location parameter) is worth the allocation of a full parse.
+ */
+function worthParsing(v: string, p: Point): boolean {
+  if (isTopLevel(p) && isLocationName(p.name)) return true;
+  let i = v.indexOf("://");
+  let guard = 0;
+  while (i !== -1 && guard++ < 16) {
+    const h = v.charCodeAt(i + 3);
+    if ((h >= 48 && h <= 57) || h === 91) return true;
+    if (i >= 3 && (v.charCodeAt(i - 3) | 0x20) === 102 && (v.charCodeAt(i - 2) | 0x20) === 116) return true; // ftp
+    if (i >= 4 && (v.charCodeAt(i - 4) | 0x20) === 102 && (v.charCodeAt(i - 3) | 0x20) === 116) return true; // ftps
+    // Walk the URL once: its end, and the extension of its last path component.
+    let k = i + 3;
+    let dot = -1;
+    let slash = -1;
+    while (k < v.length && k - i < 4096) {
+      const c = v.charCodeAt(k);
+      if (c <= 32 || c === 34 || c === 39 || c === 60 || c === 62 || c === 63 || c === 35) break;
+      if (c === 47 || c === 92) slash = k;
+      else if (c === 46) dot = k;
+      k++;
+    }
+    const end = v.charCodeAt(k);
+    if (end === 63 || end === 0) return true;
+    if (slash !== -1 && dot > slash && k - dot <= 6) return true;
+    i = v.indexOf("://", k);
+  }
+  return false;
+}
+
 export function detectRfi(p: Point): DetectorMatch | null {
   if (p.kind === "ext" || p.kind === "segment" || p.kind === "markup" || p.kind === "path") return null;
   const v = p.value;
@@ -148,6 +207,7 @@ export function detectRfi(p: Point): DetectorMatch | null {
       return m("truncation", 0, v.length);
   }
   if (v.indexOf("://") === -1) return null;
+  if (!worthParsing(v, p)) return null;
   for (const u of findUrls(v)) {
     if (!(isWebScheme(u.scheme) || u.scheme === "file") || u.slashes < 2 || u.authority.length === 0)
       continue;
@@ -158,8 +218,10 @@ export function detectRfi(p: Point): DetectorMatch | null {
     if (h.ipv6 && h.cls === "public") return m("ip-host", u.start, u.end);
     const f = fileOf(v, u);
     const dot = f.lastIndexOf(".");
-    if (dot > 0 && isScriptExt(f.slice(dot + 1)) && isShellName(f.slice(0, dot)))
-      return m("web-shell", u.start, u.end);
+    if (dot > 0 && isScriptExt(f.slice(dot + 1))) {
+      if (isShellName(f.slice(0, dot))) return m("web-shell", u.start, u.end);
+      if (downloadBefore(v, u.start)) return m("script-download", u.start, u.end);
+    }
     if (u.start === 0 && isTopLevel(p) && isLocationName(p.name)) return m("location-param", u.start, u.end);
   }
   return null;

@@ -17,8 +17,11 @@ export interface MarkerMatch {
   readonly end: number;
 }
 
-/** Domains whose labels must be followed by a host boundary. */
-const OOB_DOMAINS = [
+/**
+ * Registrable callback domains (always two labels, so the test is one Set lookup on
+ * the last two labels of a host).
+ */
+const OOB_DOMAINS = new Set([
   "oast.pro",
   "oast.live",
   "oast.site",
@@ -35,64 +38,133 @@ const OOB_DOMAINS = [
   "bxss.me",
   "xss.ht",
   "requestrepo.com",
-];
+]);
 
-const PROBES = ["w00tw00t.at.", "trinity.txt.bak"];
-
-/**
- * The gate: every callback domain and dotted probe contains one of these cores, so a
- * value without any of them (in any case) cannot match. One case-insensitive
- * alternation of literals; nothing can backtrack.
- */
-const CORES =
-  /oast|interact|collaborator|dnslog|ceye\.io|bxss\.me|xss\.ht|requestrepo|w00tw00t|trinity\.txt/i;
-
-/**
- * Can `v` hold a marker? Domains and the dotted probes need a '.', which a memchr-speed
- * `indexOf` rules out for most short values before the alternation runs; the two
- * dot-less probes are looked for in the request-target only (see `findTargetProbe`).
- */
-export function mayHaveMarker(v: string): boolean {
-  return v.indexOf(".") !== -1 && CORES.test(v);
+export function isOobHost(host: string): boolean {
+  return oobIn(host, 0, host.length);
 }
 
-/** Dot-less probe strings, sent as a path or a query by the tools that own them. */
-const TARGET_PROBES = ["muieblackcat", "acunetix_wvs_security_test", "acunetix-wvs-test"];
+/**
+ * Is `v[start, end)` a host under a callback domain? A cheap gate on the length and
+ * first letter of the second-level label (`oast`/`oastify`, `interact`/`interactsh`,
+ * `burpcollaborator`, `bxss`, `dnslog`, `ceye`, `xss`, `requestrepo`) keeps ordinary
+ * hosts from allocating anything.
+ */
+function oobIn(v: string, start: number, end: number): boolean {
+  let e = end;
+  if (e > start && v.charCodeAt(e - 1) === 46) e--; // trailing dot of an FQDN
+  const d1 = v.lastIndexOf(".", e - 1);
+  if (d1 <= start) return false;
+  let d0 = v.lastIndexOf(".", d1 - 1);
+  if (d0 < start) d0 = start - 1;
+  const len = d1 - d0 - 1;
+  const c = v.charCodeAt(d0 + 1) | 0x20;
+  const plausible =
+    (c === 0x6f && (len === 4 || len === 7)) || // o
+    (c === 0x69 && (len === 8 || len === 10)) || // i
+    (c === 0x62 && (len === 16 || len === 4)) || // b
+    (c === 0x64 && len === 6) || // d
+    (c === 0x63 && len === 4) || // c
+    (c === 0x78 && len === 3) || // x
+    (c === 0x72 && len === 11); // r
+  return plausible && OOB_DOMAINS.has(v.slice(d0 + 1, e).toLowerCase());
+}
 
-/** A dot-less probe in the raw request-target (lower case, as the tools send it). */
-export function findTargetProbe(target: string): MarkerMatch | null {
-  if (target.indexOf("muieblackcat") === -1 && target.indexOf("acunetix") === -1) return null;
-  const t = target.toLowerCase();
-  for (const m of TARGET_PROBES) {
-    const p = t.indexOf(m);
-    if (p !== -1) return { sign: "probe", start: p, end: p + m.length };
+/** Characters that end the authority of a URL (RFC 3986 §3.2) or of a UNC host. */
+function endsHost(c: number): boolean {
+  return (
+    Number.isNaN(c) ||
+    c <= 32 ||
+    c === 47 /* / */ ||
+    c === 92 /* \ */ ||
+    c === 63 /* ? */ ||
+    c === 35 /* # */ ||
+    c === 34 /* " */ ||
+    c === 39 /* ' */ ||
+    c === 60 /* < */ ||
+    c === 62 /* > */ ||
+    c === 41 /* ) */ ||
+    c === 125 /* } */ ||
+    c === 44 /* , */ ||
+    c === 59 /* ; */ ||
+    c === 96 /* ` */
+  );
+}
+
+const MAX_HOST = 253;
+
+/** The host of the authority starting at `i` (after `//` or `\\\\`): userinfo and port dropped. */
+function hostAt(v: string, i: number): { start: number; end: number } | null {
+  let j = i;
+  let start = i;
+  let colon = -1;
+  const stop = Math.min(v.length, i + MAX_HOST + 128);
+  while (j < stop) {
+    const c = v.charCodeAt(j);
+    if (c === 64 /* @ */) {
+      start = j + 1;
+      colon = -1;
+    } else if (c === 58 /* : */) {
+      if (colon === -1) colon = j;
+    } else if (endsHost(c)) break;
+    j++;
+  }
+  const end = colon === -1 ? j : colon;
+  return end > start ? { start, end } : null;
+}
+
+/**
+ * An out-of-band callback host where a payload makes a server connect: the authority of
+ * a URL (`http://x.oast.fun/`, `ldap://…`, `//x.xss.ht`, `file:////…`) or a UNC path
+ * (`\\x.oast.fun\share`). Anchored on `//`, found with `indexOf`, so a value without
+ * one costs a single memchr-speed call. Bare host names in shell commands
+ * (`nslookup x.oast.fun`) are the rce detector's, which reports the command.
+ */
+export function findOobHost(v: string): MarkerMatch | null {
+  let from = 0;
+  for (let n = 0; n < 16; n++) {
+    const p = v.indexOf("//", from);
+    if (p === -1) break;
+    from = p + 2;
+    const h = hostAt(v, p + 2);
+    if (h !== null && oobIn(v, h.start, h.end)) return { sign: "oob-domain", start: h.start, end: h.end };
+  }
+  if (v.charCodeAt(0) === 92 && v.charCodeAt(1) === 92) {
+    const h = hostAt(v, 2);
+    if (h !== null && oobIn(v, h.start, h.end)) return { sign: "oob-domain", start: h.start, end: h.end };
   }
   return null;
 }
 
-function isHostChar(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 45 || c === 95;
+/**
+ * Probe strings only one tool sends, looked for in the decoded path and the raw
+ * request-target: Nmap's `/nice ports,/Trinity.txt.bak`, the `w00tw00t.at.…` requests
+ * of the DFind/ZmEu scanners, `muieblackcat`, Acunetix's `acunetix-wvs-test-…` file and
+ * `acunetix_wvs_security_test` marker.
+ */
+const PROBES = [
+  "w00tw00t.at.",
+  "trinity.txt.bak",
+  "muieblackcat",
+  "acunetix_wvs_security_test",
+  "acunetix-wvs-test",
+];
+
+/** Cheap gate: the rare cores of the probes, as the tools write them. */
+export function mayHaveProbe(s: string): boolean {
+  return (
+    s.indexOf("w00tw00t") !== -1 ||
+    s.indexOf("rinity.txt") !== -1 ||
+    s.indexOf("muieblackcat") !== -1 ||
+    s.indexOf("cunetix") !== -1
+  );
 }
 
-export function findMarker(v: string): MarkerMatch | null {
-  const s = v.length > 65536 ? v.slice(0, 65536).toLowerCase() : v.toLowerCase();
-  for (const d of OOB_DOMAINS) {
-    let from = 0;
-    for (let n = 0; n < 8; n++) {
-      const p = s.indexOf(d, from);
-      if (p === -1) break;
-      from = p + 1;
-      // A host boundary on both sides: `x.oast.fun/`, `@oast.fun`, not `boast.fun` nor
-      // `xss.html`. Before it: start, a dot (a subdomain), or any non-host character.
-      const before = p === 0 ? 0 : s.charCodeAt(p - 1);
-      const after = s.charCodeAt(p + d.length);
-      if (p > 0 && isHostChar(before)) continue;
-      if (isHostChar(after) || (after === 46 && isHostChar(s.charCodeAt(p + d.length + 1)))) continue;
-      return { sign: "oob-domain", start: p, end: p + d.length };
-    }
-  }
+export function findProbe(s: string): MarkerMatch | null {
+  if (!mayHaveProbe(s)) return null;
+  const t = s.toLowerCase();
   for (const m of PROBES) {
-    const p = s.indexOf(m);
+    const p = t.indexOf(m);
     if (p !== -1) return { sign: "probe", start: p, end: p + m.length };
   }
   return null;

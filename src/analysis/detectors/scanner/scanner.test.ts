@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import { findMarker, findTargetProbe, mayHaveMarker } from "./markers.js";
+import { findOobHost, findProbe, isOobHost } from "./markers.js";
 import { toolHeader } from "./tool-headers.js";
 import { findTool } from "./user-agents.js";
 
@@ -50,39 +50,52 @@ describe("scanner: tool headers", () => {
 });
 
 describe("scanner: markers", () => {
-  it("finds callback domains at host boundaries", () => {
-    assert.equal(findMarker("http://abc.oast.fun/x")?.sign, "oob-domain");
-    assert.equal(findMarker("nslookup A.B.BURPCOLLABORATOR.NET")?.sign, "oob-domain");
-    assert.equal(findMarker("//x.xss.ht")?.sign, "oob-domain");
-    assert.equal(findMarker("/w00tw00t.at.ISC.SANS.DFind:)")?.sign, "probe");
-    assert.equal(findMarker("see xss.html"), null);
-    assert.equal(findMarker("boast.fun"), null);
-    assert.equal(findMarker("x.oast.funky.example"), null);
+  it("finds callback hosts in URLs and UNC paths", () => {
+    assert.equal(findOobHost("http://abc.oast.fun/x")?.sign, "oob-domain");
+    assert.equal(findOobHost("jndi:ldap://A.B.BURPCOLLABORATOR.NET:389/a")?.sign, "oob-domain");
+    assert.equal(findOobHost('<script src="//x.xss.ht"></script>')?.sign, "oob-domain");
+    assert.equal(findOobHost("\\\\x.dnslog.cn\\share")?.sign, "oob-domain");
+    assert.equal(findOobHost("http://user@q.oastify.com./")?.sign, "oob-domain");
+    const v = "url=http://k1.interact.sh/p";
+    const m = findOobHost(v);
+    assert.ok(m);
+    assert.equal(v.slice(m.start, m.end), "k1.interact.sh");
   });
-  it("the gate never drops a marker", () => {
-    const parts = fc.constantFrom(
-      "oast.fun",
-      "x.",
-      "OAST.PRO",
-      "interact.sh",
-      "dnslog.cn",
-      "xss.ht",
-      ".",
-      "/",
-      "a",
-      "-",
-      "ceye.io",
-    );
+  it("leaves look-alike hosts alone", () => {
+    for (const v of [
+      "https://example.com/xss.html",
+      "http://boast.fun/",
+      "http://x.oast.funky.example/",
+      "//oast.fun.example.com/",
+      "see x.oast.fun",
+    ]) {
+      assert.equal(findOobHost(v), null, v);
+    }
+  });
+  it("probes", () => {
+    assert.equal(findProbe("/w00tw00t.at.ISC.SANS.DFind:)")?.sign, "probe");
+    assert.equal(findProbe("/nice ports,/Trinity.txt.bak")?.sign, "probe");
+    assert.ok(findProbe("/muieblackcat"));
+    assert.ok(findProbe("/acunetix-wvs-test-for-some-inexistent-file"));
+    assert.equal(findProbe("/about/acunetix-review"), null);
+  });
+  it("never throws", () => {
     fc.assert(
-      fc.property(fc.array(fc.oneof(parts, fc.string({ maxLength: 3 })), { maxLength: 8 }), (a) => {
-        const v = a.join("");
-        if (findMarker(v) !== null && findMarker(v)?.sign === "oob-domain") assert.ok(mayHaveMarker(v), v);
-      }),
+      fc.property(
+        fc.array(
+          fc.oneof(
+            fc.constantFrom("//", "@", ".", "oast.fun", "\\\\", ":", "/"),
+            fc.string({ maxLength: 4 }),
+          ),
+          { maxLength: 12 },
+        ),
+        (a) => {
+          const v = a.join("");
+          findOobHost(v);
+          findProbe(v);
+          assert.equal(isOobHost(v) || true, true);
+        },
+      ),
     );
-  });
-  it("dot-less probes in the target", () => {
-    assert.ok(findTargetProbe("/muieblackcat"));
-    assert.ok(findTargetProbe("/acunetix-wvs-test-for-some-inexistent-file"));
-    assert.equal(findTargetProbe("/about/acunetix-review"), null);
   });
 });

@@ -82,6 +82,44 @@ const TOOLS: ReadonlyArray<readonly [token: string, tool: string]> = [
   ["struts-pwn", "struts-pwn"],
   ["log4j-scan", "log4j-scan"],
   ["interactsh", "interactsh"],
+  ["nasl", "nessus"],
+  ["masscan-ng", "masscan"],
+  ["w3af.sf.net", "w3af"],
+  ["w3af.sourceforge.net", "w3af"],
+  ["qualys was", "qualys"],
+  ["webtrends security analyzer", "webtrends"],
+  ["bilbo", "bilbo"],
+  ["bfac", "bfac"],
+  ["brutus", "brutus"],
+  ["cisco-torch", "cisco-torch"],
+  ["crimscanner", "crimscanner"],
+  ["datacha0s", "datacha0s"],
+  ["domino hunter", "domino hunter"],
+  ["fhscan core", "fhscan"],
+  ["floodgate", "floodgate"],
+  ["gootkit auto-rooter scanner", "gootkit"],
+  ["inspath", "inspath"],
+  ["jaascois", "jaascois"],
+  ["metis", "metis"],
+  ["mysqloit", "mysqloit"],
+  ["pmafind", "pmafind"],
+  ["security scan", "security scan"],
+  ["springenwerk", "springenwerk"],
+  ["sysscan", "sysscan"],
+  ["teh forest lobster", "teh forest lobster"],
+  ["this is an exploit", "exploit"],
+  ["toata dragostea", "toata dragostea"],
+  ["uil2pn", "uil2pn"],
+  ["voideye", "voideye"],
+  ["webbandit", "webbandit"],
+  ["whcc", "whcc"],
+  ["wordpress hash grabber", "wordpress hash grabber"],
+  ["xmlrpc exploit", "xmlrpc exploit"],
+  ["s.t.a.l.k.e.r", "stalker"],
+  ["core-project", "core-project"],
+  ["netsparker cloud", "netsparker"],
+  ["detectify", "detectify"],
+  ["probely", "probely"],
 ];
 
 /**
@@ -92,7 +130,7 @@ const TOOLS: ReadonlyArray<readonly [token: string, tool: string]> = [
 const ALPHABET = 64;
 
 /** 1–26 letters (either case), 27–36 digits, then the punctuation used in tokens. */
-function code(c: number): number {
+function classify(c: number): number {
   if (c >= 97 && c <= 122) return c - 96;
   if (c >= 65 && c <= 90) return c - 64;
   if (c >= 48 && c <= 57) return c - 21;
@@ -108,6 +146,14 @@ function code(c: number): number {
     default:
       return 0;
   }
+}
+
+/** `classify` as a table over ASCII, so the hot loop is one load per character. */
+const CODES = Uint8Array.from({ length: 128 }, (_, c) => classify(c));
+const LAST_ALNUM = 36;
+
+function code(c: number): number {
+  return c < 128 ? CODES[c]! : 0;
 }
 
 const { NEXT, TOOL } = (() => {
@@ -133,7 +179,8 @@ const { NEXT, TOOL } = (() => {
 })();
 
 function isAlnum(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+  const k = code(c);
+  return k !== 0 && k <= LAST_ALNUM;
 }
 
 export interface ToolMatch {

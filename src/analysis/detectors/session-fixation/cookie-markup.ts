@@ -36,8 +36,14 @@ const COOKIE_ANY_CASE = /cookie/i;
 
 export function findCookieMarkup(v: string): MarkupMatch | null {
   if (!mentionsCookie(v)) return null;
-  return scriptCookieWrite(v) ?? metaSetCookie(v);
+  // Lower-cased once: `.COOKIE;EXPIRES=` builds a cookie string as well as the lower
+  // case does (only the assignment form needs the exact property name, and flagging
+  // `.COOKIE=` too costs nothing). Offsets are unchanged by ASCII lower-casing.
+  const lower = v.length > MAX_SCAN ? v.slice(0, MAX_SCAN).toLowerCase() : v.toLowerCase();
+  return scriptCookieWrite(lower) ?? metaSetCookie(lower);
 }
+
+const MAX_SCAN = 65536;
 
 function isWordChar(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
@@ -80,7 +86,7 @@ const ATTRIBUTES = ["expires", "domain", "path", "max-age", "samesite"];
 function cookieAttribute(v: string, j: number): number {
   for (const a of ATTRIBUTES) {
     if (v.length - j < a.length) continue;
-    if (v.slice(j, j + a.length).toLowerCase() !== a) continue;
+    if (!v.startsWith(a, j)) continue;
     let k = j + a.length;
     if (isWordChar(v.charCodeAt(k))) continue;
     const stop = Math.min(v.length, k + 8);
@@ -91,8 +97,7 @@ function cookieAttribute(v: string, j: number): number {
 }
 
 /** `http-equiv`, then up to 16 non-word characters (`="`, `='`, ` = `), then `set-cookie`. */
-function metaSetCookie(v: string): MarkupMatch | null {
-  const lower = v.length > 65536 ? v.slice(0, 65536).toLowerCase() : v.toLowerCase();
+function metaSetCookie(lower: string): MarkupMatch | null {
   let from = 0;
   for (let n = 0; n < MAX_OCCURRENCES; n++) {
     const p = lower.indexOf("http-equiv", from);

@@ -39,8 +39,8 @@ export const sessionFixationDetector: Detector = {
   },
 };
 
-/** Upper bound on names looked at per request: beyond it a request is not a link. */
-const MAX_KEYS = 256;
+/** Upper bound on names looked at per request (the point extractor caps parts too). */
+const MAX_KEYS = 1024;
 
 /**
  * The first point that names a session id: a query/form/JSON key straight off the

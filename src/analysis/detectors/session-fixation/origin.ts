@@ -29,7 +29,10 @@ export interface Origin {
  *  - `Sec-Fetch-Site: same-origin | same-site`: the browser attests the initiator,
  *    which is stronger than a Referer (that privacy policies strip);
  *  - `Upgrade: websocket`: a handshake, never a navigation.
- * Otherwise the Referer host is compared with the Host header.
+ * Sec-Fetch-* are forbidden request headers (Fetch standard): neither page script
+ * nor a planted link can set them, so a victim's browser cannot be made to lie with
+ * them; a client that is not a browser gains nothing by sending them, since fixation
+ * needs a victim's browser. Otherwise the Referer host is compared with the Host header.
  */
 export function requestOrigin(headers: readonly Header[]): Origin {
   let host: string | undefined;

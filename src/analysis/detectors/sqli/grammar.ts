@@ -208,7 +208,12 @@ export function read(tokens: Token[]): Reading {
         expect = Expect.Any;
         break;
       case Tk.Dot:
-        if (!(expect === Expect.Operator && (prev?.kind === Tk.Word || prev?.kind === Tk.Ident))) hard++;
+        // `a.b`, and SQL Server's `db..table` (default schema).
+        if (
+          !(expect === Expect.Operator && (prev?.kind === Tk.Word || prev?.kind === Tk.Ident)) &&
+          !(prev?.kind === Tk.Dot && (sig[k - 2]?.kind === Tk.Word || sig[k - 2]?.kind === Tk.Ident))
+        )
+          hard++;
         expect = Expect.Operand;
         break;
       case Tk.Op:

@@ -133,6 +133,6 @@ describe("sqli tokenizer", () => {
       const t = tokenize(s, ctx);
       if (t !== null) judge(read(t), ctx, s);
     }
-    assert.ok(Date.now() - t0 < 1000);
+    assert.ok(Date.now() - t0 < 3000);
   });
 });

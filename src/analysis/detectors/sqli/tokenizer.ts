@@ -45,6 +45,7 @@ export const F_SYSVAR = 32; // `@@name`
 export const F_TIGHT = 64; // break after one word-like token (`admin'`, `1'`) or at the very start
 export const F_SPACED = 128; // break quote preceded by a space: an opening quote in prose
 export const F_HEX = 512; // 0x… number (hex-encoded strings in payloads)
+export const F_EXEC = 1024; // read inside a MySQL `/*! … */` executable comment
 export const F_HASH = 256; // `#` comment (MySQL), also URL fragments, colours, hashtags
 
 export interface Token {
@@ -81,7 +82,10 @@ export function tokenize(s: string, startQuote: StartQuote): Token[] | null {
     i = end + 1;
   }
   let execDepth = 0;
+  let marked = 0;
   while (i < n && out.length < MAX_TOKENS) {
+    if (execDepth > 0 && marked < out.length) markExec(out, marked);
+    marked = out.length;
     const c = s.charCodeAt(i);
     if (isSqlSpace(c)) {
       i++;
@@ -227,6 +231,11 @@ export function tokenize(s: string, startQuote: StartQuote): Token[] | null {
   }
   markCalls(s, out, n);
   return out;
+}
+
+/** Marks tokens produced inside `/*! … *\/` (the caller tracks the depth). */
+function markExec(out: Token[], from: number): void {
+  for (let k = from; k < out.length; k++) out[k]!.flags |= F_EXEC;
 }
 
 /**

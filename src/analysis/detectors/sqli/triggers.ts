@@ -2,6 +2,7 @@
  * Words the prefilter looks for, grouped by what else a rule needs besides them
  * (rules.ts). Matched by hash (no allocation): a collision only lets a value through.
  */
+import { FRAGMENT_ANCHORS, fragmentFunctionNames } from "./fragment-vocab.js";
 import { FuncKind, knownFunctions, LITERALS, STATEMENTS } from "./keywords.js";
 
 /** Statements reported on their own (rules.ts WHOLE_STATEMENTS) or after SELECT/UNION. */
@@ -52,6 +53,10 @@ export interface TriggerSets {
   readonly literal: Set<number>;
   /** Clauses read anywhere in a value (INTO OUTFILE, PROCEDURE ANALYSE). */
   readonly anywhereClause: Set<number>;
+  /** SQL-density tier (fragment.ts): function names, read in a short value with a `(`. */
+  readonly fragmentCall: Set<number>;
+  /** SQL-density tier: words that anchor a fragment rule in a short value. */
+  readonly fragmentWord: Set<number>;
 }
 
 export function triggerSets(): TriggerSets {
@@ -78,6 +83,8 @@ export function triggerSets(): TriggerSets {
     clause: new Set(CLAUSES.map(hash)),
     literal: new Set(LITERALS.map(hash)),
     anywhereClause: new Set(["into", "procedure"].map(hash)),
+    fragmentCall: new Set([...fragmentFunctionNames()].map((w) => hash(w.slice(w.lastIndexOf(".") + 1)))),
+    fragmentWord: new Set(FRAGMENT_ANCHORS.map(hash)),
   };
 }
 

@@ -92,7 +92,7 @@ describe("ssrf host parsing", () => {
         classifyHost(s.toLowerCase());
         readHost(s);
         parseIPv6(s);
-        assert.ok(Date.now() - t < 200);
+        assert.ok(Date.now() - t < 2000);
       }),
       { numRuns: 2000 },
     );

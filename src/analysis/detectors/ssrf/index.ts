@@ -8,7 +8,9 @@ import { findUrls, isWebScheme, readHost, type UrlRef } from "./urlish.js";
  * SSRF: a value the server may fetch that points back inside — cloud metadata,
  * loopback, private ranges, cluster names — or uses a scheme only a server-side fetcher
  * follows (gopher, dict, file…). Obfuscated IP spellings and look-alike hosts are signs
- * of their own: nobody writes `0x7f000001` or `①②⑦.⓪.⓪.①` by accident.
+ * of their own: nobody writes `0x7f000001` or `①②⑦.⓪.⓪.①` by accident, nor
+ * `trusted.com.evil.net` (a site name in front of the real one), nor a second `@host`
+ * where URL parsers disagree on which one wins.
  *
  * Scope: parameters (query, body, cookie, keys) get every check. Header values only get
  * the unambiguous ones (fetcher schemes, metadata, obfuscation), because a Referer or
@@ -80,7 +82,8 @@ function embedsDomain(host: string): boolean {
     const j = host.indexOf(".", i + 1);
     if (j === -1) return false;
     const label = host.slice(i + 1, j);
-    if ((label === "com" || label === "net" || label === "org") && host.indexOf(".", j + 1) !== -1) return true;
+    if ((label === "com" || label === "net" || label === "org") && host.indexOf(".", j + 1) !== -1)
+      return true;
     i = j;
   }
   return false;
@@ -113,15 +116,28 @@ function confusion(u: UrlRef, v: string): DetectorMatch | null {
     const c0 = seg.charCodeAt(0);
     const lastAt = seg.lastIndexOf("@");
     if (
-      (c0 === 64 || c0 === 58) &&
-      lastAt !== -1 &&
+      // `/@evil.com` (one `@`, so not Mastodon's `/@user@instance`) or `/:pw@evil.com`.
+      ((c0 === 64 && lastAt === 0) || (c0 === 58 && lastAt !== -1)) &&
       lastAt < seg.length - 3 &&
-      seg.indexOf(".", lastAt) !== -1
+      commonTld(seg.slice(lastAt + 1))
     ) {
       return m("authority-confusion", u.start, u.authEnd + 1 + seg.length);
     }
   }
   return null;
+}
+
+/**
+ * The host after `/@` ends in a common TLD. Profile URLs (`/@user.name` on TikTok,
+ * `/@user@instance.social` on Mastodon) share the shape but rarely end like a domain.
+ */
+const COMMON_TLDS = new Set(["com", "net", "org", "io", "info", "biz", "xyz", "top", "ru", "cn"]);
+function commonTld(host: string): boolean {
+  let h = host;
+  const colon = h.indexOf(":");
+  if (colon !== -1) h = h.slice(0, colon);
+  const dot = h.lastIndexOf(".");
+  return dot > 0 && COMMON_TLDS.has(h.slice(dot + 1).toLowerCase());
 }
 
 function isHostChar(c: number): boolean {

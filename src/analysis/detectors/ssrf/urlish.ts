@@ -98,7 +98,16 @@ export function readHost(auth: string): {
   let disguised = false;
   let mapped = "";
   let changed = false;
+  // Fast path: nothing to map (no backslash, nothing in the look-alike ranges).
+  let plain = true;
   for (let i = 0; i < h.length; i++) {
+    const c = h.charCodeAt(i);
+    if (c === 92 || c >= 0x2460) {
+      plain = false;
+      break;
+    }
+  }
+  for (let i = 0; !plain && i < h.length; i++) {
     const c = h.charCodeAt(i);
     if (c === 92 /* \ */) {
       changed = true;

@@ -23,7 +23,8 @@ export interface TemplateExpr {
 
 const MAX_EXPRS = 32;
 /** Tag names that open a Smarty tag worth reading (others: JSON, CSS, prose). */
-const SMARTY_TAG = /^\s*(?:\$|\/?php\b|if\s|math\s|fetch\s|eval\s|include\s|literal\b|system\s*\(|exec\s*\(|passthru\s*\(|shell_exec\s*\(|popen\s*\(|phpinfo\s*\(|readfile\s*\(|file_get_contents\s*\(|smarty)/i;
+const SMARTY_TAG =
+  /^\s*(?:\$|\/?php\b|if\s|math\s|fetch\s|eval\s|include\s|literal\b|system\s*\(|exec\s*\(|passthru\s*\(|shell_exec\s*\(|popen\s*\(|phpinfo\s*\(|readfile\s*\(|file_get_contents\s*\(|smarty)/i;
 const MAX_BODY = 1024;
 
 /** Index of the brace that closes the one at `open`, or -1. */
@@ -40,6 +41,8 @@ function closeBrace(s: string, open: number, openCh: number, closeCh: number): n
 
 export function findExpressions(s: string): TemplateExpr[] {
   const out: TemplateExpr[] = [];
+  // Unclosed openers each cost a bounded forward scan; stop trying after a few.
+  let misses = 0;
   const n = s.length;
   for (let i = 0; i < n - 1 && out.length < MAX_EXPRS; i++) {
     const c = s.charCodeAt(i);
@@ -48,33 +51,59 @@ export function findExpressions(s: string): TemplateExpr[] {
       if (d === 123) {
         const close = s.indexOf("}}", i + 2);
         const end = close === -1 ? Math.min(n, i + 2 + MAX_BODY) : close;
-        out.push({ delim: "{{", body: s.slice(i + 2, end), start: i, end: close === -1 ? end : close + 2, closed: close !== -1 });
+        out.push({
+          delim: "{{",
+          body: s.slice(i + 2, end),
+          start: i,
+          end: close === -1 ? end : close + 2,
+          closed: close !== -1,
+        });
         i = Math.max(i, end - 1);
         continue;
       }
       if (d === 37 /* % */) {
         const close = s.indexOf("%}", i + 2);
         const end = close === -1 ? Math.min(n, i + 2 + MAX_BODY) : close;
-        out.push({ delim: "{%", body: s.slice(i + 2, end), start: i, end: close === -1 ? end : close + 2, closed: close !== -1 });
+        out.push({
+          delim: "{%",
+          body: s.slice(i + 2, end),
+          start: i,
+          end: close === -1 ? end : close + 2,
+          closed: close !== -1,
+        });
         i = Math.max(i, end - 1);
         continue;
       }
       // Smarty-style single-brace tag: `{$smarty.version}`, `{php}`, `{system('id')}`.
-      if (!SMARTY_TAG.test(s.slice(i + 1, i + 24))) continue;
+      if (misses > 16 || !SMARTY_TAG.test(s.slice(i + 1, i + 24))) continue;
       const close = closeBrace(s, i, 123, 125);
+      if (close === -1) misses++;
       if (close !== -1 && close - i > 1) {
         const prev = i > 0 ? s.charCodeAt(i - 1) : 32;
         if (prev !== 36 && prev !== 35 && prev !== 42 && prev !== 123) {
-          out.push({ delim: d === 36 ? "{$" : "{", body: s.slice(i + 1, close), start: i, end: close + 1, closed: true });
+          out.push({
+            delim: d === 36 ? "{$" : "{",
+            body: s.slice(i + 1, close),
+            start: i,
+            end: close + 1,
+            closed: true,
+          });
         }
       }
       continue;
     }
     if ((c === 36 || c === 35 || c === 42) && d === 123) {
-      const close = closeBrace(s, i + 1, 123, 125);
+      const close = misses > 16 ? -1 : closeBrace(s, i + 1, 123, 125);
+      if (close === -1) misses++;
       const end = close === -1 ? Math.min(n, i + 2 + MAX_BODY) : close;
       const delim: Delim = c === 36 ? "${" : c === 35 ? "#{" : "*{";
-      out.push({ delim, body: s.slice(i + 2, end), start: i, end: close === -1 ? end : close + 1, closed: close !== -1 });
+      out.push({
+        delim,
+        body: s.slice(i + 2, end),
+        start: i,
+        end: close === -1 ? end : close + 1,
+        closed: close !== -1,
+      });
       if (close !== -1) i = close;
       continue;
     }
@@ -84,12 +113,19 @@ export function findExpressions(s: string): TemplateExpr[] {
       let from = i + 2;
       const e = s.charCodeAt(from);
       if (e === 61 || e === 45 || e === 35 || e === 33) from++;
-      out.push({ delim: "<%", body: s.slice(from, end), start: i, end: close === -1 ? end : close + 2, closed: close !== -1 });
+      out.push({
+        delim: "<%",
+        body: s.slice(from, end),
+        start: i,
+        end: close === -1 ? end : close + 2,
+        closed: close !== -1,
+      });
       if (close !== -1) i = close + 1;
       continue;
     }
-    if (c === 64 && d === 40 /* @( */) {
+    if (c === 64 && d === 40 /* @( */ && misses <= 16) {
       const close = closeBrace(s, i + 1, 40, 41);
+      if (close === -1) misses++;
       if (close !== -1) {
         out.push({ delim: "@(", body: s.slice(i + 2, close), start: i, end: close + 1, closed: true });
         i = close;

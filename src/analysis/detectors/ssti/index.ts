@@ -13,9 +13,25 @@ import { judgeDirectives, judgeExpression } from "./rules.js";
 
 /** Header values that are protocol tokens: no template is rendered from them. */
 const TOKEN_HEADERS: ReadonlySet<string> = new Set([
-  "accept", "accept-encoding", "accept-language", "content-type", "content-length", "host", "connection",
-  "sec-fetch-site", "sec-fetch-mode", "sec-fetch-dest", "sec-ch-ua", "sec-ch-ua-mobile", "sec-ch-ua-platform",
-  "upgrade-insecure-requests", "cache-control", "pragma", "if-none-match", "if-modified-since", "range",
+  "accept",
+  "accept-encoding",
+  "accept-language",
+  "content-type",
+  "content-length",
+  "host",
+  "connection",
+  "sec-fetch-site",
+  "sec-fetch-mode",
+  "sec-fetch-dest",
+  "sec-ch-ua",
+  "sec-ch-ua-mobile",
+  "sec-ch-ua-platform",
+  "upgrade-insecure-requests",
+  "cache-control",
+  "pragma",
+  "if-none-match",
+  "if-modified-since",
+  "range",
 ]);
 
 const MAX_LEN = 16384;
@@ -26,7 +42,7 @@ const MAX_LEN = 16384;
  * Velocity directives, `?new(`, or `$class.`-style references.
  */
 export function sstiPrefilter(v: string): boolean {
-  const n = v.length < MAX_LEN ? v.length : MAX_LEN;
+  const n = Math.min(v.length, MAX_LEN);
   for (let i = 0; i < n; i++) {
     const c = v.charCodeAt(i);
     if (c === 123) return true;
@@ -45,7 +61,8 @@ export function sstiPrefilter(v: string): boolean {
     if (c === 37) {
       const a = v.charCodeAt(i + 1);
       const b = v.charCodeAt(i + 2) | 32;
-      if ((a === 55 && b === 98) || (a === 50 && (b === 52 || b === 53)) || (a === 51 && b === 99)) return true;
+      if ((a === 55 && b === 98) || (a === 50 && (b === 52 || b === 53)) || (a === 51 && b === 99))
+        return true;
     }
   }
   return false;
@@ -85,10 +102,17 @@ function detectRequest(view: RequestView): Hit[] {
   const out: Hit[] = [];
   for (const [name, value] of view.request.headers) {
     if (name.length !== 6 || name.toLowerCase() !== "cookie") continue;
-    if (value.indexOf("<%") === -1 && value.indexOf("%3C%25") === -1 && value.indexOf("%3c%25") === -1) continue;
+    if (value.indexOf("<%") === -1 && value.indexOf("%3C%25") === -1 && value.indexOf("%3c%25") === -1)
+      continue;
     const text = percentDecode(value, false);
     const m = detectText(text.length > MAX_LEN ? text.slice(0, MAX_LEN) : text);
-    if (m !== null) out.push({ type: "ssti", point: "header › cookie", payload: excerpt(text, m.start, m.end), signature: m.signature });
+    if (m !== null)
+      out.push({
+        type: "ssti",
+        point: "header › cookie",
+        payload: excerpt(text, m.start, m.end),
+        signature: m.signature,
+      });
     if (out.length > 0) break;
   }
   return out;

@@ -54,33 +54,135 @@ export function isArithmeticProbe(body: string): boolean {
     return false;
   }
   // `2023-01-01` is a date, not a probe.
-  return nums >= 2 && ops >= 1 && !expectNum && dashes < 2 && !(dashes === 1 && ops === 1 && /^\d{4}-\d{1,2}$/.test(b));
+  return (
+    nums >= 2 &&
+    ops >= 1 &&
+    !expectNum &&
+    dashes < 2 &&
+    !(dashes === 1 && ops === 1 && /^\d{4}-\d{1,2}$/.test(b))
+  );
 }
 
 /** Object-model walks and engine internals: reaching them is the exploit. */
 const TRAVERSAL: readonly string[] = [
-  "__class__", "__mro__", "__subclasses__", "__globals__", "__builtins__", "__init__", "__import__", "__base__",
-  "__bases__", "__dict__", "__getitem__", "__getattribute__", "__reduce__", "mro()", "getclass", "forname",
-  "getruntime", "processbuilder", "classloader", "_templatereference__context", "_self.env", "registerundefinedfiltercallback",
-  "getfilter(", "freemarker.template", "?new(", "?new (", "?api", "t(java", "t (java", "new java.", "java.lang",
-  "javax.script", "scriptenginemanager", "request.application", "request.environ", "url_for.__", "lipsum.__",
-  "cycler.__", "joiner.__", "namespace.__", "get_flashed_messages", "application.__", "os.popen", "os.system",
-  "subprocess", "popen(", "system(", ".exec(", "exec(", "passthru(", "shell_exec(", "eval(", "require(",
-  "process.mainmodule", "child_process", "constructor.constructor", "file.open(", "file.read(", "io.popen", "%x(",
-  "`id`", "getenv(", ".inspect", "smarty.", "$smarty", "self.module", "self.__", "config.items", "config.__",
-  "|attr(", "attr(\"__", "attr('__", "|map(\"system", "|map('system", "|filter(\"system", "|filter('system", "['__",
-  "[\"__", "dump(app", "app.request", "_self", "display(", "setattribute(", "getattribute(", "invoke(",
+  "__class__",
+  "__mro__",
+  "__subclasses__",
+  "__globals__",
+  "__builtins__",
+  "__init__",
+  "__import__",
+  "__base__",
+  "__bases__",
+  "__dict__",
+  "__getitem__",
+  "__getattribute__",
+  "__reduce__",
+  "mro()",
+  "getclass",
+  "forname",
+  "getruntime",
+  "processbuilder",
+  "classloader",
+  "_templatereference__context",
+  "_self.env",
+  "registerundefinedfiltercallback",
+  "getfilter(",
+  "freemarker.template",
+  "?new(",
+  "?new (",
+  "?api",
+  "t(java",
+  "t (java",
+  "new java.",
+  "java.lang",
+  "javax.script",
+  "scriptenginemanager",
+  "request.application",
+  "request.environ",
+  "url_for.__",
+  "lipsum.__",
+  "cycler.__",
+  "joiner.__",
+  "namespace.__",
+  "get_flashed_messages",
+  "application.__",
+  "os.popen",
+  "os.system",
+  "subprocess",
+  "popen(",
+  "system(",
+  ".exec(",
+  "exec(",
+  "passthru(",
+  "shell_exec(",
+  "eval(",
+  "require(",
+  "process.mainmodule",
+  "child_process",
+  "constructor.constructor",
+  "file.open(",
+  "file.read(",
+  "io.popen",
+  "%x(",
+  "`id`",
+  "getenv(",
+  ".inspect",
+  "smarty.",
+  "$smarty",
+  "self.module",
+  "self.__",
+  "config.items",
+  "config.__",
+  "|attr(",
+  'attr("__',
+  "attr('__",
+  '|map("system',
+  "|map('system",
+  '|filter("system',
+  "|filter('system",
+  "['__",
+  '["__',
+  "dump(app",
+  "app.request",
+  "_self",
+  "display(",
+  "setattribute(",
+  "getattribute(",
+  "invoke(",
 ];
 
 /** Whole-expression recon probes: the engine's own objects by name. */
 const RECON: ReadonlySet<string> = new Set([
-  "self", "config", "request", "settings", "_self", "app", "smarty.version", "$smarty.version", "smarty", "dump(app)",
-  "_context", "__context", "env", "globals", "this", "request.environ", "g", "session", "cycler", "lipsum", "joiner",
-  "namespace", "url_for", "get_flashed_messages",
+  "self",
+  "config",
+  "request",
+  "settings",
+  "_self",
+  "app",
+  "smarty.version",
+  "$smarty.version",
+  "smarty",
+  "dump(app)",
+  "_context",
+  "__context",
+  "env",
+  "globals",
+  "this",
+  "request.environ",
+  "g",
+  "session",
+  "cycler",
+  "lipsum",
+  "joiner",
+  "namespace",
+  "url_for",
+  "get_flashed_messages",
 ]);
 
 /** `{% if %}`, `{% import os %}`, `{% for x in y %}`…: statement keywords of Jinja2/Twig/Tornado/Django. */
-const STATEMENTS = /^\s*-?\s*(?:if|for|set|import|from|include|extends|macro|call|filter|with|block|raw|print|debug|module|autoescape|apply|embed|sandbox|verbatim|do|load|python|exec)\b/i;
+const STATEMENTS =
+  /^\s*(?:-\s*)?(?:if|for|set|import|from|include|extends|macro|call|filter|with|block|print|debug|module|apply|embed|sandbox|do|load|python|exec)\b/i;
 
 /** A method call on an object path: `x.y()`, `'s'.upper()`, `a.b.c(d)`. */
 const METHOD_CALL = /[\w'")\]]\s*\.\s*[A-Za-z_]\w{0,40}\s*\(/;
@@ -100,10 +202,16 @@ export function judgeExpression(e: TemplateExpr): Verdict | null {
     case "{":
     case "{$": {
       // Smarty tags: `{php}`, `{$smarty.version}`, `{system('id')}`, `{if system(...)}`.
-      if (trimmed === "php" || trimmed === "/php" || trimmed.startsWith("php}")) return { signature: "ssti.smarty" };
-      if (trimmed.startsWith("$smarty") || trimmed.startsWith("smarty_internal")) return { signature: "ssti.smarty" };
+      if (trimmed === "php" || trimmed === "/php" || trimmed.startsWith("php}"))
+        return { signature: "ssti.smarty" };
+      if (trimmed.startsWith("$smarty") || trimmed.startsWith("smarty_internal"))
+        return { signature: "ssti.smarty" };
       if (/^(?:if|math|fetch|eval|include|literal)\b/.test(trimmed) && /[(=$]/.test(trimmed)) {
-        if (/(?:system|exec|passthru|shell_exec|popen|file_get_contents|readfile|phpinfo)\s*\(|file=|equation=/.test(trimmed))
+        if (
+          /(?:system|exec|passthru|shell_exec|popen|file_get_contents|readfile|phpinfo)\s*\(|file=|equation=/.test(
+            trimmed,
+          )
+        )
           return { signature: "ssti.smarty" };
       }
       if (/^(?:system|exec|passthru|shell_exec|popen|phpinfo|readfile|file_get_contents)\s*\(/.test(trimmed))
@@ -121,9 +229,16 @@ export function judgeExpression(e: TemplateExpr): Verdict | null {
     if (/^\s*(?:if|for|while|import|require|include|=\s*\w)\b/.test(body) || /\w\s*\(|`/.test(body))
       return { signature: "ssti.code-block" };
   }
-  if (e.delim === "{{" && /^\s*#\s*(?:with|each|blockhelpermissing)\b/.test(lower) && /string|constructor|lookup|apply/.test(lower))
+  if (
+    e.delim === "{{" &&
+    /^\s*#\s*(?:with|each|blockhelpermissing)\b/.test(lower) &&
+    /string|constructor|lookup|apply/.test(lower)
+  )
     return { signature: "ssti.handlebars" };
-  if ((e.delim === "{{" || e.delim === "${" || e.delim === "#{" || e.delim === "*{" || e.delim === "@(") && METHOD_CALL.test(body))
+  if (
+    (e.delim === "{{" || e.delim === "${" || e.delim === "#{" || e.delim === "*{" || e.delim === "@(") &&
+    METHOD_CALL.test(body)
+  )
     return { signature: "ssti.method-call" };
   if (e.delim === "@(" && /\w\s*\(/.test(body)) return { signature: "ssti.method-call" };
   return null;
@@ -133,13 +248,21 @@ export function judgeExpression(e: TemplateExpr): Verdict | null {
 export function judgeDirectives(s: string, lower: string): { signature: string; at: number } | null {
   let k = lower.indexOf("<#");
   if (k === -1) k = lower.indexOf("[#");
-  if (k !== -1 && /^[<[]#(?:assign|include|import|macro|function|list|if|setting|attempt|visit|ftl)\b/.test(lower.slice(k, k + 14)))
+  if (
+    k !== -1 &&
+    /^[<[]#(?:assign|include|import|macro|function|list|if|setting|attempt|visit|ftl)\b/.test(
+      lower.slice(k, k + 14),
+    )
+  )
     return { signature: "ssti.freemarker", at: k };
   if (lower.indexOf("?new(") !== -1 || lower.indexOf("freemarker.template.utility") !== -1)
     return { signature: "ssti.freemarker", at: 0 };
   const v = /#(?:set|foreach|evaluate|define|macro|parse|include)\s*\(\s*[$'"]/.exec(s);
   if (v) return { signature: "ssti.velocity", at: v.index };
-  const c = /\$\{?\s*(?:class|request|session|application|context|servletcontext)\s*\.\s*(?:inspect|getclass|forname|type|getruntime|getattribute|servletcontext|classloader)/i.exec(s);
+  const c =
+    /\$\{?\s*(?:class|request|session|application|context|servletcontext)\s*\.\s*(?:inspect|getclass|forname|type|getruntime|getattribute|servletcontext|classloader)/i.exec(
+      s,
+    );
   if (c) return { signature: "ssti.velocity", at: c.index };
   return null;
 }

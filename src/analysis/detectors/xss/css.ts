@@ -87,7 +87,16 @@ export function cssIsActive(style: string): boolean {
 export function cssIsMalformed(style: string): boolean {
   for (let i = 0; i < style.length && i < MAX_CSS; i++) {
     const c = style.charCodeAt(i);
-    if (c === 123 || c === 125 || c === 91 || c === 93 || c < 32) return true;
+    // Tabs and line breaks are CSS whitespace (editors write them); other controls are not.
+    if (
+      c === 123 ||
+      c === 125 ||
+      c === 91 ||
+      c === 93 ||
+      (c < 32 && c !== 9 && c !== 10 && c !== 13 && c !== 12)
+    ) {
+      return true;
+    }
     // A CSS escape (`\65`, `\e`); `\"` and `\\` are the JSON or JS string holding the
     // markup, not CSS.
     if (c === 92) {

@@ -116,7 +116,7 @@ export function judge(s: string, ctx: Ctx): DetectorMatch | null {
     const css = bareCssSign((s.length > JS_READ_MAX ? s.slice(0, JS_READ_MAX) : s).toLowerCase());
     if (css !== -1) return { signature: "xss.css-script", start: css, end: Math.min(s.length, css + 16) };
   }
-  if (hasAny(s, "([`.")) {
+  if (hasAny(s, "([`.=")) {
     const js = jsReading(s, ctx);
     if (js !== null) return js;
     const tail = s.length > QUOTE_READ_MAX ? null : urlTail(s);
@@ -154,6 +154,10 @@ function rejoined(p: Point): string | null {
     return `${p.header}:${p.value}`;
   let name = p.name;
   if (name === undefined || name.length === 0 || p.zone === "header") return null;
+  // Only where a `name=value` parser did the split: query pairs, form fields, cookies
+  // (a JSON key `"onload"` was never part of the value).
+  const split = p.zone === "cookie" || (p.zone === "query" && p.steps.length === 2) || p.steps[1] === "form";
+  if (!split) return null;
   // Cookie names reach us percent-encoded (RFC 6265 does not decode them).
   if (name.indexOf("%") !== -1) name = percentDecode(name, false);
   if (
@@ -225,7 +229,8 @@ export function detectXss(point: Point): DetectorMatch | null {
   // and a body that looks like markup may be kept raw.
   if ((point.kind === "key" || point.kind === "raw") && v.indexOf("%") !== -1) {
     const d = percentDecode(v, point.zone === "body");
-    const m = d === v ? null : judge(d, ctx);
+    let m = d === v ? null : judge(d, ctx);
+    if (m === null && d !== v && hasEntity(d)) m = judge(decodeEntities(d), ctx);
     if (m !== null) return whole(m.signature, v);
   }
   if (hasUtf7(v)) {

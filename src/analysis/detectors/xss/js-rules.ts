@@ -32,6 +32,8 @@ const SINKS: ReadonlySet<string> = new Set([
   "btoa",
   "import",
   "globalEval",
+  // AngularJS scope evaluation, the usual end of a sandbox escape.
+  "$eval",
 ]);
 
 /** Sinks that are also English words: in free text they need stronger evidence. */
@@ -112,6 +114,15 @@ const CALLERS: ReadonlySet<string> = new Set(["call", "apply", "bind"]);
 export interface JsSign {
   readonly sig: string;
   readonly pos: number;
+}
+
+function isEventName(name: string): boolean {
+  if (name.length < 5 || name.charCodeAt(0) !== 111 || name.charCodeAt(1) !== 110) return false;
+  for (let k = 2; k < name.length; k++) {
+    const c = name.charCodeAt(k);
+    if (c < 97 || c > 122) return false;
+  }
+  return true;
 }
 
 function isP(t: Tok | undefined, v: string): boolean {
@@ -229,7 +240,11 @@ export function findJsSign(toks: readonly Tok[], strict: boolean, members = true
       const name = t.v;
       if (SINKS.has(name)) {
         if (next !== undefined && (isP(next, "(") || next.t === "tpl")) {
-          if (!ENGLISH.has(name) || strict || !next.sp || argLooksLikeCode(toks, i + 2)) {
+          // An English word needs to stand where an expression starts (`';alert(1)`,
+          // `x.alert(1)`), not after another word ("best chatgpt prompt(s)").
+          const english = ENGLISH.has(name) && !strict;
+          const placed = !english || startsExpression(prev) || isP(prev, ".");
+          if (placed && (!english || !next.sp || argLooksLikeCode(toks, i + 2))) {
             // `import(` with a space is English ("willing to import (and…").
             if (!(name === "import" && next.sp && !strict)) return { sig: "xss.js-sink-call", pos: t.pos };
           }
@@ -260,6 +275,10 @@ export function findJsSign(toks: readonly Tok[], strict: boolean, members = true
       }
       if ((name === "XMLHttpRequest" || name === "ActiveXObject") && isId(prev, "new")) {
         return { sig: "xss.js-member", pos: t.pos };
+      }
+      // `onerror=alert;throw 1`, `window.onmessage=eval`: a sink installed as a handler.
+      if (isP(next, "=") && isId(toks[i + 2]) && SINKS.has(toks[i + 2]!.v) && isEventName(name)) {
+        return { sig: "xss.js-handler-assign", pos: t.pos };
       }
       if (name === "constructor") {
         if (isP(next, "(") && isP(prev, ".")) return { sig: "xss.js-constructor", pos: t.pos };

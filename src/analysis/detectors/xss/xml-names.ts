@@ -23,14 +23,15 @@ export function xmlNameSign(p: Point): string | null {
 
 /** Cheap: could `v` be one of the names above (for the prefilter)? */
 export function mayBeXmlActiveName(v: string): boolean {
-  if (v.length > 64 || v.length < 5) return false;
-  const colon = v.lastIndexOf(":");
-  const start = colon + 1;
-  const a = v.charCodeAt(start) | 0x20;
-  if (a === 111 && (v.charCodeAt(start + 1) | 0x20) === 110)
-    return KNOWN_EVENTS.has(v.slice(start).toLowerCase());
-  const z = v.charCodeAt(v.length - 1) | 0x20;
-  if (z !== 116 && z !== 101 && z !== 100) return false;
+  const n = v.length;
+  if (n > 64 || n < 5) return false;
+  const a = v.charCodeAt(0) | 0x20;
+  const z = v.charCodeAt(n - 1) | 0x20;
+  // `onload` (an attribute), `…script`/`…iframe`/`…embed`/`…applet`/`…frameset`
+  // (elements, maybe prefixed): look closer only when the first or last letter fits.
+  if (a !== 111 && z !== 116 && z !== 101 && z !== 100) return false;
+  const start = v.lastIndexOf(":") + 1;
   const local = v.slice(start).toLowerCase();
+  if (local.charCodeAt(0) === 111) return KNOWN_EVENTS.has(local);
   return XML_ACTIVE_ELEMENTS.includes(local);
 }

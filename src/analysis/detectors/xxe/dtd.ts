@@ -110,7 +110,8 @@ export function findXxe(v: string): XxeMatch | null {
     }
   }
   const plain = low.indexOf("<include");
-  if (plain !== -1 && low.indexOf("xinclude") !== -1) return { sign: "xinclude", start: plain, end: plain + 8 };
+  if (plain !== -1 && low.indexOf("xinclude") !== -1)
+    return { sign: "xinclude", start: plain, end: plain + 8 };
   const doc = low.indexOf("document(");
   if (doc !== -1 && (low.indexOf("xsl:") !== -1 || low.indexOf("xsl/transform") !== -1)) {
     return { sign: "xslt-document", start: doc, end: doc + 9 };

@@ -257,6 +257,22 @@ describe("GraphQL", () => {
     assert.ok(pts.includes('body [raw] = query { search(text: """a "b" <c>""") { id } }'));
   });
 
+  it("reads a bare document as the query string or a form-encoded body", () => {
+    const bare = extractPoints({
+      method: "GET",
+      target: "/?__schema{types{name}}",
+      headers: [],
+      body: "",
+    }).points.map((p) => p.steps.join(" › "));
+    assert.ok(bare.includes("query › graphql › __schema › types › name › #key"));
+    const form = post(
+      "application/x-www-form-urlencoded",
+      "fragment+F+on+__Type+{+fields(includeDeprecated%3A+true)+{+name+}+}",
+    );
+    assert.ok(bodyPoints(form).includes("body › graphql › fields › includeDeprecated [value] = true"));
+    assert.ok(codes(form).includes("content_type_mismatch"));
+  });
+
   it("reads ?query= and ?variables= on GET", () => {
     const q = encodeURIComponent('{ user(id: "7") @include(if: true) { name } }');
     const v = encodeURIComponent('{"id":"8"}');

@@ -19,8 +19,12 @@ function isNameChar(c: number): boolean {
   return isNameStart(c) || (c >= 48 && c <= 57);
 }
 
-/** True when `s` starts (after whitespace) like a GraphQL executable document. */
-export function looksLikeGraphql(s: string): boolean {
+/**
+ * True when `s` starts (after whitespace) like a GraphQL executable document. `loose`
+ * also accepts a bare selection (`__schema{types{name}}`), which servers reject but
+ * attackers probe with.
+ */
+export function looksLikeGraphql(s: string, loose = false): boolean {
   let i = 0;
   while (i < s.length && i < 64 && s.charCodeAt(i) <= 32) i++;
   const c = s.charCodeAt(i);
@@ -32,8 +36,12 @@ export function looksLikeGraphql(s: string): boolean {
   }
   if (!isNameStart(c)) return false;
   let k = i;
-  while (k < s.length && k - i < 16 && isNameChar(s.charCodeAt(k))) k++;
-  return OPERATIONS.has(s.slice(i, k)) && k < s.length && !isNameChar(s.charCodeAt(k));
+  while (k < s.length && k - i < 64 && isNameChar(s.charCodeAt(k))) k++;
+  if (OPERATIONS.has(s.slice(i, k)) && k < s.length && !isNameChar(s.charCodeAt(k))) return true;
+  if (!loose) return false;
+  while (k < s.length && s.charCodeAt(k) <= 32) k++;
+  const d = s.charCodeAt(k);
+  return (d === 123 || d === 40) && s.indexOf("}", k) !== -1;
 }
 
 /**
@@ -226,6 +234,10 @@ export function emitGraphql(
           // A second operation or fragment in the same document.
           expectOpName = true;
           sink.push(stepsPlus(prefix, "operation"), zone, "key", name, depth, header, "operation");
+        } else if (!opSeen) {
+          // A bare selection (`__schema{…}`): the name is a root field.
+          sink.push(stepsPlus2(path, name, "#key"), zone, "key", name, depth, header, name);
+          field = name;
         }
         continue;
       }
@@ -252,7 +264,7 @@ export function emitGraphql(
         {
           const t = top();
           if (t === ARGS || t === OBJ || t === LIST || t === VARS) openBracket(OBJ, pending);
-          else openBracket(SEL, t === -1 ? null : field);
+          else openBracket(SEL, field);
           field = null;
           directive = null;
           expectOpName = false;

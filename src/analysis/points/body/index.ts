@@ -1,6 +1,7 @@
 import type { HttpRequest, PointZone } from "../../../model/index.js";
 import { headerValue } from "../../../model/index.js";
 import { emitV } from "../decode.js";
+import { percentDecode } from "../percent.js";
 import type { PointSink } from "../sink.js";
 import { stepsName, stepsPlus } from "../sink.js";
 import { emitPairs } from "../url.js";
@@ -54,15 +55,23 @@ export function emitDocument(
     case "form":
       emitPairs(sink, zone === "body" ? "body" : "query", stepsPlus(prefix, "form"), text, depth);
       return;
-    case "xml":
-      if (!emitXml(sink, stepsPlus(prefix, "xml"), zone, text, depth, true)) {
+    case "xml": {
+      // Markup nobody declared as XML (a form or text body starting with `<`) is more
+      // likely injected HTML than an API document: it is kept whole as well.
+      const declared = contentType !== undefined && /xml|soap/i.test(contentType);
+      if (!emitXml(sink, stepsPlus(prefix, "xml"), zone, text, depth, declared) || !declared) {
         sink.push(prefix, zone, "raw", text, depth, undefined, undefined);
       }
       return;
-    case "graphql":
-      sink.push(prefix, zone, "raw", text, depth, undefined, undefined);
-      emitGraphql(sink, stepsPlus(prefix, "graphql"), zone, text, depth, true);
+    }
+    case "graphql": {
+      // A document sent as a form body arrives form-encoded (`+` for spaces).
+      const formish = contentType?.toLowerCase().includes("x-www-form-urlencoded") === true;
+      const doc = formish ? percentDecode(text, true) : text;
+      sink.push(prefix, zone, "raw", doc, depth, undefined, undefined);
+      emitGraphql(sink, stepsPlus(prefix, "graphql"), zone, doc, depth, true);
       return;
+    }
     case "multipart": {
       const boundary = multipartBoundary(contentType, text);
       if (boundary === null) {

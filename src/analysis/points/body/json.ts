@@ -1,5 +1,6 @@
 import type { PointZone } from "../../../model/index.js";
-import { emitV } from "../decode.js";
+import { absentBits, emitV } from "../decode.js";
+import { hexVal } from "../percent.js";
 import type { PointSink } from "../sink.js";
 import { indexStep, stepsName, stepsPlus, stepsPlus2 } from "../sink.js";
 import { growUnits, unitBuffer, unitsToString } from "../textbuf.js";
@@ -29,6 +30,10 @@ export function emitJson(
   const n = text.length;
   const maxNesting = sink.limits.maxNesting;
   const maxParts = sink.limits.maxParts;
+  const maxValue = sink.limits.maxValueLength;
+  // Without a backslash (no escapes) a string value can only hold characters the text
+  // holds: what the whole text lacks, no value has — and need not be searched for.
+  const absent = text.indexOf("\\") === -1 ? absentBits(text) : 0;
   const path: string[] = prefix.slice();
   const base = prefix.length;
   /** Per open container: 1 = array, 0 = object. */
@@ -65,6 +70,9 @@ export function emitJson(
       i = close === -1 ? n : close + 1;
       return text.slice(start, end);
     }
+    /** Decoded units past this are not needed (the sink keeps `maxValueLength`). */
+    let cap = n;
+    let knownEnd = -1;
     if (q === 34 && close !== -1) {
       // Escapes, double quotes: find the closing quote (one not preceded by an odd run of
       // backslashes) and let the native JSON parser decode the literal (RFC 8259 §7).
@@ -75,7 +83,12 @@ export function emitJson(
         if (((e - 1 - b) & 1) === 0) break;
         e = text.indexOf('"', e + 1);
       }
-      if (e !== -1) {
+      if (e !== -1 && e - start > maxValue) {
+        // Longer than a point keeps: decode only what will be kept, then skip to the end.
+        cap = maxValue;
+        knownEnd = e;
+        sink.anomaly("value_truncated", stepsName(path));
+      } else if (e !== -1) {
         try {
           const v = JSON.parse(text.slice(i, e + 1)) as string;
           i = e + 1;
@@ -94,6 +107,10 @@ export function emitJson(
     while (k < n) {
       const c = text.charCodeAt(k);
       if (c === q) break;
+      if (o >= cap) {
+        k = knownEnd;
+        break;
+      }
       if (o + 2 > buf.length) buf = growUnits(o, Math.min(n - start, o * 2) + 2);
       if (c !== 92) {
         buf[o++] = c;
@@ -127,7 +144,11 @@ export function emitJson(
         case 117:
           if (isHex4(text, k)) {
             // Lone surrogates are kept as they are: they are what the attacker sent.
-            buf[o++] = Number.parseInt(text.slice(k, k + 4), 16);
+            buf[o++] =
+              (hexVal(text.charCodeAt(k)) << 12) |
+              (hexVal(text.charCodeAt(k + 1)) << 8) |
+              (hexVal(text.charCodeAt(k + 2)) << 4) |
+              hexVal(text.charCodeAt(k + 3));
             k += 4;
           } else {
             fail();
@@ -169,7 +190,7 @@ export function emitJson(
       steps = stepsPlus(path, key ?? "");
       name = key ?? undefined;
     }
-    if (isString) emitV(sink, steps, zone, "value", value, depth, header, name);
+    if (isString) emitV(sink, steps, zone, "value", value, depth, header, name, absent);
     else sink.push(steps, zone, "value", value, depth, header, name);
   };
 

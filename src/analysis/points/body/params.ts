@@ -82,17 +82,25 @@ export function param(params: readonly Param[], name: string): string | undefine
 /**
  * Decodes an RFC 8187 ext-value `charset'language'pct-encoded`. UTF-8 and ISO-8859-1
  * are the charsets the RFC requires; anything else is decoded as UTF-8 too.
+ * Bounded by the header it comes from (part headers are at most 8 KiB).
  */
 export function decodeExtValue(v: string): string {
   const q1 = v.indexOf("'");
   const q2 = q1 === -1 ? -1 : v.indexOf("'", q1 + 1);
   if (q2 === -1) return percentDecode(v, false);
-  const charset = v.slice(0, q1).toLowerCase();
   const data = v.slice(q2 + 1);
-  if (charset === "iso-8859-1" || charset === "latin1") {
-    return Buffer.from(percentDecode(data, false).replace(/[^\u0000-\u00ff]/g, "?"), "latin1").toString(
-      "latin1",
-    );
+  if (v.slice(0, q1).toLowerCase() === "iso-8859-1") {
+    // Each `%XX` is one Latin-1 character.
+    let out = "";
+    for (let i = 0; i < data.length; i++) {
+      const h = data.charCodeAt(i) === 37 ? Number.parseInt(data.slice(i + 1, i + 3), 16) : Number.NaN;
+      if (Number.isNaN(h)) out += data[i];
+      else {
+        out += String.fromCharCode(h);
+        i += 2;
+      }
+    }
+    return out;
   }
   return percentDecode(data, false);
 }

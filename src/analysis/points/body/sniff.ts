@@ -96,6 +96,6 @@ export function classifyBody(
   }
   if (declared === "multipart") return { kind: declared, mismatch: false };
   if (declared === "graphql" && sniffed === "json") return { kind: "json", mismatch: false };
-  if (declared === "form" && sniffed === "graphql") return { kind: "form", mismatch: false };
+  if (declared === "form" && sniffed === "graphql") return { kind: "graphql", mismatch: true };
   return { kind: sniffed, mismatch: true };
 }

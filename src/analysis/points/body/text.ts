@@ -74,17 +74,22 @@ export function bodyText(
   const charset =
     contentType === undefined ? undefined : param(parseParams(contentType), "charset")?.toLowerCase();
   if (buf.length >= 2) {
-    if (buf[0] === 0xff && buf[1] === 0xfe) return buf.subarray(2).toString("utf16le");
-    if (buf[0] === 0xfe && buf[1] === 0xff) return swap16(buf.subarray(2)).toString("utf16le");
+    const utf16 = (b: Buffer): Buffer => {
+      // An odd byte count cannot be UTF-16: the last byte is dropped, and said so.
+      if (b.length % 2 === 1) sink.anomaly("bad_utf16", "body");
+      return b;
+    };
+    if (buf[0] === 0xff && buf[1] === 0xfe) return utf16(buf.subarray(2)).toString("utf16le");
+    if (buf[0] === 0xfe && buf[1] === 0xff) return swap16(utf16(buf.subarray(2))).toString("utf16le");
     if (
       charset === "utf-16le" ||
       charset === "utf-16" ||
       (buf.length >= 4 && buf[1] === 0 && buf[3] === 0 && buf[0] !== 0)
     ) {
-      return buf.toString("utf16le");
+      return utf16(buf).toString("utf16le");
     }
     if (charset === "utf-16be" || (buf.length >= 4 && buf[0] === 0 && buf[2] === 0 && buf[1] !== 0)) {
-      return swap16(buf).toString("utf16le");
+      return swap16(utf16(buf)).toString("utf16le");
     }
   }
   const start = buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;

@@ -22,6 +22,7 @@ export const base64: NestedDecoder = {
     // (no allocation) judged for control bytes. Only then the whole value.
     const c0 = value.charCodeAt(0);
     if (c0 === 43 || c0 === 47 || c0 === 45 || c0 === 95) return false;
+    if (!mixedCaseHead(value)) return false;
     if (!probeLooksLikeText(value)) return false;
     return base64Shape(value);
   },
@@ -86,13 +87,29 @@ function probeLooksLikeText(s: string): boolean {
   return bad * 20 <= bytes;
 }
 
+/**
+ * The first 16 characters are all in the alphabets and hold both letter cases: true of
+ * base64 of any text, false of words, hex digests, numbers and most URLs at once.
+ */
+function mixedCaseHead(s: string): boolean {
+  let up = false;
+  let low = false;
+  for (let i = 0; i < 16; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 97 && c <= 122) low = true;
+    else if (c >= 65 && c <= 90) up = true;
+    else if (!((c >= 48 && c <= 57) || c === 43 || c === 47 || c === 45 || c === 95 || (c === 61 && i >= 14)))
+      return false;
+  }
+  return up && low;
+}
+
 function isControl(b: number): boolean {
   return (b < 0x20 && b !== 9 && b !== 10 && b !== 13) || b === 0x7f;
 }
 
 const UPPER = 1;
 const LOWER = 2;
-const DIGIT = 4;
 const STD = 8; // `+` `/`
 const URL = 16; // `-` `_`
 
@@ -109,7 +126,7 @@ function base64Shape(s: string): boolean {
     const c = s.charCodeAt(i);
     if (c >= 97 && c <= 122) m |= LOWER;
     else if (c >= 65 && c <= 90) m |= UPPER;
-    else if (c >= 48 && c <= 57) m |= DIGIT;
+    else if (c >= 48 && c <= 57) continue;
     else if (c === 43 || c === 47) m |= STD;
     else if (c === 45 || c === 95) m |= URL;
     else if (c === 61) break;
@@ -118,9 +135,9 @@ function base64Shape(s: string): boolean {
   // Padding: one or two `=` and nothing after.
   if (i < n && (n - i > 2 || (n - i === 2 && s.charCodeAt(n - 1) !== 61))) return false;
   if ((m & (UPPER | LOWER)) !== (UPPER | LOWER)) return false;
-  if ((m & (STD | URL)) === (STD | URL)) return false;
-  // Mixed-case words without digits or symbols are identifiers more often than base64.
-  return (m & (DIGIT | STD | URL)) !== 0 || n >= 24;
+  // Mixed-case words pass this far; the decoded-text check (12+ bytes, ≥ 95% printable,
+  // valid UTF-8) is what rejects them: random bytes pass it with p < 1e-5.
+  return (m & (STD | URL)) !== (STD | URL);
 }
 
 /**

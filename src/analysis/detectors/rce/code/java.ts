@@ -10,30 +10,106 @@ import type { DetectorMatch } from "../../types.js";
 
 /** Packages whose classes have no business in a request value. */
 const PACKAGES: readonly string[] = [
-  "java.lang.", "java.io.", "java.net.", "java.nio.", "java.util.", "java.beans.", "java.rmi.", "java.security.",
-  "javax.script.", "javax.naming.", "javax.management.", "javax.xml.", "javax.el.", "jdk.jshell.", "sun.misc.",
-  "sun.reflect.", "com.sun.", "org.apache.commons.", "org.apache.xalan.", "org.apache.tomcat.", "org.apache.catalina.",
-  "org.apache.struts2.", "org.springframework.", "com.opensymphony.", "ognl.", "org.omg.", "org.codehaus.groovy.",
-  "groovy.lang.", "bsh.", "org.mozilla.javascript.", "freemarker.template.", "com.mchange.", "org.hibernate.",
-  "clojure.", "org.jboss.", "weblogic.", "com.bea.", "com.alibaba.fastjson.", "com.fasterxml.jackson.", "org.yaml.snakeyaml.",
+  "java.lang.",
+  "java.io.",
+  "java.net.",
+  "java.nio.",
+  "java.util.",
+  "java.beans.",
+  "java.rmi.",
+  "java.security.",
+  "javax.script.",
+  "javax.naming.",
+  "javax.management.",
+  "javax.xml.",
+  "javax.el.",
+  "jdk.jshell.",
+  "sun.misc.",
+  "sun.reflect.",
+  "com.sun.",
+  "org.apache.commons.",
+  "org.apache.xalan.",
+  "org.apache.tomcat.",
+  "org.apache.catalina.",
+  "org.apache.struts2.",
+  "org.springframework.",
+  "com.opensymphony.",
+  "ognl.",
+  "org.omg.",
+  "org.codehaus.groovy.",
+  "groovy.lang.",
+  "bsh.",
+  "org.mozilla.javascript.",
+  "freemarker.template.",
+  "com.mchange.",
+  "org.hibernate.",
+  "clojure.",
+  "org.jboss.",
+  "weblogic.",
+  "com.bea.",
+  "com.alibaba.fastjson.",
+  "com.fasterxml.jackson.",
+  "org.yaml.snakeyaml.",
 ];
 
 /** Commons-Collections / Groovy / JDK gadget classes used in deserialization chains. */
 const GADGETS_STRONG: readonly string[] = [
-  "invokertransformer", "chainedtransformer", "instantiatetransformer", "clonetransformer", "constanttransformer",
-  "templatesimpl", "annotationinvocationhandler", "prototypeclonefactory", "prototypeserializationfactory",
-  "instantiatefactory", "badattributevalueexpexception", "transformedmap", "lazymap", "convertedclosure",
-  "methodclosure", "jdbcrowsetimpl", "beancomparator", "xstream",
+  "invokertransformer",
+  "chainedtransformer",
+  "instantiatetransformer",
+  "clonetransformer",
+  "constanttransformer",
+  "templatesimpl",
+  "annotationinvocationhandler",
+  "prototypeclonefactory",
+  "prototypeserializationfactory",
+  "instantiatefactory",
+  "badattributevalueexpexception",
+  "transformedmap",
+  "lazymap",
+  "convertedclosure",
+  "methodclosure",
+  "jdbcrowsetimpl",
+  "beancomparator",
+  "xstream",
 ];
 /** Gadget names that are also words (`forclosure` is a misspelling of foreclosure). */
-const GADGETS_WEAK: readonly string[] = ["forclosure", "whileclosure", "switchtransformer", "closuretransformer"];
+const GADGETS_WEAK: readonly string[] = [
+  "forclosure",
+  "whileclosure",
+  "switchtransformer",
+  "closuretransformer",
+];
 
 const CALLS: readonly string[] = [
-  "runtime.getruntime(", "getruntime().exec", ".getruntime()", "processbuilder(", "new processbuilder", "class.forname(",
-  ".forname(", "getdeclaredmethod(", "getdeclaredfield(", "getdeclaredconstructor(", ".getmethod(", ".newinstance(",
-  "scriptenginemanager", "getenginebyname(", "#_memberaccess", "#context[", "#context.get(", "@ognlcontext@",
-  "default_member_access", "#request[", "#parameters.", "#application[", ".getclassloader(", "urlclassloader",
-  "defineclass(", "java.lang.runtime", "java.lang.processbuilder", "filesystemxmlapplicationcontext",
+  "runtime.getruntime(",
+  "getruntime().exec",
+  ".getruntime()",
+  "processbuilder(",
+  "new processbuilder",
+  "class.forname(",
+  ".forname(",
+  "getdeclaredmethod(",
+  "getdeclaredfield(",
+  "getdeclaredconstructor(",
+  ".getmethod(",
+  ".newinstance(",
+  "scriptenginemanager",
+  "getenginebyname(",
+  "#_memberaccess",
+  "#context[",
+  "#context.get(",
+  "@ognlcontext@",
+  "default_member_access",
+  "#request[",
+  "#parameters.",
+  "#application[",
+  ".getclassloader(",
+  "urlclassloader",
+  "defineclass(",
+  "java.lang.runtime",
+  "java.lang.processbuilder",
+  "filesystemxmlapplicationcontext",
   "classpathxmlapplicationcontext",
 ];
 
@@ -42,39 +118,55 @@ function isIdc(c: number): boolean {
 }
 
 export function detectJava(s: string, lower: string, anchored: boolean): DetectorMatch | null {
-  if (anchored) for (const p of PACKAGES) {
-    const k = lower.indexOf(p.slice(0, -1));
-    if (k === -1) continue;
-    if (k > 0 && (isIdc(lower.charCodeAt(k - 1)) || lower.charCodeAt(k - 1) === 46)) continue;
-    // A class or sub-package name must follow (`java.io.File`), or the package is named
-    // alone (`org.apache.commons` as a whole parameter).
-    const end = k + p.length - 1;
-    const c = lower.charCodeAt(end + 1);
-    if (lower.charCodeAt(end) === 46 && ((c >= 97 && c <= 122) || c === 95)) return { signature: "rce.java-class", start: k, end };
-    if (end === lower.length && k === 0 && p.split(".").length >= 4) return { signature: "rce.java-class", start: k, end };
-  }
+  if (anchored)
+    for (const p of PACKAGES) {
+      const k = lower.indexOf(p.slice(0, -1));
+      if (k === -1) continue;
+      if (k > 0 && (isIdc(lower.charCodeAt(k - 1)) || lower.charCodeAt(k - 1) === 46)) continue;
+      // A class or sub-package name must follow (`java.io.File`), or the package is named
+      // alone (`org.apache.commons` as a whole parameter).
+      const end = k + p.length - 1;
+      const c = lower.charCodeAt(end + 1);
+      if (lower.charCodeAt(end) === 46 && ((c >= 97 && c <= 122) || c === 95))
+        return { signature: "rce.java-class", start: k, end };
+      if (end === lower.length && k === 0 && p.split(".").length >= 4)
+        return { signature: "rce.java-class", start: k, end };
+    }
   // `java.Runtime`, `java.evil.ProcessBuilder`: a java-rooted dotted name reaching a process API.
   const jk = anchored ? lower.indexOf("java.") : -1;
   if (jk !== -1) {
     const tail = lower.slice(jk, jk + 96);
     const r = tail.search(/runtime|processbuilder/);
-    if (r !== -1 && /^[a-z0-9_.$]*$/.test(tail.slice(0, r))) return { signature: "rce.java-class", start: jk, end: jk + r };
+    if (r !== -1 && /^[a-z0-9_.$]*$/.test(tail.slice(0, r)))
+      return { signature: "rce.java-class", start: jk, end: jk + r };
   }
-  if (anchored) for (const c of CALLS) {
-    const k = lower.indexOf(c);
-    if (k !== -1) return { signature: "rce.java-reflection", start: k, end: k + c.length };
-  }
+  if (anchored)
+    for (const c of CALLS) {
+      const k = lower.indexOf(c);
+      if (k !== -1) return { signature: "rce.java-reflection", start: k, end: k + c.length };
+    }
   // OGNL static member access: @java.lang.Runtime@getRuntime(), @Class@member
-  const og = s.indexOf("@") === -1 ? null : /@[a-z_$][\w$]{0,30}(?:\.[a-z_$][\w$]{0,40}){1,8}@[a-z_$]/i.exec(s);
+  const og =
+    s.indexOf("@") === -1 ? null : /@[a-z_$][\w$]{0,30}(?:\.[a-z_$][\w$]{0,40}){1,8}@[a-z_$]/i.exec(s);
   if (og) return { signature: "rce.ognl-static-access", start: og.index, end: og.index + og[0].length };
   // SpEL type reference T(fully.qualified.Name)
-  const spel = s.indexOf("(") === -1 ? null : /\bT\s*\(\s*[A-Za-z_$][\w$]{0,30}(?:\.[A-Za-z_$][\w$]{0,40}){2,8}\s*\)/.exec(s);
-  if (spel) return { signature: "rce.spel-type-reference", start: spel.index, end: spel.index + spel[0].length };
-  if (anchored) for (const g of GADGETS_STRONG) {
-    const k = lower.indexOf(g);
-    if (k !== -1) return { signature: "rce.java-gadget", start: k, end: k + g.length };
-  }
-  if (anchored && (lower.indexOf("runtime") !== -1 || lower.indexOf("processbuilder") !== -1 || lower.indexOf("java") !== -1)) {
+  const spel =
+    s.indexOf("(") === -1
+      ? null
+      : /\bT\s*\(\s*[A-Za-z_$][\w$]{0,30}(?:\.[A-Za-z_$][\w$]{0,40}){2,8}\s*\)/.exec(s);
+  if (spel)
+    return { signature: "rce.spel-type-reference", start: spel.index, end: spel.index + spel[0].length };
+  if (anchored)
+    for (const g of GADGETS_STRONG) {
+      const k = lower.indexOf(g);
+      if (k !== -1) return { signature: "rce.java-gadget", start: k, end: k + g.length };
+    }
+  if (
+    anchored &&
+    (lower.indexOf("runtime") !== -1 ||
+      lower.indexOf("processbuilder") !== -1 ||
+      lower.indexOf("java") !== -1)
+  ) {
     for (const g of GADGETS_WEAK) {
       const k = lower.indexOf(g);
       if (k !== -1) return { signature: "rce.java-gadget", start: k, end: k + g.length };

@@ -8,8 +8,28 @@
 import type { DetectorMatch } from "../../types.js";
 
 const LOOKUPS: readonly string[] = [
-  "jndi", "env", "sys", "java", "lower", "upper", "main", "ctx", "date", "base64", "k8s", "docker", "spring", "web",
-  "log4j", "jvmrunargs", "bundle", "map", "sd", "marker", "event", "hostname",
+  "jndi",
+  "env",
+  "sys",
+  "java",
+  "lower",
+  "upper",
+  "main",
+  "ctx",
+  "date",
+  "base64",
+  "k8s",
+  "docker",
+  "spring",
+  "web",
+  "log4j",
+  "jvmrunargs",
+  "bundle",
+  "map",
+  "sd",
+  "marker",
+  "event",
+  "hostname",
 ];
 const MAX_LEN = 4096;
 const MAX_DEPTH = 12;
@@ -78,10 +98,14 @@ export function detectLog4j(value: string): DetectorMatch | null {
   // like `${env:AWS_SECRET_ACCESS_KEY}` inside a callback host name.
   for (const p of LOOKUPS) {
     const k = lower.indexOf(`\${${p}:`);
-    if (k !== -1 && lower.indexOf("}", k) !== -1) return { signature: "rce.log4j-lookup", start: 0, end: value.length };
+    if (k !== -1 && lower.indexOf("}", k) !== -1)
+      return { signature: "rce.log4j-lookup", start: 0, end: value.length };
   }
   // Obfuscated pieces that only make sense to Log4j even when the rest is cut off.
-  if (/\$\{(?:lower:|upper:|::-|[a-z]{1,10}:[^}:]{0,64}:-)[a-z:/]\}/i.test(v) && v.indexOf("${") !== v.lastIndexOf("${"))
+  if (
+    /\$\{(?:lower:|upper:|::-|[a-z]{1,10}:[^}:]{0,64}:-)[a-z:/]\}/i.test(v) &&
+    v.indexOf("${") !== v.lastIndexOf("${")
+  )
     return { signature: "rce.log4j-obfuscation", start: 0, end: value.length };
   return null;
 }

@@ -6,57 +6,288 @@
  * php.ini directives. Names come from the PHP manual's function reference.
  */
 import type { DetectorMatch } from "../../types.js";
+import { iniAssignment } from "../prefilter.js";
 
 /** Built-ins that run commands or code, or decode/obfuscate payloads for them. */
 const RISKY: ReadonlySet<string> = new Set([
-  "system", "exec", "passthru", "shell_exec", "popen", "proc_open", "pcntl_exec", "eval", "assert", "create_function",
-  "call_user_func", "call_user_func_array", "preg_replace", "array_map", "array_filter", "usort", "uasort",
-  "register_shutdown_function", "register_tick_function", "include", "include_once", "require", "require_once",
-  "base64_decode", "gzinflate", "gzuncompress", "gzdecode", "zlib_decode", "str_rot13", "convert_uudecode", "hex2bin",
-  "unserialize", "phpinfo", "file_get_contents", "file_put_contents", "fopen", "fwrite", "fputs", "readfile",
-  "file", "show_source", "highlight_file", "chr", "ord", "strrev", "unpack", "pack", "assert_options", "ini_set",
-  "ini_get", "ini_restore", "putenv", "getenv", "dl", "mail", "mb_send_mail", "posix_getpwuid", "posix_getpwnam",
-  "posix_kill", "posix_setuid", "posix_getuid", "posix_geteuid", "posix_getegid", "posix_getgid", "posix_uname",
-  "get_defined_vars", "get_defined_functions", "get_defined_constants", "getcwd", "scandir", "glob", "opendir",
-  "readdir", "chmod", "chown", "chgrp", "unlink", "rmdir", "mkdir", "rename", "copy", "symlink", "link", "touch",
-  "tempnam", "tmpfile", "move_uploaded_file", "fsockopen", "pfsockopen", "stream_socket_client", "curl_exec",
-  "curl_init", "gethostbyname", "gethostbynamel", "dns_get_record", "escapeshellcmd", "escapeshellarg", "ob_start",
-  "set_error_handler", "set_exception_handler", "spl_autoload_register", "iterator_apply", "array_walk",
-  "array_reduce", "func_get_args", "extract", "parse_str", "import_request_variables", "filegroup", "fileowner",
-  "fileperms", "file_exists", "is_writable", "is_readable", "filemtime", "disk_free_space", "chroot", "range",
-  "substr", "date_add", "date_create", "simplexml_load_string", "simplexml_load_file", "libxml_disable_entity_loader",
-  "apache_setenv", "virtual", "openlog", "syslog", "proc_nice", "proc_terminate", "proc_get_status", "posix_mkfifo",
-  "pg_enter_pipeline_mode", "tidy_parse_string", "zend_version", "debug_zval_refcount", "get_current_user",
-  "getmypid", "getmyuid", "php_uname", "phpversion", "sys_get_temp_dir", "highlight_string", "str_replace",
-  "preg_replace_callback", "mb_ereg_replace", "mb_eregi_replace", "array_diff_ukey", "forward_static_call",
-  "forward_static_call_array", "ReflectionFunction", "stream_get_contents", "fgets", "fread", "fpassthru",
+  "system",
+  "exec",
+  "passthru",
+  "shell_exec",
+  "popen",
+  "proc_open",
+  "pcntl_exec",
+  "eval",
+  "assert",
+  "create_function",
+  "call_user_func",
+  "call_user_func_array",
+  "preg_replace",
+  "array_map",
+  "array_filter",
+  "usort",
+  "uasort",
+  "register_shutdown_function",
+  "register_tick_function",
+  "include",
+  "include_once",
+  "require",
+  "require_once",
+  "base64_decode",
+  "gzinflate",
+  "gzuncompress",
+  "gzdecode",
+  "zlib_decode",
+  "str_rot13",
+  "convert_uudecode",
+  "hex2bin",
+  "unserialize",
+  "phpinfo",
+  "file_get_contents",
+  "file_put_contents",
+  "fopen",
+  "fwrite",
+  "fputs",
+  "readfile",
+  "file",
+  "show_source",
+  "highlight_file",
+  "chr",
+  "ord",
+  "strrev",
+  "unpack",
+  "pack",
+  "assert_options",
+  "ini_set",
+  "ini_get",
+  "ini_restore",
+  "putenv",
+  "getenv",
+  "dl",
+  "mail",
+  "mb_send_mail",
+  "posix_getpwuid",
+  "posix_getpwnam",
+  "posix_kill",
+  "posix_setuid",
+  "posix_getuid",
+  "posix_geteuid",
+  "posix_getegid",
+  "posix_getgid",
+  "posix_uname",
+  "get_defined_vars",
+  "get_defined_functions",
+  "get_defined_constants",
+  "getcwd",
+  "scandir",
+  "glob",
+  "opendir",
+  "readdir",
+  "chmod",
+  "chown",
+  "chgrp",
+  "unlink",
+  "rmdir",
+  "mkdir",
+  "rename",
+  "copy",
+  "symlink",
+  "link",
+  "touch",
+  "tempnam",
+  "tmpfile",
+  "move_uploaded_file",
+  "fsockopen",
+  "pfsockopen",
+  "stream_socket_client",
+  "curl_exec",
+  "curl_init",
+  "gethostbyname",
+  "gethostbynamel",
+  "dns_get_record",
+  "escapeshellcmd",
+  "escapeshellarg",
+  "ob_start",
+  "set_error_handler",
+  "set_exception_handler",
+  "spl_autoload_register",
+  "iterator_apply",
+  "array_walk",
+  "array_reduce",
+  "func_get_args",
+  "extract",
+  "parse_str",
+  "import_request_variables",
+  "filegroup",
+  "fileowner",
+  "fileperms",
+  "file_exists",
+  "is_writable",
+  "is_readable",
+  "filemtime",
+  "disk_free_space",
+  "chroot",
+  "range",
+  "substr",
+  "date_add",
+  "date_create",
+  "simplexml_load_string",
+  "simplexml_load_file",
+  "libxml_disable_entity_loader",
+  "apache_setenv",
+  "virtual",
+  "openlog",
+  "syslog",
+  "proc_nice",
+  "proc_terminate",
+  "proc_get_status",
+  "posix_mkfifo",
+  "pg_enter_pipeline_mode",
+  "tidy_parse_string",
+  "zend_version",
+  "debug_zval_refcount",
+  "get_current_user",
+  "getmypid",
+  "getmyuid",
+  "php_uname",
+  "phpversion",
+  "sys_get_temp_dir",
+  "highlight_string",
+  "str_replace",
+  "preg_replace_callback",
+  "mb_ereg_replace",
+  "mb_eregi_replace",
+  "array_diff_ukey",
+  "forward_static_call",
+  "forward_static_call_array",
+  "ReflectionFunction",
+  "stream_get_contents",
+  "fgets",
+  "fread",
+  "fpassthru",
 ]);
 /** Name prefixes of PHP's extension functions (`array_map`, `ldap_bind`, `sodium_…`): a call of one is PHP. */
 const PHP_PREFIXES: readonly string[] = [
-  "array_", "str_", "is_", "mb_", "preg_", "ldap_", "odbc_", "sodium_", "zend_", "pg_", "mysql_", "mysqli_", "curl_",
-  "posix_", "pcntl_", "stream_", "file_", "ftp_", "zlib_", "openssl_", "hash_", "json_", "xml_", "date_", "ini_", "ob_",
-  "func_", "call_user", "get_", "set_", "session_", "spl_", "iterator_", "proc_", "shell_", "escapeshell", "base64_",
-  "convert_", "var_", "print_", "highlight_", "php_", "tidy_", "imap_", "socket_", "apache_", "debug_", "error_",
-  "gz", "bz", "strip_", "html_", "url", "htmlspecialchars", "intval", "strval", "floatval", "settype", "gettype",
-  "strrev", "implode", "explode", "serialize", "unserialize", "md5", "sha1",
-  "crc32", "fsockopen", "mt_", "random_", "imagecreate", "exif_", "iconv", "simplexml_", "libxml_", "dom_", "xsl",
+  "array_",
+  "str_",
+  "is_",
+  "mb_",
+  "preg_",
+  "ldap_",
+  "odbc_",
+  "sodium_",
+  "zend_",
+  "pg_",
+  "mysql_",
+  "mysqli_",
+  "curl_",
+  "posix_",
+  "pcntl_",
+  "stream_",
+  "file_",
+  "ftp_",
+  "zlib_",
+  "openssl_",
+  "hash_",
+  "json_",
+  "xml_",
+  "date_",
+  "ini_",
+  "ob_",
+  "func_",
+  "call_user",
+  "get_",
+  "set_",
+  "session_",
+  "spl_",
+  "iterator_",
+  "proc_",
+  "shell_",
+  "escapeshell",
+  "base64_",
+  "convert_",
+  "var_",
+  "print_",
+  "highlight_",
+  "php_",
+  "tidy_",
+  "imap_",
+  "socket_",
+  "apache_",
+  "debug_",
+  "error_",
+  "gz",
+  "bz",
+  "strip_",
+  "html_",
+  "url",
+  "htmlspecialchars",
+  "intval",
+  "strval",
+  "floatval",
+  "settype",
+  "gettype",
+  "strrev",
+  "implode",
+  "explode",
+  "serialize",
+  "unserialize",
+  "md5",
+  "sha1",
+  "crc32",
+  "fsockopen",
+  "mt_",
+  "random_",
+  "imagecreate",
+  "exif_",
+  "iconv",
+  "simplexml_",
+  "libxml_",
+  "dom_",
+  "xsl",
 ];
 
 /** An identifier PHP would call: a risky built-in, or a name shaped like an extension function. */
 function phpName(name: string): boolean {
   if (RISKY.has(name)) return true;
   for (const p of PHP_PREFIXES) {
-    if (name.startsWith(p) && (name.length > p.length || !p.endsWith("_"))) return name.indexOf("_") !== -1 || name.length >= 5;
+    if (name.startsWith(p) && (name.length > p.length || !p.endsWith("_")))
+      return name.indexOf("_") !== -1 || name.length >= 5;
   }
   // `FOOcall_user_func(`: the risky name glued to junk in front.
-  if (name.length > 6) for (const r of RISKY) if (r.length >= 6 && (r.indexOf("_") !== -1 || r.length >= 8) && name.endsWith(r)) return true;
+  if (name.length > 6)
+    for (const r of RISKY)
+      if (r.length >= 6 && (r.indexOf("_") !== -1 || r.length >= 8) && name.endsWith(r)) return true;
   return false;
 }
 
 /** Risky names that are also English words: need code-shaped arguments. */
 const WORDY: ReadonlySet<string> = new Set([
-  "system", "exec", "eval", "assert", "include", "require", "file", "range", "touch", "copy", "link", "mail", "glob",
-  "rename", "extract", "virtual", "pack", "unpack", "substr", "ord", "chr", "popen", "readdir", "mkdir", "rmdir",
+  "system",
+  "exec",
+  "eval",
+  "assert",
+  "include",
+  "require",
+  "file",
+  "range",
+  "touch",
+  "copy",
+  "link",
+  "mail",
+  "glob",
+  "rename",
+  "extract",
+  "virtual",
+  "pack",
+  "unpack",
+  "substr",
+  "ord",
+  "chr",
+  "popen",
+  "readdir",
+  "mkdir",
+  "rmdir",
 ]);
 
 function isId(c: number): boolean {
@@ -102,7 +333,13 @@ function skipBack(s: string, j: number): { at: number; gap: boolean } {
 /** Line comments (`//x\n`, `#x\n`) between a name and `(`: look for one on the line before. */
 function lineCommentGap(s: string, nameEnd: number, paren: number): boolean {
   const mid = s.slice(nameEnd, paren);
-  return /(?:\/\/|#)[^\n]{0,64}\n/.test(mid) || mid.indexOf("/*") !== -1 || /[\r\n\t\v]/.test(mid);
+  return (
+    mid.indexOf("/*") !== -1 ||
+    mid.indexOf("\n") !== -1 ||
+    mid.indexOf("\r") !== -1 ||
+    mid.indexOf("\t") !== -1 ||
+    mid.indexOf("\v") !== -1
+  );
 }
 
 /** Arguments that look like code rather than prose: `('…'`, `("…"`, `($`, `()`, `(123`, `(f(`. */
@@ -151,6 +388,21 @@ function findCall(s: string, lower: string): DetectorMatch | null {
     p = s.indexOf("(", p + 1);
   }
   return null;
+}
+
+/** Removes `/* … *\/` comments (bounded, no regular expression). */
+function stripComments(t: string): string {
+  let out = "";
+  let i = 0;
+  for (let n = 0; n < 32; n++) {
+    const a = t.indexOf("/*", i);
+    if (a === -1) break;
+    const b = t.indexOf("*/", a + 2);
+    if (b === -1) break;
+    out += t.slice(i, a);
+    i = b + 2;
+  }
+  return out + t.slice(i);
 }
 
 /** `$f(…)`, `$a['x'](…)`, `${'a'}(…)`, `$$x(…)`, `Foo::$bar()`. */
@@ -223,10 +475,21 @@ function variableFunction(s: string): DetectorMatch | null {
         }
         break;
       }
-      if (s.charCodeAt(k) === 40) {
+      // A call closes soon (`$f(1)`); an unclosed `$x(` in random tokens is not one.
+      const closeAt = s.indexOf(")", k);
+      if (
+        s.charCodeAt(k) === 40 &&
+        closeAt !== -1 &&
+        closeAt - k <= 64 &&
+        /^[\w\s'"$.,[\]@!+-]*$/.test(s.slice(k + 1, closeAt))
+      ) {
         const line = s.slice(d, k);
         // `$5 (approx.)` is not code; a blank before `(` needs a comment or newline too.
-        if (!sawGap || /[\n\r\t#]|\/\*|\/\//.test(line) || (/^\$+[A-Za-z_]\w*\s{1,2}$/.test(line) && /^\(\s*[\d'"$)]/.test(s.slice(k, k + 4))))
+        if (
+          !sawGap ||
+          /[\n\r\t#]|\/\*|\/\//.test(line) ||
+          (/^\$+[A-Za-z_]\w*\s{1,2}$/.test(line) && /^\(\s*[\d'"$)]/.test(s.slice(k, k + 4)))
+        )
           return { signature: "rce.php-variable-function", start: d, end: k + 1 };
       }
     }
@@ -259,9 +522,9 @@ function callableString(s: string, lower: string): DetectorMatch | null {
           }
         }
       }
-      let group = o < from ? "" : lower.slice(o, at + 1).replace(/\/\*.*?\*\//g, "");
+      let group = o < from ? "" : stripComments(lower.slice(o, at + 1));
       // `[system][0](…)`: the callable sits before its subscripts.
-      for (let hop = 0; hop < 3 && o > from && /^[[(]\s*\d*\s*[\])]$/.test(group); hop++) {
+      for (let hop = 0; hop < 3 && o > from && /^[[(][\s\d]*[\])]$/.test(group); hop++) {
         const prev = skipBack(lower, o - 1).at;
         const pc = lower.charCodeAt(prev);
         if (pc !== 93 && pc !== 41) break;
@@ -278,7 +541,14 @@ function callableString(s: string, lower: string): DetectorMatch | null {
         o = q;
       }
       const letters = group.replace(/\(\s*string\s*\)|[^a-z_]/g, "");
-      if (letters.length >= 4 && RISKY.has(letters) && letters !== "file" && letters !== "range")
+      // Markdown `[link](https://…)` has the shape but not code-shaped arguments.
+      if (
+        letters.length >= 4 &&
+        RISKY.has(letters) &&
+        letters !== "file" &&
+        letters !== "range" &&
+        codeArgs(s, p)
+      )
         return { signature: "rce.php-callable-string", start: from, end: p + 1 };
     }
     p = s.indexOf("(", p + 1);
@@ -287,23 +557,39 @@ function callableString(s: string, lower: string): DetectorMatch | null {
   const m = /(['"])[a-z_]{1,12}\1\s*\.\s*(['"])[a-z_]{1,12}\2/i.exec(s);
   if (m) {
     const joined = m[0].replace(/[^a-z_]/gi, "").toLowerCase();
-    if (RISKY.has(joined)) return { signature: "rce.php-string-concat", start: m.index, end: m.index + m[0].length };
+    if (RISKY.has(joined))
+      return { signature: "rce.php-string-concat", start: m.index, end: m.index + m[0].length };
   }
   return null;
 }
 
-const SUPERGLOBALS = ["$_get", "$_post", "$_request", "$_cookie", "$_server", "$_files", "$_env", "$_session", "$globals"];
-const WRAPPERS = [
-  "php://", "phar://", "expect://", "compress.zlib://", "compress.bzip2://", "zip://", "glob://", "zlib://", "ssh2.shell://",
-  "ssh2.exec://", "ssh2.tunnel://", "ssh2.sftp://", "ssh2.scp://", "rar://", "ogg://",
+const SUPERGLOBALS = [
+  "$_get",
+  "$_post",
+  "$_request",
+  "$_cookie",
+  "$_server",
+  "$_files",
+  "$_env",
+  "$_session",
+  "$globals",
 ];
-const INI = [
-  "allow_url_include", "allow_url_fopen", "auto_prepend_file", "auto_append_file", "disable_functions", "open_basedir",
-  "safe_mode", "extension", "extension_dir", "zend_extension", "include_path", "sendmail_path", "sendmail_from",
-  "error_log", "log_errors", "display_errors", "opcache.", "mbstring.", "session.save_path", "session.serialize_handler",
-  "upload_tmp_dir", "smtp", "smtp_port", "mail.add_x_header", "register_globals", "magic_quotes_gpc", "cgi.",
-  "pcre.backtrack_limit", "pcre.jit", "memory_limit", "max_execution_time", "xdebug.", "assert.active", "phar.readonly",
-  "unserialize_max_depth", "unserialize_callback_func", "precision", "serialize_precision", "engine",
+const WRAPPERS = [
+  "php://",
+  "phar://",
+  "expect://",
+  "compress.zlib://",
+  "compress.bzip2://",
+  "zip://",
+  "glob://",
+  "zlib://",
+  "ssh2.shell://",
+  "ssh2.exec://",
+  "ssh2.tunnel://",
+  "ssh2.sftp://",
+  "ssh2.scp://",
+  "rar://",
+  "ogg://",
 ];
 
 export function detectPhp(s: string, anchored: boolean): DetectorMatch | null {
@@ -313,28 +599,37 @@ export function detectPhp(s: string, anchored: boolean): DetectorMatch | null {
   for (let n = 0; t !== -1 && n < 8; n++) {
     const rest = lower.slice(t + 2, t + 24);
     if (rest.length === 0 || rest[0] === "=" || isWs(rest.charCodeAt(0)) || /^\s*php(?![a-z])/.test(rest)) {
-      if (!/^\s+(?:version|encoding)\s*=/.test(rest)) return { signature: "rce.php-open-tag", start: t, end: t + 5 };
+      if (!/^\s+(?:version|encoding)\s*=/.test(rest))
+        return { signature: "rce.php-open-tag", start: t, end: t + 5 };
     }
     if (/^xml(?:\s+[^a-z\s]|:)/.test(rest)) return { signature: "rce.php-open-tag", start: t, end: t + 5 };
     t = lower.indexOf("<?", t + 2);
   }
-  if (anchored) for (const tag of ["[php]", "{php}", "[/php]", "{/php}"]) {
-    const k = lower.indexOf(tag);
-    if (k !== -1) return { signature: "rce.php-tag", start: k, end: k + tag.length };
-  }
+  if (anchored)
+    for (const tag of ["[php]", "{php}", "[/php]", "{/php}"]) {
+      const k = lower.indexOf(tag);
+      if (k !== -1) return { signature: "rce.php-tag", start: k, end: k + tag.length };
+    }
   if (s.indexOf("(") !== -1) {
     const call = findCall(s, lower);
     if (call !== null) return call;
     // `shell_exec=(…)`: a distinctive built-in name assigned a parenthesised argument.
-    const eqc = /([a-z_][a-z0-9_]{4,40})\s*=\s*\(/.exec(lower);
-    if (eqc && eqc[1]!.indexOf("_") !== -1 && RISKY.has(eqc[1]!)) return { signature: "rce.php-function-call", start: eqc.index, end: eqc.index + eqc[0].length };
+    const eq = lower.indexOf("=(");
+    if (eq > 4) {
+      let st = eq - 1;
+      while (st >= 0 && isId(lower.charCodeAt(st)) && eq - st < 42) st--;
+      const name = lower.slice(st + 1, eq);
+      if (name.indexOf("_") !== -1 && RISKY.has(name))
+        return { signature: "rce.php-function-call", start: st + 1, end: eq + 2 };
+    }
   }
   if (s.indexOf("$") !== -1) {
     const vf = variableFunction(s);
     if (vf !== null) return vf;
     for (const g of SUPERGLOBALS) {
       const k = lower.indexOf(g);
-      if (k !== -1 && !isId(lower.charCodeAt(k + g.length))) return { signature: "rce.php-superglobal", start: k, end: k + g.length };
+      if (k !== -1 && !isId(lower.charCodeAt(k + g.length)))
+        return { signature: "rce.php-superglobal", start: k, end: k + g.length };
     }
     // `${'name'}` / `$ {CONST}`: variable variables (a blank or a quote after `${`).
     const vv = /\$\s*\{\s*['"]|\$\s+\{\s*[A-Za-z_@$]/.exec(s);
@@ -345,19 +640,15 @@ export function detectPhp(s: string, anchored: boolean): DetectorMatch | null {
     if (cs !== null) return cs;
   }
   // Serialized object or custom-serialized class: O:8:"stdClass":1:{…}
-  const ser = s.indexOf('":') === -1 ? null : /\b[OC]:\+?\d{1,4}:"[A-Za-z_\\][\w\\]{0,127}":\d{1,6}:\{/.exec(s);
+  const ser =
+    s.indexOf('":') === -1 ? null : /\b[OC]:\+?\d{1,4}:"[A-Za-z_\\][\w\\]{0,127}":\d{1,6}:\{/.exec(s);
   if (ser) return { signature: "rce.php-object-injection", start: ser.index, end: ser.index + ser[0].length };
-  if (anchored) for (const w of WRAPPERS) {
-    const k = lower.indexOf(w);
-    if (k !== -1 && (k === 0 || !isId(lower.charCodeAt(k - 1)))) return { signature: "rce.php-wrapper", start: k, end: k + w.length };
-  }
-  const eq = lower.indexOf("=");
-  if (anchored && eq > 2 && eq < 48) {
-    const name = lower.slice(0, eq).trim();
-    for (const d of INI) {
-      if (d.endsWith(".") ? name.startsWith(d) && name.length > d.length : name === d)
-        return { signature: "rce.php-ini-directive", start: 0, end: eq + 1 };
+  if (anchored)
+    for (const w of WRAPPERS) {
+      const k = lower.indexOf(w);
+      if (k !== -1 && (k === 0 || !isId(lower.charCodeAt(k - 1))))
+        return { signature: "rce.php-wrapper", start: k, end: k + w.length };
     }
-  }
+  if (iniAssignment(s)) return { signature: "rce.php-ini-directive", start: 0, end: s.indexOf("=") + 1 };
   return null;
 }

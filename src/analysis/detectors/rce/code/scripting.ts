@@ -8,26 +8,99 @@ import type { DetectorMatch } from "../../types.js";
 import { F } from "../anchors.js";
 
 const NODE: readonly string[] = [
-  "child_process", "process.mainmodule", "process.binding(", "require.main", "module.constructor", "_$$nd_func$$_",
-  "__js_function", "constructor.constructor(", ".constructor.constructor", ":constructor:constructor", "process.env",
-  "process[", "require[", "global.process", "globalthis.process", "new function(", "new function (",
-  "eval(string.fromcharcode", "module.exports=", "module.exports =", ".execsync(", ".spawnsync(", "require('fs')",
-  'require("fs")', "require('net')", 'require("net")', "require('vm')", 'require("vm")', "vm.runinthiscontext",
-  "vm.runinnewcontext", "process.kill(", "process.exit(", ".readfilesync(", ".writefilesync(", ".readdirsync(",
-  "module:prototype", "console.info(", "console.log(", "console[", "console.info.call(", "console.log.call(",
+  "child_process",
+  "process.mainmodule",
+  "process.binding(",
+  "require.main",
+  "module.constructor",
+  "_$$nd_func$$_",
+  "__js_function",
+  "constructor.constructor(",
+  ".constructor.constructor",
+  ":constructor:constructor",
+  "process.env",
+  "process[",
+  "require[",
+  "global.process",
+  "globalthis.process",
+  "new function(",
+  "new function (",
+  "eval(string.fromcharcode",
+  "module.exports=",
+  "module.exports =",
+  ".execsync(",
+  ".spawnsync(",
+  "require('fs')",
+  'require("fs")',
+  "require('net')",
+  'require("net")',
+  "require('vm')",
+  'require("vm")',
+  "vm.runinthiscontext",
+  "vm.runinnewcontext",
+  "process.kill(",
+  "process.exit(",
+  ".readfilesync(",
+  ".writefilesync(",
+  ".readdirsync(",
+  "module:prototype",
+  "console.info(",
+  "console.log(",
+  "console[",
+  "console.info.call(",
+  "console.log.call(",
   "resolved_model",
 ];
 const PYTHON: readonly string[] = [
-  "__import__(", "os.system(", "os.popen(", "os.exec", "os.spawn", "subprocess.popen(", "subprocess.call(",
-  "subprocess.run(", "subprocess.check_output(", "subprocess.getoutput(", "pty.spawn(", "__builtins__",
-  "__globals__", "pickle.loads(", "cpickle.loads(", "marshal.loads(", "eval(compile(", "exec(compile(",
-  "importlib.import_module(", "sys.modules[", "commands.getoutput(", "platform.popen(", "timeit.timeit(",
-  "code.interact(", "__reduce__",
+  "__import__(",
+  "os.system(",
+  "os.popen(",
+  "os.exec",
+  "os.spawn",
+  "subprocess.popen(",
+  "subprocess.call(",
+  "subprocess.run(",
+  "subprocess.check_output(",
+  "subprocess.getoutput(",
+  "pty.spawn(",
+  "__builtins__",
+  "__globals__",
+  "pickle.loads(",
+  "cpickle.loads(",
+  "marshal.loads(",
+  "eval(compile(",
+  "exec(compile(",
+  "importlib.import_module(",
+  "sys.modules[",
+  "commands.getoutput(",
+  "platform.popen(",
+  "timeit.timeit(",
+  "code.interact(",
+  "__reduce__",
 ];
 const RUBY_PERL: readonly string[] = [
-  "process.spawn(", "kernel.exec", "kernel.system", "kernel.spawn", "kernel.open(", "io.popen(", "open3.", "%x{", "%x(",
-  "`.read", "core::system", "core::time", "core::exec", "core::readpipe", "qx{", "qx(", "exec('", 'exec("',
-  "system('", 'system("', "marshal.load(", "yaml.load(",
+  "process.spawn(",
+  "kernel.exec",
+  "kernel.system",
+  "kernel.spawn",
+  "kernel.open(",
+  "io.popen(",
+  "open3.",
+  "%x{",
+  "%x(",
+  "`.read",
+  "core::system",
+  "core::time",
+  "core::exec",
+  "core::readpipe",
+  "qx{",
+  "qx(",
+  "exec('",
+  'exec("',
+  "system('",
+  'system("',
+  "marshal.load(",
+  "yaml.load(",
 ];
 
 function isId(c: number): boolean {
@@ -63,12 +136,16 @@ function constTruth(expr: string): boolean | undefined {
     e = e.slice(1);
   }
   let v: boolean | undefined;
-  if (e === "true" || e === "Infinity" || e === "-Infinity" || e === "+Infinity" || e === "{}" || e === "[]") v = true;
+  if (e === "true" || e === "Infinity" || e === "-Infinity" || e === "+Infinity" || e === "{}" || e === "[]")
+    v = true;
   else if (e === "false" || e === "null" || e === "undefined" || e === "NaN") v = false;
   else if (e === '""' || e === "''" || e === "``") v = false;
   else if (/^['"`][^'"`]+['"`]$/.test(e)) v = true;
   else if (/^[-+]?\d+(?:\.\d+)?$/.test(e)) v = Number(e) !== 0;
-  else if (/^(?:this|String|Number|Object|Array|Date|Math|window|globalThis|newDate|newDate\(\)|newObject)$/.test(e)) v = true;
+  else if (
+    /^(?:this|String|Number|Object|Array|Date|Math|window|globalThis|newDate|newDate\(\)|newObject)$/.test(e)
+  )
+    v = true;
   if (v === undefined) return undefined;
   return neg % 2 === 0 ? v : !v;
 }
@@ -99,32 +176,40 @@ function infiniteLoop(s: string): number {
 }
 
 export function detectScripting(s: string, lower: string, fam: number): DetectorMatch | null {
-  if (fam & F.Node) for (const m of NODE) {
-    const k = lower.indexOf(m);
-    if (k !== -1) {
-      // `process.env` as prose ("the process.env file") is rare; `console.log(` needs code around it.
-      if ((m === "console.log(" || m === "console.info(") && k > 0 && lower.charCodeAt(k - 1) !== 59) {
-        if (lower.trimStart().indexOf(m) !== 0) continue;
+  if (fam & F.Node)
+    for (const m of NODE) {
+      const k = lower.indexOf(m);
+      if (k !== -1) {
+        // `process.env` as prose ("the process.env file") is rare; `console.log(` needs code around it.
+        if ((m === "console.log(" || m === "console.info(") && k > 0 && lower.charCodeAt(k - 1) !== 59) {
+          if (lower.trimStart().indexOf(m) !== 0) continue;
+        }
+        return { signature: "rce.node-code", start: k, end: k + m.length };
       }
-      return { signature: "rce.node-code", start: k, end: k + m.length };
     }
-  }
   const r = fam & F.Node ? requireCall(lower) : -1;
   if (r !== -1) return { signature: "rce.node-require", start: r, end: r + 8 };
-  if (fam & F.Python) for (const m of PYTHON) {
-    const k = lower.indexOf(m);
-    if (k !== -1) return { signature: "rce.python-code", start: k, end: k + m.length };
-  }
-  // Pickle protocol-0 opcodes: `cos\nsystem\n(S'id'\ntR.`
-  const pk = !(fam & F.Python) ? null : /c(?:os|posix|subprocess|builtins|__builtin__|nt)\n(?:system|popen|eval|exec|check_output|Popen)\n/.exec(s);
-  if (pk) return { signature: "rce.python-pickle", start: pk.index, end: pk.index + pk[0].length };
-  if (fam & F.RubyPerl) for (const m of RUBY_PERL) {
-    const k = lower.indexOf(m);
-    if (k !== -1 && (k === 0 || !isId(lower.charCodeAt(k - 1)) || m.charCodeAt(0) === 46)) {
-      if ((m.startsWith("exec") || m.startsWith("system")) && k > 0 && isId(lower.charCodeAt(k - 1))) continue;
-      return { signature: "rce.ruby-perl-code", start: k, end: k + m.length };
+  if (fam & F.Python)
+    for (const m of PYTHON) {
+      const k = lower.indexOf(m);
+      if (k !== -1) return { signature: "rce.python-code", start: k, end: k + m.length };
     }
-  }
+  // Pickle protocol-0 opcodes: `cos\nsystem\n(S'id'\ntR.`
+  const pk = !(fam & F.Python)
+    ? null
+    : /c(?:os|posix|subprocess|builtins|__builtin__|nt)\n(?:system|popen|eval|exec|check_output|Popen)\n/.exec(
+        s,
+      );
+  if (pk) return { signature: "rce.python-pickle", start: pk.index, end: pk.index + pk[0].length };
+  if (fam & F.RubyPerl)
+    for (const m of RUBY_PERL) {
+      const k = lower.indexOf(m);
+      if (k !== -1 && (k === 0 || !isId(lower.charCodeAt(k - 1)) || m.charCodeAt(0) === 46)) {
+        if ((m.startsWith("exec") || m.startsWith("system")) && k > 0 && isId(lower.charCodeAt(k - 1)))
+          continue;
+        return { signature: "rce.ruby-perl-code", start: k, end: k + m.length };
+      }
+    }
   // Perl `@{[ expr ]}` interpolation runs code inside any interpolated string.
   const at = s.indexOf("@");
   if (at !== -1) {
@@ -145,7 +230,8 @@ export function detectShellshock(s: string): DetectorMatch | null {
   if (s.charCodeAt(i) !== 40) {
     const k = s.indexOf("() {");
     // Anywhere, but only with the classic no-op body `:;` that has no other use.
-    if (k !== -1 && /^\(\)\s*\{\s*:\s*;/.test(s.slice(k, k + 16))) return { signature: "rce.shellshock", start: k, end: k + 4 };
+    if (k !== -1 && /^\(\)\s*\{\s*:\s*;/.test(s.slice(k, k + 16)))
+      return { signature: "rce.shellshock", start: k, end: k + 4 };
     return null;
   }
   if (/^\(\s*\)\s*\{/.test(s.slice(i, i + 16))) return { signature: "rce.shellshock", start: i, end: i + 4 };
@@ -161,8 +247,24 @@ export function detectProto(s: string, lower: string, isKey: boolean): DetectorM
   if (p !== -1) {
     const before = p === 0 ? 46 : lower.charCodeAt(p - 1);
     const after = lower.charCodeAt(p + 9);
-    const sepB = before === 46 || before === 91 || before === 34 || before === 39 || before === 36 || before === 58 || before === 123 || before === 44 || before === 32;
-    const sepA = Number.isNaN(after) || after === 46 || after === 93 || after === 91 || after === 34 || after === 39 || after === 58;
+    const sepB =
+      before === 46 ||
+      before === 91 ||
+      before === 34 ||
+      before === 39 ||
+      before === 36 ||
+      before === 58 ||
+      before === 123 ||
+      before === 44 ||
+      before === 32;
+    const sepA =
+      Number.isNaN(after) ||
+      after === 46 ||
+      after === 93 ||
+      after === 91 ||
+      after === 34 ||
+      after === 39 ||
+      after === 58;
     if (isKey || (sepB && sepA)) return { signature: "rce.prototype-pollution", start: p, end: p + 9 };
   }
   const c = lower.indexOf("constructor");

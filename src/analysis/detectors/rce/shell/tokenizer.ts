@@ -10,7 +10,7 @@
  * introduced each one, and feature bits for constructs that only shell code contains.
  */
 
-export const enum Feat {
+export enum Feat {
   /** `$IFS`, `${IFS}`: whitespace smuggled as a variable. */
   Ifs = 1,
   /** `${x#…}`, `${x:0:1}`, `${!x}`, `${x//a/b}`: parameter-expansion operators. */
@@ -242,7 +242,15 @@ export function tokenizeShell(input: string): ShellParse {
   const vars = new Map<string, string>();
   const stack: Frame[] = [];
 
-  let cmd: ShellCommand = { sep: "start", start: 0, end: n, words: [], tight: true, queryish: false, lead: false };
+  let cmd: ShellCommand = {
+    sep: "start",
+    start: 0,
+    end: n,
+    words: [],
+    tight: true,
+    queryish: false,
+    lead: false,
+  };
   commands.push(cmd);
   let word = "";
   let started = false;
@@ -255,7 +263,10 @@ export function tokenizeShell(input: string): ShellParse {
   let lastBreak = 0; // offset of the last separator, to tell `x;id` from `a b; id`
 
   const endWord = (): void => {
-    if (!started) return;
+    if (!started) {
+      obf = glob = redir = false;
+      return;
+    }
     // A leading `NAME=value` is an assignment; remember it for later `$NAME`.
     if (cmd.words.length === 0 && !redir) {
       const eq = word.indexOf("=");
@@ -382,7 +393,13 @@ export function tokenizeShell(input: string): ShellParse {
     if (c >= 48 && c <= 57) {
       // Positional parameters: `$0` is the shell itself, the others are empty.
       if (c === 48 && !started && isWordEnd(i + 2)) append("sh");
-      else obf = true;
+      else {
+        if (!started) {
+          started = true;
+          word = "";
+        }
+        obf = true;
+      }
       return i + 2;
     }
     if (c === 64 || c === 42 || c === 35 || c === 63 || c === 33 || c === 45 || c === 95 || c === 36) {
@@ -404,7 +421,7 @@ export function tokenizeShell(input: string): ShellParse {
       endWord();
       return;
     }
-    const v = vars.get(name) ?? KNOWN_VARS[name];
+    const v = vars.get(name) ?? (Object.hasOwn(KNOWN_VARS, name) ? KNOWN_VARS[name] : undefined);
     if (v !== undefined) {
       // Unquoted expansions are split on blanks (word splitting) and globbed.
       if (/[*?[]/.test(v)) glob = true;
@@ -458,12 +475,13 @@ export function tokenizeShell(input: string): ShellParse {
       op === 94 ||
       op === 44 ||
       op === 64 ||
-      (op === 58 && ((op2 >= 48 && op2 <= 57) || op2 === 45 || op2 === 61 || op2 === 63 || op2 === 43 || op2 === 32))
+      (op === 58 &&
+        ((op2 >= 48 && op2 <= 57) || op2 === 45 || op2 === 61 || op2 === 63 || op2 === 43 || op2 === 32))
     )
       features |= Feat.ParamOp;
     // `${PATH:0:1}` and friends: substring of a known value.
     const m = /^:(-?\d{1,3})(?::(\d{1,3}))?$/.exec(body.slice(j));
-    const v = vars.get(name) ?? KNOWN_VARS[name];
+    const v = vars.get(name) ?? (Object.hasOwn(KNOWN_VARS, name) ? KNOWN_VARS[name] : undefined);
     if (m && v !== undefined) {
       const off = Number(m[1]);
       const len = m[2] === undefined ? undefined : Number(m[2]);

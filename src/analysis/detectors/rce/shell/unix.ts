@@ -9,28 +9,109 @@
  *  - a whole value that is a command line aimed at something sensitive.
  */
 import type { DetectorMatch } from "../../types.js";
-import { COMMANDS, COMMON, SENSITIVE_PATHS, SENSITIVE_PREFIXES, SHELLS, WRAPPERS, commandName, stripVersion } from "./commands.js";
+import {
+  BARE_ALONE,
+  COMMANDS,
+  COMMON,
+  commandName,
+  SENSITIVE_PATHS,
+  SENSITIVE_PREFIXES,
+  SHELLS,
+  stripVersion,
+  WRAPPERS,
+} from "./commands.js";
 import { globMatch, hasGlob } from "./glob.js";
 import { Feat, type ShellCommand, type ShellWord, tokenizeShell } from "./tokenizer.js";
 
 const ALL_COMMANDS: readonly string[] = [...COMMANDS];
 const BIN_DIRS = ["/bin", "/usr/bin", "/sbin", "/usr/sbin", "/usr/local/bin", "/usr/local/sbin"];
 
-/** Tools that no benign form value names on its own: enough as a whole value. */
-const BARE_ALONE: ReadonlySet<string> = new Set([
-  "whoami", "ifconfig", "ipconfig", "netstat", "visudo", "systeminfo", "tasklist", "lastlog", "printenv",
-  "cscli", "ansible-console", "chef-shell", "getent", "nslookup", "htop", "lsmod", "dmesg", "pstree",
-]);
 /** Admin tools CRS-style rule sets treat as dangerous at the start of any value. */
 const ADMIN: ReadonlySet<string> = new Set([
-  "ansible", "ansible-playbook", "ansible-config", "ansible-galaxy", "ansible-console", "ansible-doc",
-  "ansible-inventory", "ansible-pull", "ansible-vault", "chef", "chef-client", "chef-shell", "chef-run", "chef-vault",
-  "knife", "cscli", "visudo", "aa-disable", "aa-enforce", "aa-exec", "useradd", "usermod", "userdel", "adduser",
-  "chpasswd", "crontab", "systemctl", "iptables", "insmod", "modprobe", "pip", "pip3", "pip2", "pipx", "ssh-copy-id",
-  "python", "python2", "python3", "perl", "ruby", "php", "busybox", "gunzip", "zstdcat", "bzcat", "xzcat", "zcat",
-  "unxz", "bsdtar", "perf", "powershell", "pwsh", "certutil", "bitsadmin", "mshta", "rundll32", "regsvr32", "wmic",
-  "nc", "ncat", "netcat", "socat", "wget", "curl", "bash", "sh", "zsh", "ksh", "dash", "gcc", "cc", "c89", "c99",
-  "ifconfig", "whoami", "uname", "netstat", "nslookup", "env", "uconv", "chmod", "chown", "rmt", "irb",
+  "ansible",
+  "ansible-playbook",
+  "ansible-config",
+  "ansible-galaxy",
+  "ansible-console",
+  "ansible-doc",
+  "ansible-inventory",
+  "ansible-pull",
+  "ansible-vault",
+  "chef",
+  "chef-client",
+  "chef-shell",
+  "chef-run",
+  "chef-vault",
+  "knife",
+  "cscli",
+  "visudo",
+  "aa-disable",
+  "aa-enforce",
+  "aa-exec",
+  "useradd",
+  "usermod",
+  "userdel",
+  "adduser",
+  "chpasswd",
+  "crontab",
+  "systemctl",
+  "iptables",
+  "insmod",
+  "modprobe",
+  "pip",
+  "pip3",
+  "pip2",
+  "pipx",
+  "ssh-copy-id",
+  "python",
+  "python2",
+  "python3",
+  "perl",
+  "ruby",
+  "php",
+  "busybox",
+  "gunzip",
+  "zstdcat",
+  "bzcat",
+  "xzcat",
+  "zcat",
+  "unxz",
+  "bsdtar",
+  "perf",
+  "powershell",
+  "pwsh",
+  "certutil",
+  "bitsadmin",
+  "mshta",
+  "rundll32",
+  "regsvr32",
+  "wmic",
+  "nc",
+  "ncat",
+  "netcat",
+  "socat",
+  "wget",
+  "curl",
+  "bash",
+  "sh",
+  "zsh",
+  "ksh",
+  "dash",
+  "gcc",
+  "cc",
+  "c89",
+  "c99",
+  "ifconfig",
+  "whoami",
+  "uname",
+  "netstat",
+  "nslookup",
+  "env",
+  "uconv",
+  "chmod",
+  "chown",
+  "rmt",
+  "irb",
 ]);
 
 /** `/bin`, `/usr/local/sbin`, `.`, `..`, `C:\\Windows\\System32`, or any glob of them. */
@@ -74,7 +155,7 @@ export function resolveCommand(w: ShellWord): ResolvedCommand {
       const ch = base.charCodeAt(i);
       if (ch === 91) inBracket = true;
       else if (ch === 93) inBracket = false;
-      else if (!inBracket && ((ch | 32) >= 97 && (ch | 32) <= 122)) letters++;
+      else if (!inBracket && (ch | 32) >= 97 && (ch | 32) <= 122) letters++;
     }
     const dirOk = dir.length > 0 && BIN_DIRS.some((d) => globMatch(dir, d));
     if (base.length >= 2 && (dirOk || letters >= 2) && base !== "*") {
@@ -109,7 +190,7 @@ function isFlag(t: string): boolean {
     return d >= 97 && d <= 122;
   }
   const l = c | 32;
-  return (l >= 97 && l <= 122) && t.length <= 24;
+  return l >= 97 && l <= 122 && t.length <= 24;
 }
 
 function isIpLike(t: string): boolean {
@@ -129,7 +210,12 @@ function shellArgs(c: ShellCommand, from: number, loose: boolean): boolean {
     if (/^(?:https?|ftp|tftp|file):\/\//i.test(t)) return true;
     if (isIpLike(t)) return true;
     if (w.glob && hasGlob(t) && t.indexOf("/") !== -1) return true;
-    if (loose && /^[\w.-]{1,64}\.(?:txt|sh|py|pl|php|rb|log|conf|ini|yml|yaml|gz|zst|xz|bak|sql|db|exe|ps1|bat)$/i.test(t))
+    if (
+      loose &&
+      /^[\w.-]{1,64}\.(?:txt|sh|py|pl|php|rb|log|conf|ini|yml|yaml|gz|zst|xz|bak|sql|db|exe|ps1|bat)$/i.test(
+        t,
+      )
+    )
       return true;
     if (loose && /^[a-z0-9-]{1,63}\.(?:com|net|org|io|ru|cn|xyz|tk)$/i.test(t)) return true;
   }
@@ -159,8 +245,27 @@ const WEAK_SEPS = new Set([";", "&", "nl", "{"]);
 export type CommandMode = "value" | "key" | "none";
 
 const SQLITE_DOT: ReadonlySet<string> = new Set([
-  "shell", "system", "sh", "databases", "tables", "dump", "import", "output", "once", "load", "read", "open", "save",
-  "backup", "restore", "schema", "cd", "excel", "log", "trace", "dbinfo",
+  "shell",
+  "system",
+  "sh",
+  "databases",
+  "tables",
+  "dump",
+  "import",
+  "output",
+  "once",
+  "load",
+  "read",
+  "open",
+  "save",
+  "backup",
+  "restore",
+  "schema",
+  "cd",
+  "excel",
+  "log",
+  "trace",
+  "dbinfo",
 ]);
 
 function judge(c: ShellCommand, mode: CommandMode, braced: boolean): DetectorMatch | null {
@@ -199,13 +304,19 @@ function judge(c: ShellCommand, mode: CommandMode, braced: boolean): DetectorMat
     }
   }
   // A whole value that is a program path: `/bin/ab`, `bin/visudo`, `/usr/bin/python3 -m http.server`.
-  if (c.sep === "start" && valueIsCommand && /^(?:\/usr(?:\/local)?)?\/?s?bin\/[\w.+-]{1,32}$/.test(head) && (head.charCodeAt(0) === 47 || head.startsWith("bin/") || head.startsWith("sbin/")))
+  if (
+    c.sep === "start" &&
+    valueIsCommand &&
+    /^(?:\/usr(?:\/local)?)?\/?s?bin\/[\w.+-]{1,32}$/.test(head) &&
+    (head.charCodeAt(0) === 47 || head.startsWith("bin/") || head.startsWith("sbin/"))
+  )
     return match("rce.binary-path", c);
   const w = words[k]!;
   if (w.redir) return null;
   const r = resolveCommand(w);
   const argc = words.length - k - 1;
-  if (!r.known && w.text.charCodeAt(0) === 47 && w.glob && globPathEvasion(w.text)) return match("rce.shell-glob-path", c);
+  if (!r.known && w.text.charCodeAt(0) === 47 && w.glob && globPathEvasion(w.text))
+    return match("rce.shell-glob-path", c);
   if (!r.known) {
     // Not a command we know, but a separator followed by an attack on a sensitive file.
     if (c.sep !== "start" && w.text.charCodeAt(0) === 47 && isSensitivePath(w.text, w.glob) && c.tight)
@@ -218,7 +329,10 @@ function judge(c: ShellCommand, mode: CommandMode, braced: boolean): DetectorMat
   // `at` schedules a command only with a time spec (`at 2:00`, `at now + 1 minute`);
   // otherwise it is the word in "at https://…" lines of a stack trace.
   if (r.name === "at") {
-    if (!/^(?:\d{1,2}(?::\d{2})?(?:am|pm)?|now|noon|midnight|teatime|tomorrow)$/i.test(words[k + 1]?.text ?? "")) return null;
+    if (
+      !/^(?:\d{1,2}(?::\d{2})?(?:am|pm)?|now|noon|midnight|teatime|tomorrow)$/i.test(words[k + 1]?.text ?? "")
+    )
+      return null;
     if (c.sep !== "start" || argc >= 2) return match("rce.shell-chain", c);
   }
   const sep = c.sep;
@@ -233,17 +347,27 @@ function judge(c: ShellCommand, mode: CommandMode, braced: boolean): DetectorMat
   if (argc > 0 && hasSensitiveArg(c, k + 1)) return match("rce.shell-sensitive-path", c);
   for (let m = k + 1; m < words.length; m++) {
     const a = words[m]!;
+    // An option spelled with quotes or escapes inside (`kill '-'9`, `ls -\l\a`).
+    if (a.obf && a.text.length >= 2 && a.text.charCodeAt(0) === 45 && m === k + 1)
+      return match("rce.shell-obfuscated-command", c);
     // Editor/debugger shell escapes: `ex +silent !whoami`, `gdb -ex '!id'`, `vi -c ':!pwd'`.
     const bang = a.text.indexOf("!");
-    if (bang !== -1 && /^(?:vi|vim|nvim|ex|view|gdb|less|more|man|ftp|ed)$/.test(r.name) && COMMANDS.has(commandName(a.text.slice(bang + 1).split(/\s/)[0] ?? "")))
+    if (
+      bang !== -1 &&
+      /^(?:vi|vim|nvim|ex|view|gdb|less|more|man|ftp|ed)$/.test(r.name) &&
+      COMMANDS.has(commandName(a.text.slice(bang + 1).split(/\s/)[0] ?? ""))
+    )
       return match("rce.shell-escape", c);
-    if (a.glob && a.text.charCodeAt(0) === 47 && globPathEvasion(a.text)) return match("rce.shell-glob-path", c);
+    if (a.glob && a.text.charCodeAt(0) === 47 && globPathEvasion(a.text))
+      return match("rce.shell-glob-path", c);
     // `flock -u / whoami`, `cpulimit -l 100 -f whoami`: a tool that runs the recon command it is given.
-    if (m > k + 1 && BARE_ALONE.has(a.text.toLowerCase()) && shellArgs(c, k + 1, false)) return match("rce.shell-chain", c);
+    if (m > k + 1 && BARE_ALONE.has(a.text.toLowerCase()) && shellArgs(c, k + 1, false))
+      return match("rce.shell-chain", c);
   }
   if (r.viaGlob && (w.text.indexOf("/") !== -1 || sep !== "start")) return match("rce.shell-glob-command", c);
   // `c'a't`, `\w\h\o\a\m\i`, `ca$@t`, `{cat,/etc/passwd}` — nobody types a command word that way by accident.
-  if (obf && w.text.length >= 2 && (mode !== "none" || sep !== "start")) return match("rce.shell-obfuscated-command", c);
+  if (obf && w.text.length >= 2 && (mode !== "none" || sep !== "start"))
+    return match("rce.shell-obfuscated-command", c);
   if (sep === "start") {
     if (!valueIsCommand) return null;
     if (argc === 0) {
@@ -257,7 +381,8 @@ function judge(c: ShellCommand, mode: CommandMode, braced: boolean): DetectorMat
   }
   if (STRONG_SEPS.has(sep)) {
     if (!common) return match("rce.shell-chain", c);
-    if (argc === 0 || shellArgs(c, k + 1, true) || sep === "$(" || sep === "`" || sep === "<(") return match("rce.shell-chain", c);
+    if (argc === 0 || shellArgs(c, k + 1, true) || sep === "$(" || sep === "`" || sep === "<(")
+      return match("rce.shell-chain", c);
     return null;
   }
   if (WEAK_SEPS.has(sep)) {
@@ -286,15 +411,24 @@ function globPathEvasion(t: string): boolean {
   const inner = t.slice(open + 1, close);
   if (/^\d+$/.test(inner)) return false;
   if (inner.indexOf("/") !== -1 || inner.indexOf("?") !== -1) return true;
-  return isSensitivePath(t, true) || BIN_DIRS.some((d) => globMatch(t.slice(0, t.lastIndexOf("/")) || "/", d));
+  return (
+    isSensitivePath(t, true) || BIN_DIRS.some((d) => globMatch(t.slice(0, t.lastIndexOf("/")) || "/", d))
+  );
 }
 
 /** `:(){ :|:& };:` — a function that calls itself twice in the background (fork bomb). */
 function forkBomb(v: string): boolean {
-  const m = /([\w.:-]{1,32})\s*\(\s*\)\s*\{([^}]{1,200})\}/.exec(v);
-  if (!m) return false;
-  const name = m[1]!;
-  const body = m[2]!;
+  const p = v.indexOf("()");
+  if (p < 1) return false;
+  let st = p - 1;
+  while (st >= 0 && st > p - 33 && /[\w.:-]/.test(v[st]!)) st--;
+  const name = v.slice(st + 1, p);
+  let j = p + 2;
+  while (j < v.length && (v.charCodeAt(j) === 32 || v.charCodeAt(j) === 9)) j++;
+  if (name.length === 0 || v.charCodeAt(j) !== 123) return false;
+  const close = v.indexOf("}", j);
+  if (close === -1 || close - j > 200) return false;
+  const body = v.slice(j + 1, close);
   if (body.indexOf("&") === -1 && body.indexOf("|") === -1) return false;
   let count = 0;
   for (let i = body.indexOf(name); i !== -1 && count < 3; i = body.indexOf(name, i + name.length)) count++;
@@ -308,10 +442,13 @@ function cdThenRead(commands: readonly ShellCommand[]): ShellCommand | null {
     const w0 = c.words[0]?.text.toLowerCase();
     if (w0 === "cd" && c.words.length >= 2) {
       const d = c.words[1]!.text.toLowerCase();
-      if (d === "/" || d === "etc" || d === "/etc" || d === "/root" || d === "/proc" || d === "..") cded = true;
+      if (d === "/" || d === "etc" || d === "/etc" || d === "/root" || d === "/proc" || d === "..")
+        cded = true;
       continue;
     }
-    if (cded) for (let k = 1; k < c.words.length; k++) if (/^(?:passwd|shadow|sudoers|group|hosts)$/i.test(c.words[k]!.text)) return c;
+    if (cded)
+      for (let k = 1; k < c.words.length; k++)
+        if (/^(?:passwd|shadow|sudoers|group|hosts)$/i.test(c.words[k]!.text)) return c;
   }
   return null;
 }
@@ -331,13 +468,19 @@ function analyzeOnce(value: string, mode: CommandMode, depth: number): DetectorM
   const cd = cdThenRead(parse.commands);
   if (cd !== null) return match("rce.shell-sensitive-path", cd);
   if (f & Feat.ParamOp) return { signature: "rce.shell-param-expansion", start: 0, end: value.length };
-  if (f & Feat.Arith && /\$\(\(|\$\[/.test(value)) return { signature: "rce.shell-arithmetic", start: 0, end: value.length };
+  if (f & Feat.Arith && /\$\(\(|\$\[/.test(value))
+    return { signature: "rce.shell-arithmetic", start: 0, end: value.length };
   // The value closes the application's quote first (`x"|cmd`, `'; sh -c …`): read what follows it.
   if (parse.unclosedQuote !== -1 && depth === 0) {
     const rest = value.slice(parse.unclosedQuote + 1);
     if (rest.length > 1) {
       const m = analyzeOnce(rest, mode, 1);
-      if (m !== null) return { signature: m.signature, start: m.start + parse.unclosedQuote + 1, end: m.end + parse.unclosedQuote + 1 };
+      if (m !== null)
+        return {
+          signature: m.signature,
+          start: m.start + parse.unclosedQuote + 1,
+          end: m.end + parse.unclosedQuote + 1,
+        };
     }
   }
   return null;
@@ -350,7 +493,12 @@ function analyzeOnce(value: string, mode: CommandMode, depth: number): DetectorM
 export function analyzeShell(value: string, mode: CommandMode): DetectorMatch | null {
   // A value wrapped whole in one pair of quotes (`';htop'`, `"cscli alerts list"`): read inside.
   const q = value.charCodeAt(0);
-  if ((q === 39 || q === 34) && value.length > 3 && value.charCodeAt(value.length - 1) === q && value.indexOf(value[0]!, 1) === value.length - 1) {
+  if (
+    (q === 39 || q === 34) &&
+    value.length > 3 &&
+    value.charCodeAt(value.length - 1) === q &&
+    value.indexOf(value[0]!, 1) === value.length - 1
+  ) {
     const inner = analyzeShell(value.slice(1, -1), mode);
     if (inner !== null) return { signature: inner.signature, start: inner.start + 1, end: inner.end + 1 };
   }
@@ -386,7 +534,17 @@ function commandAt(v: string, i: number): boolean {
   }
   const c0 = v.charCodeAt(j);
   // Variables, substitutions, quotes, paths and globs after a separator: let the tokenizer judge.
-  if (c0 === 36 || c0 === 96 || c0 === 47 || c0 === 123 || c0 === 40 || c0 === 46 || c0 === 126 || c0 === 63 || c0 === 42)
+  if (
+    c0 === 36 ||
+    c0 === 96 ||
+    c0 === 47 ||
+    c0 === 123 ||
+    c0 === 40 ||
+    c0 === 46 ||
+    c0 === 126 ||
+    c0 === 63 ||
+    c0 === 42
+  )
     return true;
   if (!isLetter(c0)) return false;
   let e = j;
@@ -397,7 +555,18 @@ function commandAt(v: string, i: number): boolean {
   }
   const d = v.charCodeAt(e);
   // An obfuscation character inside the word: quote, backslash, `$`, glob, brace.
-  if (d === 39 || d === 34 || d === 92 || d === 36 || d === 42 || d === 63 || d === 91 || d === 123 || d === 96) return true;
+  if (
+    d === 39 ||
+    d === 34 ||
+    d === 92 ||
+    d === 36 ||
+    d === 42 ||
+    d === 63 ||
+    d === 91 ||
+    d === 123 ||
+    d === 96
+  )
+    return true;
   return COMMANDS.has(stripVersion(commandName(v.slice(j, e))));
 }
 
@@ -407,7 +576,7 @@ function commandAt(v: string, i: number): boolean {
  * construct, a glob in a path, or a quote/backslash inside a word.
  */
 export function mayBeShell(v: string): boolean {
-  const n = v.length < 4096 ? v.length : 4096;
+  const n = Math.min(v.length, 4096);
   if (n === 0) return false;
   const c0 = v.charCodeAt(0);
   // Serialized JSON: the point extractor emits its strings as points of their own.
@@ -421,7 +590,17 @@ export function mayBeShell(v: string): boolean {
     switch (c) {
       case 36: {
         const d = v.charCodeAt(i + 1);
-        if (d === 40 || d === 123 || d === 91 || d === 39 || isLetter(d) || d === 64 || d === 42 || d === 95 || (d >= 48 && d <= 57))
+        if (
+          d === 40 ||
+          d === 123 ||
+          d === 91 ||
+          d === 39 ||
+          isLetter(d) ||
+          d === 64 ||
+          d === 42 ||
+          d === 95 ||
+          (d >= 48 && d <= 57)
+        )
           return true;
         break;
       }
@@ -438,7 +617,8 @@ export function mayBeShell(v: string): boolean {
         if (c === 124 && v.charCodeAt(i + 1) === 124 && commandAt(v, i + 2)) return true;
         break;
       case 60:
-        if (v.charCodeAt(i + 1) === 40 || (v.charCodeAt(i + 1) === 60 && v.charCodeAt(i + 2) === 60)) return true;
+        if (v.charCodeAt(i + 1) === 40 || (v.charCodeAt(i + 1) === 60 && v.charCodeAt(i + 2) === 60))
+          return true;
         break;
       case 62:
         if (v.charCodeAt(i + 1) === 40) return true;
@@ -446,7 +626,12 @@ export function mayBeShell(v: string): boolean {
       case 39:
       case 34:
       case 92:
-        if (i > 0 && isLetter(v.charCodeAt(i - 1)) && (isLetter(v.charCodeAt(i + 1)) || v.charCodeAt(i + 1) === c)) return true;
+        if (
+          i > 0 &&
+          isLetter(v.charCodeAt(i - 1)) &&
+          (isLetter(v.charCodeAt(i + 1)) || v.charCodeAt(i + 1) === c)
+        )
+          return true;
         if (c === 92 && isLetter(v.charCodeAt(i + 1)) && (i === 0 || v.charCodeAt(i - 1) === 32)) return true;
         break;
       case 42:
@@ -464,7 +649,14 @@ export function mayBeShell(v: string): boolean {
         if (i > 0 && v.charCodeAt(i - 1) === 36) break;
         const close = v.indexOf("}", i);
         const comma = v.indexOf(",", i);
-        if (close !== -1 && comma !== -1 && comma < close && close - i < 128 && v.slice(i, close).indexOf(" ") === -1) return true;
+        if (
+          close !== -1 &&
+          comma !== -1 &&
+          comma < close &&
+          close - i < 128 &&
+          v.slice(i, close).indexOf(" ") === -1
+        )
+          return true;
         break;
       }
       default:

@@ -6,25 +6,114 @@
 import type { DetectorMatch } from "../../types.js";
 
 const BATCH_BUILTINS: ReadonlySet<string> = new Set([
-  "set", "goto", "echo", "@echo", "call", "exit", "del", "erase", "copy", "xcopy", "move", "cd", "chdir", "md", "mkdir",
-  "rd", "rmdir", "type", "start", "cmd", "dir", "ren", "rename", "if", "for", "pause", "shift", "title", "color",
-  "powershell", "net", "reg", "certutil", "whoami", "ping", "find", "findstr", "more", "sort", "tasklist", "taskkill",
+  "set",
+  "goto",
+  "echo",
+  "@echo",
+  "call",
+  "exit",
+  "del",
+  "erase",
+  "copy",
+  "xcopy",
+  "move",
+  "cd",
+  "chdir",
+  "md",
+  "mkdir",
+  "rd",
+  "rmdir",
+  "type",
+  "start",
+  "cmd",
+  "dir",
+  "ren",
+  "rename",
+  "if",
+  "for",
+  "pause",
+  "shift",
+  "title",
+  "color",
+  "powershell",
+  "net",
+  "reg",
+  "certutil",
+  "whoami",
+  "ping",
+  "find",
+  "findstr",
+  "more",
+  "sort",
+  "tasklist",
+  "taskkill",
 ]);
 
 /** PowerShell cmdlets and .NET members that mean download-and-run or code execution. */
-const PS_NAMES: readonly string[] = [
-  "invoke-expression", "invoke-webrequest", "invoke-restmethod", "invoke-command", "invoke-item", "invoke-wmimethod",
-  "invoke-cimmethod", "start-process", "new-object", "set-executionpolicy", "add-mppreference", "set-mppreference",
-  "get-wmiobject", "get-ciminstance", "start-bitstransfer", "new-service", "invoke-shellcode", "invoke-mimikatz",
-  "import-module", "get-process", "stop-process", "get-childitem", "get-content", "set-content", "remove-item",
-  "copy-item", "out-file", "new-item", "get-itemproperty", "set-itemproperty", "new-psdrive", "register-scheduledtask",
-  "new-scheduledtaskaction", "add-type", "get-localuser", "new-localuser", "get-acl", "set-acl", "test-netconnection",
-  "invoke-psremoting", "enter-pssession", "new-pssession", "convertto-securestring", "expand-archive",
+export const PS_NAMES: readonly string[] = [
+  "invoke-expression",
+  "invoke-webrequest",
+  "invoke-restmethod",
+  "invoke-command",
+  "invoke-item",
+  "invoke-wmimethod",
+  "invoke-cimmethod",
+  "start-process",
+  "new-object",
+  "set-executionpolicy",
+  "add-mppreference",
+  "set-mppreference",
+  "get-wmiobject",
+  "get-ciminstance",
+  "start-bitstransfer",
+  "new-service",
+  "invoke-shellcode",
+  "invoke-mimikatz",
+  "import-module",
+  "get-process",
+  "stop-process",
+  "get-childitem",
+  "get-content",
+  "set-content",
+  "remove-item",
+  "copy-item",
+  "out-file",
+  "new-item",
+  "get-itemproperty",
+  "set-itemproperty",
+  "new-psdrive",
+  "register-scheduledtask",
+  "new-scheduledtaskaction",
+  "add-type",
+  "get-localuser",
+  "new-localuser",
+  "get-acl",
+  "set-acl",
+  "test-netconnection",
+  "invoke-psremoting",
+  "enter-pssession",
+  "new-pssession",
+  "convertto-securestring",
+  "expand-archive",
 ];
-const PS_MEMBERS: readonly string[] = [
-  "downloadstring(", "downloadfile(", "downloaddata(", "frombase64string(", "net.webclient", "system.net.webclient",
-  "[system.convert]", "[convert]::", "[system.text.encoding]", "[reflection.assembly]", "system.diagnostics.process",
-  "-encodedcommand", "-executionpolicy bypass", "-exec bypass", "-ep bypass", "-windowstyle hidden", "-w hidden",
+export const PS_MEMBERS: readonly string[] = [
+  "downloadstring(",
+  "downloadfile(",
+  "downloaddata(",
+  "frombase64string(",
+  "net.webclient",
+  "system.net.webclient",
+  "[system.convert]",
+  "[convert]::",
+  "[system.text.encoding]",
+  "[reflection.assembly]",
+  "system.diagnostics.process",
+  "-encodedcommand",
+  "-executionpolicy bypass",
+  "-exec bypass",
+  "-ep bypass",
+  "-windowstyle hidden",
+  "-w hidden",
 ];
 
 function isSpace(c: number): boolean {
@@ -66,17 +155,20 @@ export function normalizeCmd(v: string): { text: string; substr: boolean } {
   if (t.indexOf("^") !== -1) t = t.replace(/\^(?=[^\s^])/g, "");
   let substr = false;
   if (t.indexOf("%") !== -1) {
-    t = t.replace(/%([A-Za-z_][\w()]{0,30})(:~-?\d{1,3}(?:,-?\d{1,3})?)?%/g, (_m, name: string, sub?: string) => {
-      if (sub !== undefined) {
-        substr = true;
-        return "";
-      }
-      const n = name.toLowerCase();
-      if (n === "comspec") return "cmd.exe";
-      if (n === "windir" || n === "systemroot") return "c:\\windows";
-      if (n === "programfiles") return "c:\\progra~1";
-      return _m;
-    });
+    t = t.replace(
+      /%([A-Za-z_][\w()]{0,30})(:~-?\d{1,3}(?:,-?\d{1,3})?)?%/g,
+      (_m, name: string, sub?: string) => {
+        if (sub !== undefined) {
+          substr = true;
+          return "";
+        }
+        const n = name.toLowerCase();
+        if (n === "comspec") return "cmd.exe";
+        if (n === "windir" || n === "systemroot") return "c:\\windows";
+        if (n === "programfiles") return "c:\\progra~1";
+        return _m;
+      },
+    );
   }
   return { text: t, substr };
 }
@@ -141,7 +233,8 @@ export function analyzeWindows(value: string): DetectorMatch | null {
   }
   i = lower.indexOf("if");
   for (let n = 0; i !== -1 && n < 8; n++) {
-    if (isCmdStart(lower, i) && batchIf(s, i)) return { signature: "rce.cmd-if", start: i, end: value.length };
+    if (isCmdStart(lower, i) && batchIf(s, i))
+      return { signature: "rce.cmd-if", start: i, end: value.length };
     i = lower.indexOf("if", i + 2);
   }
   if (lower.indexOf("-") !== -1) {

@@ -1,0 +1,96 @@
+/**
+ * One pass over a value, shared by every detector: which notable characters it holds,
+ * as a bit mask. The engine computes it once per point and hands it to each prefilter,
+ * so that a detector can reject a value with one AND instead of scanning it again.
+ * (17 detectors each scanning every character was the single largest cost of analysis.)
+ */
+export const CH = {
+  LT: 1 << 0, // <
+  GT: 1 << 1, // >
+  SQUOTE: 1 << 2, // '
+  DQUOTE: 1 << 3, // "
+  BACKTICK: 1 << 4, // `
+  LPAREN: 1 << 5, // (
+  RPAREN: 1 << 6, // )
+  SEMI: 1 << 7, // ;
+  PIPE: 1 << 8, // |
+  AMP: 1 << 9, // &
+  DOLLAR: 1 << 10, // $
+  LBRACE: 1 << 11, // { }
+  BRACKET: 1 << 12, // [ ]
+  EQ: 1 << 13, // =
+  PERCENT: 1 << 14, // %
+  BACKSLASH: 1 << 15, // \
+  SLASH: 1 << 16, // /
+  COLON: 1 << 17, // :
+  HASH: 1 << 18, // #
+  STAR: 1 << 19, // *
+  DASH: 1 << 20, // -
+  DOT: 1 << 21, // .
+  AT: 1 << 22, // @
+  SPACE: 1 << 23, // space, tab, vertical tab, form feed
+  NEWLINE: 1 << 24, // CR, LF
+  CTRL: 1 << 25, // other C0 controls and DEL (NUL included)
+  NONASCII: 1 << 26, // anything >= 0x80
+  PLUS: 1 << 27, // +
+  COMMA: 1 << 28, // ,
+  PUNCT: 1 << 29, // ! ? ^ ~
+  DIGIT: 1 << 30, // 0-9
+} as const;
+
+/** Mask of the characters that can appear in a plain token: letters, digits, `_`. */
+export const PLAIN_ONLY = 0;
+
+const TABLE = new Int32Array(128);
+(() => {
+  const set = (chars: string, bit: number) => {
+    for (let i = 0; i < chars.length; i++) TABLE[chars.charCodeAt(i)] = (TABLE[chars.charCodeAt(i)] ?? 0) | bit;
+  };
+  set("<", CH.LT);
+  set(">", CH.GT);
+  set("'", CH.SQUOTE);
+  set('"', CH.DQUOTE);
+  set("`", CH.BACKTICK);
+  set("(", CH.LPAREN);
+  set(")", CH.RPAREN);
+  set(";", CH.SEMI);
+  set("|", CH.PIPE);
+  set("&", CH.AMP);
+  set("$", CH.DOLLAR);
+  set("{}", CH.LBRACE);
+  set("[]", CH.BRACKET);
+  set("=", CH.EQ);
+  set("%", CH.PERCENT);
+  set("\\", CH.BACKSLASH);
+  set("/", CH.SLASH);
+  set(":", CH.COLON);
+  set("#", CH.HASH);
+  set("*", CH.STAR);
+  set("-", CH.DASH);
+  set(".", CH.DOT);
+  set("@", CH.AT);
+  set(" \t\u000b\u000c", CH.SPACE);
+  set("\r\n", CH.NEWLINE);
+  set("+", CH.PLUS);
+  set(",", CH.COMMA);
+  set("!?^~", CH.PUNCT);
+  set("0123456789", CH.DIGIT);
+  for (let c = 0; c < 32; c++) if (TABLE[c] === 0) TABLE[c] = CH.CTRL;
+  TABLE[127] = CH.CTRL;
+})();
+
+/** The character mask of `s`. Linear, allocation-free. */
+export function charMask(s: string): number {
+  let m = 0;
+  const n = s.length;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    m |= c < 128 ? TABLE[c]! : CH.NONASCII;
+  }
+  return m;
+}
+
+/** True when `mask` has any of the bits in `bits`. */
+export function hasAny(mask: number, bits: number): boolean {
+  return (mask & bits) !== 0;
+}

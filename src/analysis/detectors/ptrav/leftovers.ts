@@ -1,0 +1,303 @@
+/**
+ * Files a web server should never serve, asked for by name in the request path:
+ *  - backups, swap and editor copies (`config.php.bak`, `index.php~`, `.settings.php.swp`,
+ *    `#index.php#`), database dumps (`db.sql`, `dump.sql.gz`) and site archives
+ *    (`backup.zip`, `www.tar.gz`, anything archived under a `backup/` directory):
+ *    a copy that lost its script extension is served as plain text, source and
+ *    credentials included;
+ *  - tool leftovers and secret stores (`Thumbs.db`, `phpinfo.php`, `sftp-config.json`,
+ *    `*.p12`, `*.kdbx`…);
+ *  - the file names of well-known web shells (c99, r57, WSO, b374k, Alfa…): a request for
+ *    one is a search for a compromise left by someone else, or a check of one's own.
+ *
+ * Only the request path is looked at: the same names in a parameter are usually a
+ * report, a chat message or a download listing. Our own lists, matched per path
+ * component, ASCII case-insensitively. A route without an extension (`/api/v1/backup`)
+ * is never a file here; an archive (`/download/report.zip`) only counts when its name or
+ * its directory says backup.
+ */
+
+export interface LeftoverMatch {
+  readonly sign: "backup-file" | "leftover-file" | "webshell";
+  readonly start: number;
+  readonly end: number;
+}
+
+/** Last extensions of backup and editor copies (`x.php.bak`, `x.orig`, vim's `.swp`). */
+const BACKUP_EXTS = new Set([
+  "bak",
+  "bk",
+  "bkp",
+  "bac",
+  "bck",
+  "backup",
+  "old",
+  "orig",
+  "save",
+  "sav",
+  "swp",
+  "swo",
+  "swn",
+  "copy",
+]);
+
+/** Database dump extensions, also under one compression layer (`db.sql.gz`). */
+const DUMP_EXTS = new Set(["sql", "dump", "sqlite", "sqlite3", "mdb", "accdb"]);
+
+/** Archive extensions (with `tar.gz` style pairs read as their last part). */
+const ARCHIVE_EXTS = new Set(["zip", "tar", "tgz", "gz", "bz2", "tbz2", "xz", "txz", "rar", "7z", "zst"]);
+
+/** Words in an archive's name that say it is a backup of the site or its data. */
+const BACKUP_WORDS = new Set([
+  "backup",
+  "backups",
+  "bak",
+  "bkp",
+  "dump",
+  "dumps",
+  "db",
+  "database",
+  "databases",
+  "sql",
+  "mysql",
+  "htdocs",
+  "wwwroot",
+  "httpdocs",
+  "webroot",
+]);
+
+/** Whole archive names that are the site itself (`www.zip`, `site.tar.gz`). */
+const SITE_NAMES = new Set([
+  "www",
+  "web",
+  "site",
+  "website",
+  "html",
+  "public",
+  "public_html",
+  "root",
+  "src",
+  "source",
+  "code",
+  "old",
+  "home",
+  "config",
+  "conf",
+  "wp",
+  "wordpress",
+]);
+
+/** Directories whose content is backups: any archive or dump under them counts. */
+const BACKUP_DIRS = new Set(["backup", "backups", "bak", "bkp", "dump", "dumps", "_backup", "old_backup"]);
+
+/** Tool leftovers and secret stores, whole component. */
+const LEFTOVER_NAMES = new Set([
+  "thumbs.db",
+  "desktop.ini",
+  "phpinfo.php",
+  "sftp-config.json",
+  "error_log",
+  "debug.log",
+  "npm-debug.log",
+  "yarn-error.log",
+  "composer.phar",
+  "secrets.json",
+  "credentials.xml",
+  "filezilla.xml",
+  "sitemanager.xml",
+  "recentservers.xml",
+  "wp-config.txt",
+]);
+
+/** Extensions of key stores and password databases. */
+const SECRET_EXTS = new Set(["p12", "pfx", "jks", "keystore", "kdbx", "ppk"]);
+
+/** Server-side script extensions: a web shell only runs under one of these. */
+export const SCRIPT_EXTS = new Set([
+  "php",
+  "php3",
+  "php4",
+  "php5",
+  "php7",
+  "php8",
+  "pht",
+  "phtml",
+  "phar",
+  "phps",
+  "asp",
+  "aspx",
+  "asa",
+  "cer",
+  "ashx",
+  "asmx",
+  "jsp",
+  "jspx",
+  "jspf",
+  "cfm",
+  "cgi",
+  "pl",
+  "py",
+  "sh",
+  "shtml",
+]);
+
+/**
+ * Names of widely spread web shells and their kits, as they are dropped (base name,
+ * before the script extension). Distinctive ones also match with a version or suffix
+ * after a non-letter (`c99_madnet.php`, `wso2.5.php`, `r57-new.php`).
+ */
+const SHELLS_DISTINCT = new Set([
+  "c99",
+  "c99shell",
+  "c100",
+  "r57",
+  "r57shell",
+  "wso",
+  "wso2",
+  "b374k",
+  "alfa",
+  "alfashell",
+  "alfav4",
+  "indoxploit",
+  "madspot",
+  "madspotshell",
+  "phpspy",
+  "aspxspy",
+  "jspspy",
+  "cmdasp",
+  "cmdjsp",
+  "filesman",
+  "fx29sh",
+  "k2ll33d",
+  "0byt3m1n1",
+  "priv8",
+  "leafmailer",
+  "marijuana",
+  "gel4y",
+  "xleet",
+  "nstview",
+  "phpremoteview",
+  "safe0ver",
+  "simattacker",
+  "cybershell",
+  "locus7s",
+  "ak47shell",
+  "zehir",
+  "ayyildiz",
+  "dq99sh",
+  "ctt_sh",
+  "gfs_sh",
+  "kacak",
+  "antichat",
+  "sh3ll",
+  "h4x0r",
+  "webshell",
+  "mini_shell",
+  "minishell",
+  "wshell",
+  "r00t",
+]);
+
+/** Generic words that only count as the exact base name of a script (`shell.php`, `cmd.jsp`). */
+const SHELLS_EXACT = new Set(["shell", "cmd", "backdoor", "hacked"]);
+
+function lowerCode(c: number): number {
+  return c >= 65 && c <= 90 ? c + 32 : c;
+}
+
+function isLetter(c: number): boolean {
+  const l = c | 0x20;
+  return l >= 97 && l <= 122;
+}
+
+/** Words of a file base name: runs of letters and digits (`site_backup-2024` → site, backup, 2024). */
+function hasBackupWord(base: string): boolean {
+  let s = 0;
+  for (let i = 0; i <= base.length; i++) {
+    const c = i < base.length ? base.charCodeAt(i) : 0;
+    const alnum = isLetter(c) || (c >= 48 && c <= 57);
+    if (!alnum) {
+      if (i > s && BACKUP_WORDS.has(base.slice(s, i))) return true;
+      s = i + 1;
+    }
+  }
+  return false;
+}
+
+function isShellName(base: string): boolean {
+  if (SHELLS_EXACT.has(base) || SHELLS_DISTINCT.has(base)) return true;
+  // `c99_madnet`, `wso2.5`, `r57-new`: a distinctive name, then a non-letter.
+  for (let k = 2; k < base.length && k <= 12; k++) {
+    if (!isLetter(base.charCodeAt(k)) && SHELLS_DISTINCT.has(base.slice(0, k))) return true;
+  }
+  return false;
+}
+
+/** Judges one lower-case path component; `inBackupDir` when an earlier one is a backup directory. */
+function judge(c: string, inBackupDir: boolean): LeftoverMatch["sign"] | null {
+  const n = c.length;
+  const last = c.charCodeAt(n - 1);
+  // Editor copies: `index.php~` (Emacs, gedit, nano -B), `#index.php#` (Emacs autosave).
+  if (last === 126 /* ~ */ && n > 2 && c.lastIndexOf(".") > 0) return "backup-file";
+  if (last === 35 /* # */ && n > 3 && c.charCodeAt(0) === 35 && c.indexOf(".") > 0) return "backup-file";
+  if (LEFTOVER_NAMES.has(c)) return "leftover-file";
+  const d1 = c.lastIndexOf(".");
+  if (d1 <= 0 || d1 === n - 1) return null;
+  const ext = c.slice(d1 + 1);
+  if (BACKUP_EXTS.has(ext)) return "backup-file";
+  if (DUMP_EXTS.has(ext)) return "backup-file";
+  if (SECRET_EXTS.has(ext)) return "leftover-file";
+  const d0 = c.lastIndexOf(".", d1 - 1);
+  if (ARCHIVE_EXTS.has(ext)) {
+    // `db.sql.gz`, `site.tar.gz`: look through one compression layer.
+    const inner = d0 === -1 ? "" : c.slice(d0 + 1, d1);
+    if (DUMP_EXTS.has(inner) || BACKUP_EXTS.has(inner)) return "backup-file";
+    const base = c.slice(0, inner === "tar" ? d0 : d1);
+    if (inBackupDir || SITE_NAMES.has(base) || hasBackupWord(base)) return "backup-file";
+    return null;
+  }
+  if (SCRIPT_EXTS.has(ext) && isShellName(c.slice(0, d1))) return "webshell";
+  return null;
+}
+
+const MAX_COMPONENT = 96;
+
+/**
+ * The first leftover, backup or web-shell component of a decoded request path, or null.
+ * One pass over the path; a component is lower-cased only when it holds a `.`, or ends
+ * with `~` or `#`.
+ */
+export function findLeftover(path: string): LeftoverMatch | null {
+  const n = path.length;
+  let s = 0;
+  let inBackupDir = false;
+  let guard = 0;
+  while (s <= n && guard++ < 128) {
+    let e = s;
+    let dot = false;
+    while (e < n) {
+      const c = path.charCodeAt(e);
+      if (c === 47 || c === 92) break;
+      if (c === 46) dot = true;
+      e++;
+    }
+    const len = e - s;
+    if (len >= 2 && len <= MAX_COMPONENT) {
+      const lastC = path.charCodeAt(e - 1);
+      if (dot || lastC === 126 || lastC === 35) {
+        let c = "";
+        for (let i = s; i < e; i++) c += String.fromCharCode(lowerCode(path.charCodeAt(i)));
+        const sign = judge(c, inBackupDir);
+        if (sign !== null) return { sign, start: s, end: e };
+      } else if (!inBackupDir && len <= 10) {
+        let c = "";
+        for (let i = s; i < e; i++) c += String.fromCharCode(lowerCode(path.charCodeAt(i)));
+        if (BACKUP_DIRS.has(c) && e < n) inBackupDir = true;
+        else if (c === "error_log") return { sign: "leftover-file", start: s, end: e };
+      }
+    }
+    if (e >= n) break;
+    s = e + 1;
+  }
+  return null;
+}

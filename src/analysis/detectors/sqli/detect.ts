@@ -1,0 +1,82 @@
+/**
+ * One string through the SQL reading: tokenized from up to three starting contexts —
+ * bare, inside a `'…'` string, inside a `"…"` string — since the detector cannot know how
+ * the application quotes it (libinjection's approach), each stream read by the grammar
+ * and judged by the rules. Contexts that cannot fire are skipped cheaply first.
+ */
+import type { DetectorMatch } from "../types.js";
+import { isAsciiLetter } from "./chars.js";
+import { rawFragment } from "./fragment.js";
+import { read } from "./grammar.js";
+import { WordClass, wordClass } from "./keywords.js";
+import { ANYWHERE, BARE, prefilterFlags } from "./prefilter.js";
+import { judge } from "./rules.js";
+import { type StartQuote, tokenize } from "./tokenizer.js";
+
+/** Contexts tried, in order: bare first (its signs are the most specific). */
+const CONTEXTS: readonly StartQuote[] = [0, 39, 34];
+
+/** Runs the tokenizer and rules over one string; null when nothing fires. */
+export function detectSqli(value: string, rawPairs = false): DetectorMatch | null {
+  const flags = prefilterFlags(value);
+  if (!rawPairs) {
+    const f = rawFragment(value);
+    if (f !== null) return { signature: `sqli.${f.sign}`, start: 0, end: Math.min(value.length, 64) };
+  }
+  for (const ctx of CONTEXTS) {
+    if (ctx === 0) {
+      // A value that passed the gate only for its quotes has nothing for a bare reading.
+      if ((flags & BARE) === 0) continue;
+    } else {
+      const q = value.indexOf(ctx === 39 ? "'" : '"');
+      if (q === -1) continue;
+      // Most quotes in ordinary text are apostrophes followed by more of a word
+      // (`daily.dev's`): unless a sign that stands anywhere may be present, read the
+      // context only when what follows the break could be SQL.
+      if ((flags & ANYWHERE) === 0 && !sqlMayFollowBreak(value, ctx)) continue;
+    }
+    const tokens = tokenize(value, ctx);
+    if (tokens === null || tokens.length === 0) continue;
+    const r = read(tokens);
+    const v = judge(r, ctx, value, rawPairs);
+    if (v !== null) {
+      const t = r.sig[v.at];
+      const start = t?.start ?? 0;
+      return { signature: `sqli.${v.sign}`, start, end: Math.min(value.length, start + 64) };
+    }
+  }
+  return null;
+}
+
+/**
+ * After the first `ctx` quote (the break), skipping spaces and `)`: anything but a
+ * letter, or a word that is an SQL keyword. A cheap look before the full tokenizer.
+ */
+function sqlMayFollowBreak(value: string, ctx: number): boolean {
+  const n = value.length;
+  let i = 0;
+  for (; i < n; i++) {
+    const c = value.charCodeAt(i);
+    if (c === ctx) {
+      if (value.charCodeAt(i + 1) === ctx) {
+        i++;
+        continue;
+      }
+      break;
+    }
+  }
+  if (i >= n) return false;
+  let j = i + 1;
+  while (j < n && j - i < 64) {
+    const c = value.charCodeAt(j);
+    if (c === 32 || c === 41 || (c >= 9 && c <= 13) || c === 0xa0) j++;
+    else break;
+  }
+  if (j >= n) return false;
+  const c = value.charCodeAt(j);
+  if (!isAsciiLetter(c)) return true;
+  let k = j;
+  while (k < n && k - j < 25 && isAsciiLetter(value.charCodeAt(k))) k++;
+  if (k - j > 24 || k - j < 2) return false;
+  return wordClass(value.slice(j, k).toLowerCase()) !== WordClass.Plain;
+}

@@ -1,0 +1,259 @@
+/**
+ * Vocabulary of the SQL-density tier (fragment.ts): words that only mean something
+ * when a whole short value is made of SQL. Kept apart from keywords.ts because these
+ * lists are about how often a word appears in ordinary traffic, not about its grammar.
+ */
+import { knownFunctions } from "./keywords.js";
+
+/**
+ * Function names that are also ordinary words or common in program code (`date`, `time`,
+ * `replace`, `left`, `log`, `round`…). A value that opens with one of these followed by
+ * `(` counts as an SQL fragment only when the call is left open with nothing but SQL in
+ * it (`date(`, `round (`, `if(2=`): a finished call (`log(x)`, `time (UTC)`,
+ * `round(2.5)`) is what a maths or forum post holds. Every other known function
+ * (`concat`, `group_concat`, `unhex`, `sysdate`…) is SQL whatever follows it.
+ */
+export const AMBIGUOUS_FUNCTIONS = new Set([
+  "date",
+  "time",
+  "year",
+  "month",
+  "day",
+  "hour",
+  "minute",
+  "second",
+  "week",
+  "quarter",
+  "left",
+  "right",
+  "replace",
+  "insert",
+  "format",
+  "default",
+  "log",
+  "ln",
+  "exp",
+  "round",
+  "floor",
+  "ceil",
+  "abs",
+  "sin",
+  "cos",
+  "tan",
+  "pi",
+  "sqrt",
+  "pow",
+  "power",
+  "rand",
+  "now",
+  "count",
+  "max",
+  "min",
+  "sum",
+  "avg",
+  "length",
+  "len",
+  "position",
+  "space",
+  "repeat",
+  "quote",
+  "field",
+  "trim",
+  "lower",
+  "upper",
+  "reverse",
+  "char",
+  "values",
+  "if",
+  "convert",
+  "cast",
+  "encode",
+  "decode",
+  "compress",
+  "hex",
+  "bin",
+  "oct",
+  "mid",
+  "user",
+  "version",
+  "database",
+  "schema",
+  "row",
+  "point",
+  "polygon",
+  "extract",
+  "printf",
+  "typeof",
+  "in",
+]);
+
+/** Function-like names the tier reads besides keywords.ts's functions. */
+const EXTRA_FUNCTIONS = [
+  "date",
+  "time",
+  "year",
+  "month",
+  "day",
+  "hour",
+  "minute",
+  "second",
+  "week",
+  "quarter",
+  "format",
+  "default",
+  "log",
+  "ln",
+  "insert",
+  "values",
+  "current_user",
+  "find_in_set",
+  "iif",
+  "lo_get",
+  "starts_with",
+  "overlay",
+  "jsonb_pretty",
+  "div",
+];
+
+const FUNCTIONS = new Set<string>([...knownFunctions().keys(), ...EXTRA_FUNCTIONS]);
+
+/** A name the tier reads as an SQL function when it is called. */
+export function isFragmentFunction(lower: string): boolean {
+  return FUNCTIONS.has(lower);
+}
+
+/** All function names of the tier, for the prefilter's word hashes. */
+export function fragmentFunctionNames(): Iterable<string> {
+  return FUNCTIONS;
+}
+
+/**
+ * Names of database objects, types and catalogue views that are reported when they are
+ * the whole value (optionally quoted): SQL Server's system databases and OLE DB
+ * provider, MySQL's information_schema columns, the password and HTTP packages attackers
+ * reach for. `master`, `model`, `user` and `Northwind` are left out: they are a git
+ * branch, an everyday word and a sample database's (and a company's) name. `varchar`
+ * and `nvarchar` are only reported alone: a database admin tool sending a column type
+ * would trip them, which is accepted (such tools are rare in front of a WAF-like sensor).
+ */
+export const FRAGMENT_CATALOG = new Set([
+  "msdb",
+  "tempdb",
+  "msdasql",
+  "sqloledb",
+  "schema_name",
+  "table_name",
+  "column_name",
+  "table_schema",
+  "nvarchar",
+  "varchar",
+  "sp_password",
+  "utl_http",
+  "utl_file",
+  "dbms_java",
+  "information_schema",
+  "pg_catalog",
+  "pg_shadow",
+  "sysobjects",
+  "syscolumns",
+  "sqlite_master",
+  "xp_cmdshell",
+]);
+
+/**
+ * Operators that exist in SQL and nowhere in prose. When one is the whole value it is a
+ * probe of how the application splices operators (`<=>` is MySQL's NULL-safe equality,
+ * `<>`, `!=` and `->`/`->>` JSON paths; `||`/`&&` are SQL concatenation or logic).
+ * `>=`/`<=` alone may be a filter form's comparison choice: accepted, since such forms
+ * send names (`gte`) far more often than symbols.
+ */
+export const WHOLE_VALUE_OPS = new Set([
+  "<=>",
+  "<>",
+  "!=",
+  ">=",
+  "<=",
+  "==",
+  ">>",
+  "<<",
+  "->",
+  "->>",
+  "||",
+  "&&",
+  "!<",
+  "!>",
+  "~*",
+  "!~",
+  "!~*",
+  "@>",
+  "<@",
+]);
+
+/** Comparison operators that no arithmetic or prose uses between two literals. */
+export const SQL_ONLY_COMPARISONS = new Set(["<=>", "!=", "<>", "!<", "!>", "~*", "!~", "!~*"]);
+
+/** Comparison words that, between literals, are SQL (`42 like 42`, `'1' not regexp '2'`). */
+export const SQL_COMPARISON_WORDS = new Set(["like", "rlike", "regexp", "ilike", "glob", "sounds", "similar"]);
+
+/** Single words that are an SQL operator and nothing else. */
+export const OPERATOR_WORDS = new Set(["xor", "rlike", "regexp", "notnull"]);
+
+/** Statements that a `;` at the start of a value stacks (`;drop`, `; select`). */
+export const STACKABLE = new Set([
+  "select",
+  "insert",
+  "update",
+  "delete",
+  "drop",
+  "create",
+  "alter",
+  "truncate",
+  "exec",
+  "execute",
+  "declare",
+  "shutdown",
+  "grant",
+  "revoke",
+  "rename",
+]);
+
+/** Objects a DDL verb acts on: `CREATE TABLE x`, `DROP DATABASE y`. */
+export const DDL_OBJECTS = new Set([
+  "table",
+  "database",
+  "schema",
+  "view",
+  "procedure",
+  "function",
+  "index",
+  "trigger",
+  "user",
+  "login",
+  "column",
+  "tablespace",
+  "sequence",
+]);
+
+/**
+ * Words that anchor a fragment rule without a `(`: the prefilter lets a short value
+ * through when it holds one (prefilter.ts). Function names are anchors only with a `(`.
+ */
+export const FRAGMENT_ANCHORS = [
+  ...OPERATOR_WORDS,
+  "sounds",
+  "order",
+  "group",
+  "having",
+  "case",
+  "when",
+  "except",
+  "intersect",
+  "values",
+  "from",
+  "immediate",
+  "set",
+  ...FRAGMENT_CATALOG,
+];
+
+/** The tier reads values up to this length: an SQL fragment sent as a probe is short. */
+export const FRAGMENT_MAX = 160;

@@ -1,0 +1,508 @@
+/**
+ * The SQL-density tier: a short value that is *entirely* SQL without being a complete
+ * injection — a bare function call (`cOnCaT(`, `sysdate(`), an SQL-only operator
+ * (`<=>`, `IS NULL`, `11!=1`), a clause fragment (`) AS val FROM`, `ORDER BY`,
+ * `case when … then`, `;truncate`), a catalogue name (`msdb`), a keyword cut by a
+ * comment (`DR/**\/OP`). Such values are how scanners probe which fragments an
+ * application splices into its queries; ordinary traffic never sends them whole.
+ *
+ * Precision comes from density, not from single words: the whole value must read as SQL
+ * (no fault in the grammar, no run of prose words) AND carry a sign no prose has. Words
+ * that are also English (`date(`, `order by`, `values`) only count when nothing but SQL
+ * surrounds them: `Order by price`, `time (UTC)`, `log(x)` stay clean.
+ */
+import { isCallWord, type Reading, read } from "./grammar.js";
+import { WordClass, wordClass } from "./keywords.js";
+import {
+  AMBIGUOUS_FUNCTIONS,
+  DDL_OBJECTS,
+  FRAGMENT_CATALOG,
+  FRAGMENT_MAX,
+  OPERATOR_WORDS,
+  SQL_COMPARISON_WORDS,
+  SQL_ONLY_COMPARISONS,
+  STACKABLE,
+  WHOLE_VALUE_OPS,
+  isFragmentFunction,
+} from "./fragment-vocab.js";
+import { isWord, STRONG_CATALOG, type Verdict } from "./shapes.js";
+import { F_GLUED, F_OPEN, F_SYSVAR, Tk, type Token } from "./tokenizer.js";
+
+const MAX_TOKENS = 40;
+
+/** The tier on a bare reading of `s`; null when the value is not an SQL fragment. */
+export function fragment(r: Reading, s: string): Verdict | null {
+  const sig = r.sig;
+  if (s.length > FRAGMENT_MAX || sig.length === 0 || sig.length > MAX_TOKENS) return null;
+  const v = fragmentClean(r, s, 0);
+  if (v !== null) return v;
+  // A stray character before the SQL (`/CREATE TABLE`, `>SET @x`) is the leftover of
+  // the syntax the payload broke out of: read the rest on its own.
+  const f = sig[0]!;
+  if (sig.length >= 2 && (f.kind === Tk.Op || f.kind === Tk.Other) && f.end - f.start === 1) {
+    const w = sig[1]!;
+    if (w.kind === Tk.Word && w.wc !== WordClass.Plain) {
+      const rest = read(sig.slice(1));
+      const v2 = fragmentClean(rest, s, 1);
+      if (v2 !== null) return { sign: v2.sign, at: v2.at + 1 };
+    }
+  }
+  return anywhereSigns(r);
+}
+
+/** Signs that stand wherever they are in a short value, even one that is not all SQL. */
+function anywhereSigns(r: Reading): Verdict | null {
+  const sig = r.sig;
+  for (let k = 0; k < sig.length; k++) {
+    const t = sig[k]!;
+    if (t.kind !== Tk.Word) continue;
+    // `DR/**/OP`, `UN/**/ION`: a keyword rebuilt across an inline comment is written for
+    // a filter, never by a person.
+    if ((t.flags & F_GLUED) !== 0 && (t.wc === WordClass.Statement || t.wc === WordClass.SetOp))
+      return { sign: "comment-obfuscation", at: k };
+    // Oracle's dynamic SQL.
+    if ((t.text === "execute" || t.text === "exec") && isWord(sig[k + 1], "immediate"))
+      return { sign: "exec", at: k };
+  }
+  return null;
+}
+
+/** Plain words (identifiers, prose) in sig[from, to) that are not called functions. */
+function plainWords(sig: Token[], from: number, to: number): number {
+  let n = 0;
+  for (let k = from; k < to && k < sig.length; k++) {
+    const t = sig[k]!;
+    if (t.kind === Tk.Word && t.wc === WordClass.Plain && !isCallWord(t)) n++;
+  }
+  return n;
+}
+
+/** The rules that need the whole reading (from sig[0]) to be SQL. `base` offsets into s. */
+function fragmentClean(r: Reading, s: string, base: number): Verdict | null {
+  const sig = r.sig;
+  const n = sig.length;
+  const hard = r.hard;
+  const soft = r.soft;
+  const first = sig[0]!;
+
+  // Statement keyword glued to an inline comment: `DROP/*x*/t`, `select/**/1`.
+  for (let k = 0; k + 1 < n; k++) {
+    const t = sig[k]!;
+    if (t.kind !== Tk.Word || !(t.wc === WordClass.Statement || t.wc === WordClass.SetOp)) continue;
+    if (r.hardBefore[k] !== 0) break;
+    if (commentBetween(s, t.end, sig[k + 1]!.start) && (t.end === sig[k + 1]!.start || s.charCodeAt(t.end) === 47))
+      return { sign: "comment-obfuscation", at: k };
+  }
+
+  // `;drop`, `; select`, `;truncate[x`: a value that opens by ending a statement and
+  // naming the next one.
+  if (first.kind === Tk.Semi && base === 0) {
+    const w = sig[1];
+    if (w?.kind === Tk.Word && STACKABLE.has(w.text) && n <= 8 && plainWords(sig, 2, n) <= 2)
+      return { sign: "stacked-query", at: 0 };
+    if (isWord(w, "replace") && (hasWord(sig, "values") || hasWord(sig, "into")))
+      return { sign: "stacked-query", at: 0 };
+  }
+
+  // `execute system`, `EXEC sp_who`: a procedure run by name, as the whole value.
+  if (n === 2 && (first.text === "execute" || first.text === "exec") && sig[1]!.kind === Tk.Word)
+    return { sign: "fragment-exec", at: 0 };
+
+  // `SET @old_sql_notes`, `set @x:=1`: a user variable assigned.
+  for (let k = 0; k + 1 < n; k++) {
+    if (isWord(sig[k], "set") && sig[k + 1]!.kind === Tk.Var && r.hardBefore[k] === 0) {
+      const after = sig[k + 2];
+      if (after === undefined || (after.kind === Tk.Op && (after.text === "=" || after.text === ":=")))
+        return { sign: "fragment-set", at: k };
+    }
+  }
+
+  if (hard !== 0) return null;
+
+  // DDL on a named object: `CREATE TABLE persons`, `drop database shop;--`.
+  if (
+    first.kind === Tk.Word &&
+    first.wc === WordClass.Statement &&
+    (first.text === "create" || first.text === "drop" || first.text === "alter" || first.text === "truncate") &&
+    n <= 8 &&
+    soft <= 1
+  ) {
+    const o = sig[1];
+    if (o?.kind === Tk.Word && DDL_OBJECTS.has(o.text) && sig[2] !== undefined && sig[2].kind !== Tk.LParen)
+      return { sign: "fragment-ddl", at: 0 };
+    // `DROP sampletable;--`: a verb, one name, and the statement ended.
+    if (
+      first.text !== "create" &&
+      (o?.kind === Tk.Word || o?.kind === Tk.Ident) &&
+      (n === 2 || (n === 3 && sig[2]!.kind === Tk.Semi)) &&
+      (r.commentAfter[n - 1] === 1 || sig[n - 1]!.kind === Tk.Semi)
+    )
+      return { sign: "fragment-ddl", at: 0 };
+  }
+
+  if (soft !== 0) return null;
+
+  // A single operator or operator word as the whole value.
+  if (n === 1) {
+    if (first.kind === Tk.Op && WHOLE_VALUE_OPS.has(first.text)) return { sign: "fragment-operator", at: 0 };
+    if (first.kind === Tk.Word && OPERATOR_WORDS.has(first.text)) return { sign: "fragment-operator", at: 0 };
+    return null;
+  }
+
+  const fn = headCall(r, s);
+  if (fn !== null) return fn;
+
+  const op = operatorFragment(r, s);
+  if (op !== null) return op;
+
+  return clauseFragment(r);
+}
+
+function hasWord(sig: Token[], w: string): boolean {
+  for (const t of sig) if (t.kind === Tk.Word && t.text === w) return true;
+  return false;
+}
+
+/** `s[from, to)` holds an inline comment `/*`. */
+function commentBetween(s: string, from: number, to: number): boolean {
+  if (to - from < 4) return false;
+  const i = s.indexOf("/*", from);
+  return i !== -1 && i < to;
+}
+
+/**
+ * A value that opens with a call of a known SQL function (after `(`s and an optional
+ * SELECT): `cOnCaT(`, `(load_file(`, `SELECT CHAR(`, `substring(password,1,1)`.
+ */
+function headCall(r: Reading, _s: string): Verdict | null {
+  const sig = r.sig;
+  const n = sig.length;
+  let f = 0;
+  while (sig[f]?.kind === Tk.LParen) f++;
+  let selected = false;
+  if (isWord(sig[f], "select")) {
+    selected = true;
+    f++;
+    while (sig[f]?.kind === Tk.LParen) f++;
+    // `SELECT (CASE`: a CASE expression as the select list.
+    if (isWord(sig[f], "case") && f > 1) return { sign: "fragment-function", at: 0 };
+  }
+  const t = sig[f];
+  if (t === undefined || t.kind !== Tk.Word || !isCallWord(t) || !isFragmentFunction(t.text)) return null;
+  // Arguments: up to the matching `)`, or the end when the call is left open.
+  let depth = 0;
+  let close = -1;
+  let argPlain = 0;
+  let argSign = false;
+  for (let k = f + 1; k < n; k++) {
+    const a = sig[k]!;
+    if (a.kind === Tk.LParen) depth++;
+    else if (a.kind === Tk.RParen) {
+      depth--;
+      if (depth === 0) {
+        close = k;
+        break;
+      }
+    } else if (a.kind === Tk.Word) {
+      if (isCallWord(a)) {
+        if (isFragmentFunction(a.text) && !AMBIGUOUS_FUNCTIONS.has(a.text)) argSign = true;
+      } else if (a.wc === WordClass.Plain) {
+        if (STRONG_CATALOG.has(a.text)) argSign = true;
+        else argPlain++;
+      } else if (a.text === "select") argSign = true;
+    } else if (a.kind === Tk.Var && (a.flags & F_SYSVAR) !== 0) argSign = true;
+  }
+  // Outside the call, nothing but SQL symbols: `concat(a,b) is useful` is prose.
+  const outsidePlain = plainWords(sig, 0, f) + (close < 0 ? 0 : plainWords(sig, close + 1, n));
+  if (outsidePlain !== 0) return null;
+  if (selected) return { sign: "fragment-function", at: f };
+  if (!AMBIGUOUS_FUNCTIONS.has(t.text)) return { sign: "fragment-function", at: f };
+  // An ordinary word as a function: only an open call with nothing but SQL in it, or a
+  // call holding an unmistakable SQL sign, or VALUES with a literal row.
+  if (argSign) return { sign: "fragment-function", at: f };
+  if (close < 0 && argPlain === 0 && f === 0) return { sign: "fragment-function", at: f };
+  if (t.text === "values" && close > f + 2 && argPlain === 0 && hasComma(sig, f + 2, close))
+    return { sign: "fragment-function", at: f };
+  return null;
+}
+
+function hasComma(sig: Token[], from: number, to: number): boolean {
+  for (let k = from; k < to; k++) if (sig[k]!.kind === Tk.Comma) return true;
+  return false;
+}
+
+function isLiteral(t: Token | undefined): boolean {
+  if (t === undefined) return false;
+  return t.kind === Tk.Num || t.kind === Tk.Str || (t.kind === Tk.Word && t.wc === WordClass.Literal);
+}
+
+/** Raw text of a token, for comparing two operands. */
+function text(s: string, t: Token): string {
+  return s.slice(t.start, Math.min(t.end, t.start + 64));
+}
+
+/**
+ * Comparisons that only SQL writes: a value opening with a comparison word (`IS NULL`,
+ * `in (0,1)`, `LIKE NULL`, `SOUNDS LIKE`), a comparison of two literals with an SQL-only
+ * operator (`11!=1`, `42<=>42`, `'1' not regexp '2'`, `1 is not 2`), or a tautology of
+ * identical literals (`1=1`, `a=1=1`, `b,1=1`), or a leading `)` closing the
+ * application's parenthesis before a keyword (`) like (`, `) when 1 then`).
+ */
+function operatorFragment(r: Reading, s: string): Verdict | null {
+  const sig = r.sig;
+  const n = sig.length;
+  const first = sig[0]!;
+  if (plainWords(sig, 0, n) > 2) return null;
+  if (first.kind === Tk.RParen) {
+    const w = sig[1];
+    if (w?.kind === Tk.Word && w.wc !== WordClass.Plain && plainWords(sig, 0, n) <= 1)
+      return { sign: "fragment-clause", at: 1 };
+  }
+  if (first.kind === Tk.Word && plainWords(sig, 0, n) === 0) {
+    // `IS NULL`, `is not`, `NOT NULL`, `notnull`.
+    const w = first.text;
+    const second = sig[1]!;
+    if (w === "is" && (second.wc === WordClass.Literal || second.wc === WordClass.Not))
+      return { sign: "fragment-operator", at: 0 };
+    if (w === "sounds" && isWord(second, "like")) return { sign: "fragment-operator", at: 0 };
+    if (w === "not" && (SQL_COMPARISON_WORDS.has(second.text) || isWord(second, "between") || isWord(second, "null")))
+      return { sign: "fragment-operator", at: 0 };
+    if (
+      (SQL_COMPARISON_WORDS.has(w) || w === "like") &&
+      (second.wc === WordClass.Literal || (second.kind === Tk.Str && (second.flags & F_OPEN) !== 0))
+    )
+      return { sign: "fragment-operator", at: 0 };
+    // `in (0,1)`: a parenthesised list of literals.
+    if (w === "in" && second.kind === Tk.LParen && n >= 5 && listOfLiterals(sig, 2))
+      return { sign: "fragment-operator", at: 0 };
+  }
+  // Comparisons of literals, at the start or after `x=` / `x,`.
+  for (let k = 0; k + 2 < n && k < 4; k++) {
+    const a = sig[k]!;
+    if (!isLiteral(a)) continue;
+    if (k > 0) {
+      const p = sig[k - 1]!;
+      if (!(p.kind === Tk.Comma || (p.kind === Tk.Op && p.text === "="))) continue;
+    }
+    let m = k + 1;
+    let op = sig[m]!;
+    let sqlOnly = false;
+    let neg = false;
+    if (op.kind === Tk.Word && op.wc === WordClass.Not) {
+      neg = true;
+      m++;
+      op = sig[m] ?? op;
+    }
+    if (op.kind === Tk.Op) sqlOnly = SQL_ONLY_COMPARISONS.has(op.text) && !neg;
+    else if (op.kind === Tk.Word) {
+      if (SQL_COMPARISON_WORDS.has(op.text)) {
+        sqlOnly = true;
+        if (op.text === "sounds" && isWord(sig[m + 1], "like")) m++;
+      } else if (op.text === "is" && !neg) {
+        sqlOnly = true;
+        if (sig[m + 1]?.kind === Tk.Word && sig[m + 1]!.wc === WordClass.Not) m++;
+      } else continue;
+    } else continue;
+    const b = sig[m + 1];
+    if (!isLiteral(b) || m + 2 !== n) continue;
+    if (sqlOnly) return { sign: "fragment-operator", at: k + 1 };
+    const eq = op.kind === Tk.Op && (op.text === "=" || op.text === "==");
+    if (!eq || neg) continue;
+    // `'1001'='10`: the application's closing quote completes the last string.
+    if (b!.kind === Tk.Str && (b!.flags & F_OPEN) !== 0 && a.kind === Tk.Str) return { sign: "tautology", at: k + 1 };
+    if (text(s, a) === text(s, b!)) return { sign: "tautology", at: k + 1 };
+  }
+  return null;
+}
+
+/** From sig[k]: literals separated by commas up to `)` (or the end). */
+function listOfLiterals(sig: Token[], k: number): boolean {
+  let items = 0;
+  for (let j = k; j < sig.length; j++) {
+    const t = sig[j]!;
+    if (t.kind === Tk.RParen) return items >= 2 && j === sig.length - 1;
+    if (t.kind === Tk.Comma) continue;
+    if (t.kind === Tk.Op && (t.text === "-" || t.text === "+")) continue;
+    if (!isLiteral(t)) return false;
+    items++;
+  }
+  return items >= 2;
+}
+
+/**
+ * Clause fragments: `ORDER BY` / `GROUP BY` alone or with positions, `X AS name FROM`,
+ * `case when … then`, `HAVING COUNT(x) > 5`, `except values(…)`, `FROM t GROUP BY c`.
+ */
+function clauseFragment(r: Reading): Verdict | null {
+  const sig = r.sig;
+  const n = sig.length;
+  const first = sig[0]!;
+  const plain = plainWords(sig, 0, n);
+  // `ORDER BY` as the whole value, or followed only by positions and quoted names.
+  if ((first.text === "order" || first.text === "group") && isWord(sig[1], "by") && plain === 0)
+    return { sign: "fragment-clause", at: 0 };
+  // `x AS name FROM`: an alias in a select list, with a value (not a word) before it.
+  for (let k = 1; k + 2 < n; k++) {
+    if (!isWord(sig[k], "as") || !isWord(sig[k + 2], "from")) continue;
+    const p = sig[k - 1]!;
+    const a = sig[k + 1]!;
+    if (
+      (p.kind === Tk.RParen || p.kind === Tk.Num || p.kind === Tk.Ident || p.kind === Tk.Str) &&
+      (a.kind === Tk.Word || a.kind === Tk.Str || a.kind === Tk.Ident)
+    )
+      return { sign: "fragment-clause", at: k };
+  }
+  let f = 0;
+  while (sig[f]?.kind === Tk.LParen) f++;
+  const h = sig[f];
+  if (h === undefined || h.kind !== Tk.Word) return null;
+  // `case when … then`: the searched CASE, a pair English does not open a value with.
+  if (h.text === "case" && isWord(sig[f + 1], "when") && hasWord(sig, "then") && plain <= 3)
+    return { sign: "fragment-clause", at: f };
+  // `HAVING COUNT(x) > 5`, `HAVING 1=`.
+  if (h.text === "having" && f === 0) {
+    const a = sig[1];
+    if (a !== undefined && ((a.kind === Tk.Word && isCallWord(a)) || isLiteral(a)) && plain <= 2)
+      return { sign: "fragment-clause", at: 0 };
+  }
+  // `except values(1,2)`, `union (select`: a set operator with a row or a subquery
+  // (`union select …` is rules-anywhere's; people search for the words themselves).
+  if (h.wc === WordClass.SetOp && f === 0) {
+    const a = sig[1];
+    if ((isWord(a, "values") && sig[2]?.kind === Tk.LParen) || (a?.kind === Tk.LParen && isWord(sig[2], "select")))
+      return { sign: "fragment-clause", at: 0 };
+  }
+  // `FROM t GROUP BY c`, `FROM t WHERE name="x";`: a table, then a clause that only SQL
+  // opens (prose says "from Paris where it rains", without `BY` or a comparison).
+  if (h.text === "from" && f === 0 && (sig[1]?.kind === Tk.Word || sig[1]?.kind === Tk.Ident)) {
+    const c = sig[2];
+    if ((isWord(c, "group") || isWord(c, "order")) && isWord(sig[3], "by")) return { sign: "fragment-clause", at: 0 };
+    if (isWord(c, "where") && (sig[3]?.kind === Tk.Word || sig[3]?.kind === Tk.Ident) && sig[4]?.kind === Tk.Op)
+      return { sign: "fragment-clause", at: 0 };
+  }
+  return null;
+}
+
+/**
+ * Checks on the raw value that the token reading cannot make:
+ *  - a catalogue or system object name as the whole value, optionally quoted (`msdb`,
+ *    `'msdasql'`);
+ *  - a function name, a few punctuation characters and an open `(` as the whole value
+ *    (`md5\(`, `length||(`, `date]=(`): a probe of which `name(` the application lets
+ *    through, written to slip past filters that want `name(` exactly;
+ *  - a backtick that closes the application's quoted identifier, followed by an
+ *    operator (`` `>65 ``, `` ` < 0) AND ` ``): MySQL's identifier-quote break;
+ *  - a MySQL versioned comment holding a keyword (`/*!50000select`): executed by MySQL
+ *    only, used to slip keywords past filters (CRS 942500).
+ */
+export function rawFragment(s: string): Verdict | null {
+  const n = s.length;
+  if (n <= 64) {
+    let a = 0;
+    let z = n;
+    while (a < z && isSpace(s.charCodeAt(a))) a++;
+    while (z > a && isSpace(s.charCodeAt(z - 1))) z--;
+    if (z - a < 2) return null;
+    const c0 = s.charCodeAt(a);
+    if (c0 === 96) {
+      const v = backtickBreak(s, a + 1, z);
+      if (v !== null) return v;
+    }
+    // Strip one pair of quotes, backticks or brackets.
+    let qa = a;
+    let qz = z;
+    const cz = s.charCodeAt(z - 1);
+    if ((c0 === 39 || c0 === 34 || c0 === 96) && cz === c0 && z - a > 2) {
+      qa++;
+      qz--;
+    } else if (c0 === 91 && cz === 93) {
+      qa++;
+      qz--;
+    }
+    if (qz - qa <= 24 && isNameRun(s, qa, qz)) {
+      const w = s.slice(qa, qz).toLowerCase();
+      if (FRAGMENT_CATALOG.has(w)) return { sign: "catalog-name", at: 0 };
+    }
+    if (s.charCodeAt(z - 1) === 40) {
+      const v = callProbe(s, a, z - 1);
+      if (v !== null) return v;
+    }
+  }
+  const x = s.indexOf("/*!");
+  if (x !== -1 && versionedKeyword(s, x + 3)) return { sign: "versioned-comment", at: 0 };
+  return null;
+}
+
+
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || c === 0xa0;
+}
+
+function isLetter(c: number): boolean {
+  const l = c | 0x20;
+  return l >= 97 && l <= 122;
+}
+
+function isNameRun(s: string, a: number, z: number): boolean {
+  for (let i = a; i < z; i++) {
+    const c = s.charCodeAt(i);
+    if (!(isLetter(c) || c === 95 || (i > a && c >= 48 && c <= 57))) return false;
+  }
+  return z > a;
+}
+
+/** `name` + at most 5 punctuation characters + the final `(` (at index `paren`). */
+function callProbe(s: string, a: number, paren: number): Verdict | null {
+  let i = a;
+  while (i < paren && (isLetter(s.charCodeAt(i)) || s.charCodeAt(i) === 95)) i++;
+  if (i - a < 2 || i - a > 24) return null;
+  const name = s.slice(a, i).toLowerCase();
+  if (!isFragmentFunction(name)) return null;
+  if (paren - i > 5) return null;
+  for (let k = i; k < paren; k++) {
+    const c = s.charCodeAt(k);
+    if (isLetter(c) || (c >= 48 && c <= 57) || c > 126) return null;
+  }
+  return { sign: "fragment-function", at: 0 };
+}
+
+/** After an opening backtick: spaces, then an operator or a logic/comparison word. */
+function backtickBreak(s: string, from: number, z: number): Verdict | null {
+  let i = from;
+  while (i < z && s.charCodeAt(i) === 32) i++;
+  const c = s.charCodeAt(i);
+  if (c === 60 || c === 62 || c === 61 || c === 33 || c === 124 || c === 38 || c === 94) {
+    // The rest is short and has no second backtick before the operator: `` `>65 ``.
+    if (i < z - 1) return { sign: "fragment-break", at: 0 };
+    return null;
+  }
+  let j = i;
+  while (j < z && isLetter(s.charCodeAt(j))) j++;
+  if (j - i >= 2 && j - i <= 7) {
+    const w = s.slice(i, j).toLowerCase();
+    if (OPERATOR_WORDS.has(w) || SQL_COMPARISON_WORDS.has(w) || w === "or" || w === "and")
+      return { sign: "fragment-break", at: 0 };
+  }
+  return null;
+}
+
+/** `/*!` then an optional version number, optional spaces/`+`, then an SQL keyword. */
+function versionedKeyword(s: string, from: number): boolean {
+  let i = from;
+  let digits = 0;
+  while (i < s.length && digits < 6 && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) {
+    i++;
+    digits++;
+  }
+  let j = i;
+  while (j < s.length && j - i < 3 && (s.charCodeAt(j) === 32 || s.charCodeAt(j) === 43)) j++;
+  // Without a version number the keyword must touch the `!`: `/*! For license…` is a
+  // JavaScript bundle's banner.
+  if (digits === 0 && j !== i) return false;
+  let k = j;
+  while (k < s.length && k - j < 12 && isLetter(s.charCodeAt(k))) k++;
+  if (k - j < 2) return false;
+  const wc = wordClass(s.slice(j, k).toLowerCase());
+  if (digits >= 4) return wc !== WordClass.Plain;
+  return wc === WordClass.Statement || wc === WordClass.SetOp;
+}
