@@ -61,13 +61,16 @@ async function main() {
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (a === "--misses") misses = args[++i] ?? "";
-    else if (a === "--fps") fps = args[i + 1] && !args[i + 1]!.startsWith("-") && !args[i + 1]!.includes("/") ? args[++i]! : "*";
+    else if (a === "--fps")
+      fps = args[i + 1] && !args[i + 1]!.startsWith("-") && !args[i + 1]!.includes("/") ? args[++i]! : "*";
     else if (a === "--limit") limit = Number(args[++i] ?? 50);
     else if (a === "--json") json = true;
     else files.push(a);
   }
   if (files.length === 0) {
-    console.error("usage: npm run eval -- FILE… [--misses SOURCE[:CLASS]] [--fps [TYPE]] [--limit N] [--json]");
+    console.error(
+      "usage: npm run eval -- FILE… [--misses SOURCE[:CLASS]] [--fps [TYPE]] [--limit N] [--json]",
+    );
     process.exit(2);
   }
   const engine = new Engine();
@@ -96,13 +99,21 @@ async function main() {
           if ((!src || src === it.source) && (!cls || cls === it.cls)) {
             shownMiss++;
             const r0 = it.ex.request;
-            console.log(`MISS ${it.ex.id} ${r0.method} ${r0.target.slice(0, 300)} ${hdrs(it)} ${String(r0.body).slice(0, 300)}`);
+            console.log(
+              `MISS ${it.ex.id} ${r0.method} ${r0.target.slice(0, 300)} ${hdrs(it)} ${String(r0.body).slice(0, 300)}`,
+            );
           }
         }
       } else {
         bump(benign, `${it.source}${it.weak ? " (weak)" : ""}`, any);
-        for (const h of r.hits) fpTypes.set(`${h.type} ${h.signature}`, (fpTypes.get(`${h.type} ${h.signature}`) ?? 0) + 1);
-        if (any && fps !== undefined && shownFp < limit && (fps === "*" || r.hits.some((h) => h.type === fps))) {
+        for (const h of r.hits)
+          fpTypes.set(`${h.type} ${h.signature}`, (fpTypes.get(`${h.type} ${h.signature}`) ?? 0) + 1);
+        if (
+          any &&
+          fps !== undefined &&
+          shownFp < limit &&
+          (fps === "*" || r.hits.some((h) => h.type === fps))
+        ) {
           shownFp++;
           console.log(`FP ${it.ex.id} ${fmtHits(r.hits)}`);
         }
@@ -115,17 +126,24 @@ async function main() {
     return;
   }
   console.log("\nDetection (true-positive rate)");
-  for (const [k, t] of [...attacks].sort()) console.log(`  ${k.padEnd(44)} ${pct(t).padStart(7)}%  ${t.hit}/${t.n}`);
+  for (const [k, t] of [...attacks].sort())
+    console.log(`  ${k.padEnd(44)} ${pct(t).padStart(7)}%  ${t.hit}/${t.n}`);
   console.log("\nFalse positives (benign requests with any hit)");
-  for (const [k, t] of [...benign].sort()) console.log(`  ${k.padEnd(44)} ${pct(t).padStart(7)}%  ${t.hit}/${t.n}`);
+  for (const [k, t] of [...benign].sort())
+    console.log(`  ${k.padEnd(44)} ${pct(t).padStart(7)}%  ${t.hit}/${t.n}`);
   if (fpTypes.size > 0) {
     console.log("\nSignatures firing on benign");
-    for (const [k, n] of [...fpTypes].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`  ${String(n).padStart(6)}  ${k}`);
+    for (const [k, n] of [...fpTypes].sort((a, b) => b[1] - a[1]).slice(0, 25))
+      console.log(`  ${String(n).padStart(6)}  ${k}`);
   }
   console.log("\nSpeed (analysis only, one core)");
   for (const [k, s] of [...speed].sort()) {
     const us = Number(s.ns) / 1000 / s.n;
-    console.log(`  ${k.padEnd(44)} ${Math.round(1e6 / us).toString().padStart(8)} req/s  ${us.toFixed(1)} µs/req`);
+    console.log(
+      `  ${k.padEnd(44)} ${Math.round(1e6 / us)
+        .toString()
+        .padStart(8)} req/s  ${us.toFixed(1)} µs/req`,
+    );
   }
 }
 
@@ -137,7 +155,9 @@ function hdrs(it: Labelled): string {
 }
 
 function fmtHits(hits: readonly Hit[]): string {
-  return hits.map((h) => `[${h.signature} @ ${h.point}: ${JSON.stringify(h.payload.slice(0, 120))}]`).join(" ");
+  return hits
+    .map((h) => `[${h.signature} @ ${h.point}: ${JSON.stringify(h.payload.slice(0, 120))}]`)
+    .join(" ");
 }
 
 main().catch((e) => {

@@ -37,7 +37,8 @@ function collect(): { regexes: Found[]; dynamic: string[] } {
   for (const file of tsFiles(srcDir)) {
     const text = readFileSync(file, "utf8");
     const sf = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true);
-    const where = (n: ts.Node) => `${relative(root, file)}:${sf.getLineAndCharacterOfPosition(n.getStart()).line + 1}`;
+    const where = (n: ts.Node) =>
+      `${relative(root, file)}:${sf.getLineAndCharacterOfPosition(n.getStart()).line + 1}`;
     const visit = (n: ts.Node): void => {
       if (ts.isRegularExpressionLiteral(n)) {
         const lit = n.text;

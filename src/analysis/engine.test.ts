@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import type { Detector } from "./detectors/index.js";
 import { DEFAULT_LIMITS, type HttpRequest } from "../model/index.js";
+import type { Detector } from "./detectors/index.js";
 import { Engine } from "./engine.js";
 
 const get = (target: string, headers: Array<[string, string]> = []): HttpRequest => ({
@@ -25,7 +25,9 @@ const evil: Detector = {
 describe("engine", () => {
   it("reports a hit with type, point name, payload excerpt and signature", () => {
     const r = new Engine({ detectors: [evil] }).analyze(get("/a?x=1&id=EVIL"));
-    assert.deepEqual(r.hits, [{ type: "rce", point: "query › id", payload: "EVIL", signature: "rce.test-evil" }]);
+    assert.deepEqual(r.hits, [
+      { type: "rce", point: "query › id", payload: "EVIL", signature: "rce.test-evil" },
+    ]);
   });
 
   it("keeps one hit per type and point", () => {
@@ -73,14 +75,54 @@ describe("engine on hostile input (all built-in detectors)", () => {
   const cases: Array<[string, HttpRequest]> = [
     ["10 MB query value", get(`/?q=${big}`)],
     ["10 MB header", get("/", [["User-Agent", big]])],
-    ["10 MB JSON string", { method: "POST", target: "/", headers: [["Content-Type", "application/json"]], body: `{"a":"${big}"}` }],
-    ["100k-deep JSON", { method: "POST", target: "/", headers: [["Content-Type", "application/json"]], body: "[".repeat(100_000) }],
+    [
+      "10 MB JSON string",
+      {
+        method: "POST",
+        target: "/",
+        headers: [["Content-Type", "application/json"]],
+        body: `{"a":"${big}"}`,
+      },
+    ],
+    [
+      "100k-deep JSON",
+      {
+        method: "POST",
+        target: "/",
+        headers: [["Content-Type", "application/json"]],
+        body: "[".repeat(100_000),
+      },
+    ],
     ["100k-deep JSON objects", { method: "POST", target: "/", headers: [], body: '{"a":'.repeat(100_000) }],
     ["broken percent-encoding", get("/%zz%%%u12%c0%af%ff%fe?%=%&&=&%")],
-    ["invalid UTF-8 bytes", { method: "POST", target: "/", headers: [], body: new Uint8Array([0xff, 0xfe, 0xc0, 0x80, 0xed, 0xa0, 0x80]) }],
+    [
+      "invalid UTF-8 bytes",
+      {
+        method: "POST",
+        target: "/",
+        headers: [],
+        body: new Uint8Array([0xff, 0xfe, 0xc0, 0x80, 0xed, 0xa0, 0x80]),
+      },
+    ],
     ["50k parameters", get(`/?${"a=1&".repeat(50_000)}`)],
-    ["broken multipart", { method: "POST", target: "/", headers: [["Content-Type", "multipart/form-data; boundary=x"]], body: "--x\r\nContent-Disposition: form-data; name=\"a\r\n\r\n--x" }],
-    ["broken XML", { method: "POST", target: "/", headers: [["Content-Type", "application/xml"]], body: "<a><b x='1><!DOCTYPE <!ENTITY" }],
+    [
+      "broken multipart",
+      {
+        method: "POST",
+        target: "/",
+        headers: [["Content-Type", "multipart/form-data; boundary=x"]],
+        body: '--x\r\nContent-Disposition: form-data; name="a\r\n\r\n--x',
+      },
+    ],
+    [
+      "broken XML",
+      {
+        method: "POST",
+        target: "/",
+        headers: [["Content-Type", "application/xml"]],
+        body: "<a><b x='1><!DOCTYPE <!ENTITY",
+      },
+    ],
     ["pathological quotes", get(`/?q=${"'\"`".repeat(20_000)}`)],
     ["pathological tags", get(`/?q=${"<a ".repeat(20_000)}`)],
     ["pathological shell", get(`/?q=${"$($(`".repeat(10_000)}`)],

@@ -79,7 +79,10 @@ export class Engine {
           });
         }
       }
-      if (work > this.limits.workBudget || (this.expired !== undefined && (i & 15) === 15 && this.expired())) {
+      if (
+        work > this.limits.workBudget ||
+        (this.expired !== undefined && (i & 15) === 15 && this.expired())
+      ) {
         over = true;
       }
     }
@@ -106,7 +109,11 @@ export class Engine {
         });
       }
     }
-    return { hits, anomalies: extra.length > 0 ? [...anomalies, ...extra] : anomalies, points: points.length };
+    return {
+      hits,
+      anomalies: extra.length > 0 ? [...anomalies, ...extra] : anomalies,
+      points: points.length,
+    };
   }
 }
 

@@ -1,6 +1,5 @@
 import type { Engine } from "../analysis/index.js";
-import { parseJsonlRecord } from "../capture/files/index.js";
-import { MAX_LINE_CHARS } from "../capture/files/index.js";
+import { MAX_LINE_CHARS, parseJsonlRecord } from "../capture/files/index.js";
 import type { HttpExchange } from "../model/index.js";
 import { failedVerdictLine, verdictLine } from "./verdict.js";
 

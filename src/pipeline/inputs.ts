@@ -1,8 +1,7 @@
 import { createReadStream } from "node:fs";
 import { open, stat } from "node:fs/promises";
 import { createGunzip } from "node:zlib";
-import { readHar } from "../capture/files/index.js";
-import { MAX_LINE_CHARS } from "../capture/files/index.js";
+import { MAX_LINE_CHARS, readHar } from "../capture/files/index.js";
 import type { HttpExchange } from "../model/index.js";
 import type { Batch } from "./batch.js";
 import { LineBatcher } from "./line-batcher.js";

@@ -44,7 +44,8 @@ export const PLAIN_ONLY = 0;
 const TABLE = new Int32Array(128);
 (() => {
   const set = (chars: string, bit: number) => {
-    for (let i = 0; i < chars.length; i++) TABLE[chars.charCodeAt(i)] = (TABLE[chars.charCodeAt(i)] ?? 0) | bit;
+    for (let i = 0; i < chars.length; i++)
+      TABLE[chars.charCodeAt(i)] = (TABLE[chars.charCodeAt(i)] ?? 0) | bit;
   };
   set("<", CH.LT);
   set(">", CH.GT);

@@ -31,7 +31,15 @@ function lines(file: string): string[] {
 
 function placements(payload: string): Array<[string, HttpRequest]> {
   return [
-    ["query", { method: "GET", target: `/search?q=${encodeURIComponent(payload)}`, headers: [["Host", "example.com"]], body: "" }],
+    [
+      "query",
+      {
+        method: "GET",
+        target: `/search?q=${encodeURIComponent(payload)}`,
+        headers: [["Host", "example.com"]],
+        body: "",
+      },
+    ],
     [
       "json body",
       {
@@ -74,7 +82,8 @@ for (const folder of folders) {
       it(`request ${r.name ?? `${r.method} ${r.target.slice(0, 60)}`}`, () => {
         const types = new Set(engine.analyze(r).hits.map((h) => h.type));
         if (r.expect.length === 0) assert.equal(types.has(type as never), false, `unexpected ${type}`);
-        for (const t of r.expect) assert.ok(types.has(t as never), `expected ${t}, got [${[...types].join(",")}]`);
+        for (const t of r.expect)
+          assert.ok(types.has(t as never), `expected ${t}, got [${[...types].join(",")}]`);
       });
     }
   });

@@ -42,7 +42,8 @@ export async function* readHar(file: string): AsyncGenerator<HttpExchange> {
       // keep the URL as the target: absolute-form is still analysable
     }
     const headers = harHeaders(rq.headers);
-    if (host !== undefined && !headers.some(([n]) => n.toLowerCase() === "host")) headers.unshift(["Host", host]);
+    if (host !== undefined && !headers.some(([n]) => n.toLowerCase() === "host"))
+      headers.unshift(["Host", host]);
     const ts = typeof e.startedDateTime === "string" ? Date.parse(e.startedDateTime) : Number.NaN;
     const rs = e.response;
     yield {
@@ -68,7 +69,9 @@ export async function* readHar(file: string): AsyncGenerator<HttpExchange> {
           }
         : {}),
       ...(Number.isFinite(ts) ? { ts } : {}),
-      ...(typeof e.serverIPAddress === "string" && e.serverIPAddress !== "" ? { server: { ip: e.serverIPAddress } } : {}),
+      ...(typeof e.serverIPAddress === "string" && e.serverIPAddress !== ""
+        ? { server: { ip: e.serverIPAddress } }
+        : {}),
       source: "har",
     };
   }

@@ -262,6 +262,27 @@ function judge(c: string, inBackupDir: boolean): LeftoverMatch["sign"] | null {
 
 const MAX_COMPONENT = 96;
 
+/** Every extension `judge` may act on: the sets above and those of LEFTOVER_NAMES. */
+const GATED_EXTS = new Set<string>([...BACKUP_EXTS, ...DUMP_EXTS, ...ARCHIVE_EXTS, ...SECRET_EXTS, ...SCRIPT_EXTS]);
+for (const name of LEFTOVER_NAMES) {
+  const d = name.lastIndexOf(".");
+  if (d !== -1) GATED_EXTS.add(name.slice(d + 1));
+}
+
+/**
+ * Whether the last extension of `path[s, e)` is one `judge` acts on. Most components of
+ * real traffic (`app.min.js`, `logo.png`, `index.html`) stop here, before any string
+ * the size of the component is built.
+ */
+function extGate(path: string, s: number, e: number): boolean {
+  let d = e - 1;
+  while (d > s && e - d <= 10 && path.charCodeAt(d) !== 46) d--;
+  if (d <= s || path.charCodeAt(d) !== 46 || d === e - 1) return false;
+  let ext = "";
+  for (let i = d + 1; i < e; i++) ext += String.fromCharCode(lowerCode(path.charCodeAt(i)));
+  return GATED_EXTS.has(ext);
+}
+
 /**
  * The first leftover, backup or web-shell component of a decoded request path, or null.
  * One pass over the path; a component is lower-cased only when it holds a `.`, or ends
@@ -284,7 +305,7 @@ export function findLeftover(path: string): LeftoverMatch | null {
     const len = e - s;
     if (len >= 2 && len <= MAX_COMPONENT) {
       const lastC = path.charCodeAt(e - 1);
-      if (dot || lastC === 126 || lastC === 35) {
+      if ((dot && extGate(path, s, e)) || lastC === 126 || lastC === 35) {
         let c = "";
         for (let i = s; i < e; i++) c += String.fromCharCode(lowerCode(path.charCodeAt(i)));
         const sign = judge(c, inBackupDir);

@@ -131,13 +131,15 @@ export function findExtensionConfusion(v: string, upload: boolean): TrickMatch |
   let d = v.indexOf(".");
   let guard = 0;
   while (d !== -1 && guard++ < 64) {
-    const w = wordAt(v, d + 1);
-    if (w.length > 0 && SCRIPT_EXTS.has(w)) {
-      const at = d + 1 + w.length;
+    // Where the word after the dot ends, and what follows it, before building any string.
+    let at = d + 1;
+    while (at < v.length && at - d <= 9 && isAlnum(v.charCodeAt(at))) at++;
+    const sep = at - d > 1 ? separatorAt(v, at) : 0;
+    const dbl = upload && v.charCodeAt(at) === 46;
+    if ((sep > 0 || dbl) && SCRIPT_EXTS.has(wordAt(v, d + 1))) {
       if (adsAt(v, at)) return { start: d, end: at + 7 };
-      const sep = separatorAt(v, at);
       if (sep > 0 && harmlessTail(v, at + sep)) return { start: d, end: Math.min(v.length, at + sep + 1) };
-      if (upload && v.charCodeAt(at) === 46 && harmlessTail(v, at)) return { start: d, end: at + 1 };
+      if (dbl && harmlessTail(v, at)) return { start: d, end: at + 1 };
     }
     d = v.indexOf(".", d + 1);
   }

@@ -113,6 +113,9 @@ const EXTRA_FUNCTIONS = [
   "overlay",
   "jsonb_pretty",
   "div",
+  // `IN (` left open: a probe of whether a list can be spliced (reported only as the
+  // whole value, by the raw probe; `in` is never a call in the grammar).
+  "in",
 ];
 
 const FUNCTIONS = new Set<string>([...knownFunctions().keys(), ...EXTRA_FUNCTIONS]);
@@ -164,6 +167,7 @@ export const FRAGMENT_CATALOG = new Set([
  * Operators that exist in SQL and nowhere in prose. When one is the whole value it is a
  * probe of how the application splices operators (`<=>` is MySQL's NULL-safe equality,
  * `<>`, `!=` and `->`/`->>` JSON paths; `||`/`&&` are SQL concatenation or logic).
+ * `>>`/`<<` are left out: pagination links send them as "next"/"previous".
  * `>=`/`<=` alone may be a filter form's comparison choice: accepted, since such forms
  * send names (`gte`) far more often than symbols.
  */
@@ -174,8 +178,6 @@ export const WHOLE_VALUE_OPS = new Set([
   ">=",
   "<=",
   "==",
-  ">>",
-  "<<",
   "->",
   "->>",
   "||",
@@ -252,8 +254,22 @@ export const FRAGMENT_ANCHORS = [
   "from",
   "immediate",
   "set",
+  "procedure",
   ...FRAGMENT_CATALOG,
 ];
+
+/**
+ * Numbers one past a 32- or 64-bit limit (the application's integer wraps), and the
+ * double that hangs PHP's and Java's parsers (CVE-2010-4645, CVE-2010-4476). The limits
+ * themselves (`2147483647`) are left out: programs use them as sentinels.
+ */
+export const MAGIC_NUMBERS = new Set([
+  "2147483648",
+  "4294967296",
+  "9223372036854775808",
+  "18446744073709551616",
+  "2.2250738585072011e-308",
+]);
 
 /** The tier reads values up to this length: an SQL fragment sent as a probe is short. */
 export const FRAGMENT_MAX = 160;

@@ -18,6 +18,7 @@ import {
   DDL_OBJECTS,
   FRAGMENT_CATALOG,
   FRAGMENT_MAX,
+  MAGIC_NUMBERS,
   OPERATOR_WORDS,
   SQL_COMPARISON_WORDS,
   SQL_ONLY_COMPARISONS,
@@ -117,6 +118,31 @@ function fragmentClean(r: Reading, s: string, base: number): Verdict | null {
     }
   }
 
+  // A single operator or operator word as the whole value (a lone binary operator is a
+  // grammar fault, so this comes before the fault check).
+  if (n === 1) {
+    if (first.kind === Tk.Op && WHOLE_VALUE_OPS.has(first.text)) return { sign: "fragment-operator", at: 0 };
+    if (first.kind === Tk.Word && OPERATOR_WORDS.has(first.text)) return { sign: "fragment-operator", at: 0 };
+    return null;
+  }
+
+  // `FROM t GROUP BY c`, `FROM t WHERE name="x";`, `FROM \`t\` WHERE CONVERT(…`: a table,
+  // then a clause that only SQL opens (prose says "from Paris where it rains", without
+  // `BY` or a comparison). What follows the clause may be cut anywhere.
+  if (first.text === "from" && base === 0 && (sig[1]?.kind === Tk.Word || sig[1]?.kind === Tk.Ident)) {
+    const c = sig[2];
+    if ((isWord(c, "group") || isWord(c, "order")) && isWord(sig[3], "by") && r.hardBefore[4] === 0)
+      return { sign: "fragment-clause", at: 0 };
+    const d = sig[4];
+    if (
+      isWord(c, "where") &&
+      (sig[3]?.kind === Tk.Word || sig[3]?.kind === Tk.Ident) &&
+      ((d?.kind === Tk.Op && d.text !== "-") || d?.kind === Tk.LParen) &&
+      r.hardBefore[5] === 0
+    )
+      return { sign: "fragment-clause", at: 0 };
+  }
+
   if (hard !== 0) return null;
 
   // DDL on a named object: `CREATE TABLE persons`, `drop database shop;--`.
@@ -141,13 +167,6 @@ function fragmentClean(r: Reading, s: string, base: number): Verdict | null {
   }
 
   if (soft !== 0) return null;
-
-  // A single operator or operator word as the whole value.
-  if (n === 1) {
-    if (first.kind === Tk.Op && WHOLE_VALUE_OPS.has(first.text)) return { sign: "fragment-operator", at: 0 };
-    if (first.kind === Tk.Word && OPERATOR_WORDS.has(first.text)) return { sign: "fragment-operator", at: 0 };
-    return null;
-  }
 
   const fn = headCall(r, s);
   if (fn !== null) return fn;
@@ -276,6 +295,21 @@ function operatorFragment(r: Reading, s: string): Verdict | null {
     if (w === "in" && second.kind === Tk.LParen && n >= 5 && listOfLiterals(sig, 2))
       return { sign: "fragment-operator", at: 0 };
   }
+  // `name LIKE '`: a pattern whose quote the application's own closes.
+  if (n === 3 && first.kind === Tk.Word && SQL_COMPARISON_WORDS.has(sig[1]!.text)) {
+    const q = sig[2]!;
+    if (q.kind === Tk.Str && (q.flags & F_OPEN) !== 0 && q.end - q.start === 1) return { sign: "fragment-operator", at: 1 };
+  }
+  // `or 88`, `xor 5-`: a logic operator and one number continue the application's
+  // condition (a sentence has more words).
+  if (
+    n <= 3 &&
+    first.kind === Tk.Word &&
+    (first.text === "or" || first.text === "xor" || first.text === "and") &&
+    sig[1]!.kind === Tk.Num &&
+    (n === 2 || sig[2]!.kind === Tk.Op)
+  )
+    return { sign: "tautology", at: 0 };
   // Comparisons of literals, at the start or after `x=` / `x,`.
   for (let k = 0; k + 2 < n && k < 4; k++) {
     const a = sig[k]!;
@@ -372,14 +406,6 @@ function clauseFragment(r: Reading): Verdict | null {
     if ((isWord(a, "values") && sig[2]?.kind === Tk.LParen) || (a?.kind === Tk.LParen && isWord(sig[2], "select")))
       return { sign: "fragment-clause", at: 0 };
   }
-  // `FROM t GROUP BY c`, `FROM t WHERE name="x";`: a table, then a clause that only SQL
-  // opens (prose says "from Paris where it rains", without `BY` or a comparison).
-  if (h.text === "from" && f === 0 && (sig[1]?.kind === Tk.Word || sig[1]?.kind === Tk.Ident)) {
-    const c = sig[2];
-    if ((isWord(c, "group") || isWord(c, "order")) && isWord(sig[3], "by")) return { sign: "fragment-clause", at: 0 };
-    if (isWord(c, "where") && (sig[3]?.kind === Tk.Word || sig[3]?.kind === Tk.Ident) && sig[4]?.kind === Tk.Op)
-      return { sign: "fragment-clause", at: 0 };
-  }
   return null;
 }
 
@@ -388,7 +414,7 @@ function clauseFragment(r: Reading): Verdict | null {
  *  - a catalogue or system object name as the whole value, optionally quoted (`msdb`,
  *    `'msdasql'`);
  *  - a function name, a few punctuation characters and an open `(` as the whole value
- *    (`md5\(`, `length||(`, `date]=(`): a probe of which `name(` the application lets
+ *    (`length||(`, `date]=(`, `IN/**\/(`): a probe of which `name(` the application lets
  *    through, written to slip past filters that want `name(` exactly;
  *  - a backtick that closes the application's quoted identifier, followed by an
  *    operator (`` `>65 ``, `` ` < 0) AND ` ``): MySQL's identifier-quote break;
@@ -428,11 +454,23 @@ export function rawFragment(s: string): Verdict | null {
       if (v !== null) return v;
     }
   }
+  const e = s.indexOf(".e(");
+  if (e > 0 && isDigitCode(s.charCodeAt(e - 1))) return { sign: "number-glue", at: 0 };
+  if (n >= 10 && n <= 23 && MAGIC_NUMBERS.has(s)) return { sign: "integer-overflow", at: 0 };
   const x = s.indexOf("/*!");
   if (x !== -1 && versionedKeyword(s, x + 3)) return { sign: "versioned-comment", at: 0 };
   return null;
 }
 
+
+/**
+ * `1.e(`: MySQL reads `1.e` as the number 1 and lets it touch what follows, so
+ * `1.e(ascii …` hides spaces and keywords from filters (CRS 942560). No prose or code
+ * writes a digit, `.e` and `(`.
+ */
+function isDigitCode(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
 
 function isSpace(c: number): boolean {
   return c === 32 || (c >= 9 && c <= 13) || c === 0xa0;
@@ -458,7 +496,7 @@ function callProbe(s: string, a: number, paren: number): Verdict | null {
   if (i - a < 2 || i - a > 24) return null;
   const name = s.slice(a, i).toLowerCase();
   if (!isFragmentFunction(name)) return null;
-  if (paren - i > 5) return null;
+  if (paren - i > 6) return null;
   for (let k = i; k < paren; k++) {
     const c = s.charCodeAt(k);
     if (isLetter(c) || (c >= 48 && c <= 57) || c > 126) return null;

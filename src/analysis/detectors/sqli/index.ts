@@ -63,6 +63,19 @@ function rawWorthReading(v: string): boolean {
   return false;
 }
 
+/** `` `name` `` or `'name'`: a word (letters, digits, `_`, `.`) between two equal quotes. */
+function quotedName(v: string): boolean {
+  const n = v.length;
+  if (n < 3 || n > 66) return false;
+  const q = v.charCodeAt(0);
+  if ((q !== 96 && q !== 39) || v.charCodeAt(n - 1) !== q) return false;
+  for (let i = 1; i < n - 1; i++) {
+    const c = v.charCodeAt(i);
+    if (!(isAsciiLetter(c) || isDigitCode(c) || c === 95 || c === 46)) return false;
+  }
+  return true;
+}
+
 /** The value as the detector reads it: a whole path loses its leading `/`. */
 function subject(p: Point): string {
   if (p.kind === "path" && p.value.charCodeAt(0) === 47) return p.value.slice(1);
@@ -80,6 +93,10 @@ export const sqliDetector: Detector = {
     if (raw ? !rawWorthReading(v) : isJsonContainer(v)) return null;
     // The prefilter contract: nothing is flagged, not even through a variant, unless the
     // value as given passes the gate.
+    // A parameter name wrapped in backticks or quotes (`` `col` ``, `'col'`): an
+    // identifier written for an ORDER BY or column list the application builds from
+    // names. Browsers and frameworks never quote names.
+    if (point.kind === "key" && quotedName(v)) return { signature: "sqli.quoted-name", start: 0, end: v.length };
     if (!sqliPrefilter(v)) return null;
     const m = detectSqli(v, raw);
     if (m !== null)

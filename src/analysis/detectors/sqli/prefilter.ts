@@ -12,7 +12,7 @@
  * collision only lets a value through, it never drops one.
  */
 import { isAsciiLetter, isDigit, isSqlSpace, isZeroWidth } from "./chars.js";
-import { FRAGMENT_MAX } from "./fragment-vocab.js";
+import { FRAGMENT_MAX, MAGIC_NUMBERS } from "./fragment-vocab.js";
 import { triggerSets, wordHash } from "./triggers.js";
 
 const T = triggerSets();
@@ -141,6 +141,12 @@ function scan(v: string, gate: boolean): number {
       case 35: // #
         cond = true;
         break;
+      case 63: // ? : PostgreSQL jsonb `?|`, `?&`, `? '`
+        {
+          const d = v.charCodeAt(i + 1);
+          if (d === 124 || d === 38 || (d === 32 && v.charCodeAt(i + 2) === 39)) cond = true;
+        }
+        break;
       case 33: // !
         if (short && !frag) frag = sqlOperatorAt(v, i, n);
         break;
@@ -149,6 +155,11 @@ function scan(v: string, gate: boolean): number {
         break;
       case 40: // ( after a name: a call (`/` covers `name/**/(`)
         paren = true;
+        // `1.e(`: a number glued to what follows (fragment.ts).
+        if (v.charCodeAt(i - 1) === 101 && v.charCodeAt(i - 2) === 46 && isDigit(v.charCodeAt(i - 3))) {
+          if (gate) return PASS;
+          out |= PASS;
+        }
         if (lastNonSpace === 97 || lastNonSpace === 47) cond = true;
         break;
       case 124: // |
@@ -186,6 +197,7 @@ function scan(v: string, gate: boolean): number {
   }
   if ((stmt && semi) || (fn && paren)) out |= PASS | ANYWHERE | BARE;
   if (frag || (fragFn && paren)) out |= PASS | BARE;
+  if (n >= 10 && n <= 23 && isDigit(v.charCodeAt(0)) && MAGIC_NUMBERS.has(v)) out |= PASS;
   if ((logic && cond) || (clause && leadsWithNumber(v))) out |= PASS | BARE;
   return out;
 }

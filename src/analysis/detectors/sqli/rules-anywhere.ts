@@ -23,7 +23,7 @@ import {
 import { F_BREAK, type StartQuote, Tk } from "./tokenizer.js";
 
 /** Signs that are injection wherever they stand, as long as the stream is SQL up to them. */
-export function anywhere(r: Reading, ctx: StartQuote): Verdict | null {
+export function anywhere(r: Reading, ctx: StartQuote, s = ""): Verdict | null {
   const sig = r.sig;
   const n = sig.length;
   for (let k = 0; k < n; k++) {
@@ -81,6 +81,9 @@ export function anywhere(r: Reading, ctx: StartQuote): Verdict | null {
         sig[k + 2]?.kind === Tk.Str
       ) {
         if (r.hardBefore[k] === 0 || (sig[k - 1]?.flags ?? 0) & F_BREAK) return { sign: "time-based", at: k };
+        // `WAITFOR DELAY '0:0:15'` is T-SQL whatever precedes it (a User-Agent's tail).
+        if (isWord(sig[k + 1], "delay") && isClockString(s, sig[k + 2]!.start, sig[k + 2]!.end))
+          return { sign: "time-based", at: k };
       }
       if (
         t.text === "into" &&
@@ -110,4 +113,16 @@ export function anywhere(r: Reading, ctx: StartQuote): Verdict | null {
     }
   }
   return null;
+}
+
+/** `'h:m:s'` (digits and colons between quotes): a T-SQL delay. */
+function isClockString(s: string, from: number, to: number): boolean {
+  if (to - from < 5 || to - from > 14) return false;
+  let colons = 0;
+  for (let i = from + 1; i < to - 1; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 58) colons++;
+    else if (c < 48 || c > 57) return false;
+  }
+  return colons === 2;
 }

@@ -19,7 +19,7 @@ import type { StartQuote } from "./tokenizer.js";
  */
 export function judge(r: Reading, ctx: StartQuote, s: string, rawPairs = false): Verdict | null {
   if (r.sig.length === 0) return null;
-  const a = anywhere(r, ctx);
+  const a = anywhere(r, ctx, s);
   if (a !== null) return a;
   if (ctx !== 0) return afterBreak(r, ctx, s);
   if (rawPairs) return null;

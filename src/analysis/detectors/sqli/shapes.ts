@@ -33,6 +33,10 @@ const COMPARISON_OPS = new Set([
   "!~*",
   "<@",
   "@>",
+  // PostgreSQL jsonb: key exists, any key exists, all keys exist.
+  "?",
+  "?|",
+  "?&",
 ]);
 
 export const COMPARISON_WORDS = new Set([

@@ -220,6 +220,23 @@ export function tokenize(s: string, startQuote: StartQuote): Token[] | null {
       default:
         break;
     }
+    // PostgreSQL jsonb key operators: `?|`, `?&`, and `?` before a quoted key
+    // (`'{"a":1}' ? 'a'`). A `?` anywhere else stays punctuation (prose, URLs).
+    if (c === 63) {
+      const d = s.charCodeAt(i + 1);
+      if (d === 124 || d === 38) {
+        out.push(tok(Tk.Op, i, i + 2, d === 124 ? "?|" : "?&", 0));
+        i += 2;
+        continue;
+      }
+      let j = i + 1;
+      while (j < n && j - i < 8 && s.charCodeAt(j) === 32) j++;
+      if (j > i + 1 && s.charCodeAt(j) === 39) {
+        out.push(tok(Tk.Op, i, i + 1, "?", 0));
+        i++;
+        continue;
+      }
+    }
     if (isOperatorChar(c)) {
       const len = operatorLength(s, i, n);
       out.push(tok(Tk.Op, i, i + len, s.slice(i, i + len), 0));

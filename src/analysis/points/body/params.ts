@@ -40,14 +40,16 @@ export function parseParams(v: string, start = 0): Param[] {
     while (i < n && isWs(v.charCodeAt(i))) i++;
     let value: string;
     if (v.charCodeAt(i) === 34) {
-      // quoted-string with backslash escapes (RFC 9110 §5.6.4)
+      // quoted-string (RFC 9110 §5.6.4), but only `\"` is taken as an escape: browsers
+      // send Windows paths and `..\` in multipart file names unescaped (RFC 7578 §4.2),
+      // and reading `\.` as `.` would hide a traversal from the detectors.
       const parts: string[] = [];
       let k = i + 1;
       let last = k;
       while (k < n) {
         const c = v.charCodeAt(k);
         if (c === 34) break;
-        if (c === 92 && k + 1 < n) {
+        if (c === 92 && k + 1 < n && v.charCodeAt(k + 1) === 34) {
           parts.push(v.slice(last, k));
           last = k + 1;
           k += 2;

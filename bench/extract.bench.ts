@@ -1,14 +1,14 @@
 /**
  * Speed of request → points alone, over a JSONL corpus loaded into memory first:
- *   node dist/src/analysis/points/extract.bench.js FILE.jsonl.gz [--rounds N]
+ *   node dist/bench/extract.bench.js FILE.jsonl.gz [--rounds N]
  * Prints µs/request (best and median round), points/request and anomalies/request.
  * Not a test: `node --test` only picks up `*.test.js`.
  */
 import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
-import { parseJsonlRecord } from "../../capture/files/index.js";
-import type { HttpRequest } from "../../model/index.js";
-import { extractPoints } from "./index.js";
+import { extractPoints } from "../src/analysis/points/index.js";
+import { parseJsonlRecord } from "../src/capture/files/index.js";
+import type { HttpRequest } from "../src/model/index.js";
 
 function load(file: string): HttpRequest[] {
   let buf = readFileSync(file);
