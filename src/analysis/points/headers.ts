@@ -196,7 +196,7 @@ export function emitCookies(sink: PointSink, value: string): void {
       ve--;
     }
     const steps = ["header", "cookie", name];
-    sink.push(["header", "cookie", name, "#key"], "cookie", "key", name, 0, "cookie", name);
+    emitV(sink, ["header", "cookie", name, "#key"], "cookie", "key", name, 0, "cookie", name);
     // Cookie values are commonly percent-encoded by applications (not by RFC 6265).
     emitV(
       sink,

@@ -144,7 +144,9 @@ export function emitPairs(
       if (eq >= end) eq = -1;
       const name = percentDecode(raw.slice(start, eq === -1 ? end : eq), true, flags);
       const steps = stepsPlus(prefix, name);
-      sink.push(stepsPlus(steps, "#key"), zone, "key", name, depth, undefined, name);
+      // Names are attacker text too: offered to the nested decoders like values (a
+      // double-encoded payload hidden in a parameter name is decoded as in a value).
+      emitV(sink, stepsPlus(steps, "#key"), zone, "key", name, depth, undefined, name);
       // A whole GraphQL document as the query string (`?{ user { id } }`), no `=`.
       if (eq === -1 && name.length > 8 && looksLikeGraphql(name, true)) {
         emitGraphql(sink, stepsPlus(prefix, "graphql"), zone, name, depth, false);
