@@ -46,7 +46,7 @@ export class Engine {
     const { points, anomalies } = extractPoints(req, this.limits);
     const hits: Hit[] = [];
     const seen = new Set<string>();
-    // `${zone}:${type}` already reported from a finer point: a `raw` point (the whole
+    // `${first step}:${type}` already reported from a finer point: a `raw` point (the whole
     // query string or body) then adds nothing and is not scanned for that type again.
     const zoneTypes = new Set<string>();
     const extra: Anomaly[] = [];
@@ -65,12 +65,12 @@ export class Engine {
       const raw = p.kind === "raw";
       const mask = charMask(p.value);
       for (const d of this.detectors) {
-        if (raw && zoneTypes.has(`${p.zone}:${d.type}`)) continue;
+        if (raw && zoneTypes.has(`${p.steps[0]}:${d.type}`)) continue;
         if (!d.prefilter(p.value, mask)) continue;
         work += p.value.length + 64;
         const m = safeDetect(d, p);
         if (m !== null) {
-          if (!raw) zoneTypes.add(`${p.zone}:${d.type}`);
+          if (!raw) zoneTypes.add(`${p.steps[0]}:${d.type}`);
           push({
             type: d.type,
             point: pointName(p),
@@ -89,7 +89,12 @@ export class Engine {
     if (!over) {
       for (const d of this.requestDetectors) {
         try {
-          for (const h of d.detectRequest!({ request: req, points })) push(h);
+          for (const h of d.detectRequest!({ request: req, points })) {
+            // Request-level checks re-read what the parsers split (a query string holding
+            // one pair, the whole Cookie header): a fallback, silent when a point of the
+            // same zone already reported that type.
+            if (!zoneTypes.has(`${topStep(h.point)}:${h.type}`)) push(h);
+          }
         } catch {
           // A request-level check must never take the request down with it.
         }
@@ -115,6 +120,12 @@ export class Engine {
       points: points.length,
     };
   }
+}
+
+/** The first step of a point name (`query` for `query › id`). */
+function topStep(point: string): string {
+  const i = point.indexOf(" ");
+  return i === -1 ? point : point.slice(0, i);
 }
 
 function safeDetect(d: Detector, p: Point) {
