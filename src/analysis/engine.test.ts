@@ -43,8 +43,10 @@ describe("engine", () => {
     assert.ok(r.anomalies.some((a) => a.code === "work_budget"));
   });
 
-  it("honours an injected deadline", () => {
-    const r = new Engine({ detectors: [evil], expired: () => true }).analyze(
+  it("honours an injected clock and time budget", () => {
+    let t = 0;
+    const clock = () => (t += 10);
+    const r = new Engine({ detectors: [evil], clock, timeBudgetMs: 25 }).analyze(
       get(`/?${Array.from({ length: 40 }, (_, i) => `k${i}=EVIL`).join("&")}`),
     );
     assert.ok(r.hits.some((h) => h.type === "overlimit"));

@@ -15,10 +15,13 @@ export interface EngineOptions {
   readonly limits?: AnalysisLimits;
   readonly detectors?: readonly Detector[];
   /**
-   * Optional wall-clock guard, injected so that the engine itself stays pure: returns
-   * true once the request's time budget is spent. Checked between points.
+   * Optional wall-clock budget per request. The clock is injected (e.g.
+   * `performance.now`) so that the engine itself stays pure and tests stay deterministic;
+   * it is read between points, and a request past its budget ends with an `overlimit` hit.
    */
-  readonly expired?: () => boolean;
+  readonly clock?: () => number;
+  /** Milliseconds per request when `clock` is given (default 250). */
+  readonly timeBudgetMs?: number;
 }
 
 /** Anomalies that are findings of their own (a zip or XML bomb is an attack). */
@@ -33,16 +36,20 @@ export class Engine {
   private readonly limits: AnalysisLimits;
   private readonly detectors: readonly Detector[];
   private readonly requestDetectors: readonly Detector[];
-  private readonly expired: (() => boolean) | undefined;
+  private readonly clock: (() => number) | undefined;
+  private readonly timeBudgetMs: number;
 
   constructor(opts: EngineOptions = {}) {
     this.limits = opts.limits ?? DEFAULT_LIMITS;
     this.detectors = opts.detectors ?? BUILTIN_DETECTORS;
     this.requestDetectors = this.detectors.filter((d) => d.detectRequest !== undefined);
-    this.expired = opts.expired;
+    this.clock = opts.clock;
+    this.timeBudgetMs = opts.timeBudgetMs ?? 250;
   }
 
   analyze(req: HttpRequest): AnalysisResult {
+    const clock = this.clock;
+    const deadline = clock === undefined ? 0 : clock() + this.timeBudgetMs;
     const { points, anomalies } = extractPoints(req, this.limits);
     const hits: Hit[] = [];
     const seen = new Set<string>();
@@ -79,10 +86,7 @@ export class Engine {
           });
         }
       }
-      if (
-        work > this.limits.workBudget ||
-        (this.expired !== undefined && (i & 15) === 15 && this.expired())
-      ) {
+      if (work > this.limits.workBudget || (clock !== undefined && (i & 7) === 7 && clock() > deadline)) {
         over = true;
       }
     }

@@ -14,7 +14,10 @@ export interface AnalysisWorkerData {
 }
 
 const data = (workerData ?? {}) as AnalysisWorkerData;
-const engine = new Engine(data.limits !== undefined ? { limits: data.limits } : {});
+const engine = new Engine({
+  ...(data.limits !== undefined ? { limits: data.limits } : {}),
+  clock: () => performance.now(),
+});
 
 parentPort?.on("message", (m: { id: number; job: Batch }) => {
   let reply: Reply<BatchResult>;

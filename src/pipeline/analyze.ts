@@ -146,7 +146,12 @@ async function runBatches(
       ? new WorkerPool<Batch, BatchResult>(workers, new URL("./analysis-worker.js", import.meta.url), data)
       : undefined;
   const engine =
-    pool === undefined ? new Engine(opts.limits !== undefined ? { limits: opts.limits } : {}) : undefined;
+    pool === undefined
+      ? new Engine({
+          ...(opts.limits !== undefined ? { limits: opts.limits } : {}),
+          clock: () => performance.now(),
+        })
+      : undefined;
   const maxInFlight = Math.max(1, opts.maxInFlight ?? (pool === undefined ? 1 : workers * 2 + 1));
   // Results are consumed in submission order, whatever order workers finish in: this
   // FIFO is both the reorder buffer and the backpressure bound.
