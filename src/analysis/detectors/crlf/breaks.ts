@@ -12,7 +12,8 @@
  * Only the first kind is unambiguous; the callers weigh the others by what follows.
  */
 
-import { C_AMP, C_BACKSLASH, C_BREAK, census } from "./census.js";
+import { CH } from "../charmask.js";
+import { C_BREAK, census } from "./census.js";
 
 export const BREAK_REAL = 0;
 export const BREAK_UNICODE = 1;
@@ -119,6 +120,12 @@ function entityAt(v: string, i: number, kindOut: number[]): number {
 }
 
 const scratch = [0, 0];
+/** Where `breakAt` can find something: the first characters of each kind of break. */
+const CANDIDATE = /[\n\r\u560a\u560d]|\\[nrux]|&#/g;
+/** `\r` `\n` `\u…` `\x…`: the escapes that may spell a break. */
+const ESCAPE = /\\[nrux]/;
+/** Any of the above: the same set as CANDIDATE (no `g`: no state). */
+const ANY_BREAK = /[\n\r\u560a\u560d]|\\[nrux]|&#/;
 
 /**
  * Finds the next run of breaks at or after `from`; fills `run` and returns true, or
@@ -126,9 +133,14 @@ const scratch = [0, 0];
  */
 export function nextBreak(v: string, from: number, run: BreakRun): boolean {
   const n = v.length;
-  for (let i = from; i < n; i++) {
-    const c = v.charCodeAt(i);
-    if (c !== 10 && c !== 13 && c !== 92 && c !== 38 && c !== U_CR && c !== U_LF) continue;
+  // Native search for the next place a break can start (JSON values are full of `\"`,
+  // which a per-character loop would stop at); `lastIndex` is just past the candidate,
+  // which is one character long when it is a CR/LF (or look-alike), two otherwise.
+  CANDIDATE.lastIndex = from;
+  while (CANDIDATE.test(v)) {
+    const after = CANDIDATE.lastIndex;
+    const last = v.charCodeAt(after - 1);
+    const i = last === 10 || last === 13 || last === U_CR || last === U_LF ? after - 1 : after - 2;
     const len = breakAt(v, i, scratch);
     if (len === 0) continue;
     run.start = i;
@@ -155,19 +167,14 @@ export function nextBreak(v: string, from: number, run: BreakRun): boolean {
 }
 
 /** True when the value holds anything `nextBreak` could report (cheap, for prefilters). */
-export function mayHaveBreak(v: string): boolean {
-  if (census(v, C_BREAK) !== 0) return true;
-  if (census(v, C_AMP) !== 0 && v.indexOf("&#") !== -1) return true;
-  if (census(v, C_BACKSLASH) === 0) return false;
+export function mayHaveBreak(v: string, m = -1): boolean {
+  // Without the engine's mask (in `detect`), one native search answers exactly.
+  if (m === -1) return ANY_BREAK.test(v);
+  if ((m & CH.NEWLINE) !== 0) return true;
+  if ((m & CH.NONASCII) !== 0 && census(v, C_BREAK, m) !== 0) return true;
+  if ((m & (CH.AMP | CH.HASH)) === (CH.AMP | CH.HASH) && v.indexOf("&#") !== -1) return true;
   // Backslashes are common (escaped quotes); only `\r` `\n` `\u…` `\x…` can be breaks.
-  let i = v.indexOf("\\");
-  for (let g = 0; i !== -1; g++) {
-    if (g >= 64) return true;
-    const c = v.charCodeAt(i + 1);
-    if (c === 110 || c === 114 || c === 117 || c === 120) return true;
-    i = v.indexOf("\\", i + 1);
-  }
-  return false;
+  return (m & CH.BACKSLASH) !== 0 && ESCAPE.test(v);
 }
 
 /** True when `v[from, to)` holds no space or tab: a single token, not a sentence. */

@@ -9,7 +9,7 @@ import {
   newRun,
   nextBreak,
 } from "./breaks.js";
-import { C_AMP, C_LT, census } from "./census.js";
+import { CH } from "../charmask.js";
 import { type BreakContext, breakContext } from "./context.js";
 import { headerKey, PROSE_LABELS, SENSITIVE_HEADERS, urlValueAfter } from "./headers.js";
 import {
@@ -50,10 +50,22 @@ function unicodeCounts(v: string, r: BreakRun, ctx: BreakContext): boolean {
   return before > 32 && before < 127 && before !== 47 && after > 32 && after < 127 && after !== 47;
 }
 
+/** A `:` within 3 characters after the name, then a blank. (A window, not a search: values can be 64 KiB.) */
 function colonSpace(v: string, nameEnd: number): boolean {
-  const colon = v.indexOf(":", nameEnd);
-  const c = v.charCodeAt(colon + 1);
-  return colon !== -1 && colon - nameEnd < 4 && (c === 32 || c === 9);
+  const lim = Math.min(v.length, nameEnd + 4);
+  for (let j = nameEnd; j < lim; j++) {
+    if (v.charCodeAt(j) === 58) {
+      const c = v.charCodeAt(j + 1);
+      return c === 32 || c === 9;
+    }
+  }
+  return false;
+}
+
+/** No `-` in v[from, to] (the field name just read; at most 64 characters). */
+function noDash(v: string, from: number, to: number): boolean {
+  for (let j = from; j <= to; j++) if (v.charCodeAt(j) === 45) return false;
+  return true;
 }
 
 export function detectCrlf(p: Point): DetectorMatch | null {
@@ -108,7 +120,7 @@ function findBreakInjection(p: Point): DetectorMatch | null {
       const strong = sensitive && (!PROSE_LABELS.has(key) || urlValueAfter(v, nameEnd));
       // An unknown name must look like a field line, `Name: value`; `java\nscript:x` does not.
       // (A hyphenated name or a value that starts with the break needs no space.)
-      if (!sensitive && !colonSpace(v, nameEnd) && firstLineEnd !== 0 && v.lastIndexOf("-", nameEnd) < end) {
+      if (!sensitive && !colonSpace(v, nameEnd) && firstLineEnd !== 0 && noDash(v, end, nameEnd)) {
         continue;
       }
       let fire: boolean;
@@ -133,6 +145,8 @@ function findBreakInjection(p: Point): DetectorMatch | null {
 
 export const crlfDetector: Detector = {
   type: "crlf",
-  prefilter: (v) => mayHaveBreak(v) || (census(v, C_LT | C_AMP) !== 0 && mayHaveMetaHeader(v)),
+  // `http-equiv` after `<` or `&lt;`: the meta sign needs a dash and one of those.
+  prefilter: (v, m) =>
+    mayHaveBreak(v, m) || ((m & (CH.LT | CH.AMP)) !== 0 && (m & CH.DASH) !== 0 && mayHaveMetaHeader(v)),
   detect: detectCrlf,
 };

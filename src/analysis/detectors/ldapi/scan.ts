@@ -1,4 +1,5 @@
-import { C_CLOSE, C_OPEN, census } from "../crlf/census.js";
+import { CH } from "../charmask.js";
+import { maskOf } from "../crlf/census.js";
 import type { DetectorMatch } from "../types.js";
 import { COMMON_ATTRIBUTES } from "./attributes.js";
 import { type Item, isFilterSpace, newItem, operatorAt, readItem } from "./filter.js";
@@ -175,7 +176,28 @@ export function findLdapInjection(v: string): DetectorMatch | null {
   return null;
 }
 
-/** Every sign involves a parenthesis. */
-export function mayHaveFilter(v: string): boolean {
-  return census(v, C_OPEN | C_CLOSE) !== 0;
+/**
+ * Cheap superset of the signs, one per kind (a parenthesis alone is everywhere: every
+ * User-Agent has several):
+ *  - break-out and NUL truncation: a `)` (the last of a run of `)`, blanks and `*`) right
+ *    before `(`, an operator `& | !`, or a NUL written raw, `%00` or with a backslash;
+ *  - composite: `(` then blanks and an operator;
+ *  - metacharacter probe: `*`, `(`, `)` and `|` or `&` all present.
+ */
+const CLOSE_SIGN = /\)[ \t*]*[(&|!\0%\\]/;
+const OPEN_SIGN = /\([ \t]*[&|!]/;
+const PARENS = CH.LPAREN | CH.RPAREN;
+const PROBE = PARENS | CH.STAR;
+
+export function mayHaveFilter(v: string, m: number = maskOf(v)): boolean {
+  if ((m & PARENS) === 0) return false;
+  if (
+    (m & CH.RPAREN) !== 0 &&
+    (m & (CH.LPAREN | CH.AMP | CH.PIPE | CH.PUNCT | CH.CTRL | CH.PERCENT | CH.BACKSLASH)) !== 0 &&
+    CLOSE_SIGN.test(v)
+  ) {
+    return true;
+  }
+  if ((m & CH.LPAREN) !== 0 && (m & (CH.AMP | CH.PIPE | CH.PUNCT)) !== 0 && OPEN_SIGN.test(v)) return true;
+  return (m & PROBE) === PROBE && (m & (CH.PIPE | CH.AMP)) !== 0;
 }

@@ -103,6 +103,6 @@ export function detectMailInjection(p: Point): DetectorMatch | null {
 
 export const mailInjectionDetector: Detector = {
   type: "mail_injection",
-  prefilter: (v) => mayHaveBreak(v) || mayHaveSendmailArgs(v),
+  prefilter: (v, m) => mayHaveBreak(v, m) || mayHaveSendmailArgs(v, m),
   detect: detectMailInjection,
 };

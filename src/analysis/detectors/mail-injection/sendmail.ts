@@ -1,4 +1,4 @@
-import { C_BACKSLASH, C_DASH, C_DOLLAR, C_QUOTE, census } from "../crlf/census.js";
+import { CH } from "../charmask.js";
 import type { DetectorMatch } from "../types.js";
 
 /**
@@ -121,19 +121,25 @@ export function findSendmailArgs(v: string, mailish: boolean): DetectorMatch | n
 }
 
 /** Cheap superset: `${run{`, or a `-X`/`-O`/`-o`/`-C`/`-b` option at a word start. */
-export function mayHaveSendmailArgs(v: string): boolean {
-  if (census(v, C_DOLLAR) !== 0 && v.indexOf("${run{") !== -1) return true;
-  if (census(v, C_DASH) === 0) return false;
+export function mayHaveSendmailArgs(v: string, m = -1): boolean {
+  if (m === -1) {
+    // In `detect`, without the engine's mask: the same answer from native searches.
+    return (
+      v.indexOf("${run{") !== -1 ||
+      (v.charCodeAt(0) === 45 && OPTION_LETTER.test(v.charAt(1))) ||
+      OPTION_START.test(v)
+    );
+  }
+  if ((m & (CH.DOLLAR | CH.LBRACE)) === (CH.DOLLAR | CH.LBRACE) && v.indexOf("${run{") !== -1) return true;
+  if ((m & CH.DASH) === 0) return false;
   // An option starts a word: a blank, quote or backslash before the dash (or the start).
   // Dashes inside identifiers, dates and UUIDs are the common case and stop here.
-  const wordStart =
-    v.charCodeAt(0) === 45 ||
-    census(v, C_QUOTE | C_BACKSLASH) !== 0 ||
-    v.indexOf(" -") !== -1 ||
-    v.indexOf("\t-") !== -1 ||
-    v.indexOf("\n-") !== -1;
-  return wordStart && OPTION_START.test(v);
+  if (v.charCodeAt(0) === 45 && OPTION_LETTER.test(v.charAt(1))) return true;
+  // Unicode blanks (`\s`) are non-ASCII.
+  if ((m & (CH.SPACE | CH.NEWLINE | CH.SQUOTE | CH.DQUOTE | CH.BACKSLASH | CH.NONASCII)) === 0) return false;
+  return OPTION_START.test(v);
 }
 
-/** `-X` `-O` `-o` `-C` `-b` at a word start: one native pass instead of a walk over dashes. */
-const OPTION_START = /(?:^|[\s"'\\])-[XOoCb]/;
+const OPTION_LETTER = /^[XOoCb]$/;
+/** `-X` `-O` `-o` `-C` `-b` after a blank, quote or backslash: one native pass. */
+const OPTION_START = /[\s"'\\]-[XOoCb]/;

@@ -1,17 +1,6 @@
 import type { Hit, Point } from "../../../model/index.js";
-import {
-  C_AMP,
-  C_BRACE,
-  C_BREAK,
-  C_DOLLAR,
-  C_EQ,
-  C_OPEN,
-  C_PERCENT,
-  C_PIPE,
-  C_QUOTE,
-  C_SEMI,
-  census,
-} from "../crlf/census.js";
+import { CH } from "../charmask.js";
+import { C_BRACE, C_BREAK, C_DOLLAR, C_OPEN, census, maskOf, remember } from "../crlf/census.js";
 import type { Detector, DetectorMatch, RequestView } from "../types.js";
 import { couchdbAdminRole } from "./couchdb.js";
 import { findJavaScript } from "./javascript.js";
@@ -35,27 +24,33 @@ import { splitTautology } from "./split.js";
 const JS_WORDS = /return|sleep|this|while|Date|emit|tojson|db\.|==/;
 /** Keywords of the signs that need a parenthesis: `.match(`, `new Date`, `db.x.find(`. */
 const CALL_WORDS = /this\.|Date|db\./;
+/** Every word any rule of mayHaveNoSql looks for (JS_WORDS covers CALL_WORDS and `return`). */
+const ANY_WORD = /return|sleep|this|while|Date|emit|tojson|db\.|==|\/\.\*\//;
 
-export function mayHaveNoSql(v: string): boolean {
-  if (census(v, C_DOLLAR | C_BREAK) !== 0) return true;
-  const pct = census(v, C_PERCENT) !== 0;
+export function mayHaveNoSql(v: string, m: number = maskOf(v)): boolean {
+  if ((m & (CH.DOLLAR | CH.NEWLINE)) !== 0) return true;
+  if ((m & CH.NONASCII) !== 0 && census(v, C_BREAK, m) !== 0) return true;
+  const pct = (m & CH.PERCENT) !== 0;
   if (pct && v.indexOf("%24") !== -1) return true;
-  // Names still percent-encoded are decoded by `detect` (names are short).
-  if (pct && v.length <= 512 && JS_WORDS.test(v)) return true;
-  const quote = census(v, C_QUOTE) !== 0;
-  const semi = census(v, C_SEMI) !== 0;
-  const andOr = census(v, C_AMP | C_PIPE) !== 0;
-  const open = census(v, C_OPEN) !== 0;
-  // A closed string, then `;` `&&` `||`, then JavaScript.
-  if (quote && (semi || andOr) && JS_WORDS.test(v)) return true;
+  const quote = (m & (CH.SQUOTE | CH.DQUOTE)) !== 0;
+  const semi = (m & CH.SEMI) !== 0;
+  const andOr = (m & (CH.AMP | CH.PIPE)) !== 0;
+  const open = (m & CH.LPAREN) !== 0;
+  // Each rule below needs one of the mask conditions and one of the words: one native
+  // search for any word first, so that most values are settled in a single pass.
+  if (!(pct || semi || andOr || open || quote || ((m & CH.LBRACE) !== 0 && (m & CH.STAR) !== 0))) return false;
+  if (!ANY_WORD.test(v)) return false;
+  // Names still percent-encoded are decoded by `detect` (names are short); otherwise a
+  // closed string, then `;` `&&` `||`, then JavaScript.
+  if (((pct && v.length <= 512) || (quote && (semi || andOr))) && JS_WORDS.test(v)) return true;
   // `0;return true`
   if (semi && v.indexOf("return") !== -1) return true;
   // `this.pw.match(`, `new Date … while(`, `db.users.find(`
   if (open && CALL_WORDS.test(v)) return true;
   // `|| 1==1`, `&& this.role == 'admin'`
-  if ((andOr || semi || open || quote) && census(v, C_EQ) !== 0 && v.indexOf("==") !== -1) return true;
+  if ((andOr || semi || open || quote) && (m & CH.EQ) !== 0 && v.indexOf("==") !== -1) return true;
   // A match-all regular expression literal as a member value (`{ password: /.*/ }`).
-  return census(v, C_BRACE | C_OPEN) !== 0 && v.indexOf("/.*/") !== -1;
+  return (m & (CH.LBRACE | CH.LPAREN)) !== 0 && (m & CH.STAR) !== 0 && v.indexOf("/.*/") !== -1;
 }
 
 export function detectNoSql(p: Point): DetectorMatch | null {
@@ -85,7 +80,11 @@ export function detectNoSql(p: Point): DetectorMatch | null {
 
 export const nosqliDetector: Detector = {
   type: "nosqli",
-  prefilter: mayHaveNoSql,
+  prefilter(v, m) {
+    // The engine runs `detect` right after on the same value: it finds the mask memoised.
+    remember(v, m);
+    return mayHaveNoSql(v, m);
+  },
   detect: detectNoSql,
   detectRequest(view: RequestView): Hit[] {
     const h = couchdbAdminRole(view.request) ?? splitTautology(view.request);

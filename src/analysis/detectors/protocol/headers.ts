@@ -19,19 +19,16 @@ export function protocolHit(point: string, value: string, start: number, end: nu
 
 /**
  * Do any header values hold a CR, LF, NUL or a `%0` (start of `%0a`/`%0d`)? Answered
- * on all values at once — concatenated, then four memchr-speed `indexOf` — because a
+ * on all values at once — concatenated, then one native search — because a
  * per-value scan costs a call per header on every clean request.
  */
 function anyValueBreaks(headers: HttpRequest["headers"]): boolean {
   let all = "";
   for (const h of headers) all += h[1];
-  return (
-    all.indexOf("%0") !== -1 ||
-    all.indexOf("\n") !== -1 ||
-    all.indexOf("\r") !== -1 ||
-    all.indexOf("\u0000") !== -1
-  );
+  return VALUE_BREAK.test(all);
 }
+
+const VALUE_BREAK = /%0|[\r\n\0]/;
 
 export function checkHeaders(req: HttpRequest, out: Hit[]): void {
   let te: string | null = null;

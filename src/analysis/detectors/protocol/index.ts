@@ -1,4 +1,5 @@
 import type { Hit, Point } from "../../../model/index.js";
+import { CH } from "../charmask.js";
 import type { Detector, DetectorMatch, RequestView } from "../types.js";
 import { checkHeaders, protocolHit } from "./headers.js";
 import { classifyMethod } from "./methods.js";
@@ -22,8 +23,8 @@ export const protocolDetector: Detector = {
   type: "protocol",
 
   // "M / HTTP/1" is the shortest request line: shorter values cannot hold one.
-  prefilter(value: string): boolean {
-    return value.length >= MIN_REQUEST_LINE && value.indexOf("HTTP/") !== -1;
+  prefilter(value: string, mask: number): boolean {
+    return (mask & CH.SLASH) !== 0 && value.length >= MIN_REQUEST_LINE && value.indexOf("HTTP/") !== -1;
   },
 
   detect(point: Point): DetectorMatch | null {

@@ -40,8 +40,13 @@ function hasAny(s: string, needles: readonly string[]): boolean {
   return false;
 }
 
+/** Anything any check below could start from, in one native search of the target. */
+const TARGET_ANY = /[ \t\r\n\0|\]]|%(?:0|7[cC]|5[dD])|_method/;
+
 export function checkTarget(req: HttpRequest, points: readonly Point[], out: Hit[]): void {
   const t = req.target;
+  // The common case: a clean target and no body, settled without a dozen searches.
+  if (req.body.length === 0 && !TARGET_ANY.test(t)) return;
   const bad = badTargetChar(t);
   if (bad !== -1) out.push(protocolHit("target", t, bad, bad + 1, "bad-target"));
 

@@ -1,10 +1,12 @@
 import type { Point } from "../../../model/index.js";
+import { CH, charMask } from "../charmask.js";
 import type { Detector, DetectorMatch } from "../types.js";
+import { hasPathAnchor, hasWrapperAnchor, SHELL_OBFUSCATION } from "./anchors.js";
 import { findLeftover } from "./leftovers.js";
-import { isFileName } from "./names.js";
-import { findDotSegment, findExtensionConfusion } from "./path-tricks.js";
+import { isFileName, isFileNameMemo } from "./names.js";
+import { findDotSegment, findExtensionConfusion, findPathInfoScript } from "./path-tricks.js";
 import { findSensitive } from "./sensitive.js";
-import { findTraversal, normalize } from "./traversal.js";
+import { findTraversal, isSmuggled, normalize } from "./traversal.js";
 import { findWrapper } from "./wrappers.js";
 
 /**
@@ -23,7 +25,8 @@ import { findWrapper } from "./wrappers.js";
  *    `backup-file`, `leftover-file`, `webshell`, `dot-segment`;
  *  - a script extension hidden behind a separator and a harmless one (`x.php;.png`,
  *    `x.php%00.jpg`, `x.asp::$DATA`) in the path, an upload file name or a file-ish
- *    parameter — `extension-confusion` (path-tricks.ts).
+ *    parameter, or an image run as PHP through PATH_INFO (`/up/me.jpg/x.php`) —
+ *    `extension-confusion` (path-tricks.ts).
  *
  * Borderline, decided: a single plain `../images/a.png` in an ordinary parameter is NOT
  * flagged — relative links in CMS fields and front-end state carry it. The same value
@@ -61,9 +64,6 @@ const STRUCTURED_HEADERS = new Set([
   "sec-fetch-user",
 ]);
 
-/** `${x}`, `$(x)` or a backslash inside a word: worth the second spelling below. */
-const SHELL_OBFUSCATION = /\$[{(]|[A-Za-z]\\[A-Za-z]/;
-
 /** A second spelling for shell-obfuscated paths: `/e\t\c/pa\s\swd`, `/et${u}c/passwd`. */
 function unshell(v: string): string {
   let out = "";
@@ -91,14 +91,6 @@ function unshell(v: string): string {
   return out;
 }
 
-/**
- * What every sign needs: a separator, `..`, a smuggled dot/slash/NUL — or, for a bare
- * file name (`win.ini`, `id_rsa`, `.env`), a short value with a `.` or `_`. Long values
- * without any separator (prose, tokens) are not paths and are skipped after one scan.
- */
-const PREFILTER =
-  /[/\\\u0000\u2024\u2044\u2215\u2216\uFE52\uFE68\uFF0E\uFF0F\uFF3C]|\.\.|%(?:2[eEfF]|5[cC]|00)|0[xX](?:2[eEfF]|5[cC])/;
-
 /** `http://` or `https://` at the start, any case. */
 function isWebUrl(v: string): boolean {
   if ((v.charCodeAt(0) | 0x20) !== 104 || (v.charCodeAt(1) | 0x20) !== 116) return false;
@@ -106,10 +98,22 @@ function isWebUrl(v: string): boolean {
   return c === 4 || c === 5;
 }
 
+/**
+ * A multi-line text of some length (a pasted config, a scanner template, a code
+ * review): two `../` steps inside one are a relative link in the text more often than
+ * a payload, which is a short value of its own. Three or more still count, as do
+ * evasive spellings and sensitive targets.
+ */
+function isDocument(v: string): boolean {
+  if (v.length < 200) return false;
+  const a = v.indexOf("\n");
+  return a !== -1 && v.indexOf("\n", a + 1) !== -1;
+}
+
 export function detectPtrav(p: Point): DetectorMatch | null {
   if (p.kind === "segment" || p.kind === "ext" || p.kind === "markup") return null;
   const raw = p.value;
-  if (!ptravPrefilter(raw)) return null;
+  if (raw.length < 3) return null;
   if (p.zone === "header" && p.header !== undefined && STRUCTURED_HEADERS.has(p.header)) return null;
 
   const w = findWrapper(raw);
@@ -127,7 +131,7 @@ export function detectPtrav(p: Point): DetectorMatch | null {
   if (t !== null) {
     if (inPath) return m("dot-segment", t.start, t.end);
     if (p.kind === "filename") return m("upload-filename", t.start, t.end);
-    if (t.steps >= 2) return m("traversal", t.start, t.end);
+    if (t.steps >= 3 || (t.steps === 2 && !isDocument(v))) return m("traversal", t.start, t.end);
     if (t.evasive || obfuscated) return m("traversal-evasion", t.start, t.end);
     if (isFileName(p.name)) return m("traversal-param", t.start, t.end);
   }
@@ -150,22 +154,44 @@ export function detectPtrav(p: Point): DetectorMatch | null {
     if (p.kind !== "path") return null;
     const l = findLeftover(v);
     if (l !== null) return m(l.sign, l.start, l.end);
-    const c = findExtensionConfusion(raw, false);
+    const c = findExtensionConfusion(raw, false) ?? findPathInfoScript(v);
     if (c !== null) return m("extension-confusion", c.start, c.end);
     const d = findDotSegment(v);
     if (d !== null) return m("dot-segment", d.start, d.end);
-  } else if (p.kind === "filename" || (p.kind === "value" && isFileName(p.name))) {
+  } else if (
+    p.kind === "filename" ||
+    (p.kind === "value" && raw.length <= 260 && raw.indexOf(".") !== -1 && isFileNameMemo(p.name))
+  ) {
     const c = findExtensionConfusion(raw, p.kind === "filename");
     if (c !== null) return m("extension-confusion", c.start, c.end);
   }
   return null;
 }
 
-export function ptravPrefilter(v: string): boolean {
-  const n = v.length;
-  if (n < 3) return false;
-  if (PREFILTER.test(v)) return true;
-  return n <= 64 && (v.indexOf(".") !== -1 || v.indexOf("_") !== -1);
+/**
+ * The anchors of every sign, as native scans gated by the shared character mask: most
+ * values (tokens, prose, URLs, user agents, base64) have none and cost a few bit tests
+ * and at most three regular-expression runs (anchors.ts). A superset of `detectPtrav`:
+ * `prefilter.test.ts` holds it to that.
+ */
+function mayHaveSign(v: string, mask: number): boolean {
+  if ((mask & CH.DOT) !== 0 && v.indexOf("..") !== -1) return true;
+  if ((mask & CH.SLASH) !== 0) {
+    // findWrapper: a scheme before `://`, or a php://filter chain cut to `resource=`.
+    if ((mask & CH.COLON) !== 0 && hasWrapperAnchor(v)) return true;
+    if ((mask & CH.EQ) !== 0 && v.indexOf("resource=") !== -1) return true;
+  }
+  if ((mask & (CH.DOLLAR | CH.BACKSLASH)) !== 0 && v.length <= 512 && SHELL_OBFUSCATION.test(v)) return true;
+  return hasPathAnchor(v, (mask & CH.SLASH) !== 0, (mask & CH.BACKSLASH) !== 0, (mask & CH.DOT) !== 0);
+}
+
+export function ptravPrefilter(v: string, mask: number = charMask(v)): boolean {
+  if (v.length < 3) return false;
+  if (mayHaveSign(v, mask)) return true;
+  // Smuggled dots, slashes and NULs: look again at what the file API would get.
+  if (!isSmuggled(v, mask)) return false;
+  const w = normalize(v);
+  return w !== v && mayHaveSign(w, charMask(w));
 }
 
 export const ptravDetector: Detector = {

@@ -1,7 +1,7 @@
 /**
  * Files a web server should never serve, asked for by name in the request path:
  *  - backups, swap and editor copies (`config.php.bak`, `index.php~`, `.settings.php.swp`,
- *    `#index.php#`), database dumps (`db.sql`, `dump.sql.gz`) and site archives
+ *    `#index.php#`, `.#index.php`, `x.php.bak2`, `x.php_old`), database dumps (`db.sql`, `dump.sql.gz`) and site archives
  *    (`backup.zip`, `www.tar.gz`, anything archived under a `backup/` directory):
  *    a copy that lost its script extension is served as plain text, source and
  *    credentials included;
@@ -24,7 +24,7 @@ export interface LeftoverMatch {
 }
 
 /** Last extensions of backup and editor copies (`x.php.bak`, `x.orig`, vim's `.swp`). */
-const BACKUP_EXTS = new Set([
+export const BACKUP_EXTS: ReadonlySet<string> = new Set([
   "bak",
   "bk",
   "bkp",
@@ -39,13 +39,26 @@ const BACKUP_EXTS = new Set([
   "swo",
   "swn",
   "copy",
+  "dist",
 ]);
 
 /** Database dump extensions, also under one compression layer (`db.sql.gz`). */
-const DUMP_EXTS = new Set(["sql", "dump", "sqlite", "sqlite3", "mdb", "accdb"]);
+export const DUMP_EXTS: ReadonlySet<string> = new Set(["sql", "dump", "sqlite", "sqlite3", "mdb", "accdb"]);
 
 /** Archive extensions (with `tar.gz` style pairs read as their last part). */
-const ARCHIVE_EXTS = new Set(["zip", "tar", "tgz", "gz", "bz2", "tbz2", "xz", "txz", "rar", "7z", "zst"]);
+export const ARCHIVE_EXTS: ReadonlySet<string> = new Set([
+  "zip",
+  "tar",
+  "tgz",
+  "gz",
+  "bz2",
+  "tbz2",
+  "xz",
+  "txz",
+  "rar",
+  "7z",
+  "zst",
+]);
 
 /** Words in an archive's name that say it is a backup of the site or its data. */
 const BACKUP_WORDS = new Set([
@@ -91,7 +104,7 @@ const SITE_NAMES = new Set([
 const BACKUP_DIRS = new Set(["backup", "backups", "bak", "bkp", "dump", "dumps", "_backup", "old_backup"]);
 
 /** Tool leftovers and secret stores, whole component. */
-const LEFTOVER_NAMES = new Set([
+export const LEFTOVER_NAMES: ReadonlySet<string> = new Set([
   "thumbs.db",
   "desktop.ini",
   "phpinfo.php",
@@ -107,10 +120,14 @@ const LEFTOVER_NAMES = new Set([
   "sitemanager.xml",
   "recentservers.xml",
   "wp-config.txt",
+  "docker-compose.yml",
+  "docker-compose.yaml",
+  "ws_ftp.log",
+  "ws_ftp.ini",
 ]);
 
 /** Extensions of key stores and password databases. */
-const SECRET_EXTS = new Set(["p12", "pfx", "jks", "keystore", "kdbx", "ppk"]);
+export const SECRET_EXTS: ReadonlySet<string> = new Set(["p12", "pfx", "jks", "keystore", "kdbx", "ppk"]);
 
 /** Server-side script extensions: a web shell only runs under one of these. */
 export const SCRIPT_EXTS = new Set([
@@ -144,9 +161,9 @@ export const SCRIPT_EXTS = new Set([
 /**
  * Names of widely spread web shells and their kits, as they are dropped (base name,
  * before the script extension). Distinctive ones also match with a version or suffix
- * after a non-letter (`c99_madnet.php`, `wso2.5.php`, `r57-new.php`).
+ * after `_`, `.` or a digit (`c99_madnet.php`, `wso2.5.php`, `r57_1.php`).
  */
-const SHELLS_DISTINCT = new Set([
+export const SHELLS_DISTINCT: ReadonlySet<string> = new Set([
   "c99",
   "c99shell",
   "c100",
@@ -155,7 +172,6 @@ const SHELLS_DISTINCT = new Set([
   "wso",
   "wso2",
   "b374k",
-  "alfa",
   "alfashell",
   "alfav4",
   "indoxploit",
@@ -199,7 +215,7 @@ const SHELLS_DISTINCT = new Set([
 ]);
 
 /** Generic words that only count as the exact base name of a script (`shell.php`, `cmd.jsp`). */
-const SHELLS_EXACT = new Set(["shell", "cmd", "backdoor", "hacked"]);
+export const SHELLS_EXACT: ReadonlySet<string> = new Set(["shell", "cmd", "backdoor", "hacked", "alfa"]);
 
 function lowerCode(c: number): number {
   return c >= 65 && c <= 90 ? c + 32 : c;
@@ -224,11 +240,30 @@ function hasBackupWord(base: string): boolean {
   return false;
 }
 
+/**
+ * The backup word of a decorated extension: `bak2`, `old1` (numbered copies),
+ * `php_bak`, `inc-old` (a suffix glued on by hand). "" when there is none.
+ */
+function backupSuffix(ext: string): string {
+  let e = ext.length;
+  while (e > 0 && ext.length - e < 4) {
+    const c = ext.charCodeAt(e - 1);
+    if (c < 48 || c > 57) break;
+    e--;
+  }
+  let s = e;
+  while (s > 0 && ext.charCodeAt(s - 1) !== 95 && ext.charCodeAt(s - 1) !== 45) s--;
+  if (s === 0 && e === ext.length) return "";
+  return ext.slice(s, e);
+}
+
 function isShellName(base: string): boolean {
   if (SHELLS_EXACT.has(base) || SHELLS_DISTINCT.has(base)) return true;
-  // `c99_madnet`, `wso2.5`, `r57-new`: a distinctive name, then a non-letter.
+  // `c99_madnet`, `wso2.5`, `r57_1`: a distinctive name, then a version or suffix. Not
+  // after `-`, which joins words in page names (`c99-features.php`).
   for (let k = 2; k < base.length && k <= 12; k++) {
-    if (!isLetter(base.charCodeAt(k)) && SHELLS_DISTINCT.has(base.slice(0, k))) return true;
+    const c = base.charCodeAt(k);
+    if ((c === 95 || c === 46 || (c >= 48 && c <= 57)) && SHELLS_DISTINCT.has(base.slice(0, k))) return true;
   }
   return false;
 }
@@ -240,11 +275,13 @@ function judge(c: string, inBackupDir: boolean): LeftoverMatch["sign"] | null {
   // Editor copies: `index.php~` (Emacs, gedit, nano -B), `#index.php#` (Emacs autosave).
   if (last === 126 /* ~ */ && n > 2 && c.lastIndexOf(".") > 0) return "backup-file";
   if (last === 35 /* # */ && n > 3 && c.charCodeAt(0) === 35 && c.indexOf(".") > 0) return "backup-file";
+  // Emacs lock files: `.#index.php`.
+  if (c.charCodeAt(0) === 46 && c.charCodeAt(1) === 35 && n > 3) return "backup-file";
   if (LEFTOVER_NAMES.has(c)) return "leftover-file";
   const d1 = c.lastIndexOf(".");
   if (d1 <= 0 || d1 === n - 1) return null;
   const ext = c.slice(d1 + 1);
-  if (BACKUP_EXTS.has(ext)) return "backup-file";
+  if (BACKUP_EXTS.has(ext) || BACKUP_EXTS.has(backupSuffix(ext))) return "backup-file";
   if (DUMP_EXTS.has(ext)) return "backup-file";
   if (SECRET_EXTS.has(ext)) return "leftover-file";
   const d0 = c.lastIndexOf(".", d1 - 1);
@@ -260,10 +297,23 @@ function judge(c: string, inBackupDir: boolean): LeftoverMatch["sign"] | null {
   return null;
 }
 
+/** CVS keeps its metadata in `CVS/Entries`, `CVS/Root`, `CVS/Repository` beside every directory. */
+function cvsFile(path: string, e: number): boolean {
+  if (path.charCodeAt(e) !== 47 && path.charCodeAt(e) !== 92) return false;
+  const rest = path.slice(e + 1, e + 12).toLowerCase();
+  return rest.startsWith("entries") || rest.startsWith("root") || rest.startsWith("repository");
+}
+
 const MAX_COMPONENT = 96;
 
 /** Every extension `judge` may act on: the sets above and those of LEFTOVER_NAMES. */
-const GATED_EXTS = new Set<string>([...BACKUP_EXTS, ...DUMP_EXTS, ...ARCHIVE_EXTS, ...SECRET_EXTS, ...SCRIPT_EXTS]);
+const GATED_EXTS = new Set<string>([
+  ...BACKUP_EXTS,
+  ...DUMP_EXTS,
+  ...ARCHIVE_EXTS,
+  ...SECRET_EXTS,
+  ...SCRIPT_EXTS,
+]);
 for (const name of LEFTOVER_NAMES) {
   const d = name.lastIndexOf(".");
   if (d !== -1) GATED_EXTS.add(name.slice(d + 1));
@@ -280,7 +330,7 @@ function extGate(path: string, s: number, e: number): boolean {
   if (d <= s || path.charCodeAt(d) !== 46 || d === e - 1) return false;
   let ext = "";
   for (let i = d + 1; i < e; i++) ext += String.fromCharCode(lowerCode(path.charCodeAt(i)));
-  return GATED_EXTS.has(ext);
+  return GATED_EXTS.has(ext) || BACKUP_EXTS.has(backupSuffix(ext));
 }
 
 /**
@@ -305,7 +355,8 @@ export function findLeftover(path: string): LeftoverMatch | null {
     const len = e - s;
     if (len >= 2 && len <= MAX_COMPONENT) {
       const lastC = path.charCodeAt(e - 1);
-      if ((dot && extGate(path, s, e)) || lastC === 126 || lastC === 35) {
+      const emacsLock = path.charCodeAt(s) === 46 && path.charCodeAt(s + 1) === 35;
+      if ((dot && extGate(path, s, e)) || lastC === 126 || lastC === 35 || emacsLock) {
         let c = "";
         for (let i = s; i < e; i++) c += String.fromCharCode(lowerCode(path.charCodeAt(i)));
         const sign = judge(c, inBackupDir);
@@ -314,7 +365,8 @@ export function findLeftover(path: string): LeftoverMatch | null {
         let c = "";
         for (let i = s; i < e; i++) c += String.fromCharCode(lowerCode(path.charCodeAt(i)));
         if (BACKUP_DIRS.has(c) && e < n) inBackupDir = true;
-        else if (c === "error_log") return { sign: "leftover-file", start: s, end: e };
+        else if (c === "error_log" || c === "dockerfile") return { sign: "leftover-file", start: s, end: e };
+        else if (c === "cvs" && cvsFile(path, e)) return { sign: "leftover-file", start: s, end: n };
       }
     }
     if (e >= n) break;

@@ -77,6 +77,24 @@ export function isFileName(name: string | undefined): boolean {
 }
 
 /**
+ * `isFileName` for the hot path: parameter names repeat from request to request
+ * (`utm_source`, `id`, `q`), so answers are kept. Bounded: the table is dropped when
+ * full, so names an attacker makes up cannot grow it.
+ */
+const FILE_NAME_MEMO = new Map<string, boolean>();
+const MEMO_MAX = 4096;
+
+export function isFileNameMemo(name: string | undefined): boolean {
+  if (name === undefined || name.length === 0 || name.length > 64) return isFileName(name);
+  const known = FILE_NAME_MEMO.get(name);
+  if (known !== undefined) return known;
+  const r = isFileName(name);
+  if (FILE_NAME_MEMO.size >= MEMO_MAX) FILE_NAME_MEMO.clear();
+  FILE_NAME_MEMO.set(name, r);
+  return r;
+}
+
+/**
  * A parameter the client named at the top level of the request (a query or form field,
  * a top-level JSON key, a multipart field, a cookie), as opposed to a value deep in a
  * telemetry document whose key names (`url`, `path`) mean nothing to the application.

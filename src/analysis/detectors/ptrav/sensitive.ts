@@ -7,7 +7,7 @@
  */
 
 /** A component that is sensitive wherever it appears. */
-const ANYWHERE = new Set([
+export const ANYWHERE: ReadonlySet<string> = new Set([
   // Windows
   "win.ini",
   "system.ini",
@@ -73,7 +73,10 @@ const ANYWHERE = new Set([
 ]);
 
 /** A component that is sensitive right after a given directory. */
-const AFTER = new Map<string, ReadonlySet<string> | "any">(
+export const AFTER: ReadonlyMap<string, ReadonlySet<string> | "any"> = new Map<
+  string,
+  ReadonlySet<string> | "any"
+>(
   Object.entries({
     etc: new Set([
       "passwd",
@@ -189,7 +192,7 @@ const AFTER = new Map<string, ReadonlySet<string> | "any">(
 );
 
 /** File names sensitive only when reached through a directory (a bare name is too common). */
-const UNDER_DIR = new Set([
+export const UNDER_DIR: ReadonlySet<string> = new Set([
   "php.ini",
   "httpd.conf",
   "apache2.conf",

@@ -1,3 +1,5 @@
+import { CH } from "../charmask.js";
+
 /**
  * Dot-dot traversal as a file API would see it after every trick that filters miss:
  * hex-notation (`0x2e`), leftover percent escapes, NUL bytes (`..%00/`, C string
@@ -10,6 +12,21 @@
 /** Quick test for the spellings `normalize` rewrites. */
 const NEEDS_NORMALIZE =
   /[\u0000\u2024\u2044\u2215\u2216\uFE52\uFE68\uFF0E\uFF0F\uFF3C]|%(?:2[eEfF]|5[cC]|00)|0[xX](?:2[eEfF]|5[cC])/;
+const LOOK_ALIKES = /[\u2024\u2044\u2215\u2216\uFE52\uFE68\uFF0E\uFF0F\uFF3C]/;
+const PERCENT_ESCAPES = /%(?:2[eEfF]|5[cC]|00)/;
+const HEX_NOTATION = /0[xX](?:2[eEfF]|5[cC])/;
+
+/**
+ * `NEEDS_NORMALIZE.test(v)`, split by the character classes of `mask` (charmask.ts) so
+ * that a value without `%`, a control character, a non-ASCII character or a digit is
+ * answered without a scan.
+ */
+export function isSmuggled(v: string, mask: number): boolean {
+  if ((mask & CH.PERCENT) !== 0 && PERCENT_ESCAPES.test(v)) return true;
+  if ((mask & CH.CTRL) !== 0 && v.indexOf("\u0000") !== -1) return true;
+  if ((mask & CH.NONASCII) !== 0 && LOOK_ALIKES.test(v)) return true;
+  return (mask & CH.DIGIT) !== 0 && HEX_NOTATION.test(v);
+}
 
 function hex(c: number): number {
   if (c >= 48 && c <= 57) return c - 48;

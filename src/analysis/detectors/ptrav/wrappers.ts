@@ -47,7 +47,7 @@ function schemeBefore(v: string, end: number): string {
   return v.slice(s, end).toLowerCase();
 }
 
-const WRAPPER_SCHEMES = new Set(WRAPPERS.map((w) => w.slice(0, -3)));
+export const WRAPPER_SCHEMES: ReadonlySet<string> = new Set(WRAPPERS.map((w) => w.slice(0, -3)));
 
 export function findWrapper(v: string): WrapperMatch | null {
   const sep = v.indexOf("/");

@@ -18,7 +18,7 @@ export const F = {
   Loop: 256,
 } as const;
 
-const ANCHORS: ReadonlyArray<readonly [number, readonly string[]]> = [
+export const ANCHORS: ReadonlyArray<readonly [number, readonly string[]]> = [
   [
     F.Java,
     [

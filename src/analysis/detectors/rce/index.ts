@@ -11,12 +11,14 @@
 import type { Hit, Point } from "../../../model/index.js";
 import { excerpt, pointName } from "../../../model/index.js";
 import { hasPercentEscape, percentDecode } from "../../points/percent.js";
+import { charMask } from "../charmask.js";
 import type { Detector, DetectorMatch, RequestView } from "../types.js";
 import { anchorFamilies, F } from "./anchors.js";
 import { detectJava } from "./code/java.js";
 import { detectLog4j, mayBeLog4j } from "./code/log4shell.js";
 import { detectPhp } from "./code/php.js";
 import { detectProto, detectScripting, detectShellshock } from "./code/scripting.js";
+import { BIG, base64HeadIsText, bigMayMatch, binaryHead, binaryMayMatch, rceGate } from "./gate.js";
 import { normalizeCode } from "./normalize.js";
 import { C, census, iniAssignment, mayBeCommandLine, SHELL_TRIGGER, scan } from "./prefilter.js";
 import { analyzeShell, type CommandMode, mayBeShell } from "./shell/unix.js";
@@ -204,6 +206,8 @@ function refererParams(point: Point): DetectorMatch | null {
     const eq = part.indexOf("=");
     if (eq === -1 || eq === part.length - 1) continue;
     const value = percentDecode(part.slice(eq + 1), true);
+    // The same first stage as for any value: most parameters stop here.
+    if (!rceGate(value, charMask(value))) continue;
     const m = detectValue({
       steps: point.steps,
       zone: "query",
@@ -215,6 +219,8 @@ function refererParams(point: Point): DetectorMatch | null {
   }
   return null;
 }
+
+const PLAIN_URL = /^https?:\/\/[\w.:@-]+(?:\/[\w.~!,@+=%-]*)*(?:[?#][^\s"'`<>|;:$\\]*)?$/;
 
 /** Only a Referer whose parameters hold shell or code characters (raw or encoded) is split. */
 function refererSuspicious(v: string): boolean {
@@ -244,6 +250,7 @@ function base64Code(v: string): DetectorMatch | null {
       (c === 61 && i >= n - 2);
     if (!ok) return null;
   }
+  if (!base64HeadIsText(v)) return null;
   const text = Buffer.from(v, "base64").toString("latin1");
   let printable = 0;
   for (let i = 0; i < text.length; i++) {
@@ -260,9 +267,12 @@ function base64Code(v: string): DetectorMatch | null {
 /** Keys are not percent-decoded twice by the extractor: do it for keys that still hold escapes. */
 function detectPoint(point: Point): DetectorMatch | null {
   if (point.value.length === 0 || !scan(point.value).interesting) return null;
-  let m = detectValue(point);
-  if (m === null && point.zone === "header" && point.header === "referer" && refererSuspicious(point.value))
-    m = refererParams(point);
+  const referer = point.zone === "header" && point.header === "referer";
+  // A referer that is a plain http(s) URL (no space, quote, `:` or shell character in its
+  // query: no `php://`-style wrapper) is judged by its parameters alone, decoded, as
+  // query values are.
+  let m = referer && PLAIN_URL.test(point.value) ? null : detectValue(point);
+  if (m === null && referer && refererSuspicious(point.value)) m = refererParams(point);
   if (m === null && (point.kind === "value" || point.kind === "key")) m = base64Code(point.value);
   if (m !== null || point.kind !== "key" || point.value.indexOf("%") === -1 || !hasPercentEscape(point.value))
     return m;
@@ -299,9 +309,30 @@ function detectRequest(view: RequestView): Hit[] {
   return [];
 }
 
+/**
+ * A whole query string or form body (`#raw`) made of `name=value` pairs only: every
+ * value is also a point of its own, so the whole adds nothing to check. (One that is not,
+ * like `ip=1&cat /etc/passwd` or `a=1&&id`, is checked whole.)
+ */
+const PAIRS = /^[\w.[\]-]+=[^&]*(?:&[\w.[\]-]+=[^&]*)*$/;
+
+/** The gate (gate.ts) first, exactly as the prefilter applies it. */
+function detect(p: Point): DetectorMatch | null {
+  const v = p.value;
+  if (p.kind === "raw" && p.steps[p.steps.length - 1] === "#raw" && PAIRS.test(v)) return null;
+  if (v.length > BIG) {
+    if (!binaryHead(v)) return bigMayMatch(v) ? detectPoint(p) : null;
+    // Binary data: only the signs sprayed into every field, as `detectValue` does.
+    const head = v.length > 65536 ? v.slice(0, 65536) : v;
+    if (!binaryMayMatch(head)) return null;
+    return (mayBeLog4j(head) ? detectLog4j(head) : null) ?? detectShellshock(head);
+  }
+  return rceGate(v, charMask(v)) ? detectPoint(p) : null;
+}
+
 export const rceDetector: Detector = {
   type: "rce",
-  prefilter: (v: string) => v.length > 0 && scan(v).interesting,
-  detect: detectPoint,
+  prefilter: (v: string, mask: number) => rceGate(v, mask) && scan(v).interesting,
+  detect,
   detectRequest,
 };

@@ -2,6 +2,7 @@ import type { Point } from "../../../model/index.js";
 import { isTopLevel } from "../ptrav/names.js";
 import { classifyHost } from "../ssrf/host.js";
 import { findUrls } from "../ssrf/urlish.js";
+import { CH } from "../charmask.js";
 import type { Detector, DetectorMatch } from "../types.js";
 import { isRedirectName } from "./names.js";
 
@@ -153,12 +154,14 @@ export function detectRedir(p: Point): DetectorMatch | null {
  * slash or backslash, an `@`, or a scheme ending in `:` within its first 40 characters.
  * So the prefilter reads a few characters instead of the whole value.
  */
-export function redirPrefilter(v: string): boolean {
+export function redirPrefilter(v: string, mask = -1): boolean {
+  if (mask !== -1 && (mask & (CH.SLASH | CH.BACKSLASH | CH.AT | CH.COLON)) === 0) return false;
   const i = skipLeading(v);
   if (v.length - i < 3) return false;
   const c = v.charCodeAt(i);
   if (c === 47 || c === 92 || c === 64) return true;
-  return hasScheme(v, i);
+  // A scheme needs its colon.
+  return (mask === -1 || (mask & CH.COLON) !== 0) && hasScheme(v, i);
 }
 
 /** Same walk as browserScheme, without building the string. */

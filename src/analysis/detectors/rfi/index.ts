@@ -2,6 +2,7 @@ import type { Point } from "../../../model/index.js";
 import { isTopLevel, nameWords } from "../ptrav/names.js";
 import { classifyHost } from "../ssrf/host.js";
 import { findUrls, isWebScheme, type UrlRef } from "../ssrf/urlish.js";
+import { CH } from "../charmask.js";
 import type { Detector, DetectorMatch } from "../types.js";
 import { isScriptExt, isShellName } from "./scripts.js";
 
@@ -51,8 +52,7 @@ function isLocationName(name: string | undefined): boolean {
  * `?` after an ordinary path is common in real traffic (`https://site/?`), so it only
  * counts after a script-like file, right after the host, or doubled.
  */
-function truncated(v: string, u: UrlRef): boolean {
-  const f = fileOf(v, u);
+function truncated(v: string, u: UrlRef, f: string): boolean {
   const dot = f.lastIndexOf(".");
   const scripty = dot > 0 && isScriptExt(f.slice(dot + 1));
   if (u.end === v.length || v.charCodeAt(u.end) <= 32) {
@@ -122,7 +122,8 @@ function indexOfData(v: string, from: number): number {
 
 /** `data:` with a text or code media type (images are ordinary in JSON APIs). */
 function dataUri(v: string): DetectorMatch | null {
-  let i = indexOfData(v, 0);
+  // One native search settles the common case (colons are many in JSON and stack traces).
+  let i = DATA_SCHEME.test(v) ? indexOfData(v, 0) : -1;
   let guard = 0;
   while (i !== -1 && guard++ < 8) {
     const prev = i === 0 ? 32 : v.charCodeAt(i - 1);
@@ -168,21 +169,34 @@ function worthParsing(v: string, p: Point): boolean {
     if ((h >= 48 && h <= 57) || h === 91) return true;
     if (i >= 3 && (v.charCodeAt(i - 3) | 0x20) === 102 && (v.charCodeAt(i - 2) | 0x20) === 116) return true; // ftp
     if (i >= 4 && (v.charCodeAt(i - 4) | 0x20) === 102 && (v.charCodeAt(i - 3) | 0x20) === 116) return true; // ftps
-    // Walk the URL once: its end, and the extension of its last path component.
-    let k = i + 3;
-    let dot = -1;
-    let slash = -1;
-    while (k < v.length && k - i < 4096) {
-      const c = v.charCodeAt(k);
-      if (c <= 32 || c === 34 || c === 39 || c === 60 || c === 62 || c === 63 || c === 35) break;
-      if (c === 47 || c === 92) slash = k;
-      else if (c === 46) dot = k;
-      k++;
-    }
+    // The URL's end (a native scan), then the extension of its last path component,
+    // read backwards from there: a dot within 6 characters, with no slash after it.
+    URL_WALK.lastIndex = i + 3;
+    URL_WALK.test(v);
+    const k = URL_WALK.lastIndex;
     const end = v.charCodeAt(k);
     if (end === 63 || end === 0) return true;
-    if (slash !== -1 && dot > slash && k - dot <= 6) return true;
+    for (let j = k - 1; j >= i + 3 && k - j <= 6; j--) {
+      const c = v.charCodeAt(j);
+      if (c === 47 || c === 92) break;
+      if (c === 46) {
+        if (hasSlash(v, i + 3, j)) return true;
+        break;
+      }
+    }
     i = v.indexOf("://", k);
+  }
+  return false;
+}
+
+/** Up to 4093 characters from `://` + 3 that are not a URL end (space, quotes, `<>?#`). */
+const URL_WALK = /[^\x00-\x20"'<>?#]{0,4093}/y;
+
+/** A `/` or `\` in v[from, to). */
+function hasSlash(v: string, from: number, to: number): boolean {
+  for (let j = to - 1; j >= from; j--) {
+    const c = v.charCodeAt(j);
+    if (c === 47 || c === 92) return true;
   }
   return false;
 }
@@ -211,12 +225,12 @@ export function detectRfi(p: Point): DetectorMatch | null {
   for (const u of findUrls(v)) {
     if (!(isWebScheme(u.scheme) || u.scheme === "file") || u.slashes < 2 || u.authority.length === 0)
       continue;
-    if (truncated(v, u)) return m("truncation", u.start, u.end);
+    const f = fileOf(v, u);
+    if (truncated(v, u, f)) return m("truncation", u.start, u.end);
     if (u.scheme === "ftp" || u.scheme === "ftps") return m("ftp-url", u.start, u.end);
     const h = classifyHost(u.host);
     if (h.ip && !h.ipv6 && h.cls === "public") return m("ip-host", u.start, u.end);
     if (h.ipv6 && h.cls === "public") return m("ip-host", u.start, u.end);
-    const f = fileOf(v, u);
     const dot = f.lastIndexOf(".");
     if (dot > 0 && isScriptExt(f.slice(dot + 1))) {
       if (isShellName(f.slice(0, dot))) return m("web-shell", u.start, u.end);
@@ -228,23 +242,18 @@ export function detectRfi(p: Point): DetectorMatch | null {
 }
 
 /**
- * Every sign needs `://`, `data:` (any case), a trailing `?` or a leading `//`. One pass
- * over the colons, which are few in ordinary values.
+ * Every sign needs `://`, `data:` (any case), a trailing `?` or a leading `//`: the shared
+ * character mask rules out nearly every value, native searches settle the rest.
  */
-export function rfiPrefilter(v: string): boolean {
+const DATA_SCHEME = /data:/i;
+
+/** `m`: the engine's character mask; without it (in `detect`) every bit counts as present and the native searches decide alone. */
+export function rfiPrefilter(v: string, m = ~0): boolean {
   const n = v.length;
-  if (n < 4) return false;
+  if (n < 4 || (m & (CH.COLON | CH.SLASH | CH.PUNCT)) === 0) return false;
   if (v.charCodeAt(n - 1) === 63 || (v.charCodeAt(0) === 47 && v.charCodeAt(1) === 47)) return true;
-  let i = v.indexOf(":");
-  let guard = 0;
-  while (i !== -1 && guard++ < 256) {
-    if (v.charCodeAt(i + 1) === 47 && v.charCodeAt(i + 2) === 47) return true;
-    if (i >= 4 && (v.charCodeAt(i - 4) | 0x20) === 100 && (v.charCodeAt(i - 3) | 0x20) === 97) {
-      if ((v.charCodeAt(i - 2) | 0x20) === 116 && (v.charCodeAt(i - 1) | 0x20) === 97) return true;
-    }
-    i = v.indexOf(":", i + 1);
-  }
-  return guard >= 256;
+  if ((m & CH.COLON) === 0) return false;
+  return ((m & CH.SLASH) !== 0 && v.indexOf("://") !== -1) || DATA_SCHEME.test(v);
 }
 
 export const rfiDetector: Detector = {

@@ -1,6 +1,7 @@
 import type { Hit, Point } from "../../../model/index.js";
 import { excerpt, pointName } from "../../../model/index.js";
 import type { Detector, DetectorMatch, RequestView } from "../types.js";
+import { findIntrospection, mayBeIntrospection } from "./graphql.js";
 import { findOobHost, findProbe } from "./markers.js";
 import { toolHeader } from "./tool-headers.js";
 import { findTool } from "./user-agents.js";
@@ -16,16 +17,23 @@ import { findTool } from "./user-agents.js";
  *
  * Why request-level for the values too: the checks are anchored on `//` and on a few
  * rare literals, and the per-point hook would add a call per point per request for
- * nothing. So `prefilter` is constant false and `detect` never matches; the
- * prefilter contract holds trivially.
+ * nothing.
+ *
+ * Per point, only GraphQL introspection (graphql.ts), `scanner.graphql-introspection`:
+ * the prefilter is a `__` followed by the first letter of `__schema`, `__type` or an
+ * introspection type, so ordinary values cost one indexOf. A lone `__typename` is not
+ * introspection (see graphql.ts).
  */
 export const scannerDetector: Detector = {
   type: "scanner",
 
-  prefilter: () => false,
+  prefilter: mayBeIntrospection,
 
-  detect(_point: Point): DetectorMatch | null {
-    return null;
+  detect(point: Point): DetectorMatch | null {
+    // Path segments and extensions repeat the whole path, which is scanned once.
+    if (point.kind === "segment" || point.kind === "ext") return null;
+    const m = findIntrospection(point.value);
+    return m === null ? null : { signature: "scanner.graphql-introspection", start: m.start, end: m.end };
   },
 
   detectRequest(view: RequestView): Hit[] {

@@ -1,3 +1,4 @@
+import { CH } from "../charmask.js";
 /**
  * A value that, once reflected into a page, sets a cookie in the victim's browser: the
  * "set the session id for them" half of session fixation when the application does not
@@ -29,7 +30,9 @@ const MIN_LENGTH = 8;
  * the assignment, the attribute, `http-equiv=` and the `content="name=value"` a meta
  * tag needs to set anything), and the word "cookie" in any case.
  */
-export function mentionsCookie(v: string): boolean {
+export function mentionsCookie(v: string, mask = -1): boolean {
+  // Both signs assign (`=`); `.cookie` has a dot and `http-equiv` a dash.
+  if (mask !== -1 && ((mask & CH.EQ) === 0 || (mask & (CH.DOT | CH.DASH)) === 0)) return false;
   return v.length >= MIN_LENGTH && v.indexOf("=") !== -1 && COOKIE_ANY_CASE.test(v);
 }
 const COOKIE_ANY_CASE = /cookie/i;

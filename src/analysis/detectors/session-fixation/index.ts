@@ -17,7 +17,7 @@ import { requestOrigin } from "./origin.js";
 export const sessionFixationDetector: Detector = {
   type: "session_fixation",
 
-  prefilter: mentionsCookie,
+  prefilter: (v, mask) => mentionsCookie(v, mask),
 
   detect(point: Point): DetectorMatch | null {
     const m = findCookieMarkup(point.value);

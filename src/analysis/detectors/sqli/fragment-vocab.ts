@@ -195,7 +195,15 @@ export const WHOLE_VALUE_OPS = new Set([
 export const SQL_ONLY_COMPARISONS = new Set(["<=>", "!=", "<>", "!<", "!>", "~*", "!~", "!~*"]);
 
 /** Comparison words that, between literals, are SQL (`42 like 42`, `'1' not regexp '2'`). */
-export const SQL_COMPARISON_WORDS = new Set(["like", "rlike", "regexp", "ilike", "glob", "sounds", "similar"]);
+export const SQL_COMPARISON_WORDS = new Set([
+  "like",
+  "rlike",
+  "regexp",
+  "ilike",
+  "glob",
+  "sounds",
+  "similar",
+]);
 
 /** Single words that are an SQL operator and nothing else. */
 export const OPERATOR_WORDS = new Set(["xor", "rlike", "regexp", "notnull"]);

@@ -11,21 +11,22 @@
  * that are also English (`date(`, `order by`, `values`) only count when nothing but SQL
  * surrounds them: `Order by price`, `time (UTC)`, `log(x)` stay clean.
  */
-import { isCallWord, type Reading, read } from "./grammar.js";
-import { WordClass, wordClass } from "./keywords.js";
+
 import {
   AMBIGUOUS_FUNCTIONS,
   DDL_OBJECTS,
   FRAGMENT_CATALOG,
   FRAGMENT_MAX,
+  isFragmentFunction,
   MAGIC_NUMBERS,
   OPERATOR_WORDS,
   SQL_COMPARISON_WORDS,
   SQL_ONLY_COMPARISONS,
   STACKABLE,
   WHOLE_VALUE_OPS,
-  isFragmentFunction,
 } from "./fragment-vocab.js";
+import { isCallWord, type Reading, read } from "./grammar.js";
+import { WordClass, wordClass } from "./keywords.js";
 import { isWord, STRONG_CATALOG, type Verdict } from "./shapes.js";
 import { F_GLUED, F_OPEN, F_SYSVAR, Tk, type Token } from "./tokenizer.js";
 
@@ -91,7 +92,10 @@ function fragmentClean(r: Reading, s: string, base: number): Verdict | null {
     const t = sig[k]!;
     if (t.kind !== Tk.Word || !(t.wc === WordClass.Statement || t.wc === WordClass.SetOp)) continue;
     if (r.hardBefore[k] !== 0) break;
-    if (commentBetween(s, t.end, sig[k + 1]!.start) && (t.end === sig[k + 1]!.start || s.charCodeAt(t.end) === 47))
+    if (
+      commentBetween(s, t.end, sig[k + 1]!.start) &&
+      (t.end === sig[k + 1]!.start || s.charCodeAt(t.end) === 47)
+    )
       return { sign: "comment-obfuscation", at: k };
   }
 
@@ -121,6 +125,7 @@ function fragmentClean(r: Reading, s: string, base: number): Verdict | null {
   // A single operator or operator word as the whole value (a lone binary operator is a
   // grammar fault, so this comes before the fault check).
   if (n === 1) {
+    if (base !== 0) return null;
     if (first.kind === Tk.Op && WHOLE_VALUE_OPS.has(first.text)) return { sign: "fragment-operator", at: 0 };
     if (first.kind === Tk.Word && OPERATOR_WORDS.has(first.text)) return { sign: "fragment-operator", at: 0 };
     return null;
@@ -149,9 +154,12 @@ function fragmentClean(r: Reading, s: string, base: number): Verdict | null {
   if (
     first.kind === Tk.Word &&
     first.wc === WordClass.Statement &&
-    (first.text === "create" || first.text === "drop" || first.text === "alter" || first.text === "truncate") &&
+    (first.text === "create" ||
+      first.text === "drop" ||
+      first.text === "alter" ||
+      first.text === "truncate") &&
     n <= 8 &&
-    soft <= 1
+    soft === 0
   ) {
     const o = sig[1];
     if (o?.kind === Tk.Word && DDL_OBJECTS.has(o.text) && sig[2] !== undefined && sig[2].kind !== Tk.LParen)
@@ -284,7 +292,10 @@ function operatorFragment(r: Reading, s: string): Verdict | null {
     if (w === "is" && (second.wc === WordClass.Literal || second.wc === WordClass.Not))
       return { sign: "fragment-operator", at: 0 };
     if (w === "sounds" && isWord(second, "like")) return { sign: "fragment-operator", at: 0 };
-    if (w === "not" && (SQL_COMPARISON_WORDS.has(second.text) || isWord(second, "between") || isWord(second, "null")))
+    if (
+      w === "not" &&
+      (SQL_COMPARISON_WORDS.has(second.text) || isWord(second, "between") || isWord(second, "null"))
+    )
       return { sign: "fragment-operator", at: 0 };
     if (
       (SQL_COMPARISON_WORDS.has(w) || w === "like") &&
@@ -298,7 +309,8 @@ function operatorFragment(r: Reading, s: string): Verdict | null {
   // `name LIKE '`: a pattern whose quote the application's own closes.
   if (n === 3 && first.kind === Tk.Word && SQL_COMPARISON_WORDS.has(sig[1]!.text)) {
     const q = sig[2]!;
-    if (q.kind === Tk.Str && (q.flags & F_OPEN) !== 0 && q.end - q.start === 1) return { sign: "fragment-operator", at: 1 };
+    if (q.kind === Tk.Str && (q.flags & F_OPEN) !== 0 && q.end - q.start === 1)
+      return { sign: "fragment-operator", at: 1 };
   }
   // `or 88`, `xor 5-`: a logic operator and one number continue the application's
   // condition (a sentence has more words).
@@ -343,7 +355,8 @@ function operatorFragment(r: Reading, s: string): Verdict | null {
     const eq = op.kind === Tk.Op && (op.text === "=" || op.text === "==");
     if (!eq || neg) continue;
     // `'1001'='10`: the application's closing quote completes the last string.
-    if (b!.kind === Tk.Str && (b!.flags & F_OPEN) !== 0 && a.kind === Tk.Str) return { sign: "tautology", at: k + 1 };
+    if (b!.kind === Tk.Str && (b!.flags & F_OPEN) !== 0 && a.kind === Tk.Str)
+      return { sign: "tautology", at: k + 1 };
     if (text(s, a) === text(s, b!)) return { sign: "tautology", at: k + 1 };
   }
   return null;
@@ -403,7 +416,10 @@ function clauseFragment(r: Reading): Verdict | null {
   // (`union select …` is rules-anywhere's; people search for the words themselves).
   if (h.wc === WordClass.SetOp && f === 0) {
     const a = sig[1];
-    if ((isWord(a, "values") && sig[2]?.kind === Tk.LParen) || (a?.kind === Tk.LParen && isWord(sig[2], "select")))
+    if (
+      (isWord(a, "values") && sig[2]?.kind === Tk.LParen) ||
+      (a?.kind === Tk.LParen && isWord(sig[2], "select"))
+    )
       return { sign: "fragment-clause", at: 0 };
   }
   return null;
@@ -434,6 +450,8 @@ export function rawFragment(s: string): Verdict | null {
       const v = backtickBreak(s, a + 1, z);
       if (v !== null) return v;
     }
+    if ((c0 === 39 || c0 === 34) && z - a <= 24 && quoteThenKeyword(s, a, z))
+      return { sign: "string-break-keyword", at: 0 };
     // Strip one pair of quotes, backticks or brackets.
     let qa = a;
     let qz = z;
@@ -454,6 +472,8 @@ export function rawFragment(s: string): Verdict | null {
       if (v !== null) return v;
     }
   }
+  if (n <= 64 && danglingLogic(s)) return { sign: "dangling-logic", at: 0 };
+  if (n <= FRAGMENT_MAX && endsWithOpenSubquery(s)) return { sign: "fragment-subquery", at: 0 };
   const e = s.indexOf(".e(");
   if (e > 0 && isDigitCode(s.charCodeAt(e - 1))) return { sign: "number-glue", at: 0 };
   if (n >= 10 && n <= 23 && MAGIC_NUMBERS.has(s)) return { sign: "integer-overflow", at: 0 };
@@ -461,7 +481,6 @@ export function rawFragment(s: string): Verdict | null {
   if (x !== -1 && versionedKeyword(s, x + 3)) return { sign: "versioned-comment", at: 0 };
   return null;
 }
-
 
 /**
  * `1.e(`: MySQL reads `1.e` as the number 1 and lets it touch what follows, so
@@ -502,6 +521,90 @@ function callProbe(s: string, a: number, paren: number): Verdict | null {
     if (isLetter(c) || (c >= 48 && c <= 57) || c > 126) return null;
   }
   return { sign: "fragment-function", at: 0 };
+}
+
+/**
+ * `/3 or `, `name AND `, `3 and(`: one operand, then OR/AND/XOR left dangling with a
+ * space or `(` after it, for the application's own text to complete the condition
+ * (chained injection). A person does not end a field with "or ".
+ */
+export function danglingLogic(s: string): boolean {
+  let z = s.length;
+  const last = s.charCodeAt(z - 1);
+  if (last !== 32 && last !== 40) return false;
+  while (z > 0 && (s.charCodeAt(z - 1) === 32 || s.charCodeAt(z - 1) === 40)) z--;
+  let w = z;
+  while (w > 0 && isLetter(s.charCodeAt(w - 1))) w--;
+  const len = z - w;
+  if (len < 2 || len > 3) return false;
+  const word = s.slice(w, z).toLowerCase();
+  if (word !== "or" && word !== "and" && word !== "xor") return false;
+  // Before the word: a space, then one operand with no space in it.
+  if (w < 2 || s.charCodeAt(w - 1) !== 32) return false;
+  let b = w - 1;
+  while (b > 0 && s.charCodeAt(b - 1) === 32) b--;
+  if (b === 0) return false;
+  // The operand is not a plain word or number, which search-as-you-type sends with a
+  // trailing space ("black or ", "5 or "): it holds code punctuation or mixes letters
+  // and digits; a bare number counts only before `(`.
+  let letters = false;
+  let digits = false;
+  let punct = false;
+  for (let i = 0; i < b; i++) {
+    const c = s.charCodeAt(i);
+    if (isSpace(c)) return false;
+    if (isLetter(c)) letters = true;
+    else if (c >= 48 && c <= 57) digits = true;
+    else if (c === 47 || c === 95 || c === 39 || c === 34 || c === 41 || c === 61) punct = true;
+  }
+  return punct || (letters && digits) || (digits && last === 40);
+}
+
+/** The value ends by opening a subquery: `…=(select`, `( SELECT`. */
+function endsWithOpenSubquery(s: string): boolean {
+  let z = s.length;
+  while (z > 0 && isSpace(s.charCodeAt(z - 1))) z--;
+  if (z < 7 || s.slice(z - 6, z).toLowerCase() !== "select") return false;
+  let i = z - 7;
+  while (i >= 0 && isSpace(s.charCodeAt(i))) i--;
+  return i >= 0 && s.charCodeAt(i) === 40;
+}
+
+/** Keywords that, right after a quote that opens the value, break out of the string. */
+const BREAK_KEYWORDS = new Set([
+  "union",
+  "alter",
+  "drop",
+  "select",
+  "insert",
+  "update",
+  "delete",
+  "truncate",
+  "exec",
+  "or",
+  "xor",
+  "and",
+]);
+
+/**
+ * `'UNION A`, `" alter/`, `' or abc!`: a short value opening with a quote (the break),
+ * then a keyword that continues the query outside the string, and no second quote of
+ * the same kind (which would make the first one a quotation: `"Union Pacific"`).
+ */
+function quoteThenKeyword(s: string, a: number, z: number): boolean {
+  const q = s.charCodeAt(a);
+  if (s.indexOf(q === 39 ? "'" : '"', a + 1) !== -1) return false;
+  let i = a + 1;
+  while (i < z && s.charCodeAt(i) === 32) i++;
+  let j = i;
+  while (j < z && isLetter(s.charCodeAt(j))) j++;
+  if (j - i < 2 || j - i > 8) return false;
+  if (!BREAK_KEYWORDS.has(s.slice(i, j).toLowerCase())) return false;
+  // The keyword ends the value or is followed by a space or an operator, not more letters
+  // or an apostrophe-like continuation.
+  if (j === z) return j - i > 3;
+  const c = s.charCodeAt(j);
+  return c === 32 || c === 47 || c === 40;
 }
 
 /** After an opening backtick: spaces, then an operator or a logic/comparison word. */

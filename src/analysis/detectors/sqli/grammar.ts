@@ -152,6 +152,8 @@ export function read(tokens: Token[]): Reading {
         switch (t.wc) {
           case WordClass.Plain:
           case WordClass.Literal:
+            // PostgreSQL `SIMILAR TO`: the second word of the operator.
+            if (t.text === "to" && prev?.kind === Tk.Word && prev.text === "similar") break;
             if (expect === Expect.Operator) soft++;
             expect = Expect.Operator;
             break;

@@ -96,7 +96,8 @@ export const sqliDetector: Detector = {
     // A parameter name wrapped in backticks or quotes (`` `col` ``, `'col'`): an
     // identifier written for an ORDER BY or column list the application builds from
     // names. Browsers and frameworks never quote names.
-    if (point.kind === "key" && quotedName(v)) return { signature: "sqli.quoted-name", start: 0, end: v.length };
+    if (point.kind === "key" && quotedName(v))
+      return { signature: "sqli.quoted-name", start: 0, end: v.length };
     if (!sqliPrefilter(v)) return null;
     const m = detectSqli(v, raw);
     if (m !== null)

@@ -11,13 +11,15 @@
  * Words are matched by a hash of their lower-cased letters, without allocating; a hash
  * collision only lets a value through, it never drops one.
  */
+import { CH, charMask } from "../charmask.js";
 import { isAsciiLetter, isDigit, isSqlSpace, isZeroWidth } from "./chars.js";
+import { danglingLogic } from "./fragment.js";
 import { FRAGMENT_MAX, MAGIC_NUMBERS } from "./fragment-vocab.js";
-import { triggerSets, wordHash } from "./triggers.js";
+import { alwaysWords, familyWords, triggerSets, triggerWords, wordHash } from "./triggers.js";
 
-const T = triggerSets();
-const LOGIC = hashes(["and", "or", "xor", "div", "mod", "not"]);
-const COMPARISON = hashes([
+/** Words a condition is built with (prefilter reasons below). */
+const LOGIC_WORDS = ["and", "or", "xor", "div", "mod", "not"];
+const COMPARISON_WORDS = [
   "like",
   "rlike",
   "regexp",
@@ -28,15 +30,163 @@ const COMPARISON = hashes([
   "glob",
   "ilike",
   "similar",
-]);
+];
+
+/** Word families, as bits of one table entry (a word may belong to several). */
+const W_ALWAYS = 1;
+const W_AFTER_SEMI = 2;
+const W_CALL = 4;
+const W_CLAUSE = 8;
+const W_ANYWHERE_CLAUSE = 16;
+const W_LITERAL = 32;
+const W_LOGIC = 64;
+const W_COMPARISON = 128;
+const W_FRAG_WORD = 256;
+const W_FRAG_CALL = 512;
+
+/**
+ * Every trigger word in one open-addressing table keyed by its hash: one probe per word
+ * read, instead of a lookup in each of ten sets (which dominated the cost of the scan).
+ */
+const TABLE_BITS = 12;
+const TABLE_MASK = (1 << TABLE_BITS) - 1;
+const KEYS = new Int32Array(1 << TABLE_BITS);
+const FAMILIES = new Uint16Array(1 << TABLE_BITS);
+
+function addWords(hs: Iterable<number>, bit: number): void {
+  for (const h of hs) {
+    let i = h & TABLE_MASK;
+    // Keys are stored as hash + 1 so that 0 marks an empty slot.
+    while (KEYS[i] !== 0 && KEYS[i] !== h + 1) i = (i + 1) & TABLE_MASK;
+    KEYS[i] = h + 1;
+    FAMILIES[i] = (FAMILIES[i] ?? 0) | bit;
+  }
+}
+
+function families(h: number): number {
+  let i = h & TABLE_MASK;
+  for (let probes = 0; probes <= TABLE_MASK; probes++) {
+    const k = KEYS[i]!;
+    if (k === 0) return 0;
+    if (k === h + 1) return FAMILIES[i]!;
+    i = (i + 1) & TABLE_MASK;
+  }
+  return 0;
+}
+
+(() => {
+  const T = triggerSets();
+  addWords(T.always, W_ALWAYS);
+  addWords(T.afterSemicolon, W_AFTER_SEMI);
+  addWords(T.call, W_CALL);
+  addWords(T.clause, W_CLAUSE);
+  addWords(T.anywhereClause, W_ANYWHERE_CLAUSE);
+  addWords(T.literal, W_LITERAL);
+  addWords(hashes(LOGIC_WORDS), W_LOGIC);
+  addWords(hashes(COMPARISON_WORDS), W_COMPARISON);
+  addWords(T.fragmentWord, W_FRAG_WORD);
+  addWords(T.fragmentCall, W_FRAG_CALL);
+})();
+const LOGIC = hashes(LOGIC_WORDS);
 const NOT = wordHash("not", 0, 3);
 
 function hashes(words: string[]): Set<number> {
   return new Set(words.map((w) => wordHash(w, 0, w.length)));
 }
 
-export function sqliPrefilter(v: string): boolean {
+/**
+ * Words standing as a whole run of letters and `_` (the scan's notion of a word).
+ * The words are checked to be letters and `_` only, so nothing in them is a metacharacter.
+ */
+function wordsRe(words: readonly string[]): RegExp {
+  const alt = [...new Set(words)]
+    .filter((w) => /^[a-z_]+$/.test(w))
+    .sort((a, b) => b.length - a.length)
+    .join("|");
+  // safe-regex: one alternation of plain lower-case words between two single-character
+  // lookarounds, no quantifier: a failed match backtracks at most one word's length.
+  return new RegExp(`(?<![A-Za-z_])(?:${alt})(?![A-Za-z_])`, "i");
+}
+
+/** Any trigger word of any family. */
+const TRIGGER_WORD = wordsRe(triggerWords([...LOGIC_WORDS, ...COMPARISON_WORDS]));
+
+/** A word that passes on its own (triggers.ts `always`). */
+const ALWAYS_WORD = wordsRe(alwaysWords());
+
+/** A logic or comparison word: with a literal or a comparand it makes a condition. */
+const LOGIC_WORD = wordsRe([...LOGIC_WORDS, ...COMPARISON_WORDS]);
+
+/** Characters that complete a trigger word in `scan`: `;`, `(`, comparison characters. */
+const WORD_COMPANIONS = CH.SEMI | CH.LPAREN | CH.EQ | CH.LT | CH.GT | CH.AT | CH.PUNCT | CH.HASH;
+
+const FAMILY = familyWords();
+const STATEMENT_WORD = wordsRe(FAMILY.statements);
+const CALL_WORD = wordsRe(FAMILY.calls);
+const CLAUSE_WORD = wordsRe(FAMILY.clauses);
+const LITERAL_WORD = wordsRe(FAMILY.literals);
+
+/** Characters that make a condition next to a logic word (`scan`'s `cond`), or a call. */
+const CONDITION_CHARS = CH.EQ | CH.LT | CH.GT | CH.AT | CH.PUNCT | CH.HASH | CH.LPAREN;
+
+/**
+ * The reasons `scan` has for a value longer than the SQL-density tier reads, checked
+ * family by family with native searches instead of reading every character: a statement
+ * with a `;`, a function with a `(`, a clause after a leading number, a logic word with
+ * what makes a condition. Each test is looser than the scan (a word anywhere, a `(`
+ * anywhere), so nothing the scan lets through is lost.
+ */
+function longValueMayPass(v: string, mask: number): boolean {
+  if ((mask & CH.SEMI) !== 0 && STATEMENT_WORD.test(v)) return true;
+  if ((mask & CH.LPAREN) !== 0 && CALL_WORD.test(v)) return true;
+  if (leadsWithNumber(v) && CLAUSE_WORD.test(v)) return true;
+  if (!LOGIC_WORD.test(v)) return false;
+  if ((mask & CONDITION_CHARS) !== 0 || LITERAL_WORD.test(v)) return true;
+  // A comparison word followed by a number or a string: only the scan reads that.
   return scan(v, true) !== 0;
+}
+
+/** The invisible characters the scan reads through inside a word (chars.ts isZeroWidth). */
+const ZERO_WIDTH = /[\u00ad\u200b-\u200d\u2060\ufeff]/;
+
+/** Characters of the operators the SQL-density tier reads in a short value. */
+const FRAGMENT_OPERATOR_CHARS = CH.LT | CH.GT | CH.PUNCT | CH.AT | CH.EQ | CH.DASH;
+
+/** Characters whose presence alone lets a value through (a quoted context is read). */
+const QUOTES = CH.SQUOTE | CH.DQUOTE | CH.BACKTICK;
+
+/**
+ * The gate. `mask` (charmask.ts) settles the common cases without reading the value:
+ * any quote passes (every quoted context starts from one), and the operators that pass
+ * on their own (`--`, `/*`, `||`, `&&`, `::`) are looked up only when their character is
+ * present. What remains needs a trigger word, which only the scan can find.
+ */
+export function sqliPrefilter(v: string, mask: number = charMask(v)): boolean {
+  const n = v.length;
+  if (n < 2) return false;
+  if ((mask & QUOTES) !== 0) return true;
+  if ((mask & CH.DASH) !== 0 && v.indexOf("--") !== -1) return true;
+  if ((mask & CH.STAR) !== 0 && v.indexOf("/*") !== -1) return true;
+  if ((mask & CH.PIPE) !== 0 && v.indexOf("||") !== -1) return true;
+  if ((mask & CH.AMP) !== 0 && v.indexOf("&&") !== -1) return true;
+  if ((mask & CH.COLON) !== 0 && v.indexOf("::") !== -1) return true;
+  // Every other reason but a few operators needs a trigger word: a native search for
+  // one settles most values (invisible characters may glue a word: the scan joins them).
+  const glued = (mask & CH.NONASCII) !== 0 && ZERO_WIDTH.test(v);
+  if (!glued && !TRIGGER_WORD.test(v)) {
+    if ((mask & CH.LPAREN) !== 0 && v.indexOf(".e(") !== -1) return scan(v, true) !== 0;
+    if (n >= 10 && n <= 23 && isDigit(v.charCodeAt(0)) && MAGIC_NUMBERS.has(v)) return true;
+    // Without a word, only the SQL-only operators of a short value (`<=`, `!=`, `1=1`, `->`).
+    if (n <= FRAGMENT_MAX && (mask & FRAGMENT_OPERATOR_CHARS) !== 0) return scan(v, true) !== 0;
+    return false;
+  }
+  if (glued || ALWAYS_WORD.test(v)) return true;
+  if (n > FRAGMENT_MAX) return longValueMayPass(v, mask);
+  // The other words count only together with something else (see `scan`): a `;`, a
+  // call, a comparison character, a short value, a leading number, or a logic word.
+  if ((mask & WORD_COMPANIONS) !== 0 || n <= FRAGMENT_MAX || leadsWithNumber(v) || LOGIC_WORD.test(v))
+    return scan(v, true) !== 0;
+  return false;
 }
 
 /**
@@ -98,22 +248,24 @@ function scan(v: string, gate: boolean): number {
       lastNonSpace = 97;
       if (len < 2 || len > 24) continue;
       h &= 0x3fffffff;
+      const fam = families(h);
+      if (fam === 0) continue;
       if (short) {
-        if (T.fragmentWord.has(h)) frag = true;
-        else if (T.fragmentCall.has(h)) fragFn = true;
+        if ((fam & W_FRAG_WORD) !== 0) frag = true;
+        else if ((fam & W_FRAG_CALL) !== 0) fragFn = true;
       }
-      if (T.always.has(h)) {
+      if ((fam & W_ALWAYS) !== 0) {
         if (gate) return PASS;
         out |= PASS | ANYWHERE | BARE;
-      } else if (T.afterSemicolon.has(h)) stmt = true;
-      else if (T.call.has(h)) fn = true;
-      else if (T.clause.has(h)) {
+      } else if ((fam & W_AFTER_SEMI) !== 0) stmt = true;
+      else if ((fam & W_CALL) !== 0) fn = true;
+      else if ((fam & W_CLAUSE) !== 0) {
         clause = true;
-        if (!gate && T.anywhereClause.has(h)) out |= ANYWHERE | BARE;
-      } else if (T.literal.has(h)) cond = true;
+        if (!gate && (fam & W_ANYWHERE_CLAUSE) !== 0) out |= ANYWHERE | BARE;
+      } else if ((fam & W_LITERAL) !== 0) cond = true;
       else if (len <= 7) {
-        if (LOGIC.has(h)) logic = true;
-        else if (COMPARISON.has(h)) {
+        if ((fam & W_LOGIC) !== 0) logic = true;
+        else if ((fam & W_COMPARISON) !== 0) {
           logic = true;
           if (!cond) cond = comparandFollows(v, i, n);
         }
@@ -198,6 +350,9 @@ function scan(v: string, gate: boolean): number {
   if ((stmt && semi) || (fn && paren)) out |= PASS | ANYWHERE | BARE;
   if (frag || (fragFn && paren)) out |= PASS | BARE;
   if (n >= 10 && n <= 23 && isDigit(v.charCodeAt(0)) && MAGIC_NUMBERS.has(v)) out |= PASS;
+  if (logic && short && logicThenNumber(v)) out |= PASS | BARE;
+  if (logic && n <= 64 && (v.charCodeAt(n - 1) === 32 || v.charCodeAt(n - 1) === 40) && danglingLogic(v))
+    out |= PASS;
   if ((logic && cond) || (clause && leadsWithNumber(v))) out |= PASS | BARE;
   return out;
 }
@@ -222,11 +377,26 @@ function sqlOperatorAt(v: string, i: number, n: number): boolean {
     case 64: // @
       return d === 62;
     case 61: // =
-      if (d === 61) return i + 2 < n && v.charCodeAt(i + 2) !== 61;
+      if (d === 61) return i === 0 || (i + 2 < n && v.charCodeAt(i + 2) !== 61);
       return i > 0 && v.charCodeAt(i - 1) === d && (isDigit(d) || d === 39 || d === 34);
     default:
       return false;
   }
+}
+
+/** `or 88`, `xor 5-`: the value opens with OR/AND/XOR, spaces and a digit (fragment.ts). */
+function logicThenNumber(v: string): boolean {
+  let i = 0;
+  while (i < v.length && isSqlSpace(v.charCodeAt(i))) i++;
+  const w = i;
+  while (i < v.length && isAsciiLetter(v.charCodeAt(i))) i++;
+  const len = i - w;
+  if (len < 2 || len > 3) return false;
+  const h = wordHash(v, w, i);
+  if (!LOGIC.has(h)) return false;
+  if (!isSqlSpace(v.charCodeAt(i))) return false;
+  while (i < v.length && isSqlSpace(v.charCodeAt(i))) i++;
+  return isDigit(v.charCodeAt(i));
 }
 
 /** The value opens (after spaces) with a digit, a sign, a dot or `(`. */

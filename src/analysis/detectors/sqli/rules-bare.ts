@@ -138,6 +138,18 @@ function castAt(r: Reading): number {
     if (a.kind !== Tk.Word || !CAST_TYPES.has(a.text)) continue;
     if (!(p.kind === Tk.Word || p.kind === Tk.RParen || p.kind === Tk.Str || p.kind === Tk.Ident)) continue;
     if (r.hardBefore[m + 2] === 0 && r.softBefore[m + 2] === 0) return m;
+    // `overlay(password placing '' from 1)::int`, `jsonb_pretty(…)::jsonb)::int`: a
+    // call's result cast at the very end of a value that opens with the call. What is
+    // inside the call may use syntax the grammar does not know (PostgreSQL's keyword
+    // arguments); the cast of a call result to a type at the end is PostgreSQL alone.
+    if (
+      p.kind === Tk.RParen &&
+      m + 2 === sig.length &&
+      sig[0]!.kind === Tk.Word &&
+      isCallWord(sig[0]!) &&
+      m < 40
+    )
+      return m;
   }
   return -1;
 }

@@ -108,9 +108,24 @@ export function afterBreak(r: Reading, ctx: StartQuote, s: string): Verdict | nu
   }
   // Arithmetic and bitwise operators: `x'*'`, `1'-sleep(5)-'`. A lone `&` after a quote
   // is a query-string separator far more often than SQL.
+  // `"*"`, `x'*'''`: a quoted wildcard, with nothing but quotes after the `*`.
+  if (t.kind === Tk.Op && t.text === "*" && onlyQuotesFrom(r, s, j + 1)) return null;
   if (t.kind === Tk.Op && t.text !== "&" && (tight || cond) && (ends || cond))
     return { sign: "string-break-operator", at: j };
   return null;
+}
+
+/** From sig[from] on, only strings made of nothing but quote characters. */
+function onlyQuotesFrom(r: Reading, s: string, from: number): boolean {
+  for (let k = from; k < r.sig.length; k++) {
+    const t = r.sig[k]!;
+    if (t.kind !== Tk.Str) return false;
+    for (let i = t.start; i < t.end; i++) {
+      const c = s.charCodeAt(i);
+      if (c !== 39 && c !== 34) return false;
+    }
+  }
+  return true;
 }
 
 /** The `#` comment after position `from` holds the context's quote before its line ends. */

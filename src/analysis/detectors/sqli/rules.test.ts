@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { charMask } from "../charmask.js";
 import { describe, it } from "node:test";
 import fc from "fast-check";
 import type { Point } from "../../../model/index.js";
+import { charMask } from "../charmask.js";
 import { detectSqli, sqliDetector } from "./index.js";
 
 const sign = (v: string) => detectSqli(v)?.signature ?? null;

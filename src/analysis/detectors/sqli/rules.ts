@@ -5,8 +5,9 @@
  * bare context no prose-like soft fault either), so that English containing SQL words
  * ("select a product from the list", "Union Station") does not fire.
  */
-import type { Reading } from "./grammar.js";
+
 import { fragment } from "./fragment.js";
+import type { Reading } from "./grammar.js";
 import { anywhere } from "./rules-anywhere.js";
 import { bare, statementAtStart } from "./rules-bare.js";
 import { afterBreak } from "./rules-break.js";

@@ -129,7 +129,8 @@ export function selectListIsSql(r: Reading, k: number, afterSetOp = false): bool
   // Injected column names are ASCII; "select 关键字怎么用" is a search for the phrase.
   if (!isAsciiText(a.text)) return false;
   const b = sig[j + 1];
-  if (b === undefined) return r.commentAfter[j] !== 0;
+  // `… UNION ALL SELECT CONCAT`: cut right after a function name.
+  if (b === undefined) return r.commentAfter[j] !== 0 || (afterSetOp && funcKind(a.text) !== 0);
   if (r.commentAfter[j] !== 0) return true;
   if (
     b.kind === Tk.Comma ||

@@ -82,6 +82,7 @@ export function tokenize(s: string, startQuote: StartQuote): Token[] | null {
     i = end + 1;
   }
   let execDepth = 0;
+  let arrayDepth = 0;
   let marked = 0;
   while (i < n && out.length < MAX_TOKENS) {
     if (execDepth > 0 && marked < out.length) markExec(out, marked);
@@ -108,6 +109,24 @@ export function tokenize(s: string, startQuote: StartQuote): Token[] | null {
       const e = end < 0 || end >= n ? n : end + 1;
       out.push(tok(Tk.Ident, i, e, "", end < 0 ? F_OPEN : 0));
       i = e;
+      continue;
+    }
+    // PostgreSQL `ARRAY[…]` constructor: its brackets group like parentheses.
+    if (
+      c === 91 /* [ */ &&
+      out.length > 0 &&
+      out[out.length - 1]!.kind === Tk.Word &&
+      out[out.length - 1]!.text === "array"
+    ) {
+      out.push(tok(Tk.LParen, i, i + 1, "[", 0));
+      arrayDepth++;
+      i++;
+      continue;
+    }
+    if (c === 93 /* ] */ && arrayDepth > 0) {
+      out.push(tok(Tk.RParen, i, i + 1, "]", 0));
+      arrayDepth--;
+      i++;
       continue;
     }
     if (c === 91 /* [ */) {

@@ -59,6 +59,63 @@ export interface TriggerSets {
   readonly fragmentWord: Set<number>;
 }
 
+/**
+ * Every word some family of `triggerSets` holds, in lower case (qualified names by their
+ * last part, as the scan reads them). The prefilter looks for them with one native
+ * regular expression before its character scan.
+ */
+export function triggerWords(extra: readonly string[]): string[] {
+  const words = new Set<string>([...ALWAYS_STATEMENTS, ...STRONG_CATALOG_NAMES, "mysql", ...extra]);
+  const last = (w: string) => w.slice(w.lastIndexOf(".") + 1);
+  for (const [name, kind] of knownFunctions()) if (kind !== FuncKind.Generic) words.add(last(name));
+  for (const w of STATEMENTS) words.add(w);
+  for (const w of CLAUSES) words.add(w);
+  for (const w of LITERALS) words.add(w);
+  for (const w of fragmentFunctionNames()) words.add(last(w));
+  for (const w of FRAGMENT_ANCHORS) words.add(w);
+  const out: string[] = [];
+  for (const w of words) {
+    const l = w.toLowerCase();
+    // The scan reads runs of letters and `_` of 2 to 24 characters only.
+    if (l.length >= 2 && l.length <= 24 && /^[a-z_]+$/.test(l)) out.push(l);
+  }
+  return out;
+}
+
+/** The words of `triggerSets().always`, as the scan reads them (letters and `_`). */
+export function alwaysWords(): string[] {
+  const out = [...ALWAYS_STATEMENTS, ...STRONG_CATALOG_NAMES, "mysql"];
+  for (const [name, kind] of knownFunctions()) {
+    const dot = name.lastIndexOf(".");
+    const last = dot < 0 ? name : name.slice(dot + 1);
+    if (
+      kind === FuncKind.Exec ||
+      ((kind === FuncKind.Time || kind === FuncKind.Error) && last.indexOf("_") > 0)
+    )
+      out.push(last);
+  }
+  return out.filter((w) => w.length >= 2 && w.length <= 24 && /^[a-z_]+$/.test(w));
+}
+
+/** Word lists of the families a long value is checked for (see prefilter.ts). */
+export function familyWords(): {
+  statements: string[];
+  calls: string[];
+  clauses: string[];
+  literals: string[];
+} {
+  const calls: string[] = [];
+  for (const [name, kind] of knownFunctions())
+    if (kind !== FuncKind.Generic) calls.push(name.slice(name.lastIndexOf(".") + 1));
+  const ok = (w: string) => w.length >= 2 && w.length <= 24 && /^[a-z_]+$/.test(w);
+  return {
+    statements: [...STATEMENTS].filter(ok),
+    calls: calls.filter(ok),
+    clauses: CLAUSES.filter(ok),
+    literals: [...LITERALS].filter(ok),
+  };
+}
+
 export function triggerSets(): TriggerSets {
   const always = new Set<number>();
   const call = new Set<number>();

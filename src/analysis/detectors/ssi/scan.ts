@@ -1,4 +1,4 @@
-import { C_DOLLAR, C_HASH, C_LT, C_PERCENT, census } from "../crlf/census.js";
+import { CH } from "../charmask.js";
 import type { DetectorMatch } from "../types.js";
 import { ESI_TAGS, ESI_VARIABLES, SSI_ATTRIBUTES, SSI_ELEMENTS } from "./directives.js";
 
@@ -126,8 +126,12 @@ export function findInclude(v: string): DetectorMatch | null {
  */
 const ENCODED_TRIGGER = /%(?:23|3[Cc])/;
 
-export function mayHaveInclude(v: string): boolean {
-  if (census(v, C_HASH | C_LT) !== 0) return true;
-  if (census(v, C_DOLLAR) !== 0 && v.indexOf("$(") !== -1) return true;
-  return census(v, C_PERCENT) !== 0 && ENCODED_TRIGGER.test(v);
+export function mayHaveInclude(v: string, m = -1): boolean {
+  if (m === -1) {
+    // In `detect`, without the engine's mask: the same answer from native searches.
+    return v.indexOf("#") !== -1 || v.indexOf("<") !== -1 || v.indexOf("$(") !== -1 || ENCODED_TRIGGER.test(v);
+  }
+  if ((m & (CH.HASH | CH.LT)) !== 0) return true;
+  if ((m & (CH.DOLLAR | CH.LPAREN)) === (CH.DOLLAR | CH.LPAREN) && v.indexOf("$(") !== -1) return true;
+  return (m & CH.PERCENT) !== 0 && ENCODED_TRIGGER.test(v);
 }

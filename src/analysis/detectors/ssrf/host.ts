@@ -269,6 +269,8 @@ export function classifyHost(hostIn: string): HostInfo {
     const v4 = parseIPv4(host);
     if (v4 !== null) return { cls: classifyV4(v4.addr), obfuscated: !v4.canonical, ip: true, ipv6: false };
   }
+  // Every special name below ends in one of a few labels: any other host is public.
+  if (!SPECIAL_LAST_LABELS.has(host.slice(host.lastIndexOf(".") + 1))) return PUBLIC;
   if (METADATA_NAMES.has(host)) return { cls: "metadata", obfuscated: false, ip: false, ipv6: false };
   if (LOOPBACK_NAMES.has(host)) return { cls: "loopback", obfuscated: false, ip: false, ipv6: false };
   if (INTERNAL_NAMES.has(host)) return { cls: "internal-name", obfuscated: false, ip: false, ipv6: false };
@@ -279,8 +281,17 @@ export function classifyHost(hostIn: string): HostInfo {
   for (const d of REBINDING_DOMAINS) {
     if (endsWithLabel(host, d)) return { cls: "rebinding", obfuscated: false, ip: false, ipv6: false };
   }
-  return { cls: "public", obfuscated: false, ip: false, ipv6: false };
+  return PUBLIC;
 }
+
+const PUBLIC: HostInfo = Object.freeze({ cls: "public", obfuscated: false, ip: false, ipv6: false });
+
+/** The last label of every name the lists above match (cheap first test in classifyHost). */
+const SPECIAL_LAST_LABELS = new Set<string>(
+  [...METADATA_NAMES, ...LOOPBACK_NAMES, ...INTERNAL_NAMES, ...INTERNAL_SUFFIXES, ...REBINDING_DOMAINS].map((n) =>
+    n.slice(n.lastIndexOf(".") + 1),
+  ),
+);
 
 /** True for the classes an SSRF payload aims at. */
 export function isInternal(cls: HostClass): boolean {

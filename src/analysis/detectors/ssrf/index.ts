@@ -1,4 +1,5 @@
 import type { Point } from "../../../model/index.js";
+import { CH } from "../charmask.js";
 import type { Detector, DetectorMatch } from "../types.js";
 import { classifyHost, type HostClass } from "./host.js";
 import { FETCHER_SCHEMES, HOST_SCHEMES } from "./schemes.js";
@@ -81,12 +82,20 @@ function embedsDomain(host: string): boolean {
   while (i !== -1 && guard++ < 16) {
     const j = host.indexOf(".", i + 1);
     if (j === -1) return false;
-    const label = host.slice(i + 1, j);
-    if ((label === "com" || label === "net" || label === "org") && host.indexOf(".", j + 1) !== -1)
-      return true;
+    if (j - i === 4 && siteLabel(host, i + 1) && host.indexOf(".", j + 1) !== -1) return true;
     i = j;
   }
   return false;
+}
+
+/** `com`, `net` or `org` at host[i, i+3) (compared in place: no slice per label). */
+function siteLabel(host: string, i: number): boolean {
+  const a = host.charCodeAt(i);
+  const b = host.charCodeAt(i + 1);
+  const c = host.charCodeAt(i + 2);
+  return (
+    (a === 99 && b === 111 && c === 109) || (a === 110 && b === 101 && c === 116) || (a === 111 && b === 114 && c === 103)
+  );
 }
 
 /**
@@ -110,7 +119,8 @@ function confusion(u: UrlRef, v: string): DetectorMatch | null {
     at = v.indexOf("@", at + 1);
   }
   // `http://trusted%2f@evil/` once decoded: the first path segment holds `@host`.
-  if (v.charCodeAt(u.authEnd) === 47) {
+  const s0 = v.charCodeAt(u.authEnd + 1);
+  if (v.charCodeAt(u.authEnd) === 47 && (s0 === 64 || s0 === 58)) {
     const segEnd = v.indexOf("/", u.authEnd + 1);
     const seg = v.slice(u.authEnd + 1, segEnd === -1 ? Math.min(v.length, u.authEnd + 260) : segEnd);
     const c0 = seg.charCodeAt(0);
@@ -166,26 +176,43 @@ export function detectSsrf(p: Point): DetectorMatch | null {
   if (p.kind === "ext" || p.kind === "segment" || p.kind === "markup") return null;
   const v = p.value;
   if (v.length < 4) return null;
-  let strict = true;
   if (p.zone === "header") {
     if (p.header !== undefined && SKIP_HEADERS.has(p.header)) return null;
-    strict = false;
-  }
-  if (p.zone === "path") strict = false;
-  if (v.indexOf(":") !== -1) {
-    for (const u of findUrls(v)) {
-      const r = checkUrl(u, v, strict);
-      if (r !== null) return r;
+    if (v.length > MEMO_MAX_LENGTH) return urlsIn(v, false);
+    // Referer and Origin repeat from request to request: their verdict is kept.
+    let r = headerMemo.get(v);
+    if (r === undefined) {
+      r = urlsIn(v, false);
+      if (headerMemo.size >= MEMO_ENTRIES) headerMemo.clear();
+      headerMemo.set(v, r);
     }
+    return r;
   }
-  if (strict && p.kind !== "raw") return schemeless(v);
+  const strict = p.zone !== "path";
+  const r = urlsIn(v, strict);
+  if (r !== null || !strict || p.kind === "raw") return r;
+  return schemeless(v);
+}
+
+function urlsIn(v: string, strict: boolean): DetectorMatch | null {
+  if (v.indexOf(":") === -1) return null;
+  for (const u of findUrls(v)) {
+    const r = checkUrl(u, v, strict);
+    if (r !== null) return r;
+  }
   return null;
 }
 
+/**
+ * Verdicts on header values (a pure function of the value in the header zone), bounded
+ * and cleared when full. Each worker thread has its own.
+ */
+const headerMemo = new Map<string, DetectorMatch | null>();
+const MEMO_ENTRIES = 2048;
+const MEMO_MAX_LENGTH = 1024;
+
 export const ssrfDetector: Detector = {
   type: "ssrf",
-  prefilter(v) {
-    return v.length >= 4 && (v.indexOf(":") !== -1 || v.indexOf("/") !== -1);
-  },
+  prefilter: (v, mask) => v.length >= 4 && (mask & (CH.COLON | CH.SLASH)) !== 0,
   detect: detectSsrf,
 };

@@ -46,15 +46,15 @@ function isAlpha(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
 }
 
-/** Characters ending a URL in free text. */
-function isUrlEnd(c: number): boolean {
-  return c <= 32 || c === 34 || c === 39 || c === 60 || c === 62 || c === 96 || c === 127;
-}
-
-/** Characters ending the authority (RFC 3986 §3.2: `/ ? #`, plus spaces and quotes). */
-function isAuthEnd(c: number): boolean {
-  return c === 47 || c === 63 || c === 35 || isUrlEnd(c);
-}
+/**
+ * Characters ending a URL in free text: C0 controls, space, `"` `'` `<` `>` `` ` `` and DEL.
+ * The authority (up to 512 characters) and the rest of the URL (up to 4096): runs of
+ * characters other than those, and for the authority other than `/ ? #` (RFC 3986
+ * §3.2). Sticky, one character class, bounded: a native scan that always matches and
+ * leaves `lastIndex` where the run ends.
+ */
+const AUTH_RUN = /[^\x00-\x20"'<>`\x7f/?#]{0,512}/y;
+const URL_RUN = /[^\x00-\x20"'<>`\x7f]{0,4096}/y;
 
 /**
  * Maps a look-alike character to the ASCII one IDNA / NFKC would turn it into:
@@ -206,7 +206,9 @@ export function findUrls(v: string): UrlRef[] {
       }
       const authStart = i;
       // The authority may itself contain backslash escapes; it ends at `/ ? #` or space.
-      while (i < v.length && i - authStart < 512 && !isAuthEnd(v.charCodeAt(i))) i++;
+      AUTH_RUN.lastIndex = i;
+      AUTH_RUN.test(v);
+      i = AUTH_RUN.lastIndex;
       const authority = v.slice(authStart, i);
       // `http:host` without slashes only counts when a host follows at once.
       const a0 = authority.charCodeAt(0);
@@ -214,8 +216,9 @@ export function findUrls(v: string): UrlRef[] {
         colon = next;
         continue;
       }
-      let end = i;
-      while (end < v.length && end - i < 4096 && !isUrlEnd(v.charCodeAt(end))) end++;
+      URL_RUN.lastIndex = i;
+      URL_RUN.test(v);
+      const end = URL_RUN.lastIndex;
       const h = readHost(authority);
       out.push({
         start: s,

@@ -7,6 +7,7 @@
 import type { Hit, Point } from "../../../model/index.js";
 import { excerpt } from "../../../model/index.js";
 import { hasPercentEscape, percentDecode } from "../../points/percent.js";
+import { CH } from "../charmask.js";
 import type { Detector, DetectorMatch, RequestView } from "../types.js";
 import { findExpressions } from "./expressions.js";
 import { judgeDirectives, judgeExpression } from "./rules.js";
@@ -36,36 +37,29 @@ const TOKEN_HEADERS: ReadonlySet<string> = new Set([
 
 const MAX_LEN = 16384;
 
+/** Characters one of which every template sign needs (see `SIGN` below). */
+const GATE = CH.LBRACE | CH.DOLLAR | CH.HASH | CH.PERCENT | CH.PUNCT | CH.AT;
+
 /**
- * Cheap gate: an opening delimiter or directive marker is present. Must pass every value
- * `detect` can flag: all rules need one of `{`, `<%`, `@(`, `<#`, `[#`, `#set(`-style
- * Velocity directives, `?new(`, or `$class.`-style references.
+ * Every sign `detect` can flag, as one non-backtracking search (each alternative is a
+ * literal or a bounded run): an expression opener (`{{`, `{%`, `${`, `#{`, `*{`, `<%`,
+ * `@(`), a Smarty tag name after `{` (the same list as `SMARTY_TAG` in expressions.ts),
+ * a FreeMarker/Velocity directive, `?new`, a Velocity `$class.`-style reference, or an
+ * opener still percent-encoded once or twice (`%7B%7B`, `%7Bphp`, `%24%7B`, `%3C%25`,
+ * `%257B`: a key, or one encoding level too many). Not any `$name` (analytics
+ * properties like `$current_url`), not `%7B%22` (URL-encoded JSON), not any `%25`.
  */
-export function sstiPrefilter(v: string): boolean {
-  const n = Math.min(v.length, MAX_LEN);
-  for (let i = 0; i < n; i++) {
-    const c = v.charCodeAt(i);
-    if (c === 123) return true;
-    if (c === 37 && i > 0 && v.charCodeAt(i - 1) === 60) return true;
-    if (c === 40 && i > 0 && v.charCodeAt(i - 1) === 64) return true;
-    if (c === 35 && i > 0) {
-      const p = v.charCodeAt(i - 1);
-      if (p === 60 || p === 91) return true;
-    }
-    if (c === 35 && (v.charCodeAt(i + 1) | 32) >= 97 && (v.charCodeAt(i + 1) | 32) <= 122) {
-      if (/^#(?:set|foreach|evaluate|define|macro|parse|include)\s*\(/i.test(v.slice(i, i + 16))) return true;
-    }
-    if (c === 63 && (v.charCodeAt(i + 1) | 32) === 110) return true;
-    if (c === 36 && (v.charCodeAt(i + 1) | 32) >= 97 && (v.charCodeAt(i + 1) | 32) <= 122) return true;
-    // Still percent-encoded (a key, or one encoding level too many): `%7B`, `%24`, `%3C`, `%25`.
-    if (c === 37) {
-      const a = v.charCodeAt(i + 1);
-      const b = v.charCodeAt(i + 2) | 32;
-      if ((a === 55 && b === 98) || (a === 50 && (b === 52 || b === 53)) || (a === 51 && b === 99))
-        return true;
-    }
-  }
-  return false;
+const SIGN =
+  /[{$#*]\{|\{%|\{\s{0,23}(?:\$|\/?php|if\s|math\s|fetch\s|eval\s|include\s|literal|system|exec|passthru|shell_exec|popen|phpinfo|readfile|file_get_contents|smarty)|<%|@\(|[<[]#|#(?:set|foreach|evaluate|define|macro|parse|include)\s{0,16}\(|\?new|(?:\$|%24)\s{0,8}(?:class|request|session|application|context|servletcontext)\s{0,8}\.|%7b(?:%7b|%25|%24|%2f|%20|[{%$/a-z +])|%24%7b|%3c(?:%|#)|%25(?:7b|24|3c)/i;
+
+/**
+ * Cheap gate, in two steps: the shared character mask must hold one of the characters
+ * every sign needs (most values stop here with one AND), then one native search for a
+ * sign. `detect` applies the same gate first, so it can never flag what this rejects.
+ */
+export function sstiPrefilter(v: string, mask: number): boolean {
+  if ((mask & GATE) === 0) return false;
+  return SIGN.test(v.length > MAX_LEN ? v.slice(0, MAX_LEN) : v);
 }
 
 function detectText(v: string): DetectorMatch | null {
@@ -78,9 +72,9 @@ function detectText(v: string): DetectorMatch | null {
   return null;
 }
 
-function detectValue(p: Point): DetectorMatch | null {
-  if (p.zone === "header" && p.header !== undefined && TOKEN_HEADERS.has(p.header)) return null;
-  let v = p.value.length > MAX_LEN ? p.value.slice(0, MAX_LEN) : p.value;
+/** The text checks, then the same on one or two percent-decoded levels. */
+function detectDecoded(text: string): DetectorMatch | null {
+  let v = text;
   const m = detectText(v);
   if (m !== null) return m;
   // Keys are not decoded twice by the extractor, and some clients encode values twice.
@@ -89,9 +83,49 @@ function detectValue(p: Point): DetectorMatch | null {
     if (d === v) break;
     v = d;
     const md = detectText(v);
-    if (md !== null) return { signature: md.signature, start: 0, end: p.value.length };
+    if (md !== null) return { signature: md.signature, start: 0, end: text.length };
   }
   return null;
+}
+
+/** Values longer than this are checked on windows around each sign, not whole. */
+const WINDOW_FROM = 512;
+/** How far a window reaches past its sign: longer than any probe or exploit expression. */
+const WINDOW_AFTER = 512;
+const WINDOW_BEFORE = 32;
+const MAX_WINDOWS = 12;
+// safe-regex: the same source as `SIGN` (a literal the redos test checks), with `g` added.
+const SIGN_ALL = new RegExp(SIGN.source, "gi");
+
+/**
+ * A long value (a serialized blob, a page of text) is judged on windows around the
+ * signs `SIGN` finds, so the cost follows the number of signs rather than the length.
+ * Every sign the whole-value checks could flag starts at a `SIGN` match and spans less
+ * than a window, so the verdicts are the same.
+ */
+function detectWindows(v: string): DetectorMatch | null {
+  SIGN_ALL.lastIndex = 0;
+  for (let k = 0; k < MAX_WINDOWS; k++) {
+    const m = SIGN_ALL.exec(v);
+    if (m === null) return null;
+    const from = Math.max(0, m.index - WINDOW_BEFORE);
+    const to = Math.min(v.length, m.index + WINDOW_AFTER);
+    const r = detectDecoded(v.slice(from, to));
+    if (r !== null) return { signature: r.signature, start: from + r.start, end: from + r.end };
+    // Signs inside this window were judged with it, except near its end.
+    if (SIGN_ALL.lastIndex < to - 128) SIGN_ALL.lastIndex = to - 128;
+    if (to === v.length) return null;
+  }
+  return null;
+}
+
+function detectValue(p: Point): DetectorMatch | null {
+  if (p.zone === "header" && p.header !== undefined && TOKEN_HEADERS.has(p.header)) return null;
+  const v = p.value.length > MAX_LEN ? p.value.slice(0, MAX_LEN) : p.value;
+  // The prefilter's gate (every `SIGN` match holds a `GATE` character, so the mask test
+  // adds nothing here): what the prefilter rejects is never flagged.
+  if (v.length > WINDOW_FROM) return detectWindows(v);
+  return SIGN.test(v) ? detectDecoded(v) : null;
 }
 
 /**

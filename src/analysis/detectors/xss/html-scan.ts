@@ -5,9 +5,12 @@
  * XSS, nested quoting) is still seen. Bounded by MAX_TAGS tags per value.
  */
 import { tagSign } from "./html-rules.js";
-import { isTagOpen, readTag } from "./html-tokenizer.js";
+import { readTag } from "./html-tokenizer.js";
 
 const MAX_TAGS = 128;
+/** The look-alike tag openers (html-tokenizer.ts isTagOpen); single classes, no backtracking. */
+const LOOKALIKE = /[\uff1c\u00bc]/;
+const OPENERS = /[<\uff1c\u00bc]/g;
 
 export interface HtmlSign {
   readonly sig: string;
@@ -25,10 +28,17 @@ export function findHtmlSign(s: string, depth = 0, cut = false): HtmlSign | null
   // Characters read inside tags, all tags together: tags overlap (every opener is tried),
   // so this keeps the scan linear in the value.
   let budget = 2 * n + 8192;
-  // The look-alike openers are rare: when absent, jump from `<` to `<`.
-  const onlyLt = s.indexOf("\uff1c") === -1 && s.indexOf("\u00bc") === -1;
-  for (let i = onlyLt ? s.indexOf("<") : 0; i !== -1 && i < n; i = onlyLt ? s.indexOf("<", i + 1) : i + 1) {
-    if (!onlyLt && !isTagOpen(s.charCodeAt(i))) continue;
+  // Jump from opener to opener in native code: `indexOf` when only `<` occurs, a
+  // one-class regex when the look-alikes do too.
+  const onlyLt = !LOOKALIKE.test(s);
+  // OPENERS is shared (also by the recursive calls through `data:` URLs): its lastIndex
+  // is set right before each test and read right after, so no call sees another's.
+  const next = (from: number): number => {
+    if (onlyLt) return s.indexOf("<", from);
+    OPENERS.lastIndex = from;
+    return OPENERS.test(s) ? OPENERS.lastIndex - 1 : -1;
+  };
+  for (let i = next(0); i !== -1 && i < n; i = next(i + 1)) {
     const tag = readTag(s, i);
     if (tag === null) continue;
     const sign = tagSign(tag, depth, cut);

@@ -13,7 +13,7 @@
  * character references, JS escapes, invisible characters, stripped tags, UTF-7).
  * Percent-decoding is done by the points layer.
  */
-import type { Hit, Point } from "../../../model/index.js";
+import { type Hit, type Point, pointName } from "../../../model/index.js";
 import { percentDecode } from "../../points/index.js";
 import type { Detector, DetectorMatch, RequestView } from "../types.js";
 import { findAttrBreak } from "./attr-break.js";
@@ -23,7 +23,7 @@ import { isEventAttr } from "./html-rules.js";
 import { findHtmlSign, findSpacedTag, isCommentBreakout } from "./html-scan.js";
 import { findJsSign, isJsFuck } from "./js-rules.js";
 import { tokenizeJs } from "./js-tokenizer.js";
-import { xssPrefilter } from "./prefilter.js";
+import { lastPassed, xssPrefilter } from "./prefilter.js";
 import {
   hasCodeEscape,
   hasInvisible,
@@ -36,11 +36,13 @@ import {
 import { findScheme } from "./scheme.js";
 import { inScope } from "./scope.js";
 import { decodeUtf7, hasUtf7 } from "./utf7.js";
-import { xmlNameSign } from "./xml-names.js";
+import { mayBeXmlActiveName, xmlNameSign } from "./xml-names.js";
 
 interface Ctx {
   /** The value is a parameter or key name. */
   readonly isKey: boolean;
+  /** A long value that is binary data, not text (see looksBinary): no script readings. */
+  readonly binary: boolean;
   /** `document.cookie`-style reads count (not in paths, where they name documents). */
   readonly members: boolean;
 }
@@ -77,8 +79,54 @@ const JS_READ_MAX = 4096;
 const QUOTE_READ_MAX = 1024;
 const READINGS_MAX = 8192;
 
+/**
+ * Compressed or encrypted bytes carried in JSON or a form (gzip, protobuf, images) are
+ * long and full of control characters and U+FFFD, and their random bytes hold every
+ * trigger character: reading them as script or undoing obfuscation in them only costs
+ * time. A payload is text: at most a few control characters, put where a filter would
+ * look. So a value over BINARY_MIN characters with at least BINARY_CONTROLS of them
+ * among its first 1024 is judged as markup only (tags, attribute breaks, URLs).
+ */
+const BINARY_MIN = 1024;
+const BINARY_CONTROLS = 16;
+const CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd]/g;
+function looksBinary(v: string): boolean {
+  if (v.length <= BINARY_MIN) return false;
+  const head = v.slice(0, 1024);
+  CONTROL.lastIndex = 0;
+  let n = 0;
+  while (CONTROL.test(head)) if (++n >= BINARY_CONTROLS) return true;
+  return false;
+}
+
+/**
+ * What every sign of js-rules.ts (findJsSign) needs to see in the text; text without any
+ * of these cannot produce a sign, and is not tokenized:
+ *  - the name of a sink, global, member or property, as a whole word (identifiers are
+ *    case-sensitive; `\b` also lets `$top` and `étop` through, which is only more work);
+ *  - an escape the tokenizer decodes (`\u0061lert`, `"\x61"`, `"\141"`);
+ *  - pieces of a string joined with `+` (`'al'+'ert'`, `"\"al\"+\"ert\""`);
+ *  - with `[`, a name read as a computed member (`x["cookie"]`, `/co/.source`,
+ *    `8..toString(36)`);
+ *  - with a backtick, a tagged call (`x.sort\`…\``), a `${…}` or a comment.
+ * Literal alternatives and single classes under one quantifier: no backtracking.
+ */
+const JS_WORDS =
+  /\\[ux0-7]|\$eval|\b(?:alert|prompt|confirm|eval|globalEval|Function|setTimeout|setInterval|setImmediate|execScript|msgbox|MsgBox|atob|btoa|import|XMLHttpRequest|ActiveXObject|constructor|window|self|top|parent|frames|globalThis|document|opener|content|location|String|innerHTML|outerHTML|fromCharCode|getScript|srcdoc|textContent|innerText)\b/;
+const QUOTE_PLUS = /['"`][\x00-\x20]*(?:\/\*|\+)/;
+const MEMBER_WORDS = /cookie|domain|write|createElement|__proto__|call|apply|source|toString/;
+const TAGGED = /\.[\x00-\x20]*[\w$\u0080-\uffff]+[\x00-\x20]*`|\$\{|\/\*/;
+
+function mayHoldJsSign(s: string): boolean {
+  if (JS_WORDS.test(s) || QUOTE_PLUS.test(s)) return true;
+  if (s.indexOf("[") !== -1 && MEMBER_WORDS.test(s)) return true;
+  return s.indexOf("`") !== -1 && TAGGED.test(s);
+}
+
 function jsReading(s: string, ctx: Ctx): DetectorMatch | null {
-  const js = findJsSign(tokenizeJs(s.length > JS_READ_MAX ? s.slice(0, JS_READ_MAX) : s), false, ctx.members);
+  const head = s.length > JS_READ_MAX ? s.slice(0, JS_READ_MAX) : s;
+  if (!mayHoldJsSign(head)) return null;
+  const js = findJsSign(tokenizeJs(head), false, ctx.members);
   if (js !== null) return { signature: js.sig, start: js.pos, end: Math.min(s.length, js.pos + 24) };
   // The value may land inside a string literal and close it first: read it from just
   // after its first quote of each kind.
@@ -93,6 +141,9 @@ function jsReading(s: string, ctx: Ctx): DetectorMatch | null {
   }
   return null;
 }
+
+/** The words every sign of bareCssSign (css.ts) starts with. */
+const CSS_WORDS = /binding|url|expression|behavio|@import/i;
 
 /** Runs every reading on `s`; positions are in `s`. */
 export function judge(s: string, ctx: Ctx): DetectorMatch | null {
@@ -112,11 +163,15 @@ export function judge(s: string, ctx: Ctx): DetectorMatch | null {
         end: sc.end,
       };
   }
-  if (hasAny(s, "(:@")) {
+  if (
+    !ctx.binary &&
+    hasAny(s, "(:@") &&
+    CSS_WORDS.test(s.length > JS_READ_MAX ? s.slice(0, JS_READ_MAX) : s)
+  ) {
     const css = bareCssSign((s.length > JS_READ_MAX ? s.slice(0, JS_READ_MAX) : s).toLowerCase());
     if (css !== -1) return { signature: "xss.css-script", start: css, end: Math.min(s.length, css + 16) };
   }
-  if (hasAny(s, "([`.=")) {
+  if (!ctx.binary && hasAny(s, "([`.=")) {
     const js = jsReading(s, ctx);
     if (js !== null) return js;
     const tail = s.length > QUOTE_READ_MAX ? null : urlTail(s);
@@ -179,10 +234,13 @@ export function detectXss(point: Point): DetectorMatch | null {
   if (!inScope(point)) return null;
   const v = point.value;
   // The engine asks the prefilter first; asking again here makes the prefilter contract
-  // hold by construction for every reading below (values that pass are few).
-  if (!xssPrefilter(v)) return null;
+  // hold by construction for every reading below. The engine's own call has just let
+  // this very string through: the answer is remembered for it alone.
+  if (v !== lastPassed && !xssPrefilter(v)) return null;
+  const binary = looksBinary(v);
   const ctx: Ctx = {
     isKey: point.kind === "key",
+    binary,
     members: point.kind !== "path" && point.kind !== "segment",
   };
   if (ctx.isKey && point.steps.length > 2 && point.steps[1] === "xml") {
@@ -192,7 +250,7 @@ export function detectXss(point: Point): DetectorMatch | null {
   const direct = judge(v, ctx);
   if (direct !== null) return direct;
   // The other readings undo obfuscation, which is a trait of payloads, not of documents.
-  if (v.length > READINGS_MAX) return null;
+  if (v.length > READINGS_MAX || binary) return null;
   // A parameter or cookie parser split the payload at its first `=` (`"><iframe src` |
   // `//x>`, `onfocus` | `alert(1)`), or a header parser at its first `:`: put it back.
   const joined = rejoined(point);
@@ -203,7 +261,11 @@ export function detectXss(point: Point): DetectorMatch | null {
   if (hasEntity(v)) {
     const d = decodeEntities(v);
     if (d !== v) {
-      const m = judge(d, ctx) ?? judge(stripTabsAndBreaks(d), ctx);
+      let m = judge(d, ctx);
+      if (m === null) {
+        const t = stripTabsAndBreaks(d);
+        if (t !== d && t.length !== d.length) m = judge(t, ctx);
+      }
       if (m !== null) return whole(m.signature, v);
     }
   }
@@ -247,6 +309,21 @@ export function detectXss(point: Point): DetectorMatch | null {
  */
 export function detectXssRequest(view: RequestView): Hit[] {
   const hits: Hit[] = [];
+  // XML element and attribute names (`body › xml › script`, `… › @onload`) are plain
+  // words, which the prefilter lets pass nowhere else: look at the few such keys here
+  // rather than at every plain value of every request.
+  const body = view.request.body;
+  // XML keys come only from a body holding `<`; most requests have no body at all.
+  const xmlBody = typeof body === "string" ? body.indexOf("<") !== -1 : body.indexOf(60) !== -1;
+  for (const p of xmlBody ? view.points : []) {
+    if (p.kind !== "key" || p.steps[1] !== "xml" || p.steps.length <= 2 || !mayBeXmlActiveName(p.value))
+      continue;
+    const x = xmlNameSign(p);
+    if (x !== null) {
+      hits.push({ type: "xss", point: pointName(p), payload: p.value.slice(0, 160), signature: x });
+      break;
+    }
+  }
   for (const [name, value] of view.request.headers) {
     if (name.length !== 6 || name.toLowerCase() !== "cookie" || !xssPrefilter(value)) continue;
     const b = findAttrBreak(value, false);

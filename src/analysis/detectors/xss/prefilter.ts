@@ -15,8 +15,8 @@
  * Ordinary values (ids, tokens, words, numbers, URLs) fail every test in one pass.
  */
 
+import { CH, charMask } from "../charmask.js";
 import { DOM_WRITES, isMemberSign, PROPS } from "./js-rules.js";
-import { mayBeXmlActiveName } from "./xml-names.js";
 
 const SCHEME_ENDS = ["script", "mocha", "data", "binding", "behavior", "behaviour"];
 
@@ -63,6 +63,7 @@ function wordBefore(s: string, end: number, skipControls: boolean): string {
   }
   return w.toLowerCase();
 }
+/** Legacy names a browser takes without `;` (entities.ts NO_SEMI_OK), lower case. */
 const LEGACY = ["lt", "gt", "amp", "quot", "nbsp"];
 function entityAt(s: string, i: number): boolean {
   let k = i + 1;
@@ -73,8 +74,13 @@ function entityAt(s: string, i: number): boolean {
     k++;
   }
   if (s.charCodeAt(k) === 59) return true;
-  const name = s.slice(i + 1, Math.min(k, i + 5)).toLowerCase();
-  for (const p of LEGACY) if (name.startsWith(p)) return true;
+  // A legacy name at the start of the run, in any case (`&gtm=` counts, as in entities.ts).
+  for (const p of LEGACY) {
+    if (k - i - 1 < p.length) continue;
+    let same = true;
+    for (let j = 0; j < p.length && same; j++) same = (s.charCodeAt(i + 1 + j) | 0x20) === p.charCodeAt(j);
+    if (same) return true;
+  }
   return false;
 }
 
@@ -84,123 +90,213 @@ function prevNonSpace(s: string, i: number): number {
   return k < 0 ? -1 : s.charCodeAt(k);
 }
 
-/** ASCII characters that may start a sign (1) — every other one is skipped at once. */
-const TRIGGER = new Uint8Array(128);
-for (const ch of "<\\&([=:.@+-%`") TRIGGER[ch.charCodeAt(0)] = 1;
-
 /** Last letters of the words a `:` may close (…script, mocha, data, binding, behavio(u)r). */
-const SCHEME_LAST = new Set([116, 97, 103, 114]);
-/** First letters of the properties, last letters of the objects, around a `.`. */
-const PROP_FIRST = new Set([105, 111, 102, 103, 115, 99, 116]);
-const OBJECT_LAST = new Set([116, 119, 110, 103, 102, 112, 114]);
+const SCHEME_LAST = new Uint8Array(128);
+for (const ch of "tagrTAGR") SCHEME_LAST[ch.charCodeAt(0)] = 1;
 
-/**
- * The same trigger set as one character class: the regex engine scans for it in native
- * code, far faster than a JavaScript loop over every character. A single class, no
- * quantifier: it cannot backtrack.
- */
-const TRIGGER_RE = /[<\\&([=:.@+\-%`\uff1c\u00bc]/g;
+/** Every character class below that can start a sign; a value with none is plain. */
+const TRIGGERS =
+  CH.LT |
+  CH.BACKSLASH |
+  CH.BACKTICK |
+  CH.NONASCII |
+  CH.AMP |
+  CH.LPAREN |
+  CH.BRACKET |
+  CH.EQ |
+  CH.COLON |
+  CH.DOT |
+  CH.AT |
+  CH.PERCENT |
+  CH.DASH |
+  CH.PLUS;
 
-export function xssPrefilter(s: string): boolean {
-  const n = s.length;
-  TRIGGER_RE.lastIndex = 0;
-  while (TRIGGER_RE.test(s)) {
-    const i = TRIGGER_RE.lastIndex - 1;
-    const c = s.charCodeAt(i);
-    if (c >= 128) return true;
-    if (TRIGGER[c] === 0 || i >= n) continue;
-    switch (c) {
-      case 60: // <
-      case 92: // \
-      case 96: // `
-        return true;
-      case 38: {
-        // &  — only what decodeEntities decodes: `&#…`, `&name;`, and the legacy names
-        // a browser takes without `;`. A query string's `&v=2` is none of these.
-        const d = s.charCodeAt(i + 1);
-        if (d === 35) return true;
-        if (isLetter(d) && entityAt(s, i)) return true;
-        break;
-      }
-      case 40: {
-        // (
-        const p = prevNonSpace(s, i);
-        if (isLetter(p) || p === 41 || p === 93 || p === 47 || p === 42 || p === 34 || p === 39 || p > 127)
-          return true;
-        if (i > 0 && s.charCodeAt(i - 1) > 127) return true;
-        break;
-      }
-      case 91: {
-        // [
-        const p = prevNonSpace(s, i);
-        const d = s.charCodeAt(i + 1);
-        if (isLetter(p) || p === 41 || p === 93 || p === 34 || p === 39 || d === 93) return true;
-        break;
-      }
-      case 61: {
-        // =  — after `on…` (an event handler) or `formaction`/`srcdoc`.
-        let k = i - 1;
-        while (k >= 0 && isSpace(s.charCodeAt(k))) k--;
-        const stop = k + 1;
-        while (k >= 0 && stop - k <= 64) {
-          const e = s.charCodeAt(k);
-          if (!(isLetter(e) || e === 45)) break;
-          k--;
-        }
-        const len = stop - k - 1;
-        if (len >= 5 && (s.charCodeAt(k + 1) | 0x20) === 111 && (s.charCodeAt(k + 2) | 0x20) === 110)
-          return true;
-        if (len === 10 || len === 6) {
-          const w = s.slice(k + 1, stop).toLowerCase();
-          if (w === "formaction" || w === "srcdoc") return true;
-        }
-        break;
-      }
-      case 58: {
-        // :
-        const p = prevNonSpace(s, i) | 0x20;
-        if (!SCHEME_LAST.has(p)) break;
-        const w = wordBefore(s, i, true);
-        for (const e of SCHEME_ENDS) if (w.endsWith(e)) return true;
-        break;
-      }
-      case 46: {
-        // .  — `document.cookie`, `x.innerHTML`, `a.constructor.constructor`, with
-        // comments allowed around the dot.
-        if (commentBefore(s, i) || s.startsWith("/*", i + 1)) return true;
-        const a0 = s.charCodeAt(i + 1);
-        const b0 = prevNonSpace(s, i);
-        if (!(a0 <= 32 || PROP_FIRST.has(a0)) && !OBJECT_LAST.has(b0) && b0 !== 36) break;
-        const after = rawWordAfter(s, i + 1);
-        if (after.length === 0) break;
-        if (PROPS.has(after) || DOM_WRITES.has(after) || after === "constructor") return true;
-        const before = rawWordBefore(s, i);
-        if (before.length > 0 && (isMemberSign(before, after) || before === "constructor")) return true;
-        break;
-      }
-      case 64: // @
-        if ((s.charCodeAt(i + 1) | 0x20) === 105 && s.slice(i + 1, i + 7).toLowerCase() === "import")
-          return true;
-        break;
-      case 37: {
-        // %3C or %26: an encoded `<` or `&` the points layer left (names, raw bodies)
-        const d = s.charCodeAt(i + 1);
-        const e = s.charCodeAt(i + 2) | 0x20;
-        if ((d === 51 && e === 99) || (d === 50 && e === 54)) return true;
-        break;
-      }
-      case 45: // -->
-        if (s.charCodeAt(i + 1) === 45 && (s.charCodeAt(i + 2) === 62 || s.charCodeAt(i + 2) === 33))
-          return true;
-        break;
-      case 43: // + (UTF-7 shift)
-        if (s.charCodeAt(i + 1) === 65 && (s.charCodeAt(i + 2) === 68 || s.charCodeAt(i + 2) === 67))
-          return true;
-        break;
-      default:
-        break;
+function ampSign(s: string): boolean {
+  // `&#…`, `&name;`, and the legacy names a browser takes without `;` — only what
+  // decodeEntities decodes. A query string's `&v=2` is none of these.
+  for (let i = s.indexOf("&"); i !== -1; i = s.indexOf("&", i + 1)) {
+    const d = s.charCodeAt(i + 1);
+    if (d === 35) return true;
+    if (isLetter(d) && entityAt(s, i)) return true;
+  }
+  return false;
+}
+
+function parenSign(s: string): boolean {
+  for (let i = s.indexOf("("); i !== -1; i = s.indexOf("(", i + 1)) {
+    const p = prevNonSpace(s, i);
+    if (isLetter(p) || p === 41 || p === 93 || p === 47 || p === 42 || p === 34 || p === 39 || p > 127)
+      return true;
+    if (i > 0 && s.charCodeAt(i - 1) > 127) return true;
+  }
+  return false;
+}
+
+function bracketSign(s: string): boolean {
+  for (let i = s.indexOf("["); i !== -1; i = s.indexOf("[", i + 1)) {
+    const p = prevNonSpace(s, i);
+    const d = s.charCodeAt(i + 1);
+    if (isLetter(p) || p === 41 || p === 93 || p === 34 || p === 39 || d === 93) return true;
+  }
+  return false;
+}
+
+function eqSign(s: string): boolean {
+  // `=` after `on…` (an event handler) or `formaction`/`srcdoc`.
+  for (let i = s.indexOf("="); i !== -1; i = s.indexOf("=", i + 1)) {
+    let k = i - 1;
+    while (k >= 0 && isSpace(s.charCodeAt(k))) k--;
+    const stop = k + 1;
+    while (k >= 0 && stop - k <= 64) {
+      const e = s.charCodeAt(k);
+      if (!(isLetter(e) || e === 45)) break;
+      k--;
+    }
+    const len = stop - k - 1;
+    if (len >= 5 && (s.charCodeAt(k + 1) | 0x20) === 111 && (s.charCodeAt(k + 2) | 0x20) === 110) return true;
+    if (len === 10 || len === 6) {
+      const w = s.slice(k + 1, stop).toLowerCase();
+      if (w === "formaction" || w === "srcdoc") return true;
     }
   }
-  // XML element and attribute names arrive without `<` (see xml-names.ts).
-  return mayBeXmlActiveName(s);
+  return false;
+}
+
+function colonSign(s: string): boolean {
+  for (let i = s.indexOf(":"); i !== -1; i = s.indexOf(":", i + 1)) {
+    const p = prevNonSpace(s, i);
+    if (p < 0 || p > 127 || SCHEME_LAST[p] === 0) continue;
+    const w = wordBefore(s, i, true);
+    for (const e of SCHEME_ENDS) if (w.endsWith(e)) return true;
+  }
+  return false;
+}
+
+/** Property names that are a sign after any `.`, by first letter (js-rules.ts PROPS, DOM_WRITES). */
+const PROPS_BY_FIRST: readonly (readonly string[] | undefined)[] = (() => {
+  const m: string[][] = [];
+  for (const w of [...PROPS, ...DOM_WRITES, "constructor"]) {
+    const c = w.charCodeAt(0);
+    const list = m[c] ?? [];
+    if (!list.includes(w)) list.push(w);
+    m[c] = list;
+  }
+  return m;
+})();
+/** Objects whose members are signs (js-rules.ts MEMBER_SIGNS), by last letter. */
+const OBJECTS_BY_LAST: readonly (readonly string[] | undefined)[] = (() => {
+  const m: string[][] = [];
+  for (const w of ["document", "window", "self", "top", "parent", "location", "String", "constructor"]) {
+    const c = w.charCodeAt(w.length - 1);
+    const list = m[c] ?? [];
+    list.push(w);
+    m[c] = list;
+  }
+  return m;
+})();
+
+function dotSign(s: string): boolean {
+  // `document.cookie`, `x.innerHTML`, `a.constructor.constructor`, with comments allowed
+  // around the dot. Most dots (host names, versions, file names) fail on the letters
+  // right around them, before any word is cut out.
+  for (let i = s.indexOf("."); i !== -1; i = s.indexOf(".", i + 1)) {
+    const a0 = s.charCodeAt(i + 1);
+    const b0 = prevNonSpace(s, i);
+    if (a0 === 47 || b0 === 47) {
+      if (commentBefore(s, i) || s.startsWith("/*", i + 1)) return true;
+    }
+    let maybe = a0 <= 32;
+    if (!maybe) {
+      const props = a0 < 128 ? PROPS_BY_FIRST[a0] : undefined;
+      if (props !== undefined) for (const w of props) if (s.startsWith(w, i + 1)) maybe = true;
+    }
+    if (!maybe) {
+      const objects = b0 >= 0 && b0 < 128 ? OBJECTS_BY_LAST[b0] : undefined;
+      if (objects !== undefined) {
+        let k = i - 1;
+        while (k >= 0 && isSpace(s.charCodeAt(k))) k--;
+        for (const w of objects) if (s.startsWith(w, k + 1 - w.length)) maybe = true;
+      }
+    }
+    if (!maybe) continue;
+    const after = rawWordAfter(s, i + 1);
+    if (after.length === 0) continue;
+    if (PROPS.has(after) || DOM_WRITES.has(after) || after === "constructor") return true;
+    const before = rawWordBefore(s, i);
+    if (before.length > 0 && (isMemberSign(before, after) || before === "constructor")) return true;
+  }
+  return false;
+}
+
+function atSign(s: string): boolean {
+  for (let i = s.indexOf("@"); i !== -1; i = s.indexOf("@", i + 1)) {
+    if ((s.charCodeAt(i + 1) | 0x20) === 105 && s.slice(i + 1, i + 7).toLowerCase() === "import") return true;
+  }
+  return false;
+}
+
+/** FULLWIDTH `＜` and `¼` open tags (html-tokenizer.ts). A single class: no backtracking. */
+const LOOKALIKE_LT = /[\uff1c\u00bc]/;
+
+/** `%3C` or `%26`: an encoded `<` or `&` the points layer left (names, raw bodies). */
+const PERCENT_SIGN = /%(?:3c|26)/i;
+/** `-->` or `--!>`: the end of an HTML comment. */
+function dashSign(s: string): boolean {
+  for (let i = s.indexOf("--"); i !== -1; i = s.indexOf("--", i + 1)) {
+    const e = s.charCodeAt(i + 2);
+    if (e === 62 || e === 33) return true;
+  }
+  return false;
+}
+function plusSign(s: string): boolean {
+  for (let i = s.indexOf("+A"); i !== -1; i = s.indexOf("+A", i + 2)) {
+    const e = s.charCodeAt(i + 2);
+    if (e === 68 || e === 67) return true;
+  }
+  return false;
+}
+
+/**
+ * `mask` is `charMask(s)` (charmask.ts): a value without any character that starts a
+ * sign is rejected with one AND; each remaining family is looked for with native string
+ * search, in its own small loop, so that a value full of `.` or `&` (URLs, query
+ * strings) costs one `indexOf` per occurrence and a few character reads.
+ */
+export function xssPrefilter(s: string, mask: number = charMask(s)): boolean {
+  if (prefilterCore(s, mask)) {
+    lastPassed = s;
+    return true;
+  }
+  return false;
+}
+
+/**
+ * The last value the prefilter let through. The engine calls `detect` right after the
+ * prefilter said yes for the same string, and detect asks the prefilter again (to keep
+ * the contract by construction): the remembered answer holds for that exact string only.
+ */
+export let lastPassed: string | null = null;
+
+function prefilterCore(s: string, mask: number): boolean {
+  // A value made of letters, digits and plain punctuation holds no sign. (XML element
+  // and attribute names, which arrive without `<`, are judged per request instead: see
+  // detectXssRequest.)
+  if ((mask & TRIGGERS) === 0) return false;
+  if ((mask & (CH.LT | CH.BACKSLASH | CH.BACKTICK)) !== 0) return true;
+  // FULLWIDTH `＜` and `¼` open tags (html-tokenizer.ts).
+  if ((mask & CH.NONASCII) !== 0 && LOOKALIKE_LT.test(s)) return true;
+  if ((mask & CH.AMP) !== 0 && ampSign(s)) return true;
+  if ((mask & CH.LPAREN) !== 0 && parenSign(s)) return true;
+  if ((mask & CH.BRACKET) !== 0 && bracketSign(s)) return true;
+  if ((mask & CH.EQ) !== 0 && eqSign(s)) return true;
+  if ((mask & CH.COLON) !== 0 && colonSign(s)) return true;
+  if ((mask & CH.DOT) !== 0 && dotSign(s)) return true;
+  // `@import`: `@` and an `i`; the check reads the letters right after each `@`.
+  if ((mask & CH.AT) !== 0 && atSign(s)) return true;
+  if ((mask & CH.PERCENT) !== 0 && PERCENT_SIGN.test(s)) return true;
+  // `-->` and `--!>` need `>` or `!`.
+  if ((mask & CH.DASH) !== 0 && (mask & (CH.GT | CH.PUNCT)) !== 0 && dashSign(s)) return true;
+  // `+AD…`, `+AC…`: a UTF-7 shifted run (utf7.ts).
+  if ((mask & CH.PLUS) !== 0 && plusSign(s)) return true;
+  return false;
 }

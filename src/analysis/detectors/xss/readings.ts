@@ -28,30 +28,34 @@ export function hasCodeEscape(s: string): boolean {
  * when the string is written into the page.
  */
 export function unescapeCode(s: string): string {
-  let out = "";
-  let i = 0;
   const n = Math.min(s.length, 16 * 1024);
+  let i = s.indexOf("\\");
+  if (i === -1 || i >= n) return s.length > n ? s.slice(0, n) : s;
+  // Text between escapes is copied in one slice each: the work is per escape, not per
+  // character.
+  let out = s.slice(0, i);
   while (i < n) {
-    const c = s.charCodeAt(i);
-    if (c !== 92 || i + 1 >= n) {
+    if (i + 1 >= n) {
       out += s[i];
       i++;
-      continue;
+      break;
     }
     const d = s.charCodeAt(i + 1);
+    let next = i + 1;
     if (d === 120 /* x */ && hexVal(s.charCodeAt(i + 2)) >= 0 && hexVal(s.charCodeAt(i + 3)) >= 0) {
       out += String.fromCharCode(hexVal(s.charCodeAt(i + 2)) * 16 + hexVal(s.charCodeAt(i + 3)));
-      i += 4;
+      next = i + 4;
     } else if (d === 117 /* u */) {
       let cp = 0;
       let j = i + 2;
+      let done = false;
       if (s.charCodeAt(j) === 123) {
         j++;
         while (j < n && j - i < 12 && hexVal(s.charCodeAt(j)) >= 0) cp = cp * 16 + hexVal(s.charCodeAt(j++));
         if (s.charCodeAt(j) === 125 && cp <= 0x10ffff) {
           out += String.fromCodePoint(cp);
-          i = j + 1;
-          continue;
+          next = j + 1;
+          done = true;
         }
       } else if (j + 4 <= n) {
         let ok = true;
@@ -62,12 +66,11 @@ export function unescapeCode(s: string): string {
         }
         if (ok) {
           out += String.fromCharCode(cp);
-          i = j + 4;
-          continue;
+          next = j + 4;
+          done = true;
         }
       }
-      out += s[i];
-      i++;
+      if (!done) out += s[i];
     } else if (d >= 48 && d <= 55) {
       let v = 0;
       let j = i + 1;
@@ -78,11 +81,14 @@ export function unescapeCode(s: string): string {
         j++;
       }
       out += String.fromCharCode(v);
-      i = j;
+      next = j;
     } else {
       out += s[i];
-      i++;
     }
+    const bs = s.indexOf("\\", next);
+    const stop = bs === -1 || bs > n ? n : bs;
+    out += s.slice(next, stop);
+    i = stop;
   }
   return out;
 }
@@ -103,18 +109,16 @@ export function isInvisible(c: number): boolean {
   );
 }
 
+/** The same set as isInvisible, as one character class (no quantifier: no backtracking). */
+const INVISIBLE = /[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\ufffd]/;
+const INVISIBLE_ALL = /[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\ufffd]/g;
+
 export function hasInvisible(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0xad && isInvisible(c)) return true;
-  }
-  return false;
+  return INVISIBLE.test(s);
 }
 
 export function stripInvisible(s: string): string {
-  let out = "";
-  for (let i = 0; i < s.length; i++) if (!isInvisible(s.charCodeAt(i))) out += s[i];
-  return out;
+  return s.replace(INVISIBLE_ALL, "");
 }
 
 /**
@@ -124,31 +128,22 @@ export function stripInvisible(s: string): string {
  */
 export function stripTags(s: string): string {
   let out = "";
-  let i = 0;
-  const n = s.length;
-  while (i < n) {
-    const c = s.charCodeAt(i);
-    if (c === 60) {
-      const close = s.indexOf(">", i + 1);
-      if (close !== -1 && close - i <= 32) {
-        i = close + 1;
-        continue;
-      }
-    }
-    out += s[i];
-    i++;
+  let last = 0;
+  for (let i = s.indexOf("<"); i !== -1; ) {
+    const close = s.indexOf(">", i + 1);
+    if (close !== -1 && close - i <= 32) {
+      out += s.slice(last, i);
+      last = close + 1;
+      i = s.indexOf("<", last);
+    } else i = s.indexOf("<", i + 1);
   }
-  return out;
+  return last === 0 ? s : out + s.slice(last);
 }
 
 /** Tabs and line breaks removed (`a&Tab;l&Tab;e&Tab;r&Tab;t(1)` once entities are decoded). */
+const TAB_OR_BREAK = /[\t\n\r]/g;
 export function stripTabsAndBreaks(s: string): string {
-  let out = "";
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c !== 9 && c !== 10 && c !== 13) out += s[i];
-  }
-  return out;
+  return s.replace(TAB_OR_BREAK, "");
 }
 
 /** The query and fragment of a value that is itself a URL (a Referer, a `next=` link). */

@@ -21,6 +21,14 @@ export function xmlNameSign(p: Point): string | null {
   return XML_ACTIVE_ELEMENTS.includes(local) ? "xss.xml-script-element" : null;
 }
 
+/** Does `v` from `start` to its end spell `word` (lower case), in any case? No allocation. */
+function isWordAt(v: string, start: number, word: string): boolean {
+  if (v.length - start !== word.length) return false;
+  for (let k = 0; k < word.length; k++)
+    if ((v.charCodeAt(start + k) | 0x20) !== word.charCodeAt(k)) return false;
+  return true;
+}
+
 /** Cheap: could `v` be one of the names above (for the prefilter)? */
 export function mayBeXmlActiveName(v: string): boolean {
   const n = v.length;
@@ -31,7 +39,14 @@ export function mayBeXmlActiveName(v: string): boolean {
   // (elements, maybe prefixed): look closer only when the first or last letter fits.
   if (a !== 111 && z !== 116 && z !== 101 && z !== 100) return false;
   const start = v.lastIndexOf(":") + 1;
-  const local = v.slice(start).toLowerCase();
-  if (local.charCodeAt(0) === 111) return KNOWN_EVENTS.has(local);
-  return XML_ACTIVE_ELEMENTS.includes(local);
+  const len = n - start;
+  if ((v.charCodeAt(start) | 0x20) === 111) {
+    return (
+      len >= 5 && (v.charCodeAt(start + 1) | 0x20) === 110 && KNOWN_EVENTS.has(v.slice(start).toLowerCase())
+    );
+  }
+  // Element names are 5, 6 or 8 letters long: compare in place, without cutting a word.
+  if (len !== 5 && len !== 6 && len !== 8) return false;
+  for (const e of XML_ACTIVE_ELEMENTS) if (isWordAt(v, start, e)) return true;
+  return false;
 }

@@ -1,4 +1,5 @@
 import type { Point } from "../../../model/index.js";
+import { CH } from "../charmask.js";
 import type { Detector, DetectorMatch } from "../types.js";
 import { findXxe } from "./dtd.js";
 
@@ -14,15 +15,15 @@ import { findXxe } from "./dtd.js";
  * and then `<!`, `include` or `document(`. Values without `<` — nearly all — cost one
  * scan. The scanner runs only when this holds, so the two agree whatever the case.
  */
-export function xxePrefilter(v: string): boolean {
+/** `m`: the engine's character mask; without it (in `detect`) every bit counts as present and the native searches decide alone. */
+export function xxePrefilter(v: string, m = ~0): boolean {
+  if ((m & CH.LT) === 0) return false;
   const lt = v.indexOf("<");
-  if (lt === -1) return false;
   return (
-    v.indexOf("<!", lt) !== -1 ||
+    ((m & CH.PUNCT) !== 0 && v.indexOf("<!", lt) !== -1) ||
     v.indexOf("nclude") !== -1 ||
     v.indexOf("NCLUDE") !== -1 ||
-    v.indexOf("ocument(") !== -1 ||
-    v.indexOf("OCUMENT(") !== -1
+    ((m & CH.LPAREN) !== 0 && (v.indexOf("ocument(") !== -1 || v.indexOf("OCUMENT(") !== -1))
   );
 }
 
@@ -34,8 +35,6 @@ export function detectXxe(p: Point): DetectorMatch | null {
 
 export const xxeDetector: Detector = {
   type: "xxe",
-  prefilter(v) {
-    return xxePrefilter(v);
-  },
+  prefilter: xxePrefilter,
   detect: detectXxe,
 };

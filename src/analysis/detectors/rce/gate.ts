@@ -1,0 +1,252 @@
+/**
+ * The first, cheap stage of the detector: decides from the shared character mask
+ * (charmask.ts) and at most one native search whether a value is worth the census scan
+ * (prefilter.ts) and the shell and code checks. It rejects the values real browser
+ * traffic is made of (tokens, numbers, user agents, URLs, `name=value` lists, media-type
+ * lists) by their exact shape, so that every rejected value provably holds none of the
+ * signs the later stages look for. Both `prefilter` and `detect` start with it, so the
+ * two stay consistent.
+ */
+import { CH } from "../charmask.js";
+import { ANCHORS } from "./anchors.js";
+import { iniAssignment } from "./prefilter.js";
+import { BARE_ALONE } from "./shell/commands.js";
+
+/** Characters a plain token may hold besides letters, digits and `_`. */
+const PLAIN = CH.DIGIT | CH.DASH | CH.DOT | CH.EQ | CH.PLUS | CH.SLASH | CH.COLON | CH.COMMA;
+
+const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/**
+ * Anchor keywords that can occur in a plain token (letters, digits and the PLAIN
+ * characters only): one alternation, searched natively. Anchors holding other
+ * characters (`eval(`, `<?`, `$_`) cannot occur in such a value.
+ */
+// safe-regex: an alternation of escaped literal keywords, no quantifier.
+const PLAIN_ANCHOR = new RegExp(
+  ANCHORS.flatMap(([, words]) => words)
+    .filter((w) => /^[a-z0-9_.:,=+/-]+$/.test(w))
+    .map(escapeRe)
+    .join("|"),
+  "i",
+);
+
+/** The same, for a token without `.` or `:` (most ids and random tokens): fewer words. */
+// safe-regex: an alternation of escaped literal keywords, no quantifier.
+const WORD_ANCHOR = new RegExp(
+  ANCHORS.flatMap(([, words]) => words)
+    .filter((w) => /^[a-z0-9_,=+/-]+$/.test(w))
+    .map(escapeRe)
+    .join("|"),
+  "i",
+);
+
+/** Strict base64 of a plausible payload size: `base64Code` decodes these. */
+function base64Shaped(v: string, n: number): boolean {
+  // The census's rule (prefilter.ts): mixed case and a digit or symbol, as random text is.
+  return (
+    n >= 16 &&
+    n <= 1024 &&
+    n % 4 === 0 &&
+    /^(?=[^a-z]*[a-z])(?=[^A-Z]*[A-Z])(?=[^\d+/=]*[\d+/=])[A-Za-z0-9+/_-]+={0,2}$/.test(v)
+  );
+}
+
+/**
+ * The first 48 bytes a base64 value encodes are text (at most 2 bytes outside printable
+ * ASCII): random tokens fail here, encoded code does not. `base64Code` applies the same
+ * test before decoding the whole.
+ */
+export function base64HeadIsText(v: string): boolean {
+  const bytes = Buffer.from(v.length > 64 ? v.slice(0, 64) : v, "base64");
+  let bad = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const c = bytes[i]!;
+    if (!((c >= 32 && c < 127) || c === 9 || c === 10 || c === 13) && ++bad > 2) return false;
+  }
+  return true;
+}
+
+/** A value of letters, digits and `-._=+/:,` (and `@`) only. */
+function plainMayMatch(v: string, mask: number): boolean {
+  const n = v.length;
+  if (n <= 24) {
+    // A recon tool or a program path named alone (see `BARE_ALONE`), a php.ini directive.
+    if (BARE_ALONE.has(v) || BARE_ALONE.has(v.toLowerCase())) return true;
+    if (/^\/?(?:usr\/(?:local\/)?)?s?bin\//.test(v)) return true;
+  }
+  if (base64Shaped(v, n) && base64HeadIsText(v)) return true;
+  if (v.indexOf("=") !== -1 && iniAssignment(v)) return true;
+  if ((mask & (CH.DOT | CH.COLON)) === 0) return WORD_ANCHOR.test(v);
+  const from = afterHost(v);
+  return from !== -1 && PLAIN_ANCHOR.test(from === 0 ? v : v.slice(from));
+}
+
+/**
+ * Where an http(s) URL's path starts (-1: no path), 0 for other values: a host name is
+ * no place for code (`console.` in `console.cloud.example.com`).
+ */
+function afterHost(v: string): number {
+  if ((v.charCodeAt(0) | 32) !== 104 || !/^https?:\/\//i.test(v)) return 0;
+  return v.indexOf("/", v.indexOf("//") + 2);
+}
+
+/**
+ * A browser User-Agent (RFC 9110 §10.1.5: products and comments) made only of the
+ * tokens browsers send: product/version pairs, and comments whose `;`-separated items
+ * start with an upper-case letter or a digit (`Windows NT 10.0`, `Win64`, `x64`,
+ * `rv:109.0`, `KHTML, like Gecko`, `Linux`, `Android 13`, `SM-G991B`). A comment item
+ * that could be a command (`; wget …`, `; id`) does not fit, nor do `$ | & \` ' " < >`.
+ */
+const USER_AGENT =
+  /^Mozilla\/5\.0 \((?:[A-Z0-9][\w.:]*|x64|x86_64|rv:[\d.]+|wv|u)(?:(?: |; )(?:[A-Z0-9][\w.:-]*|x64|x86_64|rv:[\d.]+|wv|u|like))*\)(?: (?:[A-Z][\w-]*\/[\w.]+|\(KHTML, like Gecko\)|Mobile|Safari|Gecko))*$/;
+
+/**
+ * An http(s) URL whose path and query hold no shell or code characters: path segments
+ * of `\w.~!,@+=-`, a query of `name=value` pairs (every `&` starts a `name=`), values
+ * of `\w.~!,@+/-` and percent escapes of non-ASCII bytes or of `/ , + = @` only. No `:`
+ * after the scheme (a `php://` or `jndi:` wrapper), no `%20`, `%3B`, `%7C`… (decoded,
+ * they would be command syntax).
+ */
+const URL_SAFE =
+  /^https?:\/\/[\w.-]+(?::\d{1,5})?(?:\/(?:[\w.~!,@+=\u00c0-\u024f\u0400-\u04ff\u3000-\u30ff\u3400-\u9fff\uac00-\ud7af\uff00-\uffef-]|%(?:[89A-Fa-f][0-9A-Fa-f]|2[BCFbcf]|3[Dd]|40))*)*(?:\?(?:[\w.~!,@+-]+=(?:[\w.~!,@+/\u00c0-\u024f\u0400-\u04ff\u3000-\u30ff\u3400-\u9fff\uac00-\ud7af\uff00-\uffef-]|%(?:[89A-Fa-f][0-9A-Fa-f]|2[BCFbcf]|3[Dd]|40))*)?(?:&[\w.~!,@+-]+=(?:[\w.~!,@+/\u00c0-\u024f\u0400-\u04ff\u3000-\u30ff\u3400-\u9fff\uac00-\ud7af\uff00-\uffef-]|%(?:[89A-Fa-f][0-9A-Fa-f]|2[BCFbcf]|3[Dd]|40))*)*)?(?:#[\w.~!,@+/=&-]*)?$/;
+
+/** A path of such segments (not a program directory: `/bin/`, `/usr/sbin/`). */
+const PATH_SAFE = /^\/(?!(?:usr\/(?:local\/)?)?s?bin\/)[\w.~!,@+=-]*(?:\/[\w.~!,@+=-]*)*$/;
+
+/** A query string or form body of such `name=value` pairs (the same value alphabet). */
+const PAIRS_SAFE =
+  /^[\w.~!,@+-]+=(?:[\w.~!,@+/-]|https?:\/\/|%(?:[89A-Fa-f][0-9A-Fa-f]|2[BCFbcf]|3[Dd]|40))*(?:&[\w.~!,@+-]+=(?:[\w.~!,@+/-]|https?:\/\/|%(?:[89A-Fa-f][0-9A-Fa-f]|2[BCFbcf]|3[Dd]|40))*)*$/;
+
+/**
+ * A comma list of media types, codings or language tags with optional `;q=` weights
+ * (RFC 9110 §12.5: Accept, Accept-Encoding, Accept-Language), starting with a letter
+ * and not with a program directory (`bin/`, `usr/`).
+ */
+const QLIST =
+  /^(?!s?bin\/|usr\/)[A-Za-z][\w.+-]*(?:\/[\w.+*-]+)?(?:;\s?[a-z]+=[\w.]+)*(?:,\s?(?:[A-Za-z*][\w.+*-]*(?:\/[\w.+*-]+)?)(?:;\s?[a-z]+=[\w.]+)*)*$/;
+
+/** Client hints brand lists: `"Chromium";v="114", "Not.A/Brand";v="8"`. */
+const BRANDS = /^(?:"[\w ./()-]*(?:;[A-Z][\w ./()-]*)?";v="[\d.]+"(?:, ?|$))+$/;
+
+/** Only the (ASCII) bits a shape above can hold; anything else goes to the full checks. */
+const SHAPED =
+  PLAIN |
+  CH.NONASCII |
+  CH.SPACE |
+  CH.LPAREN |
+  CH.RPAREN |
+  CH.SEMI |
+  CH.AMP |
+  CH.PUNCT |
+  CH.AT |
+  CH.PERCENT |
+  CH.HASH |
+  CH.STAR |
+  CH.DQUOTE;
+
+/** Values longer than this are long texts, judged on windows around `BIG_SIGN` matches. */
+export const BIG = 512;
+
+/**
+ * Where an injection can start in a long text (a serialized blob, a page, a log): a
+ * separator or substitution followed by a word or a program path (after a line break,
+ * only a word with an option or a path after it: prose and stack traces have lines that start
+ * with words), a code opener, or a keyword of the code families.
+ */
+export const BIG_SIGN =
+  /[;|`&]\s{0,4}(?:[a-z]{2,16}\s|\/(?:bin|usr|etc|tmp|dev)\/)|\n\s{0,4}(?:\/(?:bin|usr|etc|tmp|dev)\/|[a-z]{2,16}\s{1,4}[-/])|(?:&&|\|\|)\s{0,4}[a-z/$.'"\\]|\$\(|\$\{|`[a-z]{2,16}[\s`]|<\?|\(\)\s{0,4}\{|java\.lang|getruntime|processbuilder|forname\(|child_process|require\(|eval\(|exec\(|system\(|passthru|shell_exec|popen|proc_open|assert\(|__import__|subprocess|os\.system|constructor|__proto__|jndi:|ognl|memberaccess|ro0ab|aced0005|base64_decode|phpinfo|invoke-|iex\b|powershell|cmd(?:\.exe)?\s|\/bin\/|\/etc\/|wget\s|curl\s/i;
+
+/**
+ * Compressed or binary data decoded as text (control characters or U+FFFD in its head):
+ * the detector only looks for Log4Shell and Shellshock there (see `detectValue`).
+ */
+export function binaryHead(v: string): boolean {
+  let bad = 0;
+  const n = Math.min(v.length, 256);
+  for (let i = 0; i < n; i++) {
+    const c = v.charCodeAt(i);
+    if (
+      (c < 32 && c !== 9 && c !== 10 && c !== 11 && c !== 12 && c !== 13) ||
+      c === 0xfffd ||
+      (c >= 0x80 && c < 0xa0)
+    ) {
+      if (++bad >= 3) return true;
+    }
+  }
+  return false;
+}
+
+/** Log4Shell lookups (`${`, `$\\{`) and Shellshock function definitions (`() {`). */
+export function binaryMayMatch(v: string): boolean {
+  return (
+    v.indexOf("${") !== -1 ||
+    v.indexOf("$\\{") !== -1 ||
+    v.indexOf("() {") !== -1 ||
+    v.trimStart().charCodeAt(0) === 40
+  );
+}
+
+/** The gate for a value longer than `BIG`. */
+export function bigMayMatch(v: string): boolean {
+  const head = v.length > 65536 ? v.slice(0, 65536) : v;
+  if (binaryHead(v)) return binaryMayMatch(head);
+  return BIG_SIGN.test(head);
+}
+
+/** Every anchor keyword (anchors.ts), for serialized JSON. */
+// safe-regex: an alternation of escaped literal keywords, no quantifier.
+const ANY_ANCHOR = new RegExp(
+  ANCHORS.flatMap(([, words]) => words)
+    .map(escapeRe)
+    .join("|"),
+  "i",
+);
+
+/** Characters that still matter in serialized JSON (its strings are points of their own). */
+const JSON_RARE = CH.DOLLAR | CH.BACKTICK | CH.PIPE | CH.LT | CH.BACKSLASH | CH.PERCENT | CH.AMP;
+
+/** `{"…}` / `[{…]` / `["…]` / `[1…]`: serialized JSON (the census's `looksLikeJson`). */
+function jsonShaped(v: string): boolean {
+  const a = v.charCodeAt(0);
+  const z = v.charCodeAt(v.length - 1);
+  if (!((a === 123 && z === 125) || (a === 91 && z === 93))) return false;
+  const b = v.charCodeAt(1);
+  return b === 34 || b === 123 || b === 91 || b === 125 || b === 93 || (a === 91 && b >= 48 && b <= 57);
+}
+
+/**
+ * True when the value may hold an rce sign; false only for the shapes above, whose
+ * alphabet and structure leave no room for one.
+ */
+export function rceGate(v: string, mask: number): boolean {
+  const n = v.length;
+  if (n === 0) return false;
+  // `@` alone (`user@host`, `pkg@1.2.3`) only matters with other syntax or an anchor.
+  if ((mask & ~(PLAIN | CH.AT)) === 0) return plainMayMatch(v, mask);
+  if (n > BIG) return bigMayMatch(v);
+  if ((mask & JSON_RARE) === 0 && jsonShaped(v)) {
+    // As the census: in JSON free of shell and escape characters only anchors count;
+    // invisible characters (which `normalizeCode` strips) are no JSON of browsers.
+    if (mask & CH.NONASCII && /[\u00ad\u200b-\u200d\ufeff]/.test(v)) return true;
+    return ANY_ANCHOR.test(v);
+  }
+  if ((mask & ~SHAPED) !== 0) return true;
+  // A shape match only rules out the syntax; anchor keywords (`classLoader`, `java.`,
+  // `php`) fit the shapes' alphabets and are still looked for.
+  if (!shaped(v, mask)) return true;
+  if ((mask & (CH.DOT | CH.COLON)) === 0) return WORD_ANCHOR.test(v);
+  const from = afterHost(v);
+  return from !== -1 && PLAIN_ANCHOR.test(from === 0 ? v : v.slice(from));
+}
+
+function shaped(v: string, mask: number): boolean {
+  const c = v.charCodeAt(0);
+  if (c === 77 /* M */) return USER_AGENT.test(v);
+  if (c === 104 /* h */) return URL_SAFE.test(v);
+  if (c === 47 /* / */) return PATH_SAFE.test(v);
+  if (c === 34 /* " */) return BRANDS.test(v);
+  if (mask & CH.EQ && !(mask & (CH.SPACE | CH.SEMI | CH.LPAREN))) return PAIRS_SAFE.test(v);
+  if (mask & (CH.COMMA | CH.SEMI) && !(mask & (CH.LPAREN | CH.AMP))) return QLIST.test(v);
+  return false;
+}
