@@ -71,8 +71,10 @@ export class Engine {
       const p = points[i]!;
       const raw = p.kind === "raw";
       const mask = charMask(p.value);
-      for (const d of this.detectors) {
-        if (raw && zoneTypes.has(`${p.steps[0]}:${d.type}`)) continue;
+      const detectors = this.detectors;
+      for (let k = 0; k < detectors.length; k++) {
+        const d = detectors[k]!;
+        if (raw && zoneTypes.size > 0 && zoneTypes.has(`${p.steps[0]}:${d.type}`)) continue;
         if (!d.prefilter(p.value, mask)) continue;
         work += p.value.length + 64;
         const m = safeDetect(d, p);
@@ -97,7 +99,7 @@ export class Engine {
             // Request-level checks re-read what the parsers split (a query string holding
             // one pair, the whole Cookie header): a fallback, silent when a point of the
             // same zone already reported that type.
-            if (!zoneTypes.has(`${topStep(h.point)}:${h.type}`)) push(h);
+            if (zoneTypes.size === 0 || !zoneTypes.has(`${topStep(h.point)}:${h.type}`)) push(h);
           }
         } catch {
           // A request-level check must never take the request down with it.

@@ -73,6 +73,11 @@ export function remember(v: string, chMask: number): void {
   }
 }
 
+/** The mask `remember` was given for `v`, or -1 when `v` is not the value remembered. */
+export function rememberedMask(v: string): number {
+  return v === lastValue ? mask : -1;
+}
+
 /** `charMask(v)`, memoised with the census (for `detect`, which has no mask). */
 export function maskOf(v: string): number {
   if (v !== lastValue) {

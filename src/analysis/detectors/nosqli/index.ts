@@ -1,6 +1,6 @@
 import type { Hit, Point } from "../../../model/index.js";
 import { CH } from "../charmask.js";
-import { C_BRACE, C_BREAK, C_DOLLAR, C_OPEN, census, maskOf, remember } from "../crlf/census.js";
+import { C_BREAK, census, maskOf, remember, rememberedMask } from "../crlf/census.js";
 import type { Detector, DetectorMatch, RequestView } from "../types.js";
 import { couchdbAdminRole } from "./couchdb.js";
 import { findJavaScript } from "./javascript.js";
@@ -38,7 +38,8 @@ export function mayHaveNoSql(v: string, m: number = maskOf(v)): boolean {
   const open = (m & CH.LPAREN) !== 0;
   // Each rule below needs one of the mask conditions and one of the words: one native
   // search for any word first, so that most values are settled in a single pass.
-  if (!(pct || semi || andOr || open || quote || ((m & CH.LBRACE) !== 0 && (m & CH.STAR) !== 0))) return false;
+  if (!(pct || semi || andOr || open || quote || ((m & CH.LBRACE) !== 0 && (m & CH.STAR) !== 0)))
+    return false;
   if (!ANY_WORD.test(v)) return false;
   // Names still percent-encoded are decoded by `detect` (names are short); otherwise a
   // closed string, then `;` `&&` `||`, then JavaScript.
@@ -53,26 +54,50 @@ export function mayHaveNoSql(v: string, m: number = maskOf(v)): boolean {
   return (m & (CH.LBRACE | CH.LPAREN)) !== 0 && (m & CH.STAR) !== 0 && v.indexOf("/.*/") !== -1;
 }
 
+/**
+ * The bits of the character mask mayHaveNoSql and detectNoSql read, from native searches:
+ * for a value `detect` sees without the prefilter having just remembered its mask (a
+ * full character scan of a 64 KiB value costs more than these few `indexOf`).
+ * Look-alike line breaks count as NEWLINE, which is all these readers need.
+ */
+const BREAKS = /[\n\r\u560a\u560d]/;
+function nosqlMask(v: string): number {
+  let m = 0;
+  if (v.indexOf("$") !== -1) m |= CH.DOLLAR;
+  if (BREAKS.test(v)) m |= CH.NEWLINE;
+  if (v.indexOf("%") !== -1) m |= CH.PERCENT;
+  if (v.indexOf("'") !== -1 || v.indexOf('"') !== -1) m |= CH.SQUOTE;
+  if (v.indexOf(";") !== -1) m |= CH.SEMI;
+  if (v.indexOf("&") !== -1 || v.indexOf("|") !== -1) m |= CH.AMP;
+  if (v.indexOf("(") !== -1) m |= CH.LPAREN;
+  if (v.indexOf("=") !== -1) m |= CH.EQ;
+  if (v.indexOf("{") !== -1 || v.indexOf("}") !== -1) m |= CH.LBRACE;
+  if (v.indexOf("*") !== -1) m |= CH.STAR;
+  return m;
+}
+
 export function detectNoSql(p: Point): DetectorMatch | null {
   const v = p.value;
-  if (!mayHaveNoSql(v)) return null;
+  let mask = rememberedMask(v);
+  if (mask === -1) mask = nosqlMask(v);
+  if (!mayHaveNoSql(v, mask)) return null;
   const isKey = p.kind === "key";
   let text = v;
   if (isKey) {
     const m = findKeyOperator(v);
     if (m !== null) return m;
     text = decodedKey(v);
-  } else if (census(v, C_DOLLAR) !== 0) {
+  } else if ((mask & CH.DOLLAR) !== 0) {
     const m = findBracketOperator(v, false);
     if (m !== null) return m;
   }
   // Decoded key text has no census of its own: only the raw value's is known.
   const m =
-    (text !== v || census(v, C_DOLLAR) !== 0 ? findOperatorMember(text, isKey) : null) ??
+    (text !== v || (mask & CH.DOLLAR) !== 0 ? findOperatorMember(text, isKey) : null) ??
     findShellCall(text) ??
-    (census(v, C_BRACE | C_OPEN) !== 0 && v.indexOf("/.*/") !== -1 ? findRegexMember(text) : null) ??
+    ((mask & (CH.LBRACE | CH.LPAREN)) !== 0 && v.indexOf("/.*/") !== -1 ? findRegexMember(text) : null) ??
     findJavaScript(text) ??
-    (census(v, C_BREAK) !== 0 ? findRedis(v) : null);
+    ((mask & CH.NEWLINE) !== 0 || ((mask & CH.NONASCII) !== 0 && BREAKS.test(v)) ? findRedis(v) : null);
   if (m === null || text === v) return m;
   // Offsets refer to the decoded text: report the whole key.
   return { signature: m.signature, start: 0, end: v.length };

@@ -46,18 +46,19 @@ const TARGET_ANY = /[ \t\r\n\0|\]]|%(?:0|7[cC]|5[dD])|_method/;
 export function checkTarget(req: HttpRequest, points: readonly Point[], out: Hit[]): void {
   const t = req.target;
   // The common case: a clean target and no body, settled without a dozen searches.
-  if (req.body.length === 0 && !TARGET_ANY.test(t)) return;
-  const bad = badTargetChar(t);
+  const any = TARGET_ANY.test(t);
+  if (!any && req.body.length === 0) return;
+  const bad = any ? badTargetChar(t) : -1;
   if (bad !== -1) out.push(protocolHit("target", t, bad, bad + 1, "bad-target"));
 
   // What could be there, judged on the raw target and body before touching points.
   // Flags from the raw target decide which query/path checks can find anything. Body
   // form fields are few and short, and only a form body has them: they are always
   // looked at (the loop below costs a few property reads per point otherwise).
-  const eol = bad !== -1 || t.indexOf("%0") !== -1;
-  const pipe = hasAny(t, PIPE);
-  const bracket = hasAny(t, BRACKET);
-  const override = t.indexOf("_method") !== -1;
+  const eol = bad !== -1 || (any && t.indexOf("%0") !== -1);
+  const pipe = any && hasAny(t, PIPE);
+  const bracket = any && hasAny(t, BRACKET);
+  const override = any && t.indexOf("_method") !== -1;
   if (!eol && !pipe && !bracket && !override && req.body.length === 0) return;
 
   let pathDone = false;

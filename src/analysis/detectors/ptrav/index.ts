@@ -1,7 +1,14 @@
 import type { Point } from "../../../model/index.js";
 import { CH, charMask } from "../charmask.js";
 import type { Detector, DetectorMatch } from "../types.js";
-import { hasPathAnchor, hasWrapperAnchor, SHELL_OBFUSCATION } from "./anchors.js";
+import {
+  componentEndAnchor,
+  SHELL_OBFUSCATION,
+  scriptTrickAnchor,
+  separatorAnchor,
+  startAnchor,
+  wrapperAnchor,
+} from "./anchors.js";
 import { findLeftover } from "./leftovers.js";
 import { isFileName, isFileNameMemo } from "./names.js";
 import { findDotSegment, findExtensionConfusion, findPathInfoScript } from "./path-tricks.js";
@@ -113,7 +120,7 @@ function isDocument(v: string): boolean {
 export function detectPtrav(p: Point): DetectorMatch | null {
   if (p.kind === "segment" || p.kind === "ext" || p.kind === "markup") return null;
   const raw = p.value;
-  if (raw.length < 3) return null;
+  if (!ptravPrefilter(raw)) return null;
   if (p.zone === "header" && p.header !== undefined && STRUCTURED_HEADERS.has(p.header)) return null;
 
   const w = findWrapper(raw);
@@ -168,25 +175,43 @@ export function detectPtrav(p: Point): DetectorMatch | null {
   return null;
 }
 
-/**
- * The anchors of every sign, as native scans gated by the shared character mask: most
- * values (tokens, prose, URLs, user agents, base64) have none and cost a few bit tests
- * and at most three regular-expression runs (anchors.ts). A superset of `detectPtrav`:
- * `prefilter.test.ts` holds it to that.
- */
+/** Characters one of which every sign needs, possibly smuggled (see `isSmuggled`). */
+const PATHISH = CH.DOT | CH.SLASH | CH.BACKSLASH;
+const SMUGGLING = CH.PERCENT | CH.CTRL | CH.NONASCII;
+
 function mayHaveSign(v: string, mask: number): boolean {
-  if ((mask & CH.DOT) !== 0 && v.indexOf("..") !== -1) return true;
+  if ((mask & PATHISH) === 0) return false;
+  const dot = (mask & CH.DOT) !== 0;
+  const sep = (mask & (CH.SLASH | CH.BACKSLASH)) !== 0;
+  if (dot && v.indexOf("..") !== -1) return true;
   if ((mask & CH.SLASH) !== 0) {
     // findWrapper: a scheme before `://`, or a php://filter chain cut to `resource=`.
-    if ((mask & CH.COLON) !== 0 && hasWrapperAnchor(v)) return true;
+    if ((mask & CH.COLON) !== 0 && wrapperAnchor(v)) return true;
     if ((mask & CH.EQ) !== 0 && v.indexOf("resource=") !== -1) return true;
   }
   if ((mask & (CH.DOLLAR | CH.BACKSLASH)) !== 0 && v.length <= 512 && SHELL_OBFUSCATION.test(v)) return true;
-  return hasPathAnchor(v, (mask & CH.SLASH) !== 0, (mask & CH.BACKSLASH) !== 0, (mask & CH.DOT) !== 0);
+  if (startAnchor(v)) return true;
+  if (sep && separatorAnchor(v)) return true;
+  if (!dot) return false;
+  if (scriptTrickAnchor(v)) return true;
+  // Leftovers are read off the request path only, which starts with a separator.
+  const c = v.charCodeAt(0);
+  return (c === 47 || c === 92) && componentEndAnchor(v);
 }
 
+/**
+ * The anchors of every sign (anchors.ts), gated by the shared character mask: a value
+ * without a dot, a slash or a backslash — spelled out or smuggled — costs one AND; the
+ * others one native scan. A superset of `detectPtrav`, which applies it too
+ * (`prefilter.test.ts` holds it to that).
+ *
+ * Decided: a bare name with no dot or separator at all (`id_rsa`, `WEB-INF` as the whole
+ * value) is not a path and is not looked at; nor is a value whose only dots and
+ * slashes are written in `0x2e` notation; leftovers, backups and editor copies
+ * (findLeftover) are only looked for in a request path that starts with `/` or `\`.
+ */
 export function ptravPrefilter(v: string, mask: number = charMask(v)): boolean {
-  if (v.length < 3) return false;
+  if ((mask & (PATHISH | SMUGGLING)) === 0 || v.length < 3) return false;
   if (mayHaveSign(v, mask)) return true;
   // Smuggled dots, slashes and NULs: look again at what the file API would get.
   if (!isSmuggled(v, mask)) return false;

@@ -22,8 +22,8 @@ const HEX_NOTATION = /0[xX](?:2[eEfF]|5[cC])/;
  * answered without a scan.
  */
 export function isSmuggled(v: string, mask: number): boolean {
-  if ((mask & CH.PERCENT) !== 0 && PERCENT_ESCAPES.test(v)) return true;
   if ((mask & CH.CTRL) !== 0 && v.indexOf("\u0000") !== -1) return true;
+  if ((mask & CH.PERCENT) !== 0 && PERCENT_ESCAPES.test(v)) return true;
   if ((mask & CH.NONASCII) !== 0 && LOOK_ALIKES.test(v)) return true;
   return (mask & CH.DIGIT) !== 0 && HEX_NOTATION.test(v);
 }

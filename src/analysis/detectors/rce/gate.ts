@@ -70,13 +70,24 @@ export function base64HeadIsText(v: string): boolean {
 /** A value of letters, digits and `-._=+/:,` (and `@`) only. */
 function plainMayMatch(v: string, mask: number): boolean {
   const n = v.length;
+  // Numbers, dates, versions: every sign below needs a letter.
+  if (mask & CH.DIGIT && !/[A-Za-z]/.test(v)) return false;
   if (n <= 24) {
-    // A recon tool or a program path named alone (see `BARE_ALONE`), a php.ini directive.
-    if (BARE_ALONE.has(v) || BARE_ALONE.has(v.toLowerCase())) return true;
-    if (/^\/?(?:usr\/(?:local\/)?)?s?bin\//.test(v)) return true;
+    // A recon tool or a program path named alone (see `BARE_ALONE`).
+    if (BARE_ALONE.has(v)) return true;
+    const c = v.charCodeAt(0);
+    if (c >= 65 && c <= 90 && BARE_ALONE.has(v.toLowerCase())) return true;
+    if ((c === 47 || c === 117 || c === 115 || c === 98) && /^\/?(?:usr\/(?:local\/)?)?s?bin\//.test(v))
+      return true;
   }
+  // A word of up to 8 characters is a sign only as a recon tool (above) or as the start
+  // of a Java serialization stream (raw `aced0005`, base64 `rO0AB`, gzip+base64 `H4sI`
+  // then `ztaa`/`s7qaf`, as in anchors.ts); other anchor keywords need the code around
+  // them (a call, a path, an object) to be flagged.
+  if (n <= 8) return /ro0ab|ztaa|s7qaf|aced0005/i.test(v);
   if (base64Shaped(v, n) && base64HeadIsText(v)) return true;
-  if (v.indexOf("=") !== -1 && iniAssignment(v)) return true;
+  // A php.ini directive.
+  if (mask & CH.EQ && iniAssignment(v)) return true;
   if ((mask & (CH.DOT | CH.COLON)) === 0) return WORD_ANCHOR.test(v);
   const from = afterHost(v);
   return from !== -1 && PLAIN_ANCHOR.test(from === 0 ? v : v.slice(from));
@@ -145,7 +156,7 @@ const SHAPED =
   CH.STAR |
   CH.DQUOTE;
 
-/** Values longer than this are long texts, judged on windows around `BIG_SIGN` matches. */
+/** Values longer than this are long texts, gated by `BIG_SHELL` and `BIG_CODE`. */
 export const BIG = 512;
 
 /**
@@ -154,8 +165,12 @@ export const BIG = 512;
  * only a word with an option or a path after it: prose and stack traces have lines that start
  * with words), a code opener, or a keyword of the code families.
  */
-export const BIG_SIGN =
-  /[;|`&]\s{0,4}(?:[a-z]{2,16}\s|\/(?:bin|usr|etc|tmp|dev)\/)|\n\s{0,4}(?:\/(?:bin|usr|etc|tmp|dev)\/|[a-z]{2,16}\s{1,4}[-/])|(?:&&|\|\|)\s{0,4}[a-z/$.'"\\]|\$\(|\$\{|`[a-z]{2,16}[\s`]|<\?|\(\)\s{0,4}\{|java\.lang|getruntime|processbuilder|forname\(|child_process|require\(|eval\(|exec\(|system\(|passthru|shell_exec|popen|proc_open|assert\(|__import__|subprocess|os\.system|constructor|__proto__|jndi:|ognl|memberaccess|ro0ab|aced0005|base64_decode|phpinfo|invoke-|iex\b|powershell|cmd(?:\.exe)?\s|\/bin\/|\/etc\/|wget\s|curl\s/i;
+export const BIG_SHELL =
+  /[;|`&][ \t]{0,4}(?:[a-z]{2,16}[ \t]|\/(?:bin|usr|etc|tmp|dev)\/)|\n[ \t]{0,4}(?:\/(?:bin|usr|etc|tmp|dev)\/|[a-z]{2,16}[ \t]{1,4}[-/])|(?:&&|\|\|)[ \t]{0,4}[a-z/$.'"\\]|\$\(|\$\{|`[a-z]{2,16}[ \t`]|<\?|\(\)[ \t]{0,4}\{/i;
+
+/** The code families' keywords for a long text. */
+export const BIG_CODE =
+  /java\.lang|getruntime|processbuilder|forname\(|child_process|require\(|eval\(|exec\(|system\(|passthru|shell_exec|popen|proc_open|assert\(|__import__|subprocess|os\.system|constructor|__proto__|jndi:|ognl|memberaccess|ro0ab|aced0005|base64_decode|phpinfo|invoke-|iex\b|powershell|cmd(?:\.exe)?[ \t]|\/bin\/|\/etc\/|wget[ \t]|curl[ \t]/i;
 
 /**
  * Compressed or binary data decoded as text (control characters or U+FFFD in its head):
@@ -189,9 +204,11 @@ export function binaryMayMatch(v: string): boolean {
 
 /** The gate for a value longer than `BIG`. */
 export function bigMayMatch(v: string): boolean {
-  const head = v.length > 65536 ? v.slice(0, 65536) : v;
-  if (binaryHead(v)) return binaryMayMatch(head);
-  return BIG_SIGN.test(head);
+  if (binaryHead(v)) return binaryMayMatch(v.length > 65536 ? v.slice(0, 65536) : v);
+  // A long text is searched on its head (8 KiB): an injection is near the start of the
+  // field it was written into, and a structured body's fields are points of their own.
+  const head = v.length > 8192 ? v.slice(0, 8192) : v;
+  return BIG_SHELL.test(head) || BIG_CODE.test(head);
 }
 
 /** Every anchor keyword (anchors.ts), for serialized JSON. */

@@ -1,38 +1,65 @@
 import type { Hit, Point } from "../../../model/index.js";
 import { excerpt, pointName } from "../../../model/index.js";
+import { CH, charMask } from "../charmask.js";
 import type { Detector, DetectorMatch, RequestView } from "../types.js";
 import { findIntrospection, mayBeIntrospection } from "./graphql.js";
-import { findOobHost, findProbe } from "./markers.js";
+import { findOobHost, findProbe, mayHaveOobHost } from "./markers.js";
 import { toolHeader } from "./tool-headers.js";
 import { findTool } from "./user-agents.js";
 
 /**
- * Known scanners and attack tools, all judged once per request:
- *  - the User-Agent names a scanner, or a header only a scanner sends
- *    (`Acunetix-Product`, `X-Scanner`, `X-WIPP`…);
- *  - an out-of-band callback host (interactsh, Burp Collaborator, dnslog.cn…) as the
- *    authority of a URL or UNC path in any value (path, parameter, header, cookie,
- *    body);
- *  - a tool's unique probe string in the path or the request-target.
+ * Known scanners and attack tools:
+ *  - per request: the User-Agent names a scanner, or a header only a scanner sends
+ *    (`Acunetix-Product`, `X-Scanner`, `X-WIPP`…); a tool's unique probe string in the
+ *    decoded path or the raw request-target;
+ *  - per point: an out-of-band callback host (interactsh, Burp Collaborator, dnslog.cn…)
+ *    as the authority of a URL or UNC path in any value (path, parameter, header,
+ *    cookie, body), `scanner.oob-domain`; GraphQL introspection (graphql.ts),
+ *    `scanner.graphql-introspection`.
  *
- * Why request-level for the values too: the checks are anchored on `//` and on a few
- * rare literals, and the per-point hook would add a call per point per request for
- * nothing.
- *
- * Per point, only GraphQL introspection (graphql.ts), `scanner.graphql-introspection`:
- * the prefilter is a `__` followed by the first letter of `__schema`, `__type` or an
- * introspection type, so ordinary values cost one indexOf. A lone `__typename` is not
- * introspection (see graphql.ts).
+ * Why the callback hosts are per point: the shared character mask rejects a value
+ * without a `.` and a `/` or `\` in one AND, where the request-level pass had to touch
+ * every value. The introspection prefilter needs `{`, `(` or `@` (what follows
+ * `__schema`, `__type` or a type condition), then a `__` followed by the first letters
+ * of an introspection name. A lone `__typename` is not introspection (see graphql.ts).
  */
+const OOB_MASK = CH.DOT;
+const OOB_SEP = CH.SLASH | CH.BACKSLASH;
+const GRAPHQL_MASK = CH.LBRACE | CH.LPAREN | CH.AT;
+
+/** Longest value worth searching for a callback host: a callback payload is short. */
+const MAX_VALUE = 4096;
+
+function mayHaveOob(v: string, mask: number): boolean {
+  return (
+    (mask & OOB_MASK) !== 0 &&
+    (mask & OOB_SEP) !== 0 &&
+    v.length >= 8 &&
+    v.length <= MAX_VALUE &&
+    mayHaveOobHost(v)
+  );
+}
+
+export function scannerPrefilter(v: string, mask: number = charMask(v)): boolean {
+  return mayHaveOob(v, mask) || ((mask & GRAPHQL_MASK) !== 0 && mayBeIntrospection(v));
+}
+
 export const scannerDetector: Detector = {
   type: "scanner",
 
-  prefilter: mayBeIntrospection,
+  prefilter: scannerPrefilter,
 
   detect(point: Point): DetectorMatch | null {
-    // Path segments and extensions repeat the whole path, which is scanned once.
-    if (point.kind === "segment" || point.kind === "ext") return null;
-    const m = findIntrospection(point.value);
+    // Path segments and extensions repeat the whole path, which is scanned once; the
+    // raw query string repeats its parameters.
+    const kind = point.kind;
+    if (kind === "segment" || kind === "ext") return null;
+    const v = point.value;
+    if (v.length >= 8 && v.length <= MAX_VALUE && !(kind === "raw" && point.zone === "query")) {
+      const o = findOobHost(v);
+      if (o !== null) return { signature: `scanner.${o.sign}`, start: o.start, end: o.end };
+    }
+    const m = findIntrospection(v);
     return m === null ? null : { signature: "scanner.graphql-introspection", start: m.start, end: m.end };
   },
 
@@ -40,12 +67,11 @@ export const scannerDetector: Detector = {
     const out: Hit[] = [];
     for (const h of view.request.headers) {
       const name = h[0];
-      const value = h[1];
-      if (
-        name.length === 10 &&
-        (name.charCodeAt(0) | 0x20) === 0x75 /* u */ &&
-        name.toLowerCase() === "user-agent"
-      ) {
+      const c = name.charCodeAt(0) | 0x20;
+      // Only `User-Agent`, `Acunetix-*` and `X-*` names can say anything: one test each.
+      if (c === 0x75 /* u */) {
+        if (name.length !== 10 || name.toLowerCase() !== "user-agent") continue;
+        const value = h[1];
         const t = findTool(value);
         if (t !== null) {
           out.push({
@@ -57,57 +83,44 @@ export const scannerDetector: Detector = {
         }
         continue;
       }
+      if (c !== 0x61 /* a */ && c !== 0x78 /* x */) continue;
       const tool = toolHeader(name);
       if (tool !== null) {
         out.push({
           type: "scanner",
           point: `header › ${name.toLowerCase()}`,
-          payload: excerpt(`${name}: ${value}`, 0, name.length),
+          payload: excerpt(`${name}: ${h[1]}`, 0, name.length),
           signature: `scanner.header.${tool}`,
         });
       }
     }
-    const m = markerPoint(view.points);
-    if (m !== null) out.push(m);
-    else {
-      // Probes in the query (`?acunetix_wvs_security_test`) are read off the raw target.
-      const t = view.request.target;
-      const probe = findProbe(t);
-      if (probe !== null) {
-        out.push({
-          type: "scanner",
-          point: "target",
-          payload: excerpt(t, probe.start, probe.end),
-          signature: "scanner.probe",
-        });
-      }
-    }
+    const probe = probeHit(view);
+    if (probe !== null) out.push(probe);
     return out;
   },
 };
 
-/** Longest value worth searching: a callback payload is short; long values are parsed into parts. */
-const MAX_VALUE = 4096;
-const MAX_SCANNED = 512;
-
-function markerPoint(points: readonly Point[]): Hit | null {
-  let scanned = 0;
+/** A tool's probe string in the decoded request path, else in the raw request-target. */
+function probeHit(view: RequestView): Hit | null {
+  const points = view.points;
   for (let i = 0; i < points.length; i++) {
     const p = points[i]!;
-    const v = p.value;
-    if (v.length < 8 || v.length > MAX_VALUE) continue;
-    const kind = p.kind;
-    if (kind === "segment" || kind === "ext" || (kind === "raw" && p.zone === "query")) continue;
-    if (++scanned > MAX_SCANNED) return null;
-    const m = kind === "path" ? (findProbe(v) ?? findOobHost(v)) : findOobHost(v);
+    if (p.kind !== "path") continue;
+    const m = findProbe(p.value);
     if (m !== null) {
       return {
         type: "scanner",
         point: pointName(p),
-        payload: excerpt(v, m.start, m.end),
+        payload: excerpt(p.value, m.start, m.end),
         signature: `scanner.${m.sign}`,
       };
     }
+    break;
   }
-  return null;
+  // Probes in the query (`?acunetix_wvs_security_test`) are read off the raw target.
+  const t = view.request.target;
+  const m = findProbe(t);
+  return m === null
+    ? null
+    : { type: "scanner", point: "target", payload: excerpt(t, m.start, m.end), signature: "scanner.probe" };
 }

@@ -21,7 +21,7 @@ export interface MarkerMatch {
  * Registrable callback domains (always two labels, so the test is one Set lookup on
  * the last two labels of a host).
  */
-const OOB_DOMAINS = new Set([
+export const OOB_DOMAINS: ReadonlySet<string> = new Set([
   "oast.pro",
   "oast.live",
   "oast.site",
@@ -39,6 +39,20 @@ const OOB_DOMAINS = new Set([
   "xss.ht",
   "requestrepo.com",
 ]);
+
+/**
+ * Any callback domain written anywhere in a value, case-insensitively: the prefilter of
+ * `findOobHost`, one native scan. Built from OOB_DOMAINS (escaped literals).
+ */
+// safe-regex: one alternation of escaped literals, no quantifier.
+const OOB_ANYWHERE = new RegExp(
+  [...OOB_DOMAINS].map((d) => d.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&")).join("|"),
+  "i",
+);
+
+export function mayHaveOobHost(v: string): boolean {
+  return OOB_ANYWHERE.test(v);
+}
 
 export function isOobHost(host: string): boolean {
   return oobIn(host, 0, host.length);
@@ -150,14 +164,11 @@ const PROBES = [
   "acunetix-wvs-test",
 ];
 
-/** Cheap gate: the rare cores of the probes, as the tools write them. */
+/** Cheap gate: the rare cores of the probes, as the tools write them; one native scan. */
+const PROBE_CORES = /w00tw00t|rinity\.txt|muieblackcat|cunetix/;
+
 export function mayHaveProbe(s: string): boolean {
-  return (
-    s.indexOf("w00tw00t") !== -1 ||
-    s.indexOf("rinity.txt") !== -1 ||
-    s.indexOf("muieblackcat") !== -1 ||
-    s.indexOf("cunetix") !== -1
-  );
+  return PROBE_CORES.test(s);
 }
 
 export function findProbe(s: string): MarkerMatch | null {

@@ -1,8 +1,7 @@
 /**
  * User-Agent fingerprints of security scanners and attack tools, matched as whole words
- * (case-insensitive) by one pass of a character trie: each position that starts a word
- * walks the trie, so the cost is about the length of the User-Agent, whatever the size
- * of the list.
+ * (case-insensitive) by one native scan of a regular expression factored into a trie,
+ * so the cost is about the length of the User-Agent, whatever the size of the list.
  *
  * Curated: only tools whose purpose is scanning or attacking, in the spelling they put
  * in their default User-Agent. Generic HTTP clients (`curl/`, `Wget`, `python-requests`,
@@ -122,66 +121,51 @@ const TOOLS: ReadonlyArray<readonly [token: string, tool: string]> = [
   ["probely", "probely"],
 ];
 
+function esc(w: string): string {
+  return w.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
+}
+
 /**
- * The trie, flattened: node `k` owns the slots `k*64 … k*64+63` of `NEXT`, one per
- * character class (see `code`), holding the child node index (0 = none). `TOOL[k]` is
- * the index into TOOLS + 1 of a token ending at node `k` (0 = none).
+ * The tokens as one alternation factored into a trie (`nikto|nessus` → `n(?:ikto|essus)`),
+ * so irregexp tries one branch per distinct next character. Longer tokens come first
+ * under a shared prefix, so the longest listed token wins, as a scanner's own name
+ * (`netsparker cloud`) is more telling than its prefix.
  */
-const ALPHABET = 64;
-
-/** 1–26 letters (either case), 27–36 digits, then the punctuation used in tokens. */
-function classify(c: number): number {
-  if (c >= 97 && c <= 122) return c - 96;
-  if (c >= 65 && c <= 90) return c - 64;
-  if (c >= 48 && c <= 57) return c - 21;
-  switch (c) {
-    case 32:
-      return 37;
-    case 45: // -
-      return 38;
-    case 46: // .
-      return 39;
-    case 95: // _
-      return 40;
-    default:
-      return 0;
+function trie(words: readonly string[]): string {
+  interface Node {
+    kids: Map<string, Node>;
+    end: boolean;
   }
-}
-
-/** `classify` as a table over ASCII, so the hot loop is one load per character. */
-const CODES = Uint8Array.from({ length: 128 }, (_, c) => classify(c));
-const LAST_ALNUM = 36;
-
-function code(c: number): number {
-  return c < 128 ? CODES[c]! : 0;
-}
-
-const { NEXT, TOOL } = (() => {
-  let nodes = 1;
-  const next: number[] = new Array(ALPHABET).fill(0);
-  const tool: number[] = [0];
-  TOOLS.forEach(([token], t) => {
-    let k = 0;
-    for (let i = 0; i < token.length; i++) {
-      const c = code(token.charCodeAt(i));
-      let child = next[k * ALPHABET + c]!;
-      if (child === 0) {
-        child = nodes++;
-        for (let j = 0; j < ALPHABET; j++) next.push(0);
-        tool.push(0);
-        next[k * ALPHABET + c] = child;
+  const root: Node = { kids: new Map(), end: false };
+  for (const w of words) {
+    let n = root;
+    for (const ch of w) {
+      let k = n.kids.get(ch);
+      if (k === undefined) {
+        k = { kids: new Map(), end: false };
+        n.kids.set(ch, k);
       }
-      k = child;
+      n = k;
     }
-    tool[k] = t + 1;
-  });
-  return { NEXT: Int32Array.from(next), TOOL: Int32Array.from(tool) };
-})();
-
-function isAlnum(c: number): boolean {
-  const k = code(c);
-  return k !== 0 && k <= LAST_ALNUM;
+    n.end = true;
+  }
+  const emit = (n: Node): string => {
+    const parts: string[] = [];
+    for (const [ch, k] of n.kids) parts.push(esc(ch) + emit(k));
+    if (n.end) parts.push("");
+    return parts.length === 1 ? parts[0]! : `(?:${parts.join("|")})`;
+  };
+  return emit(root);
 }
+
+const TOOL_OF = new Map(TOOLS.map(([token, tool]) => [token, tool]));
+
+/**
+ * A listed token as whole words: at the start or after a character that is not an ASCII
+ * letter or digit, and not followed by one. One native scan of the User-Agent.
+ */
+// safe-regex: a trie of escaped literals between two single character classes.
+const TOOL_RE = new RegExp(`(?:^|[^A-Za-z0-9])(${trie(TOOLS.map(([t]) => t))})(?![A-Za-z0-9])`, "i");
 
 export interface ToolMatch {
   readonly tool: string;
@@ -189,29 +173,12 @@ export interface ToolMatch {
   readonly end: number;
 }
 
-/** Longest listed token starting at a word start and ending at a word end, or null. */
+/** The first listed token standing as whole words in `s` (its first 4 KiB), or null. */
 export function findTool(s: string): ToolMatch | null {
-  const n = Math.min(s.length, 4096);
-  for (let i = 0; i < n; i++) {
-    if (!isAlnum(s.charCodeAt(i))) continue;
-    // Here `i` starts a word: the previous character is not alphanumeric.
-    let k = NEXT[code(s.charCodeAt(i))]!;
-    let j = i + 1;
-    let best = 0;
-    let bestEnd = 0;
-    while (k !== 0) {
-      if (TOOL[k] !== 0 && !isAlnum(s.charCodeAt(j))) {
-        best = TOOL[k]!;
-        bestEnd = j;
-      }
-      if (j >= n) break;
-      const c = code(s.charCodeAt(j));
-      k = c === 0 ? 0 : NEXT[k * ALPHABET + c]!;
-      j++;
-    }
-    if (best !== 0) return { tool: TOOLS[best - 1]![1], start: i, end: bestEnd };
-    // No token starts inside this word: jump to its end.
-    while (i + 1 < n && isAlnum(s.charCodeAt(i + 1))) i++;
-  }
-  return null;
+  const m = TOOL_RE.exec(s.length > 4096 ? s.slice(0, 4096) : s);
+  if (m === null) return null;
+  const token = m[1]!;
+  const end = m.index + m[0].length;
+  const tool = TOOL_OF.get(token.toLowerCase());
+  return tool === undefined ? null : { tool, start: end - token.length, end };
 }

@@ -7,17 +7,61 @@
 import type { DetectorMatch } from "../types.js";
 import { isAsciiLetter } from "./chars.js";
 import { rawFragment } from "./fragment.js";
+import { FRAGMENT_MAX } from "./fragment-vocab.js";
 import { read } from "./grammar.js";
 import { WordClass, wordClass } from "./keywords.js";
 import { ANYWHERE, BARE, prefilterFlags } from "./prefilter.js";
 import { judge } from "./rules.js";
 import { type StartQuote, tokenize } from "./tokenizer.js";
+import { anchorPositions } from "./windows.js";
 
 /** Contexts tried, in order: bare first (its signs are the most specific). */
 const CONTEXTS: readonly StartQuote[] = [0, 39, 34];
 
 /** Runs the tokenizer and rules over one string; null when nothing fires. */
 export function detectSqli(value: string, rawPairs = false): DetectorMatch | null {
+  if (value.length > LONG_VALUE) return detectWindows(value, rawPairs);
+  return detectText(value, rawPairs);
+}
+
+/**
+ * Values longer than this (64 KiB JSON texts, HTML, bundles exist in real traffic) are
+ * not read whole in every context: only windows around the places an injection shows
+ * itself (windows.ts) are, so the cost follows what the value holds, not its length.
+ */
+const LONG_VALUE = 1024;
+/** Characters read before and after an anchor. */
+const BEFORE = 96;
+const AFTER = 192;
+/** At most this many windows per value: a bound on the work, whatever the value. */
+const MAX_WINDOWS = 8;
+
+function detectWindows(value: string, rawPairs: boolean): DetectorMatch | null {
+  const n = value.length;
+  let coveredTo = -1;
+  let count = 0;
+  const anchors = anchorPositions(value, 64);
+  for (const at of anchors) {
+    if (count >= MAX_WINDOWS) break;
+    // An anchor well inside the previous window was read with it.
+    if (at + 32 < coveredTo) continue;
+    let a = Math.max(0, at - BEFORE);
+    let z = Math.min(n, at + AFTER);
+    // Keep a window longer than the SQL-density tier reads, which is meant for whole
+    // values only (a cut piece of prose must not look like a fragment).
+    if (z - a <= FRAGMENT_MAX) {
+      if (a === 0) z = Math.min(n, FRAGMENT_MAX + 1);
+      else a = Math.max(0, z - FRAGMENT_MAX - 1);
+    }
+    count++;
+    coveredTo = z;
+    const m = detectText(value.slice(a, z), rawPairs);
+    if (m !== null) return { signature: m.signature, start: m.start + a, end: Math.min(n, m.end + a) };
+  }
+  return null;
+}
+
+function detectText(value: string, rawPairs: boolean): DetectorMatch | null {
   const flags = prefilterFlags(value);
   if (!rawPairs) {
     const f = rawFragment(value);

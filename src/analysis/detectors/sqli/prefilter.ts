@@ -14,8 +14,8 @@
 import { CH, charMask } from "../charmask.js";
 import { isAsciiLetter, isDigit, isSqlSpace, isZeroWidth } from "./chars.js";
 import { danglingLogic } from "./fragment.js";
-import { FRAGMENT_MAX, MAGIC_NUMBERS } from "./fragment-vocab.js";
-import { alwaysWords, familyWords, triggerSets, triggerWords, wordHash } from "./triggers.js";
+import { FRAGMENT_MAX, fragmentFunctionNames, MAGIC_NUMBERS } from "./fragment-vocab.js";
+import { alwaysWords, familyWords, triggerSets, wordHash } from "./triggers.js";
 
 /** Words a condition is built with (prefilter reasons below). */
 const LOGIC_WORDS = ["and", "or", "xor", "div", "mod", "not"];
@@ -95,8 +95,45 @@ function hashes(words: string[]): Set<number> {
 }
 
 /**
- * Words standing as a whole run of letters and `_` (the scan's notion of a word).
- * The words are checked to be letters and `_` only, so nothing in them is a metacharacter.
+ * The families of all words in `v`, OR-ed (0: no trigger word), read as the scan reads
+ * words — runs of letters and `_`, joined across invisible characters — but with nothing
+ * else to do per character. Stops at the first word that passes on its own.
+ */
+function wordFamilies(v: string): number {
+  const n = v.length;
+  let out = 0;
+  let i = 0;
+  while (i < n) {
+    const c = v.charCodeAt(i);
+    if (!((c | 0x20) >= 97 && (c | 0x20) <= 122) && c !== 95) {
+      i++;
+      continue;
+    }
+    let h = 0x811c9dc5;
+    let len = 0;
+    while (i < n) {
+      const d = v.charCodeAt(i);
+      if (((d | 0x20) >= 97 && (d | 0x20) <= 122) || d === 95) {
+        h ^= d | 0x20;
+        h = Math.imul(h, 0x01000193);
+        len++;
+      } else if (!(d >= 0xad && isZeroWidth(d))) break;
+      i++;
+    }
+    if (len >= 2 && len <= 24) {
+      out |= families(h & 0x3fffffff);
+      if ((out & W_ALWAYS) !== 0) return out;
+    }
+  }
+  return out;
+}
+
+/** Characters that make a condition next to a logic word (`scan`'s `cond`), or a call. */
+const CONDITION_CHARS = CH.EQ | CH.LT | CH.GT | CH.AT | CH.PUNCT | CH.HASH | CH.LPAREN;
+
+/**
+ * Words standing as a whole run of letters and `_` (the scan's notion of a word), for
+ * long values, where a native search is cheaper than reading each character in script.
  */
 function wordsRe(words: readonly string[]): RegExp {
   const alt = [...new Set(words)]
@@ -108,39 +145,30 @@ function wordsRe(words: readonly string[]): RegExp {
   return new RegExp(`(?<![A-Za-z_])(?:${alt})(?![A-Za-z_])`, "i");
 }
 
-/** Any trigger word of any family. */
-const TRIGGER_WORD = wordsRe(triggerWords([...LOGIC_WORDS, ...COMPARISON_WORDS]));
-
-/** A word that passes on its own (triggers.ts `always`). */
-const ALWAYS_WORD = wordsRe(alwaysWords());
-
-/** A logic or comparison word: with a literal or a comparand it makes a condition. */
-const LOGIC_WORD = wordsRe([...LOGIC_WORDS, ...COMPARISON_WORDS]);
-
-/** Characters that complete a trigger word in `scan`: `;`, `(`, comparison characters. */
-const WORD_COMPANIONS = CH.SEMI | CH.LPAREN | CH.EQ | CH.LT | CH.GT | CH.AT | CH.PUNCT | CH.HASH;
-
 const FAMILY = familyWords();
+const ALWAYS_WORD = wordsRe(alwaysWords());
 const STATEMENT_WORD = wordsRe(FAMILY.statements);
-const CALL_WORD = wordsRe(FAMILY.calls);
+const CALL_WORD = wordsRe([...FAMILY.calls, ...fragmentFunctionNames()]);
 const CLAUSE_WORD = wordsRe(FAMILY.clauses);
 const LITERAL_WORD = wordsRe(FAMILY.literals);
-
-/** Characters that make a condition next to a logic word (`scan`'s `cond`), or a call. */
-const CONDITION_CHARS = CH.EQ | CH.LT | CH.GT | CH.AT | CH.PUNCT | CH.HASH | CH.LPAREN;
+const LOGIC_WORD = wordsRe([...LOGIC_WORDS, ...COMPARISON_WORDS]);
 
 /**
  * The reasons `scan` has for a value longer than the SQL-density tier reads, checked
- * family by family with native searches instead of reading every character: a statement
- * with a `;`, a function with a `(`, a clause after a leading number, a logic word with
- * what makes a condition. Each test is looser than the scan (a word anywhere, a `(`
- * anywhere), so nothing the scan lets through is lost.
+ * family by family with native searches (each gated by the character it needs) instead
+ * of reading every character: a word that passes alone, a statement with a `;`, a
+ * function with a `(`, a clause after a leading number, a logic word with what makes a
+ * condition. Each test is looser than the scan (a word anywhere, a `(` anywhere), so
+ * nothing the scan lets through is lost. Invisible characters inside a word are read by
+ * the scan itself.
  */
 function longValueMayPass(v: string, mask: number): boolean {
+  if ((mask & CH.NONASCII) !== 0 && ZERO_WIDTH.test(v)) return scan(v, true) !== 0;
+  if (ALWAYS_WORD.test(v)) return true;
   if ((mask & CH.SEMI) !== 0 && STATEMENT_WORD.test(v)) return true;
   if ((mask & CH.LPAREN) !== 0 && CALL_WORD.test(v)) return true;
   if (leadsWithNumber(v) && CLAUSE_WORD.test(v)) return true;
-  if (!LOGIC_WORD.test(v)) return false;
+  if (!LOGIC_WORD.test(v)) return (mask & CH.LPAREN) !== 0 && v.indexOf(".e(") !== -1 && scan(v, true) !== 0;
   if ((mask & CONDITION_CHARS) !== 0 || LITERAL_WORD.test(v)) return true;
   // A comparison word followed by a number or a string: only the scan reads that.
   return scan(v, true) !== 0;
@@ -149,8 +177,11 @@ function longValueMayPass(v: string, mask: number): boolean {
 /** The invisible characters the scan reads through inside a word (chars.ts isZeroWidth). */
 const ZERO_WIDTH = /[\u00ad\u200b-\u200d\u2060\ufeff]/;
 
-/** Characters of the operators the SQL-density tier reads in a short value. */
-const FRAGMENT_OPERATOR_CHARS = CH.LT | CH.GT | CH.PUNCT | CH.AT | CH.EQ | CH.DASH;
+/**
+ * Characters of the operators the SQL-density tier reads in a short value (`sqlOperatorAt`
+ * and `->`, whose `>` is here).
+ */
+const FRAGMENT_OPERATOR_CHARS = CH.LT | CH.GT | CH.PUNCT | CH.AT | CH.EQ;
 
 /** Characters whose presence alone lets a value through (a quoted context is read). */
 const QUOTES = CH.SQUOTE | CH.DQUOTE | CH.BACKTICK;
@@ -159,34 +190,40 @@ const QUOTES = CH.SQUOTE | CH.DQUOTE | CH.BACKTICK;
  * The gate. `mask` (charmask.ts) settles the common cases without reading the value:
  * any quote passes (every quoted context starts from one), and the operators that pass
  * on their own (`--`, `/*`, `||`, `&&`, `::`) are looked up only when their character is
- * present. What remains needs a trigger word, which only the scan can find.
+ * present. What remains needs a trigger word: one light pass collects the families of
+ * the words, and the full scan runs only when a family and its companion are both there.
  */
-export function sqliPrefilter(v: string, mask: number = charMask(v)): boolean {
+export function sqliPrefilter(v: string, given?: number): boolean {
   const n = v.length;
   if (n < 2) return false;
+  // Called without a mask (detect's own checks, rewritten variants): a quote, found by
+  // native search, settles it before the mask is computed.
+  if (given === undefined && (v.indexOf("'") !== -1 || v.indexOf('"') !== -1 || v.indexOf("`") !== -1))
+    return true;
+  const mask = given ?? charMask(v);
   if ((mask & QUOTES) !== 0) return true;
+  // One word (letters and `_` only: the most common value of all, a name or a token):
+  // the scan would read just this word, which passes alone or not at all.
+  if (mask === 0) return n <= 24 && (families(wordHash(v, 0, n)) & (W_ALWAYS | W_FRAG_WORD)) !== 0;
+  // Digits only: nothing but an integer-overflow number.
+  if (mask === CH.DIGIT) return n >= 10 && n <= 23 && MAGIC_NUMBERS.has(v);
   if ((mask & CH.DASH) !== 0 && v.indexOf("--") !== -1) return true;
   if ((mask & CH.STAR) !== 0 && v.indexOf("/*") !== -1) return true;
   if ((mask & CH.PIPE) !== 0 && v.indexOf("||") !== -1) return true;
   if ((mask & CH.AMP) !== 0 && v.indexOf("&&") !== -1) return true;
   if ((mask & CH.COLON) !== 0 && v.indexOf("::") !== -1) return true;
-  // Every other reason but a few operators needs a trigger word: a native search for
-  // one settles most values (invisible characters may glue a word: the scan joins them).
-  const glued = (mask & CH.NONASCII) !== 0 && ZERO_WIDTH.test(v);
-  if (!glued && !TRIGGER_WORD.test(v)) {
+  if (n > FRAGMENT_MAX) return longValueMayPass(v, mask);
+  const fam = wordFamilies(v);
+  if (fam === 0) {
+    // Without a trigger word: `1.e(`, an overflow number, or the SQL-only operators of a
+    // short value (`<=`, `!=`, `1=1`, `->`).
     if ((mask & CH.LPAREN) !== 0 && v.indexOf(".e(") !== -1) return scan(v, true) !== 0;
     if (n >= 10 && n <= 23 && isDigit(v.charCodeAt(0)) && MAGIC_NUMBERS.has(v)) return true;
-    // Without a word, only the SQL-only operators of a short value (`<=`, `!=`, `1=1`, `->`).
     if (n <= FRAGMENT_MAX && (mask & FRAGMENT_OPERATOR_CHARS) !== 0) return scan(v, true) !== 0;
     return false;
   }
-  if (glued || ALWAYS_WORD.test(v)) return true;
-  if (n > FRAGMENT_MAX) return longValueMayPass(v, mask);
-  // The other words count only together with something else (see `scan`): a `;`, a
-  // call, a comparison character, a short value, a leading number, or a logic word.
-  if ((mask & WORD_COMPANIONS) !== 0 || n <= FRAGMENT_MAX || leadsWithNumber(v) || LOGIC_WORD.test(v))
-    return scan(v, true) !== 0;
-  return false;
+  if ((fam & W_ALWAYS) !== 0) return true;
+  return scan(v, true) !== 0;
 }
 
 /**
@@ -337,7 +374,10 @@ function scan(v: string, gate: boolean): number {
         }
         break;
       case 44: // , between quotes: a keyword split into array elements (`un","ion`)
-        if (!gate && (v.charCodeAt(i - 1) === 34 || v.charCodeAt(i - 1) === 39)) out |= ANYWHERE | BARE;
+        // Only in a value the SQL-density tier reads: in a long one it is JSON's own
+        // separator, and counting it would read every JSON text in every context.
+        if (!gate && short && (v.charCodeAt(i - 1) === 34 || v.charCodeAt(i - 1) === 39))
+          out |= ANYWHERE | BARE;
         break;
       default:
         // Invisible characters may glue a keyword together (`un\u200bion`).

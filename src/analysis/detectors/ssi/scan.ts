@@ -129,7 +129,9 @@ const ENCODED_TRIGGER = /%(?:23|3[Cc])/;
 export function mayHaveInclude(v: string, m = -1): boolean {
   if (m === -1) {
     // In `detect`, without the engine's mask: the same answer from native searches.
-    return v.indexOf("#") !== -1 || v.indexOf("<") !== -1 || v.indexOf("$(") !== -1 || ENCODED_TRIGGER.test(v);
+    return (
+      v.indexOf("#") !== -1 || v.indexOf("<") !== -1 || v.indexOf("$(") !== -1 || ENCODED_TRIGGER.test(v)
+    );
   }
   if ((m & (CH.HASH | CH.LT)) !== 0) return true;
   if ((m & (CH.DOLLAR | CH.LPAREN)) === (CH.DOLLAR | CH.LPAREN) && v.indexOf("$(") !== -1) return true;

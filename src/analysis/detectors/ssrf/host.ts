@@ -288,8 +288,8 @@ const PUBLIC: HostInfo = Object.freeze({ cls: "public", obfuscated: false, ip: f
 
 /** The last label of every name the lists above match (cheap first test in classifyHost). */
 const SPECIAL_LAST_LABELS = new Set<string>(
-  [...METADATA_NAMES, ...LOOPBACK_NAMES, ...INTERNAL_NAMES, ...INTERNAL_SUFFIXES, ...REBINDING_DOMAINS].map((n) =>
-    n.slice(n.lastIndexOf(".") + 1),
+  [...METADATA_NAMES, ...LOOPBACK_NAMES, ...INTERNAL_NAMES, ...INTERNAL_SUFFIXES, ...REBINDING_DOMAINS].map(
+    (n) => n.slice(n.lastIndexOf(".") + 1),
   ),
 );
 

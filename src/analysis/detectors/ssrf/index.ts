@@ -94,7 +94,9 @@ function siteLabel(host: string, i: number): boolean {
   const b = host.charCodeAt(i + 1);
   const c = host.charCodeAt(i + 2);
   return (
-    (a === 99 && b === 111 && c === 109) || (a === 110 && b === 101 && c === 116) || (a === 111 && b === 114 && c === 103)
+    (a === 99 && b === 111 && c === 109) ||
+    (a === 110 && b === 101 && c === 116) ||
+    (a === 111 && b === 114 && c === 103)
   );
 }
 

@@ -108,18 +108,32 @@ function looksBinary(v: string): boolean {
  *  - pieces of a string joined with `+` (`'al'+'ert'`, `"\"al\"+\"ert\""`);
  *  - with `[`, a name read as a computed member (`x["cookie"]`, `/co/.source`,
  *    `8..toString(36)`);
- *  - with a backtick, a tagged call (`x.sort\`…\``), a `${…}` or a comment.
+ *  - with a backtick, a tagged call (`x.sort\`…\``), a `${…}` or a comment (a Unicode
+ *    space before the backtick falls in the name class, which is only more work).
  * Literal alternatives and single classes under one quantifier: no backtracking.
  */
 const JS_WORDS =
-  /\\[ux0-7]|\$eval|\b(?:alert|prompt|confirm|eval|globalEval|Function|setTimeout|setInterval|setImmediate|execScript|msgbox|MsgBox|atob|btoa|import|XMLHttpRequest|ActiveXObject|constructor|window|self|top|parent|frames|globalThis|document|opener|content|location|String|innerHTML|outerHTML|fromCharCode|getScript|srcdoc|textContent|innerText)\b/;
-const QUOTE_PLUS = /['"`][\x00-\x20]*(?:\/\*|\+)/;
+  /\\[ux0-7]|\$eval|\b(?:alert|prompt|confirm|eval|globalEval|Function|setTimeout|setInterval|setImmediate|execScript|msgbox|MsgBox|atob|btoa|import|XMLHttpRequest|ActiveXObject|constructor|innerHTML|outerHTML|fromCharCode|getScript|srcdoc|textContent|innerText)\b/;
+/**
+ * Globals and objects are signs only when something is read from them: `top[…]`,
+ * `(top)[…]`, `top?.[…]`, `document.cookie` — so the word must be followed by `[`, `.`,
+ * `?` or `)` (or `/` of a comment, or a `\` the tokenizer drops), after any space the
+ * tokenizer skips (ASCII, and the Unicode ones of js-tokenizer.ts isUniSpace). JSON keys
+ * (`"top":`, `"content":`) are not.
+ */
+const OBJECT_WORDS =
+  /\b(?:window|self|top|parent|frames|globalThis|document|opener|content|location|String)[\x00-\x20\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]*[[.?)/\\]/;
+const QUOTE_PLUS =
+  /['"`][\x00-\x20\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]*(?:\/\*|\+)/;
+/** A computed member: `[` right after a name, a literal, `)` or `]` (not a JSON array). */
+const MEMBER_BRACKET =
+  /[\w$)\]'"`][\x00-\x20\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]*\[|\*\/[\x00-\x20\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]*\[/;
 const MEMBER_WORDS = /cookie|domain|write|createElement|__proto__|call|apply|source|toString/;
 const TAGGED = /\.[\x00-\x20]*[\w$\u0080-\uffff]+[\x00-\x20]*`|\$\{|\/\*/;
 
 function mayHoldJsSign(s: string): boolean {
-  if (JS_WORDS.test(s) || QUOTE_PLUS.test(s)) return true;
-  if (s.indexOf("[") !== -1 && MEMBER_WORDS.test(s)) return true;
+  if (JS_WORDS.test(s) || OBJECT_WORDS.test(s) || QUOTE_PLUS.test(s)) return true;
+  if (s.indexOf("[") !== -1 && MEMBER_BRACKET.test(s) && MEMBER_WORDS.test(s)) return true;
   return s.indexOf("`") !== -1 && TAGGED.test(s);
 }
 

@@ -19,6 +19,7 @@ import { findXxe } from "./dtd.js";
 export function xxePrefilter(v: string, m = ~0): boolean {
   if ((m & CH.LT) === 0) return false;
   const lt = v.indexOf("<");
+  if (lt === -1) return false;
   return (
     ((m & CH.PUNCT) !== 0 && v.indexOf("<!", lt) !== -1) ||
     v.indexOf("nclude") !== -1 ||
