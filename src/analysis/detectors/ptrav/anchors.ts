@@ -47,6 +47,7 @@ const SEP = "[/\\\\]";
 /** Wrapper scheme words (and the last dotted parts of `compress.zlib`, `ssh2.shell`) before `://`. */
 const WRAPPER_PARTS = new Set<string>();
 for (const s of WRAPPER_SCHEMES) for (const part of s.split(".")) WRAPPER_PARTS.add(part);
+const WRAPPER_FIRST = new Set([...WRAPPER_PARTS].map((p) => p.charCodeAt(0)));
 
 /** `${x}`, `$(x)` or a backslash inside a word: worth the second spelling of index.ts. */
 export const SHELL_OBFUSCATION = /\$[{(]|[A-Za-z]\\[A-Za-z]/;
@@ -171,7 +172,13 @@ export function wrapperAnchor(v: string): boolean {
   for (let guard = 0; i !== -1 && guard < 64; guard++) {
     let w = i;
     while (w > 0 && i - w < 8 && isAlnum(v.charCodeAt(w - 1))) w--;
-    if (i - w >= 3 && WRAPPER_PARTS.has(v.slice(w, i).toLowerCase())) return true;
+    // `http`, `https`: rejected on the first letter, before any string is built.
+    if (
+      i - w >= 3 &&
+      WRAPPER_FIRST.has(v.charCodeAt(w) | 0x20) &&
+      WRAPPER_PARTS.has(v.slice(w, i).toLowerCase())
+    )
+      return true;
     i = v.indexOf("://", i + 3);
   }
   return false;

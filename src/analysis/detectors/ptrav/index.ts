@@ -13,7 +13,7 @@ import { findLeftover } from "./leftovers.js";
 import { isFileName, isFileNameMemo } from "./names.js";
 import { findDotSegment, findExtensionConfusion, findPathInfoScript } from "./path-tricks.js";
 import { findSensitive } from "./sensitive.js";
-import { findTraversal, isSmuggled, normalize } from "./traversal.js";
+import { findTraversal, hasDotsOrEscapes, isSmuggled, normalize } from "./traversal.js";
 import { findWrapper } from "./wrappers.js";
 
 /**
@@ -117,10 +117,31 @@ function isDocument(v: string): boolean {
   return a !== -1 && v.indexOf("\n", a + 1) !== -1;
 }
 
+/** charmask.ts's CH.CTRL and CH.NONASCII characters. */
+const CTRL_CHAR = /[\u0000-\u0008\u000e-\u001f\u007f]/;
+const NON_ASCII = /[^\u0000-\u007f]/;
+
+/**
+ * A mask for `ptravPrefilter` inside `detect`, which is not handed the engine's: the
+ * bits of its first gate exact (dot, separators, `%`, controls, non-ASCII), every other
+ * bit set (each only enables a check that reads the value itself), so the answer is the
+ * prefilter's — without a JavaScript pass over a 64 KiB value.
+ */
+function gateMask(v: string): number {
+  let m = ~(PATHISH | SMUGGLING);
+  if (v.indexOf(".") !== -1) m |= CH.DOT;
+  if (v.indexOf("/") !== -1) m |= CH.SLASH;
+  if (v.indexOf("\\") !== -1) m |= CH.BACKSLASH;
+  if (v.indexOf("%") !== -1) m |= CH.PERCENT;
+  if (CTRL_CHAR.test(v)) m |= CH.CTRL;
+  if (NON_ASCII.test(v)) m |= CH.NONASCII;
+  return m;
+}
+
 export function detectPtrav(p: Point): DetectorMatch | null {
   if (p.kind === "segment" || p.kind === "ext" || p.kind === "markup") return null;
   const raw = p.value;
-  if (!ptravPrefilter(raw)) return null;
+  if (!ptravPrefilter(raw, gateMask(raw))) return null;
   if (p.zone === "header" && p.header !== undefined && STRUCTURED_HEADERS.has(p.header)) return null;
 
   const w = findWrapper(raw);
@@ -183,7 +204,6 @@ function mayHaveSign(v: string, mask: number): boolean {
   if ((mask & PATHISH) === 0) return false;
   const dot = (mask & CH.DOT) !== 0;
   const sep = (mask & (CH.SLASH | CH.BACKSLASH)) !== 0;
-  if (dot && v.indexOf("..") !== -1) return true;
   if ((mask & CH.SLASH) !== 0) {
     // findWrapper: a scheme before `://`, or a php://filter chain cut to `resource=`.
     if ((mask & CH.COLON) !== 0 && wrapperAnchor(v)) return true;
@@ -212,11 +232,15 @@ function mayHaveSign(v: string, mask: number): boolean {
  */
 export function ptravPrefilter(v: string, mask: number = charMask(v)): boolean {
   if ((mask & (PATHISH | SMUGGLING)) === 0 || v.length < 3) return false;
+  // `..`, or escaped dots and slashes: true at once for `..`, else look again below.
+  const escaped = hasDotsOrEscapes(v, mask);
+  if (escaped && v.indexOf("..") !== -1) return true;
   if (mayHaveSign(v, mask)) return true;
   // Smuggled dots, slashes and NULs: look again at what the file API would get.
-  if (!isSmuggled(v, mask)) return false;
+  if (!escaped && !isSmuggled(v, mask)) return false;
   const w = normalize(v);
-  return w !== v && mayHaveSign(w, charMask(w));
+  // Normalising only adds dots and separators: the old mask with those is a superset.
+  return w !== v && (w.indexOf("..") !== -1 || mayHaveSign(w, mask | PATHISH));
 }
 
 export const ptravDetector: Detector = {

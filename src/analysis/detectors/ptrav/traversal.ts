@@ -9,23 +9,22 @@ import { CH } from "../charmask.js";
  * (Windows trims trailing dots of a path component).
  */
 
-/** Quick test for the spellings `normalize` rewrites. */
-const NEEDS_NORMALIZE =
-  /[\u0000\u2024\u2044\u2215\u2216\uFE52\uFE68\uFF0E\uFF0F\uFF3C]|%(?:2[eEfF]|5[cC]|00)|0[xX](?:2[eEfF]|5[cC])/;
 const LOOK_ALIKES = /[\u2024\u2044\u2215\u2216\uFE52\uFE68\uFF0E\uFF0F\uFF3C]/;
-const PERCENT_ESCAPES = /%(?:2[eEfF]|5[cC]|00)/;
-const HEX_NOTATION = /0[xX](?:2[eEfF]|5[cC])/;
+/** `..`, or a dot, slash or NUL escaped as `%2e` or `0x2e`: one scan for the commonest checks. */
+const DOTS_OR_ESCAPES = /\.\.|%(?:2[eEfF]|5[cC]|00)|0[xX](?:2[eEfF]|5[cC])/;
+
+/** Whether `v` holds `..` or an escaped dot, slash or NUL (then `normalize` tells which). */
+export function hasDotsOrEscapes(v: string, mask: number): boolean {
+  return (mask & (CH.DOT | CH.PERCENT | CH.DIGIT)) !== 0 && DOTS_OR_ESCAPES.test(v);
+}
 
 /**
- * `NEEDS_NORMALIZE.test(v)`, split by the character classes of `mask` (charmask.ts) so
- * that a value without `%`, a control character, a non-ASCII character or a digit is
- * answered without a scan.
+ * A NUL or a look-alike dot or slash (the escapes are in `hasDotsOrEscapes`), asked only of values whose mask (charmask.ts) has a control or
+ * non-ASCII character.
  */
 export function isSmuggled(v: string, mask: number): boolean {
   if ((mask & CH.CTRL) !== 0 && v.indexOf("\u0000") !== -1) return true;
-  if ((mask & CH.PERCENT) !== 0 && PERCENT_ESCAPES.test(v)) return true;
-  if ((mask & CH.NONASCII) !== 0 && LOOK_ALIKES.test(v)) return true;
-  return (mask & CH.DIGIT) !== 0 && HEX_NOTATION.test(v);
+  return (mask & CH.NONASCII) !== 0 && LOOK_ALIKES.test(v);
 }
 
 function hex(c: number): number {
@@ -54,48 +53,38 @@ function lookAlike(c: number): number {
   }
 }
 
+/** Every spelling `normalize` rewrites, found natively (values reach 64 KiB). */
+const SMUGGLED_G =
+  /[\u0000\u2024\u2044\u2215\u2216\uFE52\uFE68\uFF0E\uFF0F\uFF3C]|%(?:2[eEfF]|5[cC]|00)|0[xX](?:2[eEfF]|5[cC])/g;
+
+/** What the file system gets for one match of SMUGGLED_G: "" for a NUL. */
+function rewrite(s: string): string {
+  if (s.length === 1) {
+    const c = s.charCodeAt(0);
+    return c === 0 ? "" : String.fromCharCode(lookAlike(c));
+  }
+  // `%XX` or `0xXX`: the last two characters are the hex byte.
+  const b = hex(s.charCodeAt(s.length - 2)) * 16 + hex(s.charCodeAt(s.length - 1));
+  return b === 0 ? "" : String.fromCharCode(b);
+}
+
 /**
  * Rewrites smuggled dots, slashes and NULs to what the file system gets. Returns the
- * input itself when nothing applies (no allocation).
+ * input itself when nothing applies (no allocation). Left to right, each escape read
+ * once: `%252e` stays `%2e`.
  */
 export function normalize(v: string): string {
-  if (!NEEDS_NORMALIZE.test(v)) return v;
+  SMUGGLED_G.lastIndex = 0;
+  let m = SMUGGLED_G.exec(v);
+  if (m === null) return v;
   let out = "";
   let run = 0;
-  const n = v.length;
-  for (let i = 0; i < n; i++) {
-    const c = v.charCodeAt(i);
-    let rep = -2; // -2: keep, -1: drop, else: char code
-    let skip = 0;
-    if (c === 0) rep = -1;
-    else if (c === 48 && i + 3 < n + 0 && (v.charCodeAt(i + 1) | 0x20) === 120) {
-      const b = hex(v.charCodeAt(i + 2)) * 16 + hex(v.charCodeAt(i + 3));
-      if (b === 0x2e || b === 0x2f || b === 0x5c) {
-        rep = b;
-        skip = 3;
-      }
-    } else if (c === 37 && i + 2 < n) {
-      const h = hex(v.charCodeAt(i + 1));
-      const l = hex(v.charCodeAt(i + 2));
-      const b = h < 0 || l < 0 ? -1 : h * 16 + l;
-      if (b === 0) {
-        rep = -1;
-        skip = 2;
-      } else if (b === 0x2e || b === 0x2f || b === 0x5c) {
-        rep = b;
-        skip = 2;
-      }
-    } else if (c >= 0x2000) {
-      const a = lookAlike(c);
-      if (a !== -1) rep = a;
-    }
-    if (rep === -2) continue;
-    out += v.slice(run, i);
-    if (rep >= 0) out += String.fromCharCode(rep);
-    i += skip;
-    run = i + 1;
+  for (let guard = 0; m !== null && guard < 65536; guard++) {
+    out += v.slice(run, m.index) + rewrite(m[0]);
+    run = m.index + m[0].length;
+    m = SMUGGLED_G.exec(v);
   }
-  return run === 0 ? v : out + v.slice(run);
+  return out + v.slice(run);
 }
 
 export interface Traversal {

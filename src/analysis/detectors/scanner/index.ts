@@ -36,6 +36,8 @@ function mayHaveOob(v: string, mask: number): boolean {
     (mask & OOB_SEP) !== 0 &&
     v.length >= 8 &&
     v.length <= MAX_VALUE &&
+    // findOobHost reads an authority after `//`, or a UNC host after a leading `\\`.
+    (v.indexOf("//") !== -1 || (v.charCodeAt(0) === 92 && v.charCodeAt(1) === 92)) &&
     mayHaveOobHost(v)
   );
 }

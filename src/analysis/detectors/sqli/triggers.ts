@@ -59,29 +59,6 @@ export interface TriggerSets {
   readonly fragmentWord: Set<number>;
 }
 
-/**
- * Every word some family of `triggerSets` holds, in lower case (qualified names by their
- * last part, as the scan reads them). The prefilter looks for them with one native
- * regular expression before its character scan.
- */
-export function triggerWords(extra: readonly string[]): string[] {
-  const words = new Set<string>([...ALWAYS_STATEMENTS, ...STRONG_CATALOG_NAMES, "mysql", ...extra]);
-  const last = (w: string) => w.slice(w.lastIndexOf(".") + 1);
-  for (const [name, kind] of knownFunctions()) if (kind !== FuncKind.Generic) words.add(last(name));
-  for (const w of STATEMENTS) words.add(w);
-  for (const w of CLAUSES) words.add(w);
-  for (const w of LITERALS) words.add(w);
-  for (const w of fragmentFunctionNames()) words.add(last(w));
-  for (const w of FRAGMENT_ANCHORS) words.add(w);
-  const out: string[] = [];
-  for (const w of words) {
-    const l = w.toLowerCase();
-    // The scan reads runs of letters and `_` of 2 to 24 characters only.
-    if (l.length >= 2 && l.length <= 24 && /^[a-z_]+$/.test(l)) out.push(l);
-  }
-  return out;
-}
-
 /** The words of `triggerSets().always`, as the scan reads them (letters and `_`). */
 export function alwaysWords(): string[] {
   const out = [...ALWAYS_STATEMENTS, ...STRONG_CATALOG_NAMES, "mysql"];
