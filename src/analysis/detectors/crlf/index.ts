@@ -1,4 +1,5 @@
 import type { Point } from "../../../model/index.js";
+import { CH } from "../charmask.js";
 import type { Detector, DetectorMatch } from "../types.js";
 import {
   BREAK_REAL,
@@ -9,7 +10,6 @@ import {
   newRun,
   nextBreak,
 } from "./breaks.js";
-import { CH } from "../charmask.js";
 import { type BreakContext, breakContext } from "./context.js";
 import { headerKey, PROSE_LABELS, SENSITIVE_HEADERS, urlValueAfter } from "./headers.js";
 import {

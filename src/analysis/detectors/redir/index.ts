@@ -1,8 +1,8 @@
 import type { Point } from "../../../model/index.js";
+import { CH } from "../charmask.js";
 import { isTopLevel } from "../ptrav/names.js";
 import { classifyHost } from "../ssrf/host.js";
 import { findUrls } from "../ssrf/urlish.js";
-import { CH } from "../charmask.js";
 import type { Detector, DetectorMatch } from "../types.js";
 import { isRedirectName } from "./names.js";
 

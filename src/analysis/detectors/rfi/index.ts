@@ -1,8 +1,8 @@
 import type { Point } from "../../../model/index.js";
+import { CH } from "../charmask.js";
 import { isTopLevel, nameWords } from "../ptrav/names.js";
 import { classifyHost } from "../ssrf/host.js";
 import { findUrls, isWebScheme, type UrlRef } from "../ssrf/urlish.js";
-import { CH } from "../charmask.js";
 import type { Detector, DetectorMatch } from "../types.js";
 import { isScriptExt, isShellName } from "./scripts.js";
 
