@@ -80,10 +80,24 @@ const TABLE = new Int32Array(128);
   TABLE[127] = CH.CTRL;
 })();
 
-/** The character mask of `s`. Linear, allocation-free. */
+/** Every bit set: "may contain anything". */
+export const ALL_CHARS = 0x7fffffff;
+
+/**
+ * Values longer than this get `ALL_CHARS` instead of a scan: they hold nearly every
+ * character class anyway, so the mask would reject nothing, and a JS per-character loop
+ * over 64 KiB costs more than the detectors' own native searches on it.
+ */
+export const MASK_SCAN_MAX = 4096;
+
+/**
+ * The character mask of `s`: a bit is set when `s` may hold that class (exact for
+ * values up to MASK_SCAN_MAX characters, all bits beyond). Linear, allocation-free.
+ */
 export function charMask(s: string): number {
-  let m = 0;
   const n = s.length;
+  if (n > MASK_SCAN_MAX) return ALL_CHARS;
+  let m = 0;
   for (let i = 0; i < n; i++) {
     const c = s.charCodeAt(i);
     m |= c < 128 ? TABLE[c]! : CH.NONASCII;
