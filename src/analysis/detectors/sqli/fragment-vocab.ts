@@ -3,7 +3,7 @@
  * when a whole short value is made of SQL. Kept apart from keywords.ts because these
  * lists are about how often a word appears in ordinary traffic, not about its grammar.
  */
-import { knownFunctions } from "./keywords.js";
+import { CORE_STATEMENTS, knownFunctions } from "./keywords.js";
 
 /**
  * Function names that are also ordinary words or common in program code (`date`, `time`,
@@ -209,23 +209,7 @@ export const SQL_COMPARISON_WORDS = new Set([
 export const OPERATOR_WORDS = new Set(["xor", "rlike", "regexp", "notnull"]);
 
 /** Statements that a `;` at the start of a value stacks (`;drop`, `; select`). */
-export const STACKABLE = new Set([
-  "select",
-  "insert",
-  "update",
-  "delete",
-  "drop",
-  "create",
-  "alter",
-  "truncate",
-  "exec",
-  "execute",
-  "declare",
-  "shutdown",
-  "grant",
-  "revoke",
-  "rename",
-]);
+export const STACKABLE = new Set([...CORE_STATEMENTS, "grant", "revoke", "rename"]);
 
 /** Objects a DDL verb acts on: `CREATE TABLE x`, `DROP DATABASE y`. */
 export const DDL_OBJECTS = new Set([

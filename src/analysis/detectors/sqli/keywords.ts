@@ -42,7 +42,11 @@ const LOGIC = [
 
 const SETOPS = ["union", "intersect", "except", "minus"];
 
-export const STATEMENTS = [
+/**
+ * Statements that act on their own: reported as a whole value, after a stacking `;`,
+ * or after SELECT/UNION. The one list rules, triggers and fragments share.
+ */
+export const CORE_STATEMENTS: readonly string[] = [
   "select",
   "insert",
   "update",
@@ -56,6 +60,10 @@ export const STATEMENTS = [
   "declare",
   "shutdown",
   "waitfor",
+];
+
+export const STATEMENTS = [
+  ...CORE_STATEMENTS,
   "load",
   "handler",
   "call",

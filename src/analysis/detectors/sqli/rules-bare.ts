@@ -4,7 +4,7 @@
  * PostgreSQL casts, catalog names, whole statements and subqueries.
  */
 import { isCallWord, type Reading } from "./grammar.js";
-import { WordClass } from "./keywords.js";
+import { CORE_STATEMENTS, WordClass } from "./keywords.js";
 import {
   attackFlavour,
   COMPARISON_WORDS,
@@ -170,22 +170,7 @@ function bareCommentTruncation(r: Reading): Verdict | null {
 }
 
 /** Statements that may be reported when they make up a whole value. */
-const WHOLE_STATEMENTS = new Set([
-  "select",
-  "insert",
-  "update",
-  "delete",
-  "drop",
-  "create",
-  "alter",
-  "truncate",
-  "exec",
-  "execute",
-  "declare",
-  "shutdown",
-  "waitfor",
-  "if",
-]);
+const WHOLE_STATEMENTS = new Set([...CORE_STATEMENTS, "if"]);
 
 /**
  * A whole statement as the value: `SELECT … FROM …`, `(SELECT …)`, `DROP TABLE …`. The

@@ -3,24 +3,10 @@
  * (rules.ts). Matched by hash (no allocation): a collision only lets a value through.
  */
 import { FRAGMENT_ANCHORS, fragmentFunctionNames } from "./fragment-vocab.js";
-import { FuncKind, knownFunctions, LITERALS, STATEMENTS } from "./keywords.js";
+import { CORE_STATEMENTS, FuncKind, knownFunctions, LITERALS, STATEMENTS } from "./keywords.js";
 
 /** Statements reported on their own (rules.ts WHOLE_STATEMENTS) or after SELECT/UNION. */
-const ALWAYS_STATEMENTS = [
-  "select",
-  "insert",
-  "update",
-  "delete",
-  "drop",
-  "create",
-  "alter",
-  "truncate",
-  "exec",
-  "execute",
-  "declare",
-  "shutdown",
-  "waitfor",
-];
+const ALWAYS_STATEMENTS = CORE_STATEMENTS;
 
 /** Catalog names that fire on their own (rules.ts STRONG_CATALOG). */
 export const STRONG_CATALOG_NAMES = [
