@@ -5,6 +5,7 @@
  * a small character-class alphabet keeps the per-character cost to two array reads.
  */
 
+import { GADGETS_STRONG, GADGETS_WEAK } from "./code/java.js";
 import { PS_MEMBERS, PS_NAMES } from "./shell/windows.js";
 
 export const F = {
@@ -67,28 +68,8 @@ export const ANCHORS: ReadonlyArray<readonly [number, readonly string[]]> = [
       "#application",
       "classloader",
       "defineclass(",
-      "invokertransformer",
-      "chainedtransformer",
-      "instantiatetransformer",
-      "clonetransformer",
-      "constanttransformer",
-      "templatesimpl",
-      "annotationinvocationhandler",
-      "prototypeclonefactory",
-      "prototypeserializationfactory",
-      "instantiatefactory",
-      "badattributevalueexpexception",
-      "transformedmap",
-      "lazymap",
-      "convertedclosure",
-      "methodclosure",
-      "jdbcrowsetimpl",
-      "beancomparator",
-      "xstream",
-      "forclosure",
-      "whileclosure",
-      "switchtransformer",
-      "closuretransformer",
+      ...GADGETS_STRONG,
+      ...GADGETS_WEAK,
       "ro0ab",
       "ztaa",
       "s7qaf",

@@ -53,7 +53,7 @@ const PACKAGES: readonly string[] = [
 ];
 
 /** Commons-Collections / Groovy / JDK gadget classes used in deserialization chains. */
-const GADGETS_STRONG: readonly string[] = [
+export const GADGETS_STRONG: readonly string[] = [
   "invokertransformer",
   "chainedtransformer",
   "instantiatetransformer",
@@ -74,7 +74,7 @@ const GADGETS_STRONG: readonly string[] = [
   "xstream",
 ];
 /** Gadget names that are also words (`forclosure` is a misspelling of foreclosure). */
-const GADGETS_WEAK: readonly string[] = [
+export const GADGETS_WEAK: readonly string[] = [
   "forclosure",
   "whileclosure",
   "switchtransformer",
