@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
 import { DEFAULT_LIMITS, type HttpRequest } from "../model/index.js";
-import type { Detector } from "./detectors/index.js";
+import { BUILTIN_DETECTORS, DETECTORS_BY_TYPE, type Detector } from "./detectors/index.js";
 import { Engine } from "./engine.js";
 
 const get = (target: string, headers: Array<[string, string]> = []): HttpRequest => ({
@@ -21,6 +21,13 @@ const evil: Detector = {
     return i === -1 ? null : { signature: "rce.test-evil", start: i, end: i + 4 };
   },
 };
+
+describe("detector list", () => {
+  it("holds exactly one built-in detector per type", () => {
+    assert.equal(DETECTORS_BY_TYPE.size, BUILTIN_DETECTORS.length);
+    for (const d of BUILTIN_DETECTORS) assert.equal(DETECTORS_BY_TYPE.get(d.type), d);
+  });
+});
 
 describe("engine", () => {
   it("reports a hit with type, point name, payload excerpt and signature", () => {

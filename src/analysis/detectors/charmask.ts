@@ -38,9 +38,6 @@ export const CH = {
   DIGIT: 1 << 30, // 0-9
 } as const;
 
-/** Mask of the characters that can appear in a plain token: letters, digits, `_`. */
-export const PLAIN_ONLY = 0;
-
 const TABLE = new Int32Array(128);
 (() => {
   const set = (chars: string, bit: number) => {
@@ -103,9 +100,4 @@ export function charMask(s: string): number {
     m |= c < 128 ? TABLE[c]! : CH.NONASCII;
   }
   return m;
-}
-
-/** True when `mask` has any of the bits in `bits`. */
-export function hasAny(mask: number, bits: number): boolean {
-  return (mask & bits) !== 0;
 }

@@ -1,3 +1,4 @@
+import type { AttackType } from "../../model/index.js";
 import { crlfDetector } from "./crlf/index.js";
 import { ldapiDetector } from "./ldapi/index.js";
 import { mailInjectionDetector } from "./mail-injection/index.js";
@@ -6,7 +7,6 @@ import { protocolDetector } from "./protocol/index.js";
 import { ptravDetector } from "./ptrav/index.js";
 import { rceDetector } from "./rce/index.js";
 import { redirDetector } from "./redir/index.js";
-import { registerDetector } from "./registry.js";
 import { rfiDetector } from "./rfi/index.js";
 import { scannerDetector } from "./scanner/index.js";
 import { sessionFixationDetector } from "./session-fixation/index.js";
@@ -18,7 +18,6 @@ import type { Detector } from "./types.js";
 import { xssDetector } from "./xss/index.js";
 import { xxeDetector } from "./xxe/index.js";
 
-export { allDetectors, getDetector, registerDetector } from "./registry.js";
 export type { Detector, DetectorMatch, RequestView } from "./types.js";
 
 /** Every built-in detector, in the order they run. */
@@ -41,4 +40,8 @@ export const BUILTIN_DETECTORS: readonly Detector[] = [
   protocolDetector,
   sessionFixationDetector,
 ];
-for (const d of BUILTIN_DETECTORS) registerDetector(d);
+
+/** The built-in detectors by attack type, for selecting them by name (read-only, no global state). */
+export const DETECTORS_BY_TYPE: ReadonlyMap<AttackType, Detector> = new Map(
+  BUILTIN_DETECTORS.map((d) => [d.type, d]),
+);

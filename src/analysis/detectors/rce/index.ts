@@ -74,23 +74,6 @@ const TOKEN_HEADERS: ReadonlySet<string> = new Set([
 
 const CODE_MAX = 16384;
 
-/** Compressed or binary data decoded as text: control characters and U+FFFD in its head. */
-function isBinary(v: string): boolean {
-  let bad = 0;
-  const n = Math.min(v.length, 256);
-  for (let i = 0; i < n; i++) {
-    const c = v.charCodeAt(i);
-    if (
-      (c < 32 && c !== 9 && c !== 10 && c !== 11 && c !== 12 && c !== 13) ||
-      c === 0xfffd ||
-      (c >= 0x80 && c < 0xa0)
-    ) {
-      if (++bad >= 3) return true;
-    }
-  }
-  return false;
-}
-
 function codeChecks(value: string, mask: number, families: number, isKey: boolean): DetectorMatch | null {
   // Injected code is short; a huge value is checked on its head (see RATIONALE in the report).
   const v = value.length > CODE_MAX ? value.slice(0, CODE_MAX) : value;
@@ -155,7 +138,7 @@ function detectValue(p: Point): DetectorMatch | null {
     if (ss !== null) return ss;
   }
   const tokenHeader = p.zone === "header" && p.header !== undefined && TOKEN_HEADERS.has(p.header);
-  if (tokenHeader || isBinary(v)) return null;
+  if (tokenHeader || binaryHead(v)) return null;
   const code = codeChecks(v, mask, fam, p.kind === "key");
   if (code !== null) return code;
   if (p.kind === "ext") return null;

@@ -5,6 +5,9 @@
  */
 import { CORE_STATEMENTS, knownFunctions } from "./keywords.js";
 
+/** Date and time part names: SQL functions, and everyday words too. */
+const DATE_PARTS = ["date", "time", "year", "month", "day", "hour", "minute", "second", "week", "quarter"];
+
 /**
  * Function names that are also ordinary words or common in program code (`date`, `time`,
  * `replace`, `left`, `log`, `round`…). A value that opens with one of these followed by
@@ -14,16 +17,7 @@ import { CORE_STATEMENTS, knownFunctions } from "./keywords.js";
  * (`concat`, `group_concat`, `unhex`, `sysdate`…) is SQL whatever follows it.
  */
 export const AMBIGUOUS_FUNCTIONS = new Set([
-  "date",
-  "time",
-  "year",
-  "month",
-  "day",
-  "hour",
-  "minute",
-  "second",
-  "week",
-  "quarter",
+  ...DATE_PARTS,
   "left",
   "right",
   "replace",
@@ -89,16 +83,7 @@ export const AMBIGUOUS_FUNCTIONS = new Set([
 
 /** Function-like names the tier reads besides keywords.ts's functions. */
 const EXTRA_FUNCTIONS = [
-  "date",
-  "time",
-  "year",
-  "month",
-  "day",
-  "hour",
-  "minute",
-  "second",
-  "week",
-  "quarter",
+  ...DATE_PARTS,
   "format",
   "default",
   "log",

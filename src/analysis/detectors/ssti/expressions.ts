@@ -48,24 +48,13 @@ export function findExpressions(s: string): TemplateExpr[] {
     const c = s.charCodeAt(i);
     const d = s.charCodeAt(i + 1);
     if (c === 123 /* { */) {
-      if (d === 123) {
-        const close = s.indexOf("}}", i + 2);
+      if (d === 123 || d === 37 /* % */) {
+        // `{{ expression }}` or `{% statement %}`: the same scan, other closing pair.
+        const delim = d === 123 ? "{{" : "{%";
+        const close = s.indexOf(d === 123 ? "}}" : "%}", i + 2);
         const end = close === -1 ? Math.min(n, i + 2 + MAX_BODY) : close;
         out.push({
-          delim: "{{",
-          body: s.slice(i + 2, end),
-          start: i,
-          end: close === -1 ? end : close + 2,
-          closed: close !== -1,
-        });
-        i = Math.max(i, end - 1);
-        continue;
-      }
-      if (d === 37 /* % */) {
-        const close = s.indexOf("%}", i + 2);
-        const end = close === -1 ? Math.min(n, i + 2 + MAX_BODY) : close;
-        out.push({
-          delim: "{%",
+          delim,
           body: s.slice(i + 2, end),
           start: i,
           end: close === -1 ? end : close + 2,
