@@ -4,3 +4,4 @@ export * from "./hit.js";
 export * from "./http.js";
 export * from "./limits.js";
 export * from "./point.js";
+export * from "./records.js";

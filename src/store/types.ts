@@ -1,0 +1,90 @@
+import type { AttackRecord, AttackType, HitRecord, StoredRequest, TokenRecord } from "../model/index.js";
+
+/** Filters shared by hits and attacks queries (all optional, ANDed). */
+export interface HitFilter {
+  readonly from?: number;
+  readonly to?: number;
+  readonly types?: readonly AttackType[];
+  /** An IP or a CIDR (v4 or v6). */
+  readonly source?: string;
+  readonly host?: string;
+  /** Glob over the path: `*` any run of characters, `?` one. */
+  readonly path?: string;
+  readonly method?: string;
+  /** Exact point name, or a prefix ending in ` › *`. */
+  readonly point?: string;
+  readonly status?: number;
+}
+
+export interface PageRequest {
+  /** Opaque cursor from a previous page's `next`. */
+  readonly cursor?: string;
+  /** 1–500, default 50. */
+  readonly limit?: number;
+}
+
+export interface Page<T> {
+  readonly items: readonly T[];
+  /** Cursor of the next page (newest first), absent on the last one. */
+  readonly next?: string;
+}
+
+export interface StatsQuery extends HitFilter {
+  /** Time bucket width in ms for the series (default: one hour). */
+  readonly bucketMs?: number;
+  /** How many top sources/targets (default 10, max 100). */
+  readonly top?: number;
+}
+
+export interface Stats {
+  readonly total: number;
+  readonly byType: Readonly<Record<string, number>>;
+  readonly series: readonly { readonly ts: number; readonly byType: Readonly<Record<string, number>> }[];
+  readonly topSources: readonly { readonly ip: string; readonly hits: number }[];
+  readonly topTargets: readonly { readonly host: string; readonly path: string; readonly hits: number }[];
+}
+
+/**
+ * One batch of findings, written atomically: either all of it is stored or none.
+ * Built by `events/` (grouping and sampling happen there), written by the store.
+ */
+export interface WriteBatch {
+  readonly requests: readonly StoredRequest[];
+  /** New attacks and updated ones (upsert by id; counters are the new totals). */
+  readonly attacks: readonly AttackRecord[];
+  readonly hits: readonly HitRecord[];
+}
+
+/**
+ * The node's durable records. SQLite is the embedded default; a database server
+ * implements the same contract (one contract suite, test/store-contract).
+ * Every method may reject with a StoreError; none throws synchronously.
+ */
+export interface Store {
+  /** Opens the store and applies pending migrations. */
+  open(): Promise<void>;
+  close(): Promise<void>;
+  write(batch: WriteBatch): Promise<void>;
+  /** The newest attack with this grouping key whose lastSeen >= since (to continue it). */
+  findOpenAttack(key: {
+    readonly type: AttackType;
+    readonly point: string;
+    readonly host: string;
+    readonly pathTemplate: string;
+    readonly since: number;
+  }): Promise<AttackRecord | undefined>;
+  hits(filter: HitFilter, page?: PageRequest): Promise<Page<HitRecord>>;
+  attacks(filter: HitFilter, page?: PageRequest): Promise<Page<AttackRecord>>;
+  attack(id: string): Promise<AttackRecord | undefined>;
+  request(id: string): Promise<StoredRequest | undefined>;
+  stats(query: StatsQuery): Promise<Stats>;
+  /** Deletes hits (and requests and attacks left without hits) older than `before`. */
+  prune(before: number): Promise<number>;
+  createToken(token: TokenRecord): Promise<void>;
+  tokenByHash(hash: string): Promise<TokenRecord | undefined>;
+  tokens(): Promise<readonly TokenRecord[]>;
+  revokeToken(id: string, at: number): Promise<boolean>;
+  touchToken(id: string, at: number): Promise<void>;
+  /** True when the store answers (for /readyz). */
+  ping(): Promise<boolean>;
+}
