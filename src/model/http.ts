@@ -38,6 +38,12 @@ export interface HttpExchange {
   readonly ts?: number;
   /** Which source produced it (e.g. "file:requests.jsonl", "http-mirror"). */
   readonly source?: string;
+  /** `http` or `https` as the original server saw it (e.g. from X-Forwarded-Proto). */
+  readonly scheme?: string;
+  /** The original Host, after clean-up (the `-shadow` suffix mirrors add is removed). */
+  readonly host?: string;
+  /** The request id the source assigned (X-Request-ID), to correlate with its logs. */
+  readonly requestId?: string;
   readonly anomalies?: readonly import("./anomalies.js").Anomaly[];
 }
 
