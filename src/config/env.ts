@@ -1,0 +1,105 @@
+/**
+ * Every setting can come from an environment variable (env > file > defaults). This
+ * table is the one mapping: the loader reads it, `mirrorwatch config --help` and the
+ * README print it, and a test checks that it covers every setting of the schema.
+ */
+import { DEFAULT_LIMITS } from "../model/index.js";
+
+/** How a variable's text becomes a raw config value before validation. */
+export type EnvKind = "string" | "int" | "bool" | "list" | "size" | "duration" | "workers";
+
+export interface EnvVar {
+  readonly name: string;
+  /** Path of the setting in the config file. */
+  readonly path: readonly string[];
+  readonly kind: EnvKind;
+  readonly help: string;
+}
+
+/** The config file to read when `--config` is not given. */
+export const CONFIG_FILE_ENV = "MIRRORWATCH_CONFIG";
+
+/** Variables with this prefix that are not settings (so that no warning is given for them). */
+export const OTHER_ENV = new Set([CONFIG_FILE_ENV, "MIRRORWATCH_REQUIRE_NGINX"]);
+
+const v = (name: string, path: string, kind: EnvKind, help: string): EnvVar => ({
+  name: `MIRRORWATCH_${name}`,
+  path: path.split("."),
+  kind,
+  help,
+});
+
+function snake(camel: string): string {
+  return camel.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
+}
+
+export const ENV_VARS: readonly EnvVar[] = [
+  v("MIRROR_LISTEN", "listeners.mirror", "string", "mirror listener host:port (127.0.0.1:8445)"),
+  v("API_LISTEN", "listeners.api", "string", "API listener host:port (127.0.0.1:8446)"),
+  v("DATA_DIR", "dataDir", "string", "data directory (./mirrorwatch-data)"),
+  v("STORE_TYPE", "store.type", "string", "store engine (sqlite)"),
+  v("STORE_PATH", "store.path", "string", "SQLite file (<data dir>/mirrorwatch.db)"),
+  v("WORKERS", "analysis.workers", "workers", "analysis worker threads: auto (one per core) or N"),
+  v("QUEUE_SIZE", "analysis.queueSize", "int", "exchanges waiting for analysis before shedding (10000)"),
+  v("QUEUE_BYTES", "analysis.queueBytes", "size", "bytes waiting for analysis before shedding (64MiB)"),
+  v("BATCH_SIZE", "analysis.batchSize", "int", "most exchanges per message to a worker (64)"),
+  v("TIME_BUDGET_MS", "analysis.timeBudgetMs", "int", "analysis time budget per request, ms (250)"),
+  v("DRAIN_TIMEOUT", "analysis.drainTimeout", "duration", "how long shutdown drains the queue (10s)"),
+  ...Object.keys(DEFAULT_LIMITS).map((k) =>
+    v(`LIMIT_${snake(k)}`, `analysis.limits.${k}`, "int", `analysis limit ${k} (see RATIONALE.md)`),
+  ),
+  v("MIRROR_MAX_BODY", "mirror.maxBodyBytes", "size", "largest mirrored body kept; past it truncated (1MiB)"),
+  v(
+    "TRUSTED_PROXIES",
+    "mirror.trustedProxies",
+    "list",
+    "comma list of IPs/CIDRs whose forwarding headers count",
+  ),
+  v("MIRROR_SECRET", "mirror.secret", "string", "shared secret that mirror sources must present"),
+  v("MIRROR_SECRET_FILE", "mirror.secretFile", "string", "file holding the shared secret"),
+  v("PROXY_PROTOCOL", "mirror.proxyProtocol", "bool", "expect PROXY protocol v1/v2 on mirror connections"),
+  v("GROUP_WINDOW", "events.groupWindow", "duration", "gap after which a hit starts a new attack (1h)"),
+  v(
+    "SAMPLE_LIMIT_PER_HOUR",
+    "events.sampleLimitPerHour",
+    "int",
+    "identical hits stored in full per hour (5)",
+  ),
+  v("MASKING", "events.masking.enabled", "bool", "mask sensitive values in stored requests (true)"),
+  v("MASKING_FIELDS", "events.masking.fields", "list", "comma list of extra field/header names to mask"),
+  v("STORED_BODY_MAX", "events.storedBodyMax", "size", "largest stored request body (64KiB)"),
+  v("RETENTION_DAYS", "retention.days", "int", "days hits are kept; 0 keeps them for ever (90)"),
+  v("RETENTION_INTERVAL", "retention.interval", "duration", "how often old hits are pruned (1h)"),
+  v("LOG_LEVEL", "logging.level", "string", "fatal, error, warn, info, debug, trace or silent (info)"),
+];
+
+const TRUE = new Set(["1", "true", "yes", "on"]);
+const FALSE = new Set(["0", "false", "no", "off"]);
+
+/**
+ * The raw value for one variable. Text that does not fit the kind is passed on as text,
+ * so that validation reports it with the setting's path and the variable's name.
+ */
+export function envValue(kind: EnvKind, text: string): unknown {
+  const t = text.trim();
+  switch (kind) {
+    case "string":
+      return t;
+    case "int":
+      return /^\d{1,15}$/.test(t) ? Number(t) : t;
+    case "size":
+    case "duration":
+      return /^\d{1,15}$/.test(t) ? Number(t) : t;
+    case "workers":
+      return /^\d{1,15}$/.test(t) ? Number(t) : t;
+    case "bool": {
+      const l = t.toLowerCase();
+      return TRUE.has(l) ? true : FALSE.has(l) ? false : t;
+    }
+    case "list":
+      return t
+        .split(",")
+        .map((s) => s.trim())
+        .filter((s) => s !== "");
+  }
+}

@@ -1,0 +1,230 @@
+/**
+ * The node's configuration: defaults, the validating schema (zod) and the resolved type.
+ * The file and the environment both produce a "raw" tree in the shape of `DEFAULTS`;
+ * layers are merged (env > file > defaults) and the merged tree is validated once, so
+ * every error names the setting's path whichever layer it came from.
+ */
+import { z } from "zod";
+import { type AnalysisLimits, DEFAULT_LIMITS } from "../model/index.js";
+import { type ListenAddress, parseDuration, parseListen, parseNetwork, parseSize } from "./units.js";
+
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Shortest accepted mirror secret: long enough not to be guessed over the network. */
+export const MIN_SECRET_LENGTH = 16;
+/** Largest queue the node accepts (exchanges); memory is bounded by `queueBytes` too. */
+export const MAX_QUEUE_SIZE = 1_000_000;
+export const MAX_WORKERS = 256;
+
+/** The resolved configuration `startNode` runs with. Paths are absolute. */
+export interface NodeConfig {
+  readonly listeners: { readonly mirror: ListenAddress; readonly api: ListenAddress };
+  readonly dataDir: string;
+  readonly store: { readonly type: "sqlite"; readonly path: string };
+  readonly analysis: {
+    /** `auto`: one worker per core. */
+    readonly workers: number | "auto";
+    /** Exchanges waiting for analysis; past it new ones are shed. */
+    readonly queueSize: number;
+    /** Bytes of bodies waiting for analysis; past it new ones are shed. */
+    readonly queueBytes: number;
+    /** Most exchanges sent to a worker in one message. */
+    readonly batchSize: number;
+    readonly timeBudgetMs: number;
+    /** How long shutdown waits for queued exchanges to be analysed and recorded. */
+    readonly drainTimeoutMs: number;
+    readonly limits: AnalysisLimits;
+  };
+  readonly mirror: {
+    readonly maxBodyBytes: number;
+    readonly trustedProxies: readonly string[];
+    /** Resolved from `secret` or `secretFile`; absent: no secret required. */
+    readonly secret?: string;
+    /** Where the secret came from (for summaries; never the secret itself). */
+    readonly secretSource?: "inline" | "file";
+    readonly secretFile?: string;
+    readonly proxyProtocol: boolean;
+  };
+  readonly events: {
+    readonly groupWindowMs: number;
+    readonly sampleLimitPerHour: number;
+    readonly masking: { readonly enabled: boolean; readonly fields: readonly string[] };
+    readonly storedBodyMax: number;
+  };
+  readonly retention: { readonly days: number; readonly intervalMs: number };
+  readonly logging: { readonly level: LogLevel };
+}
+
+/**
+ * Defaults, in the shape a config file is written in (the file format's reference).
+ * `mirrorwatch config print` shows them merged with the file and the environment.
+ */
+export const DEFAULTS = {
+  listeners: { mirror: "127.0.0.1:8445", api: "127.0.0.1:8446" },
+  dataDir: "./mirrorwatch-data",
+  store: { type: "sqlite", path: "" },
+  analysis: {
+    workers: "auto",
+    queueSize: 10_000,
+    queueBytes: "64MiB",
+    batchSize: 64,
+    timeBudgetMs: 250,
+    drainTimeout: "10s",
+    limits: { ...DEFAULT_LIMITS },
+  },
+  mirror: {
+    maxBodyBytes: "1MiB",
+    trustedProxies: [] as string[],
+    secret: "",
+    secretFile: "",
+    proxyProtocol: false,
+  },
+  events: {
+    groupWindow: "1h",
+    sampleLimitPerHour: 5,
+    masking: { enabled: true, fields: [] as string[] },
+    storedBodyMax: "64KiB",
+  },
+  retention: { days: 90, interval: "1h" },
+  logging: { level: "info" },
+};
+
+// ───────────────────────────── value schemas ─────────────────────────────
+
+function custom<T>(parse: (v: unknown) => T | { error: string }) {
+  return z.unknown().transform((v, ctx): T => {
+    const r = parse(v);
+    if (r !== null && typeof r === "object" && "error" in (r as object)) {
+      ctx.addIssue({ code: "custom", message: (r as { error: string }).error });
+      return z.NEVER;
+    }
+    return r as T;
+  });
+}
+
+const errorOf = <T>(r: T | string) => (typeof r === "string" ? { error: r } : r);
+
+const listen = custom<ListenAddress>((v) => errorOf(parseListen(v)));
+
+function size(min: number, max: number) {
+  return custom<number>((v) => {
+    const n = parseSize(v);
+    if (typeof n === "string") return { error: n };
+    if (n < min || n > max) return { error: `must be between ${min} and ${max} bytes, not ${n}` };
+    return n;
+  });
+}
+
+function duration(min: number, max: number) {
+  return custom<number>((v) => {
+    const n = parseDuration(v);
+    if (typeof n === "string") return { error: n };
+    if (n < min || n > max) return { error: `must be between ${min} ms and ${max} ms, not ${n} ms` };
+    return n;
+  });
+}
+
+function int(min: number, max: number) {
+  return custom<number>((v) =>
+    typeof v === "number" && Number.isInteger(v) && v >= min && v <= max
+      ? v
+      : { error: `expected a whole number from ${min} to ${max}, got ${show(v)}` },
+  );
+}
+
+const bool = custom<boolean>((v) =>
+  typeof v === "boolean" ? v : { error: `expected true or false, got ${show(v)}` },
+);
+
+function str(what: string) {
+  return custom<string>((v) => (typeof v === "string" ? v : { error: `expected ${what}, got ${show(v)}` }));
+}
+
+function list<T>(item: (v: unknown) => T | { error: string }, what: string) {
+  return custom<T[]>((v) => {
+    if (!Array.isArray(v)) return { error: `expected a list of ${what}, got ${show(v)}` };
+    if (v.length > 10_000) return { error: "too many entries (most 10000)" };
+    const out: T[] = [];
+    for (let i = 0; i < v.length; i++) {
+      const r = item(v[i]);
+      if (r !== null && typeof r === "object" && "error" in (r as object)) {
+        return { error: `entry ${i + 1}: ${(r as { error: string }).error}` };
+      }
+      out.push(r as T);
+    }
+    return out;
+  });
+}
+
+const workers = custom<number | "auto">((v) => {
+  if (v === "auto") return "auto";
+  if (typeof v === "number" && Number.isInteger(v) && v >= 0 && v <= MAX_WORKERS) return v;
+  return { error: `expected "auto" or a whole number from 0 to ${MAX_WORKERS}, got ${show(v)}` };
+});
+
+const logLevel = custom<LogLevel>((v) =>
+  typeof v === "string" && (LOG_LEVELS as readonly string[]).includes(v)
+    ? (v as LogLevel)
+    : { error: `expected one of ${LOG_LEVELS.join(", ")}, got ${show(v)}` },
+);
+
+const storeType = custom<"sqlite">((v) =>
+  v === "sqlite" ? v : { error: `only "sqlite" is available, got ${show(v)}` },
+);
+
+/** Header or field names to mask on top of the built-in list (case-insensitive names). */
+const fieldName = (v: unknown) =>
+  typeof v === "string" && v.length > 0 && v.length <= 256 && !/[\s\0]/.test(v)
+    ? v.toLowerCase()
+    : { error: `expected a field or header name, got ${show(v)}` };
+
+function show(v: unknown): string {
+  if (typeof v === "string") return JSON.stringify(v.length > 60 ? `${v.slice(0, 60)}…` : v);
+  if (v === null || v === undefined) return "nothing";
+  if (Array.isArray(v)) return "a list";
+  if (typeof v === "object") return "a mapping";
+  return String(v);
+}
+
+const limitsShape = Object.fromEntries(
+  Object.keys(DEFAULT_LIMITS).map((k) => [k, int(1, Number.MAX_SAFE_INTEGER)]),
+) as Record<keyof AnalysisLimits, ReturnType<typeof int>>;
+
+// ───────────────────────────── the schema ─────────────────────────────
+
+/** Validates a merged raw tree (every key present: defaults fill the gaps). */
+export const rawSchema = z.strictObject({
+  listeners: z.strictObject({ mirror: listen, api: listen }),
+  dataDir: str("a directory path").refine((s) => s.trim() !== "", "must not be empty"),
+  store: z.strictObject({ type: storeType, path: str("a file path") }),
+  analysis: z.strictObject({
+    workers,
+    queueSize: int(1, MAX_QUEUE_SIZE),
+    queueBytes: size(1024, 64 * 1024 ** 3),
+    batchSize: int(1, 4096),
+    timeBudgetMs: int(1, 60_000),
+    drainTimeout: duration(0, 3_600_000),
+    limits: z.strictObject(limitsShape),
+  }),
+  mirror: z.strictObject({
+    maxBodyBytes: size(0, 1024 ** 3),
+    trustedProxies: list(parseNetwork, "IP addresses or CIDR blocks"),
+    secret: str("a string"),
+    secretFile: str("a file path"),
+    proxyProtocol: bool,
+  }),
+  events: z.strictObject({
+    groupWindow: duration(1000, 366 * 86_400_000),
+    sampleLimitPerHour: int(0, 1_000_000),
+    masking: z.strictObject({ enabled: bool, fields: list(fieldName, "field names") }),
+    storedBodyMax: size(0, 64 * 1024 ** 2),
+  }),
+  retention: z.strictObject({
+    days: int(0, 36_500),
+    interval: duration(1000, 7 * 86_400_000),
+  }),
+  logging: z.strictObject({ level: logLevel }),
+});
+
+export type RawParsed = z.output<typeof rawSchema>;
