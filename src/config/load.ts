@@ -237,7 +237,10 @@ function readSecretFile(path: string): { secret?: string; error?: string } {
     if (!st.isFile()) return { error: `${path} is not a regular file` };
     if (st.size > MAX_SECRET_FILE_BYTES) return { error: `${path} is too large for a secret` };
     // The trailing newline editors add is not part of the secret.
-    const secret = readFileSync(path, "utf8").replace(/[\r\n]+$/, "");
+    const text = readFileSync(path, "utf8");
+    let end = text.length;
+    while (end > 0 && (text.charCodeAt(end - 1) === 10 || text.charCodeAt(end - 1) === 13)) end--;
+    const secret = text.slice(0, end);
     if (secret === "") return { error: `${path} is empty` };
     return { secret };
   } catch (e) {
