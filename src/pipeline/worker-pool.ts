@@ -35,6 +35,11 @@ export class WorkerPool<J, R> {
     return this.workers.length;
   }
 
+  /** True once a worker has died: every later `run` rejects (a long-running caller replaces the pool). */
+  get failed(): boolean {
+    return this.failure !== undefined;
+  }
+
   run(job: J, transfer?: readonly ArrayBuffer[]): Promise<R> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
     if (this.closed) return Promise.reject(new Error("worker pool is closed"));
