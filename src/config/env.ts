@@ -57,7 +57,19 @@ export const ENV_VARS: readonly EnvVar[] = [
   ),
   v("MIRROR_SECRET", "mirror.secret", "string", "shared secret that mirror sources must present"),
   v("MIRROR_SECRET_FILE", "mirror.secretFile", "string", "file holding the shared secret"),
-  v("PROXY_PROTOCOL", "mirror.proxyProtocol", "bool", "expect PROXY protocol v1/v2 on mirror connections"),
+  v(
+    "MIRROR_SECRET_HEADER",
+    "mirror.secretHeader",
+    "string",
+    "header carrying the secret (X-Mirrorwatch-Secret)",
+  ),
+  v(
+    "PROXY_PROTOCOL",
+    "mirror.proxyProtocol",
+    "string",
+    "PROXY protocol v1/v2 on mirror connections: off, auto, required",
+  ),
+  v("MIRROR_MAX_CONNECTIONS", "mirror.maxConnections", "int", "mirror connections open at once (4096)"),
   v("GROUP_WINDOW", "events.groupWindow", "duration", "gap after which a hit starts a new attack (1h)"),
   v(
     "SAMPLE_LIMIT_PER_HOUR",

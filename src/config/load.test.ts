@@ -49,6 +49,8 @@ describe("loadConfig", () => {
     assert.equal(config.analysis.workers, "auto");
     assert.deepEqual(config.analysis.limits, DEFAULT_LIMITS);
     assert.equal(config.mirror.secret, undefined);
+    assert.deepEqual(config.mirror.trustedProxies, ["loopback"]);
+    assert.equal(config.mirror.proxyProtocol, "off");
     assert.deepEqual(warnings, []);
   });
 
@@ -76,6 +78,7 @@ describe("loadConfig", () => {
         MIRRORWATCH_MASKING: "off",
         MIRRORWATCH_GROUP_WINDOW: "30m",
         MIRRORWATCH_LIMIT_MAX_POINTS: "100",
+        MIRRORWATCH_PROXY_PROTOCOL: "auto",
       },
     });
     assert.deepEqual(config.listeners.mirror, { host: "0.0.0.0", port: 9000 }); // file
@@ -88,6 +91,7 @@ describe("loadConfig", () => {
     assert.equal(config.events.masking.enabled, false);
     assert.equal(config.events.groupWindowMs, 1_800_000);
     assert.equal(config.analysis.limits.maxPoints, 100);
+    assert.equal(config.mirror.proxyProtocol, "auto");
     assert.equal(config.analysis.limits.maxDepth, DEFAULT_LIMITS.maxDepth);
     assert.ok(envUsed.includes("MIRRORWATCH_WORKERS"));
   });
@@ -111,7 +115,8 @@ describe("loadConfig", () => {
         "retension:",
         "  days: 3",
         "mirror:",
-        "  trustedProxies: [10.0.0.0/8, nonsense]",
+        "  trustedProxies: [private, 10.0.0.0/8, nonsense]",
+        "  proxyProtocol: yes",
         "",
       ].join("\n"),
     );
@@ -128,7 +133,8 @@ describe("loadConfig", () => {
     has(/bad\.yaml:5:3: analysis\.queueSize: expected a whole number from 1/);
     has(/bad\.yaml:7:5: analysis\.limits\.maxPoints:/);
     has(/bad\.yaml:8:1: retension: unknown setting/);
-    has(/bad\.yaml:11:3: mirror\.trustedProxies: entry 2: "nonsense"/);
+    has(/bad\.yaml:11:3: mirror\.trustedProxies: entry 3: "nonsense"/);
+    has(/bad\.yaml:12:3: mirror\.proxyProtocol: expected off, auto or required/);
     has(/^MIRRORWATCH_LOG_LEVEL \(logging\.level\): expected one of fatal/);
     has(/^MIRRORWATCH_RETENTION_DAYS \(retention\.days\): expected a whole number/);
   });

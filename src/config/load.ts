@@ -137,7 +137,9 @@ export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
     mirror: {
       maxBodyBytes: raw.mirror.maxBodyBytes,
       trustedProxies: raw.mirror.trustedProxies,
+      secretHeader: raw.mirror.secretHeader,
       proxyProtocol: raw.mirror.proxyProtocol,
+      maxConnections: raw.mirror.maxConnections,
       ...(secret !== undefined ? { secret } : {}),
       ...(secretSource !== undefined ? { secretSource } : {}),
       ...(secretFile !== undefined ? { secretFile } : {}),

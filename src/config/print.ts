@@ -32,7 +32,9 @@ export function toFileShape(c: NodeConfig): Record<string, unknown> {
         : c.mirror.secret !== undefined
           ? { secret: MASK }
           : {}),
+      secretHeader: c.mirror.secretHeader,
       proxyProtocol: c.mirror.proxyProtocol,
+      maxConnections: c.mirror.maxConnections,
     },
     events: {
       groupWindow: durationText(c.events.groupWindowMs),
@@ -53,12 +55,12 @@ export function printConfig(c: NodeConfig): string {
 export function summarizeConfig(c: NodeConfig): string[] {
   const a = c.analysis;
   return [
-    `mirror listener  ${formatListen(c.listeners.mirror)} (bodies up to ${bytes(c.mirror.maxBodyBytes)}${c.mirror.proxyProtocol ? ", PROXY protocol" : ""})`,
+    `mirror listener  ${formatListen(c.listeners.mirror)} (bodies up to ${bytes(c.mirror.maxBodyBytes)}${c.mirror.proxyProtocol !== "off" ? `, PROXY protocol ${c.mirror.proxyProtocol}` : ""})`,
     `API listener     ${formatListen(c.listeners.api)}`,
     `data directory   ${c.dataDir}`,
     `store            ${c.store.type} at ${c.store.path}`,
     `analysis         ${a.workers === "auto" ? "one worker per core" : `${a.workers} worker${a.workers === 1 ? "" : "s"}`}, queue ${a.queueSize} exchanges / ${bytes(a.queueBytes)}, ${a.timeBudgetMs} ms budget per request`,
-    `mirror secret    ${c.mirror.secret === undefined ? "none (any source may send traffic)" : c.mirror.secretSource === "file" ? `from ${c.mirror.secretFile}` : "set"}`,
+    `mirror secret    ${c.mirror.secret === undefined ? "none (any source may send traffic)" : `${c.mirror.secretSource === "file" ? `from ${c.mirror.secretFile}` : "set"}, in ${c.mirror.secretHeader}`}`,
     `trusted proxies  ${c.mirror.trustedProxies.length === 0 ? "none (the connection's address is the client)" : c.mirror.trustedProxies.join(", ")}`,
     `masking          ${c.events.masking.enabled ? `on${c.events.masking.fields.length > 0 ? ` (+ ${c.events.masking.fields.join(", ")})` : ""}` : "OFF (stored requests keep passwords and tokens)"}`,
     `retention        ${c.retention.days === 0 ? "keep for ever" : `${c.retention.days} days`}`,

@@ -8,6 +8,11 @@ import { z } from "zod";
 import { type AnalysisLimits, DEFAULT_LIMITS } from "../model/index.js";
 import { type ListenAddress, parseDuration, parseListen, parseNetwork, parseSize } from "./units.js";
 
+export const PROXY_PROTOCOL = ["off", "auto", "required"] as const;
+export type ProxyProtocol = (typeof PROXY_PROTOCOL)[number];
+/** Names for common trusted networks (as the mirror listener reads them). */
+export const NETWORK_ALIASES = ["loopback", "private", "linklocal"] as const;
+
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -38,13 +43,17 @@ export interface NodeConfig {
   };
   readonly mirror: {
     readonly maxBodyBytes: number;
+    /** IPs, CIDRs or the aliases `loopback`, `private`, `linklocal`. */
     readonly trustedProxies: readonly string[];
     /** Resolved from `secret` or `secretFile`; absent: no secret required. */
     readonly secret?: string;
     /** Where the secret came from (for summaries; never the secret itself). */
     readonly secretSource?: "inline" | "file";
     readonly secretFile?: string;
-    readonly proxyProtocol: boolean;
+    /** The header mirror sources carry the secret in. */
+    readonly secretHeader: string;
+    readonly proxyProtocol: ProxyProtocol;
+    readonly maxConnections: number;
   };
   readonly events: {
     readonly groupWindowMs: number;
@@ -75,10 +84,13 @@ export const DEFAULTS = {
   },
   mirror: {
     maxBodyBytes: "1MiB",
-    trustedProxies: [] as string[],
+    // A proxy on the same host (the usual NGINX set-up) may name the client.
+    trustedProxies: ["loopback"] as string[],
     secret: "",
     secretFile: "",
-    proxyProtocol: false,
+    secretHeader: "X-Mirrorwatch-Secret",
+    proxyProtocol: "off",
+    maxConnections: 4096,
   },
   events: {
     groupWindow: "1h",
@@ -157,6 +169,9 @@ function list<T>(item: (v: unknown) => T | { error: string }, what: string) {
   });
 }
 
+const network = (v: unknown) =>
+  typeof v === "string" && (NETWORK_ALIASES as readonly string[]).includes(v) ? v : parseNetwork(v);
+
 const workers = custom<number | "auto">((v) => {
   if (v === "auto") return "auto";
   if (typeof v === "number" && Number.isInteger(v) && v >= 0 && v <= MAX_WORKERS) return v;
@@ -209,10 +224,20 @@ export const rawSchema = z.strictObject({
   }),
   mirror: z.strictObject({
     maxBodyBytes: size(0, 1024 ** 3),
-    trustedProxies: list(parseNetwork, "IP addresses or CIDR blocks"),
+    trustedProxies: list(network, "IP addresses, CIDR blocks or loopback/private/linklocal"),
     secret: str("a string"),
     secretFile: str("a file path"),
-    proxyProtocol: bool,
+    secretHeader: custom<string>((v) =>
+      typeof v === "string" && /^[!#$%&'*+.^_`|~0-9a-z-]{1,64}$/i.test(v)
+        ? v
+        : { error: `expected a header name, got ${show(v)}` },
+    ),
+    proxyProtocol: custom<ProxyProtocol>((v) =>
+      typeof v === "string" && (PROXY_PROTOCOL as readonly string[]).includes(v)
+        ? (v as ProxyProtocol)
+        : { error: `expected off, auto or required, got ${show(v)}` },
+    ),
+    maxConnections: int(1, 1_000_000),
   }),
   events: z.strictObject({
     groupWindow: duration(1000, 366 * 86_400_000),
