@@ -15,14 +15,38 @@ export const SHED_REASONS: readonly ShedReason[] = [
   "analysis_failed",
 ];
 
-/** What the event recorder counts (read at scrape time). */
+/** What the event recorder counts (read at scrape time; the shape of events' RecorderCounters). */
 export interface RecorderCounts {
+  readonly hitsReceived: number;
   /** Hits stored in full. */
-  readonly stored: number;
-  /** Hits counted but not stored in full (beyond the hourly sample limit). */
-  readonly sampled: number;
-  /** Hits lost (a failed store write, or still buffered when the node stopped). */
-  readonly dropped: number;
+  readonly hitsStored: number;
+  /** Hits counted on their attack but not stored in full (hourly sample limit). */
+  readonly hitsSampled: number;
+  /** Hits lost: buffer full, write failed, or recorded after close. */
+  readonly hitsDropped: number;
+  readonly droppedOverflow: number;
+  readonly droppedWriteFailed: number;
+  readonly droppedClosed: number;
+  readonly requestsStored: number;
+  readonly writeErrors: number;
+  /** Hits waiting for the store now (gauge). */
+  readonly pendingHits: number;
+}
+
+/** The mirror listener's counters (the shape of http-mirror's MirrorListenerStats). */
+export interface ListenerCounts {
+  readonly received: number;
+  readonly bytes: number;
+  readonly bodyTruncated: number;
+  readonly rejected: number;
+  readonly parseErrors: number;
+  readonly timeouts: number;
+  readonly proxyUntrusted: number;
+  readonly callbackErrors: number;
+  /** Gauge. */
+  readonly connectionsOpen: number;
+  readonly connectionsTotal: number;
+  readonly connectionsDropped: number;
 }
 
 export interface NodeMetrics {
@@ -39,10 +63,10 @@ export interface NodeMetrics {
   readonly delaySeconds: Histogram;
   readonly storeWriteSeconds: Histogram;
   readonly storeWriteErrors: Counter;
-  /** Reads the recorder's counters at scrape time. */
-  setRecorderSource(read: () => RecorderCounts): void;
-  /** Reads the listener's counters (name → value) at scrape time. */
-  setListenerSource(read: () => Readonly<Record<string, number>>): void;
+  /** The recorder's counters, read at scrape time. */
+  setRecorderSource(counts: RecorderCounts): void;
+  /** The listener's counters, read at scrape time. */
+  setListenerSource(counts: ListenerCounts): void;
 }
 
 export interface MetricsOptions {
@@ -55,8 +79,8 @@ export function createNodeMetrics(opts: MetricsOptions = {}): NodeMetrics {
   if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
   const registers = [registry];
 
-  let recorder: (() => RecorderCounts) | undefined;
-  let listener: (() => Readonly<Record<string, number>>) | undefined;
+  let recorder: RecorderCounts | undefined;
+  let listener: ListenerCounts | undefined;
 
   const shed = new Counter({
     name: "mirrorwatch_exchanges_shed_total",
@@ -79,32 +103,73 @@ export function createNodeMetrics(opts: MetricsOptions = {}): NodeMetrics {
         if (v !== undefined && Number.isFinite(v) && v > 0) this.inc(v);
       },
     });
+  const mirroredGauge = (name: string, help: string, read: () => number | undefined) =>
+    new Gauge({
+      name,
+      help,
+      registers,
+      collect() {
+        this.set(read() ?? 0);
+      },
+    });
 
-  mirrored("mirrorwatch_hits_stored_total", "Hits stored in full", () => recorder?.().stored);
+  const rec = (k: keyof RecorderCounts) => () => recorder?.[k];
+  mirrored("mirrorwatch_hits_recorded_total", "Hits handed to the event recorder", rec("hitsReceived"));
+  mirrored("mirrorwatch_hits_stored_total", "Hits stored in full", rec("hitsStored"));
   mirrored(
     "mirrorwatch_hits_sampled_total",
     "Hits counted on their attack but not stored in full (hourly sample limit)",
-    () => recorder?.().sampled,
+    rec("hitsSampled"),
   );
-  mirrored(
-    "mirrorwatch_hits_dropped_total",
-    "Hits lost before reaching the store",
-    () => recorder?.().dropped,
-  );
-
   new Counter({
-    name: "mirrorwatch_listener_events_total",
-    help: "Mirror listener counters (connections, requests, rejected, truncated bodies, errors…), by event",
-    labelNames: ["event"] as const,
+    name: "mirrorwatch_hits_dropped_total",
+    help: "Hits lost before reaching the store, by reason (overflow: buffer full; write_failed; closed)",
+    labelNames: ["reason"] as const,
     registers,
     collect() {
       this.reset();
-      if (listener === undefined) return;
-      for (const [event, v] of Object.entries(listener())) {
-        if (typeof v === "number" && Number.isFinite(v) && v > 0) this.inc({ event }, v);
-      }
+      if (recorder === undefined) return;
+      this.inc({ reason: "overflow" }, recorder.droppedOverflow);
+      this.inc({ reason: "write_failed" }, recorder.droppedWriteFailed);
+      this.inc({ reason: "closed" }, recorder.droppedClosed);
     },
   });
+  mirrored(
+    "mirrorwatch_requests_stored_total",
+    "Requests stored (masked) with their hits",
+    rec("requestsStored"),
+  );
+  mirroredGauge("mirrorwatch_hits_pending", "Hits waiting for the store", rec("pendingHits"));
+
+  const lis = (k: keyof ListenerCounts) => () => listener?.[k];
+  const L = "mirrorwatch_listener_";
+  mirrored(`${L}requests_total`, "Requests read by the mirror listener", lis("received"));
+  mirrored(`${L}bytes_total`, "Bytes read from mirror connections", lis("bytes"));
+  mirrored(
+    `${L}body_truncated_total`,
+    "Mirrored requests whose body went past the limit",
+    lis("bodyTruncated"),
+  );
+  mirrored(`${L}rejected_total`, "Mirrored requests refused for a missing or wrong secret", lis("rejected"));
+  mirrored(`${L}parse_errors_total`, "Malformed or cut-short mirrored requests", lis("parseErrors"));
+  mirrored(`${L}timeouts_total`, "Mirrored requests cut short by a timeout", lis("timeouts"));
+  mirrored(
+    `${L}proxy_untrusted_total`,
+    "PROXY headers from untrusted peers (ignored)",
+    lis("proxyUntrusted"),
+  );
+  mirrored(
+    `${L}callback_errors_total`,
+    "Exchanges lost because handing them over threw",
+    lis("callbackErrors"),
+  );
+  mirroredGauge(`${L}connections_open`, "Mirror connections open now", lis("connectionsOpen"));
+  mirrored(`${L}connections_total`, "Mirror connections accepted", lis("connectionsTotal"));
+  mirrored(
+    `${L}connections_dropped_total`,
+    "Mirror connections refused (too many open)",
+    lis("connectionsDropped"),
+  );
 
   return {
     registry,
@@ -158,11 +223,11 @@ export function createNodeMetrics(opts: MetricsOptions = {}): NodeMetrics {
       help: "Store writes that failed",
       registers,
     }),
-    setRecorderSource(read) {
-      recorder = read;
+    setRecorderSource(counts) {
+      recorder = counts;
     },
-    setListenerSource(read) {
-      listener = read;
+    setListenerSource(counts) {
+      listener = counts;
     },
   };
 }

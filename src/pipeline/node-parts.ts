@@ -1,0 +1,96 @@
+/**
+ * The parts the node wires together, behind one object so that `startNode` can be run
+ * with other implementations in tests. `NODE_PARTS` holds the real ones.
+ *
+ * The shapes below are the subset of each part's interface the node uses.
+ */
+import type { FastifyInstance } from "fastify";
+import type { Logger } from "pino";
+import type { Registry } from "prom-client";
+import type { Hit, HttpExchange, Role, TokenRecord } from "../model/index.js";
+import type { Store } from "../store/types.js";
+import type { ListenerCounts, RecorderCounts } from "./metrics.js";
+
+/** events/: hits → attacks → store batches. */
+export interface RecorderPart {
+  record(exchange: HttpExchange, hits: readonly Hit[]): boolean;
+  flush(): Promise<void>;
+  close(): Promise<void>;
+  readonly counters: RecorderCounts;
+}
+
+export interface RecorderPartOptions {
+  readonly store: Pick<Store, "write" | "findOpenAttack">;
+  readonly maxBodyBytes?: number;
+  readonly grouping?: { readonly windowMs?: number };
+  readonly sampling?: { readonly limit?: number };
+  readonly masking?: { readonly enabled?: boolean; readonly extraNames?: readonly string[] };
+  readonly onWrite?: (o: { readonly ms: number; readonly ok: boolean }) => void;
+  readonly onError?: (e: unknown) => void;
+}
+
+/** events/: pruning of old hits. */
+export interface RetentionPart {
+  stop(): Promise<void>;
+}
+
+export interface RetentionPartOptions {
+  readonly store: Pick<Store, "prune">;
+  readonly maxAgeDays: number;
+  readonly intervalMs: number;
+  readonly onPrune?: (deleted: number, before: number) => void;
+  readonly onError?: (e: unknown) => void;
+}
+
+/** capture/http-mirror: the listener mirror sources send copies of requests to. */
+export interface MirrorListenerPart {
+  address(): { host: string; port: number };
+  close(): Promise<void>;
+  readonly stats: ListenerCounts;
+}
+
+export interface MirrorListenerPartOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly maxBodyBytes: number;
+  readonly trustedProxies: readonly string[];
+  readonly secret?: string;
+  readonly secretHeader: string;
+  readonly proxyProtocol: "off" | "auto" | "required";
+  readonly maxConnections: number;
+  readonly onExchange: (exchange: HttpExchange) => void;
+}
+
+export interface AppPartDeps {
+  readonly store: Store;
+  readonly registry: Registry;
+  readonly logger: Logger;
+  readonly version: string;
+}
+
+export interface NodeParts {
+  /** Opens (creating and migrating) the store in this file. */
+  openStore(file: string): Promise<Store>;
+  createRecorder(options: RecorderPartOptions): RecorderPart;
+  startRetention(options: RetentionPartOptions): RetentionPart;
+  buildApp(deps: AppPartDeps): FastifyInstance;
+  startMirrorListener(options: MirrorListenerPartOptions): Promise<MirrorListenerPart>;
+  createToken(
+    store: Store,
+    options: { readonly name: string; readonly role: Role; readonly now: number },
+  ): Promise<{ token: string; record: TokenRecord }>;
+}
+
+const missing = (what: string) => (): never => {
+  throw new Error(`${what} is not part of this build yet`);
+};
+
+/** The real parts. */
+export const NODE_PARTS: NodeParts = {
+  openStore: missing("the SQLite store (src/store)"),
+  createRecorder: missing("the event recorder (src/events)"),
+  startRetention: missing("retention (src/events)"),
+  buildApp: missing("the REST API (src/server)"),
+  startMirrorListener: missing("the HTTP-mirror listener (src/capture/http-mirror)"),
+  createToken: missing("API tokens (src/server)"),
+};
