@@ -69,6 +69,7 @@ export class Engine {
 
     for (let i = 0; i < points.length && !over; i++) {
       const p = points[i]!;
+      if (p.wellFormed === true) continue;
       const raw = p.kind === "raw";
       const mask = charMask(p.value);
       const detectors = this.detectors;
