@@ -1,6 +1,6 @@
 /**
  * Browsers fill a dozen headers with values whose grammar a specification fixes
- * (RFC 9110 content negotiation, Client Hints, Fetch Metadata, RFC 6454 Origin). A value
+ * (RFC 9110 content negotiation, Client Hints, Fetch Metadata, HTTP dates). A value
  * that matches that grammar *exactly* is made of tokens, numbers and separators in fixed
  * places: there is no room in it for a quote, a tag, a shell metacharacter or a phrase of
  * words, so no injection detector can find anything in it. Such points are marked
@@ -9,7 +9,9 @@
  *
  * The grammars are deliberately narrower than the RFCs (no quoted-strings in Accept
  * parameters, tokens limited to letters, digits and `*+._-`): a rare legitimate value then
- * costs a normal analysis, never a missed attack.
+ * costs a normal analysis, never a missed attack. Origin is left out on purpose: it holds a
+ * URL, and the SSRF and scanner detectors read hosts in URLs (metadata names, callback
+ * domains) that fit any hostname grammar.
  */
 
 // A media-range / language-range / coding element with `;name=value` parameters
@@ -41,10 +43,6 @@ const DIGITS = /^[0-9]{1,19}$/;
 /** `host`, `host:port`, `[v6]:port` (RFC 9110 §7.2, RFC 3986 §3.2.2). */
 const HOST = /^(?:[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,16}|\[[0-9A-Fa-f:.]{2,45}\])(?::[0-9]{1,5})?$/;
 
-/** Origin: `scheme://host[:port]` or `null` (RFC 6454 §7). */
-const ORIGIN =
-  /^(?:null|https?:\/\/(?:[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,16}|\[[0-9A-Fa-f:.]{2,45}\])(?::[0-9]{1,5})?)$/;
-
 /** IMF-fixdate (RFC 9110 §5.6.7), e.g. `Sun, 06 Nov 1994 08:49:37 GMT`. */
 const HTTP_DATE = /^[A-Z][a-z]{2}, [0-9]{2} [A-Z][a-z]{2} [0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2} GMT$/;
 
@@ -75,7 +73,6 @@ const GRAMMARS: ReadonlyMap<string, RegExp> = new Map([
   ...["connection", "pragma", "cache-control", "priority"].map((n) => [n, DIRECTIVES] as const),
   ...["dnt", "upgrade-insecure-requests", "content-length"].map((n) => [n, DIGITS] as const),
   ["host", HOST],
-  ["origin", ORIGIN],
   ["if-modified-since", HTTP_DATE],
   ["if-unmodified-since", HTTP_DATE],
 ]);
