@@ -86,7 +86,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
         formats: FORMATS,
       },
     },
-  }) as unknown as FastifyInstance;
+  });
 
   const routes: RouteInfo[] = [];
   routeLists.set(app, routes);
@@ -117,7 +117,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
 
   app.setErrorHandler((err: unknown, req: FastifyRequest, reply: FastifyReply) => {
     const e = toApiError(err);
-    if (e.code === "internal") req.log.error({ err }, "request failed");
+    // The original error (with its stack) goes to the log, never to the client.
+    if (e.status >= 500) req.log.error({ err, code: e.code }, "request failed");
     else req.log.info({ code: e.code }, e.message);
     return reply.code(e.status).type("application/json; charset=utf-8").send(errorBody(e));
   });

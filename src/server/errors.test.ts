@@ -38,6 +38,7 @@ describe("error catalogue", () => {
       "malformed request",
     );
     assert.equal(toApiError({ code: "bad_cursor" }).status, 400);
+    assert.equal(toApiError(Object.assign(new Error("SQLITE_BUSY"), { code: "unavailable" })).status, 503);
     const v = toApiError({
       validation: [
         { instancePath: "/limit", keyword: "maximum", message: "must be <= 500", params: {} },

@@ -160,8 +160,12 @@ export function toApiError(err: unknown): ApiError {
   if (typeof e.code === "string") {
     const mapped = FASTIFY_CODES[e.code];
     if (mapped !== undefined) return new ApiError(mapped, FASTIFY_MESSAGES[mapped] ?? "invalid request");
-    // The store contract: a store that cannot decode a cursor rejects with code "bad_cursor".
+    // The store's side of the contract: a cursor it cannot decode is rejected with code
+    // "bad_cursor"; a store that cannot answer for now (closed, busy, unreachable) with
+    // code "unavailable".
     if (e.code === "bad_cursor") return new ApiError("bad_cursor", "unknown or malformed cursor");
+    if (e.code === "unavailable")
+      return new ApiError("unavailable", "the store is unavailable, try again later");
   }
   // Other client errors raised by Fastify or its parsers: keep the class, not the message.
   if (typeof e.statusCode === "number" && e.statusCode >= 400 && e.statusCode < 500) {

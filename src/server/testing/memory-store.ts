@@ -36,7 +36,7 @@ export class MemoryStore implements Store {
     this.opened = false;
   }
   private check(): void {
-    if (!this.opened) throw Object.assign(new Error("store is closed"), { code: "closed" });
+    if (!this.opened) throw Object.assign(new Error("store is closed"), { code: "unavailable" });
   }
 
   async write(batch: WriteBatch): Promise<void> {
