@@ -164,3 +164,58 @@ describe("engine on hostile input (all built-in detectors)", () => {
     );
   });
 });
+
+describe("findings cache (header and cookie values)", () => {
+  const ua =
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120 Safari/537.36";
+  const sqli = "1' UNION SELECT password FROM users-- -";
+  const reqs = [
+    {
+      method: "GET",
+      target: "/",
+      headers: [
+        ["User-Agent", ua] as const,
+        ["Cookie", `sid=${sqli}; x=plain-value-of-some-length-here`] as const,
+      ],
+      body: "",
+    },
+    {
+      method: "GET",
+      target: "/",
+      headers: [["User-Agent", ua] as const, ["Cookie", `other=${sqli}`] as const],
+      body: "",
+    },
+    {
+      method: "GET",
+      target: "/",
+      headers: [["User-Agent", sqli] as const, ["X-Note", sqli] as const],
+      body: "",
+    },
+    { method: "GET", target: "/", headers: [["Referer", sqli] as const], body: "" },
+  ];
+
+  it("gives the same hits as an engine without it, request after request", () => {
+    const cached = new Engine();
+    const plain = new Engine({ cacheSize: 0 });
+    for (let round = 0; round < 3; round++) {
+      for (const r of reqs) assert.deepEqual(cached.analyze(r).hits, plain.analyze(r).hits);
+    }
+    assert.ok(cached.cacheStats().hits > 0, "repeats were served from the cache");
+    assert.equal(plain.cacheStats().hits, 0);
+  });
+
+  it("keeps the point name of each occurrence (same value, different cookie or header)", () => {
+    const e = new Engine();
+    const names = reqs.flatMap((r) =>
+      e
+        .analyze(r)
+        .hits.filter((h) => h.type === "sqli")
+        .map((h) => h.point),
+    );
+    assert.ok(names.includes("header › cookie › sid"));
+    assert.ok(names.includes("header › cookie › other"));
+    assert.ok(names.includes("header › user-agent"));
+    assert.ok(names.includes("header › x-note"));
+    assert.ok(names.includes("header › referer"));
+  });
+});

@@ -1,7 +1,8 @@
 import type { AnalysisLimits, Anomaly, AttackType, Hit, HttpRequest, Point } from "../model/index.js";
 import { DEFAULT_LIMITS, excerpt, pointName } from "../model/index.js";
 import { charMask } from "./detectors/charmask.js";
-import { BUILTIN_DETECTORS, type Detector } from "./detectors/index.js";
+import { BUILTIN_DETECTORS, type Detector, type DetectorMatch } from "./detectors/index.js";
+import { NO_FINDINGS, PointCache, type PointFindings } from "./point-cache.js";
 import { extractPoints } from "./points/index.js";
 
 export interface AnalysisResult {
@@ -22,6 +23,11 @@ export interface EngineOptions {
   readonly clock?: () => number;
   /** Milliseconds per request when `clock` is given (default 250). */
   readonly timeBudgetMs?: number;
+  /**
+   * Values per generation of the cache of header and cookie findings (point-cache.ts);
+   * 0 turns it off. Default 2048.
+   */
+  readonly cacheSize?: number;
 }
 
 /** Anomalies that are findings of their own (a zip or XML bomb is an attack). */
@@ -38,6 +44,9 @@ export class Engine {
   private readonly requestDetectors: readonly Detector[];
   private readonly clock: (() => number) | undefined;
   private readonly timeBudgetMs: number;
+  private readonly cache: PointCache | undefined;
+  /** Work units of the last `scan` (value length + 64 per detector that ran). */
+  private scanWork = 0;
 
   constructor(opts: EngineOptions = {}) {
     this.limits = opts.limits ?? DEFAULT_LIMITS;
@@ -45,6 +54,13 @@ export class Engine {
     this.requestDetectors = this.detectors.filter((d) => d.detectRequest !== undefined);
     this.clock = opts.clock;
     this.timeBudgetMs = opts.timeBudgetMs ?? 250;
+    const cacheSize = opts.cacheSize ?? 2048;
+    this.cache = cacheSize > 0 ? new PointCache(cacheSize) : undefined;
+  }
+
+  /** Findings-cache hits and misses so far (for metrics and benchmarks). */
+  cacheStats(): { hits: number; misses: number } {
+    return { hits: this.cache?.hits ?? 0, misses: this.cache?.misses ?? 0 };
   }
 
   analyze(req: HttpRequest): AnalysisResult {
@@ -67,26 +83,29 @@ export class Engine {
       hits.push(h);
     };
 
+    const cache = this.cache;
     for (let i = 0; i < points.length && !over; i++) {
       const p = points[i]!;
+      if (p.wellFormed === true) continue;
       const raw = p.kind === "raw";
-      const mask = charMask(p.value);
-      const detectors = this.detectors;
-      for (let k = 0; k < detectors.length; k++) {
-        const d = detectors[k]!;
-        if (raw && zoneTypes.size > 0 && zoneTypes.has(`${p.steps[0]}:${d.type}`)) continue;
-        if (!d.prefilter(p.value, mask)) continue;
-        work += p.value.length + 64;
-        const m = safeDetect(d, p);
-        if (m !== null) {
-          if (!raw) zoneTypes.add(`${p.steps[0]}:${d.type}`);
-          push({
-            type: d.type,
-            point: pointName(p),
-            payload: excerpt(p.value, m.start, m.end),
-            signature: m.signature,
-          });
-        }
+      // A raw point may skip types already reported in its zone (its findings are then
+      // partial); raw points are never header or cookie values, so never cached.
+      const cached = cache !== undefined && PointCache.eligible(p);
+      let findings = cached ? cache!.get(p) : undefined;
+      if (findings === undefined) {
+        findings = this.scan(p, raw && zoneTypes.size > 0 ? zoneTypes : undefined);
+        work += this.scanWork;
+        if (cached) cache!.set(p, findings);
+      }
+      for (let f = 0; f < findings.length; f++) {
+        const [type, m] = findings[f]!;
+        if (!raw) zoneTypes.add(`${p.steps[0]}:${type}`);
+        push({
+          type,
+          point: pointName(p),
+          payload: excerpt(p.value, m.start, m.end),
+          signature: m.signature,
+        });
       }
       if (work > this.limits.workBudget || (clock !== undefined && (i & 7) === 7 && clock() > deadline)) {
         over = true;
@@ -125,6 +144,27 @@ export class Engine {
       anomalies: extra.length > 0 ? [...anomalies, ...extra] : anomalies,
       points: points.length,
     };
+  }
+
+  /**
+   * Every detector on one point: prefilter, then the full check where it may match.
+   * `skip` holds `zone:type` pairs a raw point need not scan again.
+   */
+  private scan(p: Point, skip: ReadonlySet<string> | undefined): PointFindings {
+    const mask = charMask(p.value);
+    const detectors = this.detectors;
+    let found: [AttackType, DetectorMatch][] | undefined;
+    let work = 0;
+    for (let k = 0; k < detectors.length; k++) {
+      const d = detectors[k]!;
+      if (skip !== undefined && skip.has(`${p.steps[0]}:${d.type}`)) continue;
+      if (!d.prefilter(p.value, mask)) continue;
+      work += p.value.length + 64;
+      const m = safeDetect(d, p);
+      if (m !== null) (found ??= []).push([d.type, m]);
+    }
+    this.scanWork = work;
+    return found ?? NO_FINDINGS;
   }
 }
 

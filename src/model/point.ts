@@ -31,6 +31,12 @@ export interface Point {
   readonly name?: string;
   /** Nesting depth in parsers/decoders (0 for values read straight off the request). */
   readonly depth: number;
+  /**
+   * Set on a header value that matches its header's standard grammar exactly (see
+   * analysis/points/header-grammar.ts): nothing in it can carry an injection, so point
+   * detectors skip it. Request-level checks still see it.
+   */
+  readonly wellFormed?: true;
 }
 
 /** The separator of a point's display name. */

@@ -14,6 +14,8 @@ export interface HitFilter {
   /** Exact point name, or a prefix ending in ` › *`. */
   readonly point?: string;
   readonly status?: number;
+  /** Only the hits of this attack (the attack detail view pages through them). */
+  readonly attackId?: string;
 }
 
 export interface PageRequest {

@@ -1,6 +1,7 @@
 import type { Header } from "../../model/index.js";
 import { absentBits, emitV } from "./decode.js";
 import { looksLikeText } from "./decoders/bytes.js";
+import { headerGrammar, WELL_FORMED_MAX } from "./header-grammar.js";
 import { percentDecode } from "./percent.js";
 import type { PointSink } from "./sink.js";
 import { stepsPlus } from "./sink.js";
@@ -69,6 +70,8 @@ interface NameInfo {
   readonly valid: boolean;
   /** In PLAIN_HEADERS: no nested decoders. */
   readonly plain: boolean;
+  /** A header with a standard grammar (header-grammar.ts) worth checking the value against. */
+  readonly grammar: RegExp | undefined;
   /** `["header", lower]`, shared by every point of this header (steps are read-only). */
   readonly steps: readonly string[];
 }
@@ -106,6 +109,7 @@ function nameInfo(raw: string): NameInfo {
     lower,
     valid: isToken(raw),
     plain: PLAIN_HEADERS.has(lower),
+    grammar: headerGrammar(lower),
     steps: ["header", lower],
   };
   if (nameCache.size < NAME_CACHE_MAX && raw.length <= 64) nameCache.set(raw, info);
@@ -140,7 +144,9 @@ export function emitHeaders(sink: PointSink, headers: readonly Header[]): void {
     }
     if (name === "content-type") sink.contentType ??= value;
     else if (name === "content-encoding") sink.contentEncoding ??= value;
-    if (info.plain) sink.push(info.steps, "header", "value", value, 0, name, name);
+    if (info.grammar !== undefined && value.length <= WELL_FORMED_MAX && info.grammar.test(value))
+      sink.pushWellFormed(info.steps, value, name);
+    else if (info.plain) sink.push(info.steps, "header", "value", value, 0, name, name);
     else emitV(sink, info.steps, "header", "value", value, 0, name, name);
     if (name === "authorization" || name === "proxy-authorization") emitBasic(sink, info.steps, name, value);
   }

@@ -86,6 +86,26 @@ export class PointSink {
     return v;
   }
 
+  /** Adds a header value that matched its standard grammar (`Point.wellFormed`). */
+  pushWellFormed(steps: readonly string[], value: string, header: string): void {
+    if (this.full) return;
+    if (this.points.length >= this.maxPoints) {
+      this.full = true;
+      this.anomaly("points_limit");
+      return;
+    }
+    this.points.push({
+      steps,
+      zone: "header",
+      kind: "value",
+      value,
+      depth: 0,
+      header,
+      name: header,
+      wellFormed: true,
+    });
+  }
+
   /** True when an anomaly with this code was recorded. */
   hasAnomaly(code: AnomalyCode): boolean {
     for (const a of this.anomalies) if (a.code === code) return true;

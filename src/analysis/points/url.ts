@@ -132,6 +132,9 @@ export function emitPairs(
   // Without `%` in the raw string no value can hold `%` or `&` after decoding.
   const absent = raw.indexOf("%") === -1 ? absentBits(raw) : 0;
   const pieces: string[] | null = plain ? null : [];
+  // Every piece a `name=value` with a plain name: then every byte of the string is in
+  // some key or value point, and the whole adds nothing to check.
+  let clean = true;
   while (start <= n && sink.open) {
     let end = raw.indexOf("&", start);
     if (end === -1) end = n;
@@ -152,6 +155,7 @@ export function emitPairs(
         emitGraphql(sink, stepsPlus(prefix, "graphql"), zone, name, depth, false);
       }
       if (pieces !== null) pieces.push(name);
+      if (clean && (eq === -1 || !plainName(name))) clean = false;
       if (eq !== -1) {
         // Longer than this cannot fit in a point once decoded (at most 3 input chars per
         // output char): do not decode what would be cut anyway.
@@ -160,17 +164,33 @@ export function emitPairs(
         emitV(sink, steps, zone, "value", value, depth, undefined, name, absent);
         if (pieces !== null) pieces.push("=", value);
       }
-    } else if (pieces !== null) pieces.push("");
+    } else {
+      clean = false;
+      if (pieces !== null) pieces.push("");
+    }
     if (pieces !== null && end < n) pieces.push("&");
     start = end + 1;
   }
   if (flags.badEscape || flags.badUtf8 || flags.overlong) noteFlags(sink, flags, stepsName(prefix));
   // The whole decoded string too, so that a payload split by an unencoded `&` is still
-  // seen whole.
-  if (count > 1) {
+  // seen whole (`ip=1&cat /etc/passwd`, `q=1'&&sleep(5)`). Clean `a=1&b=2` pairs are
+  // already covered point by point.
+  if (count > 1 && !clean) {
     const whole = pieces === null ? raw : sink.open ? pieces.join("") : percentDecode(raw, true);
     sink.push(stepsPlus(prefix, "#raw"), zone, "raw", whole, depth, undefined, undefined);
   }
+}
+
+/** A parameter name browsers and frameworks produce: `[A-Za-z0-9_.[\]-]+`. */
+function plainName(s: string): boolean {
+  if (s.length === 0) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if ((c >= 48 && c <= 57) || ((c | 0x20) >= 97 && (c | 0x20) <= 122)) continue;
+    if (c === 95 || c === 46 || c === 45 || c === 91 || c === 93) continue;
+    return false;
+  }
+  return true;
 }
 
 export function noteFlags(sink: PointSink, flags: DecodeFlags, where: string): void {
