@@ -8,6 +8,7 @@ import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import type { Hit, HttpExchange, Role, TokenRecord } from "../model/index.js";
+import { buildApp, createToken } from "../server/index.js";
 import type { Store } from "../store/types.js";
 import type { ListenerCounts, RecorderCounts } from "./metrics.js";
 
@@ -90,7 +91,7 @@ export const NODE_PARTS: NodeParts = {
   openStore: missing("the SQLite store (src/store)"),
   createRecorder: missing("the event recorder (src/events)"),
   startRetention: missing("retention (src/events)"),
-  buildApp: missing("the REST API (src/server)"),
+  buildApp: (deps) => buildApp(deps),
   startMirrorListener: missing("the HTTP-mirror listener (src/capture/http-mirror)"),
-  createToken: missing("API tokens (src/server)"),
+  createToken: (store, o) => createToken(store, o),
 };

@@ -6,17 +6,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { after, describe, it } from "node:test";
-import Fastify from "fastify";
 import { loadConfig, type NodeConfig } from "../config/index.js";
 import type { Hit, HttpExchange } from "../model/index.js";
-import type { Store } from "../store/types.js";
+import { MemoryStore } from "../server/testing/memory-store.js";
 import type { ListenerCounts, RecorderCounts } from "./metrics.js";
 import { startNode } from "./node.js";
 import { createNodeLogger } from "./node-logger.js";
 import type { NodeParts } from "./node-parts.js";
 
-// STUB PARTS (until store, events, server and http-mirror land in this branch): the
-// smallest stand-ins with the real parts' shapes, enough to test the wiring.
+// STUB PARTS (until store, events and http-mirror land in this branch): the smallest
+// stand-ins with the real parts' shapes, enough to test the wiring. The API is the real one.
 interface Recorded {
   readonly ex: HttpExchange;
   readonly hits: readonly Hit[];
@@ -26,11 +25,14 @@ function stubParts(recorded: Recorded[], events: string[]): Partial<NodeParts> {
   return {
     openStore: async (file) => {
       events.push(`store open ${file}`);
-      return {
-        close: async () => void events.push("store close"),
-        ping: async () => true,
-        prune: async () => 0,
-      } as unknown as Store;
+      const store = new MemoryStore();
+      const close = store.close.bind(store);
+      store.close = async () => {
+        events.push("store close");
+        await close();
+      };
+      await store.open();
+      return store;
     },
     createRecorder: () => {
       const counters: RecorderCounts = {
@@ -57,11 +59,6 @@ function stubParts(recorded: Recorded[], events: string[]): Partial<NodeParts> {
       };
     },
     startRetention: () => ({ stop: async () => void events.push("retention stop") }),
-    buildApp: () => {
-      const app = Fastify();
-      app.get("/healthz", async () => ({ status: "ok" }));
-      return app;
-    },
     startMirrorListener: async (o) => {
       const stats: { -readonly [K in keyof ListenerCounts]: number } = {
         received: 0,
@@ -189,6 +186,14 @@ describe("startNode", () => {
         signal: AbortSignal.timeout(5000),
       });
       assert.equal(health.status, 200);
+      const ready = await fetch(`http://127.0.0.1:${node.apiAddress.port}/readyz`, {
+        signal: AbortSignal.timeout(5000),
+      });
+      assert.equal(ready.status, 200);
+      const hits = await fetch(`http://127.0.0.1:${node.apiAddress.port}/api/v1/hits`, {
+        signal: AbortSignal.timeout(5000),
+      });
+      assert.equal(hits.status, 401, "the API needs a token");
 
       const text = await node.metrics.registry.metrics();
       assert.match(text, /^mirrorwatch_exchanges_received_total 2$/m);

@@ -36,6 +36,8 @@ The data directory comes from the config and MIRRORWATCH_DATA_DIR, as for \`serv
 export interface TokenDeps {
   readonly parts: Pick<NodeParts, "openStore" | "createToken">;
   readonly now: () => number;
+  /** The environment settings come from (default process.env). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 const DEFAULT_DEPS: TokenDeps = { parts: NODE_PARTS, now: Date.now };
@@ -89,7 +91,10 @@ async function runToken(args: readonly string[], io: Io, deps: TokenDeps): Promi
   if (sub === "revoke" && rest.length !== 1) throw new UsageError("token revoke needs one token ID", "token");
   if (sub === "list" && rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`, "token");
 
-  const { config, warnings } = loadCliConfig(values.config !== undefined ? { file: values.config } : {});
+  const { config, warnings } = loadCliConfig({
+    ...(values.config !== undefined ? { file: values.config } : {}),
+    ...(deps.env !== undefined ? { env: deps.env } : {}),
+  });
   for (const w of warnings) io.stderr.write(`warning: ${w}\n`);
   const warn = {
     warn: (o: unknown, msg?: string) => io.stderr.write(`warning: ${msg ?? String(o)}\n`),
