@@ -1,0 +1,203 @@
+/**
+ * Load generator for the mirror benchmark, run in a child process (`fork`) so that it does
+ * not share an event loop with the listener it measures. Raw keep-alive TCP connections,
+ * one request in flight per connection (as a proxy's upstream pool does), pre-serialised
+ * requests; a response ends at its blank line (the listener answers 204, no body).
+ *
+ * Modes: `closed` (every connection sends again as soon as it has its answer: the most the
+ * listener takes) and `open` (a fixed rate, spread over connections; latency is measured
+ * from when each request was due, so a stalled listener cannot hide its queueing).
+ */
+import { connect, type Socket } from "node:net";
+import { requestMix } from "./requests.js";
+
+export interface GeneratorJob {
+  readonly host: string;
+  readonly port: number;
+  readonly connections: number;
+  readonly seconds: number;
+  readonly mode: "closed" | "open";
+  /** Requests per second (open mode). */
+  readonly rate?: number;
+  readonly attackShare: number;
+}
+
+export interface GeneratorResult {
+  readonly sent: number;
+  readonly answered: number;
+  readonly errors: number;
+  /** Non-2xx answers. */
+  readonly refused: number;
+  readonly seconds: number;
+  /** Latency percentiles in milliseconds. */
+  readonly p50: number;
+  readonly p90: number;
+  readonly p99: number;
+  readonly p999: number;
+  readonly max: number;
+  /** Open mode: requests that were due while every connection was busy (sent late). */
+  readonly late: number;
+}
+
+/** Latency histogram: 10 µs buckets up to 200 ms, then one overflow bucket. */
+class Histogram {
+  private readonly counts = new Uint32Array(20_001);
+  private n = 0;
+  private maxMs = 0;
+
+  add(ms: number): void {
+    const i = Math.min(20_000, Math.max(0, Math.floor(ms * 100)));
+    this.counts[i]!++;
+    this.n++;
+    if (ms > this.maxMs) this.maxMs = ms;
+  }
+
+  pct(p: number): number {
+    if (this.n === 0) return 0;
+    const want = Math.ceil(this.n * p);
+    let seen = 0;
+    for (let i = 0; i < this.counts.length; i++) {
+      seen += this.counts[i]!;
+      if (seen >= want) return (i + 1) / 100;
+    }
+    return this.maxMs;
+  }
+
+  get max(): number {
+    return this.maxMs;
+  }
+}
+
+interface Conn {
+  readonly socket: Socket;
+  busy: boolean;
+  sentAt: number;
+  tail: string;
+}
+
+const CRLF2 = "\r\n\r\n";
+
+export async function generate(job: GeneratorJob): Promise<GeneratorResult> {
+  const payloads = requestMix(2000, job.attackShare).map((s) => Buffer.from(s, "latin1"));
+  const hist = new Histogram();
+  let sent = 0;
+  let answered = 0;
+  let errors = 0;
+  let refused = 0;
+  let late = 0;
+  let next = 0;
+  let stopping = false;
+  const idle: Conn[] = [];
+  const conns: Conn[] = [];
+
+  const send = (c: Conn, dueAt: number) => {
+    c.busy = true;
+    c.sentAt = dueAt;
+    sent++;
+    c.socket.write(payloads[next++ % payloads.length]!);
+  };
+
+  const onAnswer = (c: Conn) => {
+    answered++;
+    hist.add(performance.now() - c.sentAt);
+    c.busy = false;
+    if (stopping) return;
+    if (job.mode === "closed") send(c, performance.now());
+    else idle.push(c);
+  };
+
+  await Promise.all(
+    Array.from(
+      { length: job.connections },
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const socket = connect({ host: job.host, port: job.port, noDelay: true });
+          const c: Conn = { socket, busy: false, sentAt: 0, tail: "" };
+          socket.setEncoding("latin1");
+          socket.on("data", (d: string) => {
+            // Count answers by their blank line; a status other than 2xx is counted too.
+            const text = c.tail + d;
+            let from = 0;
+            for (;;) {
+              const i = text.indexOf(CRLF2, from);
+              if (i === -1) break;
+              if (text.charCodeAt(text.indexOf("HTTP/1.1 ", from) + 9) !== 50) refused++;
+              from = i + 4;
+              onAnswer(c);
+            }
+            c.tail = text.slice(Math.max(from, text.length - 3));
+          });
+          socket.on("error", () => {
+            errors++;
+          });
+          socket.once("connect", () => {
+            conns.push(c);
+            resolve();
+          });
+          socket.once("error", reject);
+        }),
+    ),
+  );
+
+  const t0 = performance.now();
+  const end = t0 + job.seconds * 1000;
+  if (job.mode === "closed") {
+    for (const c of conns) send(c, performance.now());
+    await new Promise((r) => setTimeout(r, job.seconds * 1000));
+  } else {
+    idle.push(...conns);
+    const rate = job.rate ?? 10_000;
+    let due = 0;
+    await new Promise<void>((resolve) => {
+      const tick = () => {
+        const now = performance.now();
+        if (now >= end) return resolve();
+        // Every request due by now goes out, each stamped with the time it was due.
+        const shouldHave = Math.floor(((now - t0) / 1000) * rate);
+        while (due < shouldHave) {
+          const c = idle.pop();
+          if (c === undefined) {
+            late += shouldHave - due;
+            due = shouldHave;
+            break;
+          }
+          send(c, t0 + (due / rate) * 1000);
+          due++;
+        }
+        // A 1 ms tick, not a spin: the generator shares the machine with the listener.
+        setTimeout(tick, 1);
+      };
+      tick();
+    });
+  }
+  stopping = true;
+  const seconds = (performance.now() - t0) / 1000;
+  // Give answers in flight a moment, then close.
+  const settleEnd = performance.now() + 2000;
+  while (conns.some((c) => c.busy) && performance.now() < settleEnd)
+    await new Promise((r) => setTimeout(r, 10));
+  for (const c of conns) c.socket.destroy();
+  return {
+    sent,
+    answered,
+    errors,
+    refused,
+    seconds,
+    p50: hist.pct(0.5),
+    p90: hist.pct(0.9),
+    p99: hist.pct(0.99),
+    p999: hist.pct(0.999),
+    max: hist.max,
+    late,
+  };
+}
+
+// As a forked child: one job in, one result out.
+if (process.send !== undefined) {
+  process.once("message", (job: GeneratorJob) => {
+    generate(job).then(
+      (r) => process.send?.({ ok: true, result: r }, () => process.exit(0)),
+      (e: unknown) => process.send?.({ ok: false, error: String(e) }, () => process.exit(1)),
+    );
+  });
+}

@@ -1,0 +1,345 @@
+/**
+ * Load benchmark of the mirror listener with analysis on:
+ *   npm run bench:mirror -- [--seconds N] [--connections N] [--rate N] [--workers N|auto]
+ *                           [--attack-share F] [--json]
+ *
+ * Runs the whole node in this process (mirror listener, bounded queue, analysis worker
+ * threads, event recorder, SQLite store in a temp dir, API) and a load generator in a
+ * child process (bench/load/generator.ts: raw keep-alive connections, one request in
+ * flight each, like a proxy's upstream pool). Phases, each bounded by --seconds
+ * (default 10), after a 3 s warm-up:
+ *   1. closed loop: every connection sends again as soon as it is answered — the most
+ *      the listener takes, with analysis saturated;
+ *   2. open loop at --rate requests/s (default 15,000, the issue's target): latency counted
+ *      from when each request was due, so queueing in the listener cannot hide;
+ *   3. with wrk, when it is installed (Debian's `wrk`), a closed loop as a cross-check.
+ * Figures: requests/s answered, share shed (exchanges the analysis had no room for),
+ * exchanges analysed per second, listener response time p50/p99/p99.9, peak RSS.
+ * The issue's target: >= 15,000 mirrored requests/s on 2 cores with nothing shed, and a
+ * listener p99 under 5 ms while analysis is saturated.
+ */
+import { execFileSync, fork, spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { pino } from "pino";
+import { loadConfig } from "../src/config/index.js";
+import { type RunningNode, startNode } from "../src/pipeline/index.js";
+import type { GeneratorJob, GeneratorResult } from "./load/generator.js";
+
+interface Options {
+  seconds: number;
+  connections: number;
+  rate: number;
+  workers: string;
+  attackShare: number;
+  json: boolean;
+}
+
+function parseOptions(argv: readonly string[]): Options {
+  const o: Options = {
+    seconds: 10,
+    connections: 32,
+    rate: 15_000,
+    workers: "auto",
+    attackShare: 0.05,
+    json: false,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const num = () => {
+      const v = Number(argv[++i]);
+      if (!Number.isFinite(v) || v <= 0) throw new Error(`${a} needs a positive number`);
+      return v;
+    };
+    if (a === "--seconds") o.seconds = Math.min(120, num());
+    else if (a === "--connections") o.connections = Math.min(1024, Math.floor(num()));
+    else if (a === "--rate") o.rate = num();
+    else if (a === "--workers") o.workers = argv[++i] ?? "auto";
+    else if (a === "--attack-share") o.attackShare = Math.min(1, Number(argv[++i]));
+    else if (a === "--json") o.json = true;
+    else throw new Error(`unknown option ${a}`);
+  }
+  return o;
+}
+
+interface PhaseResult {
+  readonly phase: string;
+  readonly tool: string;
+  readonly answeredPerSec: number;
+  readonly shedShare: number;
+  readonly analysedPerSec: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly p999: number;
+  readonly max: number;
+  readonly peakRssMiB: number;
+  readonly maxQueue: number;
+  readonly late?: number;
+  readonly errors: number;
+}
+
+function runGenerator(job: GeneratorJob): Promise<GeneratorResult> {
+  return new Promise((resolve, reject) => {
+    const child = fork(new URL("./load/generator.js", import.meta.url), [], { stdio: "inherit" });
+    const timer = setTimeout(() => child.kill("SIGKILL"), (job.seconds + 30) * 1000);
+    child.once("message", (m: { ok: boolean; result?: GeneratorResult; error?: string }) => {
+      clearTimeout(timer);
+      if (m.ok && m.result !== undefined) resolve(m.result);
+      else reject(new Error(m.error ?? "generator failed"));
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      if (code !== 0) reject(new Error(`generator exited with ${code}`));
+    });
+    child.send(job);
+  });
+}
+
+/** Samples RSS and queue depth while a phase runs. */
+function sampler(node: RunningNode): { stop(): { peakRss: number; maxQueue: number } } {
+  let peakRss = process.memoryUsage().rss;
+  let maxQueue = 0;
+  const t = setInterval(() => {
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    maxQueue = Math.max(maxQueue, node.stats().analysis.queued);
+  }, 50);
+  return {
+    stop() {
+      clearInterval(t);
+      return { peakRss, maxQueue };
+    },
+  };
+}
+
+function shedTotal(node: RunningNode): number {
+  const s = node.stats().analysis.shed;
+  return s.queue_full + s.queue_bytes;
+}
+
+async function settle(node: RunningNode): Promise<void> {
+  const end = Date.now() + 60_000;
+  while (Date.now() < end) {
+    const a = node.stats().analysis;
+    if (a.queued === 0 && a.inFlight === 0) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function phase(
+  node: RunningNode,
+  name: string,
+  tool: string,
+  drive: () => Promise<GeneratorResult | WrkResult>,
+): Promise<PhaseResult> {
+  await settle(node);
+  const before = node.stats();
+  const shedBefore = shedTotal(node);
+  const s = sampler(node);
+  const t0 = performance.now();
+  const g = await drive();
+  const secs = (performance.now() - t0) / 1000;
+  const { peakRss, maxQueue } = s.stop();
+  const after = node.stats();
+  const received = after.received - before.received;
+  const shed = shedTotal(node) - shedBefore;
+  return {
+    phase: name,
+    tool,
+    answeredPerSec: g.answered / g.seconds,
+    shedShare: received > 0 ? shed / received : 0,
+    analysedPerSec: (after.analysis.analysed - before.analysis.analysed) / secs,
+    p50: g.p50,
+    p99: g.p99,
+    p999: g.p999,
+    max: g.max,
+    peakRssMiB: peakRss / 1024 / 1024,
+    maxQueue,
+    ...("late" in g ? { late: g.late } : {}),
+    errors: g.errors,
+  };
+}
+
+// ───────────────────────────── wrk (optional) ─────────────────────────────
+
+interface WrkResult {
+  readonly answered: number;
+  readonly seconds: number;
+  readonly errors: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly p999: number;
+  readonly max: number;
+}
+
+function findWrk(): string | undefined {
+  try {
+    return execFileSync("sh", ["-c", "command -v wrk"], { encoding: "utf8" }).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const WRK_LUA = `
+local reqs = {}
+local i = 0
+init = function(args)
+  local hdr = { ["Host"] = "shop.example.com", ["X-Forwarded-For"] = "198.51.100.7",
+    ["X-Real-IP"] = "198.51.100.7", ["User-Agent"] = "Mozilla/5.0 (X11; Linux x86_64; rv:126.0) Gecko/20100101 Firefox/126.0",
+    ["Accept"] = "text/html,application/xhtml+xml", ["Cookie"] = "session=abcdef0123456789; theme=dark" }
+  reqs[1] = wrk.format("GET", "/products?category=shoes&page=2&sort=price_asc", hdr)
+  reqs[2] = wrk.format("GET", "/search?q=running+shoes+men&color=blue", hdr)
+  reqs[3] = wrk.format("GET", "/api/v1/recommendations?user=48211&limit=12", hdr)
+  local j = { ["Content-Type"] = "application/json" }
+  for k, v in pairs(hdr) do j[k] = v end
+  reqs[4] = wrk.format("POST", "/api/v1/cart", j, '{"items":[{"sku":"SKU-1","qty":1}],"coupon":null}')
+  reqs[5] = wrk.format("GET", "/products?id=1%27%20UNION%20SELECT%20password%20FROM%20users--", hdr)
+end
+request = function()
+  i = i % #reqs + 1
+  return reqs[i]
+end
+done = function(summary, latency, requests)
+  io.write(string.format("MW %d %f %d %f %f %f %f\\n", summary.requests, summary.duration / 1e6,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000, latency:percentile(99.9) / 1000, latency.max / 1000))
+end
+`;
+
+function runWrk(
+  wrk: string,
+  port: number,
+  connections: number,
+  seconds: number,
+  dir: string,
+): Promise<WrkResult> {
+  const script = join(dir, "mirror.lua");
+  writeFileSync(script, WRK_LUA);
+  return new Promise((resolve, reject) => {
+    const p = spawn(
+      wrk,
+      ["-t1", `-c${connections}`, `-d${seconds}s`, "-s", script, `http://127.0.0.1:${port}/`],
+      {
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    );
+    let out = "";
+    p.stdout.on("data", (b: Buffer) => (out += b.toString()));
+    p.once("exit", () => {
+      const m = /^MW (\d+) ([\d.]+) (\d+) ([\d.]+) ([\d.]+) ([\d.]+) ([\d.]+)$/m.exec(out);
+      if (m === null) return reject(new Error(`unexpected wrk output: ${out}`));
+      resolve({
+        answered: Number(m[1]),
+        seconds: Number(m[2]),
+        errors: Number(m[3]),
+        p50: Number(m[4]),
+        p99: Number(m[5]),
+        p999: Number(m[6]),
+        max: Number(m[7]),
+      });
+    });
+  });
+}
+
+// ───────────────────────────── main ─────────────────────────────
+
+async function main(): Promise<void> {
+  const o = parseOptions(process.argv.slice(2));
+  const dir = mkdtempSync(join(tmpdir(), "mw-bench-mirror-"));
+  const config = loadConfig({
+    env: {
+      MIRRORWATCH_DATA_DIR: join(dir, "data"),
+      MIRRORWATCH_MIRROR_LISTEN: "127.0.0.1:0",
+      MIRRORWATCH_API_LISTEN: "127.0.0.1:0",
+      MIRRORWATCH_WORKERS: o.workers,
+      MIRRORWATCH_LOG_LEVEL: "warn",
+    },
+  }).config;
+  const node = await startNode(config, { logger: pino({ level: "warn" }), version: "bench" });
+  const port = node.mirrorAddress.port;
+  const results: PhaseResult[] = [];
+  const job = (mode: "closed" | "open", seconds: number, rate?: number): GeneratorJob => ({
+    host: "127.0.0.1",
+    port,
+    connections: o.connections,
+    seconds,
+    mode,
+    attackShare: o.attackShare,
+    ...(rate !== undefined ? { rate } : {}),
+  });
+  try {
+    if (!o.json) {
+      process.stderr.write(
+        `mirror bench: ${availableParallelism()} cores (${cpus()[0]?.model ?? "?"}), load ${loadavg()[0]!.toFixed(2)}, ` +
+          `${node.workers} analysis worker(s), ${o.connections} connections, ${o.seconds} s per phase, ` +
+          `${(o.attackShare * 100).toFixed(0)}% attacks\n`,
+      );
+    }
+    await phase(node, "warm-up", "node", () => runGenerator(job("closed", 3)));
+    results.push(
+      await phase(node, "closed loop (max)", "node", () => runGenerator(job("closed", o.seconds))),
+    );
+    results.push(
+      await phase(node, `open loop ${o.rate}/s`, "node", () => runGenerator(job("open", o.seconds, o.rate))),
+    );
+    const wrk = findWrk();
+    if (wrk !== undefined) {
+      results.push(
+        await phase(node, "closed loop (max)", "wrk", () => runWrk(wrk, port, o.connections, o.seconds, dir)),
+      );
+    }
+  } finally {
+    const report = await node.close();
+    rmSync(dir, { recursive: true, force: true });
+    if (o.json) {
+      process.stdout.write(`${JSON.stringify({ results, shutdown: report }, null, 2)}\n`);
+    } else {
+      print(results);
+    }
+  }
+}
+
+function print(results: readonly PhaseResult[]): void {
+  const rows = [
+    [
+      "phase",
+      "tool",
+      "answered/s",
+      "shed",
+      "analysed/s",
+      "p50 ms",
+      "p99 ms",
+      "p99.9 ms",
+      "max ms",
+      "peak RSS",
+      "max queue",
+    ],
+    ...results.map((r) => [
+      r.phase,
+      r.tool,
+      Math.round(r.answeredPerSec).toLocaleString("en-US"),
+      `${(r.shedShare * 100).toFixed(1)}%`,
+      Math.round(r.analysedPerSec).toLocaleString("en-US"),
+      r.p50.toFixed(2),
+      r.p99.toFixed(2),
+      r.p999.toFixed(2),
+      r.max.toFixed(1),
+      `${Math.round(r.peakRssMiB)} MiB`,
+      String(r.maxQueue),
+    ]),
+  ];
+  const w = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  for (const r of rows)
+    process.stdout.write(`${r.map((c, i) => (i < 2 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join("  ")}\n`);
+  for (const r of results) {
+    if (r.errors > 0) process.stdout.write(`${r.phase} (${r.tool}): ${r.errors} connection errors\n`);
+    if (r.late !== undefined && r.late > 0) {
+      process.stdout.write(`${r.phase}: ${r.late} requests sent late (every connection busy)\n`);
+    }
+  }
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`mirror bench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exitCode = 1;
+});
