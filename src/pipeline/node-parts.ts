@@ -70,8 +70,12 @@ export interface AppPartDeps {
 }
 
 export interface NodeParts {
-  /** Opens (creating and migrating) the store in this file. */
-  openStore(file: string): Promise<Store>;
+  /**
+   * Opens (creating and migrating) the store in this file. `worker`: run the database on
+   * worker threads, so that big writes and queries never stall the listener's event loop
+   * (the node); short-lived commands leave it off.
+   */
+  openStore(file: string, options: { readonly worker: boolean }): Promise<Store>;
   createRecorder(options: RecorderPartOptions): RecorderPart;
   startRetention(options: RetentionPartOptions): RetentionPart;
   buildApp(deps: AppPartDeps): FastifyInstance;

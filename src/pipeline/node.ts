@@ -76,7 +76,7 @@ export async function startNode(config: NodeConfig, opts: StartNodeOptions): Pro
 
   try {
     const metrics = createNodeMetrics({ defaultMetrics: opts.defaultMetrics !== false });
-    const store = await openNodeStore(config, log, parts);
+    const store = await openNodeStore(config, log, parts, { worker: true });
     cleanups.push(() => store.close());
 
     const limiter = new LogLimiter();
@@ -237,9 +237,10 @@ export async function openNodeStore(
   config: NodeConfig,
   log: Pick<Logger, "warn">,
   parts: Pick<NodeParts, "openStore"> = NODE_PARTS,
+  options: { readonly worker: boolean } = { worker: false },
 ): Promise<Store> {
   prepareDataDir(config, log);
-  return parts.openStore(config.store.path);
+  return parts.openStore(config.store.path, options);
 }
 
 /** The data directory exists and only its owner can read it (stored requests are sensitive). */
