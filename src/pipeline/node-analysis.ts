@@ -31,6 +31,8 @@ export interface AnalyzerOptions {
   readonly restartDelayMs?: number;
   /** Worker entry (tests); default `node-worker.js`. */
   readonly workerScript?: URL;
+  /** Niceness of the analysis threads (Linux; default 10): the listener's thread goes first. */
+  readonly workerNice?: number;
 }
 
 export interface AnalyzerStats {
@@ -211,6 +213,7 @@ export class ExchangeAnalyzer {
 
   private newPool(): WorkerPool<WireBatch, WireReply> {
     const data: NodeWorkerData = {
+      nice: this.opts.workerNice ?? 10,
       ...(this.opts.limits !== undefined ? { limits: this.opts.limits } : {}),
       ...(this.opts.timeBudgetMs !== undefined ? { timeBudgetMs: this.opts.timeBudgetMs } : {}),
     };

@@ -168,7 +168,7 @@ export async function startNode(config: NodeConfig, opts: StartNodeOptions): Pro
         workers,
         queueSize: config.analysis.queueSize,
         dataDir: config.dataDir,
-        secret: config.mirror.secret !== undefined,
+        secretRequired: config.mirror.secret !== undefined,
         trustedProxies: config.mirror.trustedProxies,
       },
       "mirrorwatch node started",
