@@ -49,13 +49,20 @@ export interface ListenerCounts {
   readonly connectionsDropped: number;
 }
 
+/** What the analysis stage counts (read at scrape time, so the hot path pays no library call). */
+export interface PipelineCounts {
+  /** Exchanges handed over by the listener. */
+  readonly received: number;
+  readonly analysed: number;
+  /** Waiting for analysis, queued or in a worker (gauge). */
+  readonly queued: number;
+  /** Approximate bytes waiting (gauge). */
+  readonly queuedBytes: number;
+  readonly shed: Readonly<Record<ShedReason, number>>;
+}
+
 export interface NodeMetrics {
   readonly registry: Registry;
-  readonly received: Counter;
-  readonly analysed: Counter;
-  readonly shed: Counter<"reason">;
-  readonly queueDepth: Gauge;
-  readonly queueBytes: Gauge;
   readonly hits: Counter<"type">;
   /** Analysis time of one exchange in a worker. */
   readonly analysisSeconds: Histogram;
@@ -63,6 +70,8 @@ export interface NodeMetrics {
   readonly delaySeconds: Histogram;
   readonly storeWriteSeconds: Histogram;
   readonly storeWriteErrors: Counter;
+  /** The analysis stage's counters, read at scrape time. */
+  setPipelineSource(read: () => PipelineCounts): void;
   /** The recorder's counters, read at scrape time. */
   setRecorderSource(counts: RecorderCounts): void;
   /** The listener's counters, read at scrape time. */
@@ -79,17 +88,9 @@ export function createNodeMetrics(opts: MetricsOptions = {}): NodeMetrics {
   if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
   const registers = [registry];
 
+  let pipeline: (() => PipelineCounts) | undefined;
   let recorder: RecorderCounts | undefined;
   let listener: ListenerCounts | undefined;
-
-  const shed = new Counter({
-    name: "mirrorwatch_exchanges_shed_total",
-    help: "Exchanges received but not analysed, by reason",
-    labelNames: ["reason"] as const,
-    registers,
-  });
-  // Every reason shows from the start (at 0), so that alerts on rate() work at once.
-  for (const r of SHED_REASONS) shed.inc({ reason: r }, 0);
 
   /** A counter whose value another part keeps: set from the source when scraped. */
   const mirrored = (name: string, help: string, read: () => number | undefined) =>
@@ -112,6 +113,45 @@ export function createNodeMetrics(opts: MetricsOptions = {}): NodeMetrics {
         this.set(read() ?? 0);
       },
     });
+
+  const pipe =
+    <T>(f: (p: PipelineCounts) => T) =>
+    () => {
+      const p = pipeline?.();
+      return p === undefined ? undefined : f(p);
+    };
+  mirrored(
+    "mirrorwatch_exchanges_received_total",
+    "Exchanges received from mirror sources",
+    pipe((p) => p.received),
+  );
+  mirrored(
+    "mirrorwatch_exchanges_analysed_total",
+    "Exchanges analysed",
+    pipe((p) => p.analysed),
+  );
+  new Counter({
+    name: "mirrorwatch_exchanges_shed_total",
+    help: "Exchanges received but not analysed, by reason",
+    labelNames: ["reason"] as const,
+    registers,
+    collect() {
+      this.reset();
+      const p = pipeline?.();
+      // Every reason shows, at 0 too, so that alerts on rate() work from the start.
+      for (const r of SHED_REASONS) this.inc({ reason: r }, p?.shed[r] ?? 0);
+    },
+  });
+  mirroredGauge(
+    "mirrorwatch_queue_depth",
+    "Exchanges waiting for analysis (queued or in a worker)",
+    pipe((p) => p.queued),
+  );
+  mirroredGauge(
+    "mirrorwatch_queue_bytes",
+    "Approximate bytes of the exchanges waiting for analysis",
+    pipe((p) => p.queuedBytes),
+  );
 
   const rec = (k: keyof RecorderCounts) => () => recorder?.[k];
   mirrored("mirrorwatch_hits_recorded_total", "Hits handed to the event recorder", rec("hitsReceived"));
@@ -173,27 +213,6 @@ export function createNodeMetrics(opts: MetricsOptions = {}): NodeMetrics {
 
   return {
     registry,
-    received: new Counter({
-      name: "mirrorwatch_exchanges_received_total",
-      help: "Exchanges received from mirror sources",
-      registers,
-    }),
-    analysed: new Counter({
-      name: "mirrorwatch_exchanges_analysed_total",
-      help: "Exchanges analysed",
-      registers,
-    }),
-    shed,
-    queueDepth: new Gauge({
-      name: "mirrorwatch_queue_depth",
-      help: "Exchanges waiting for analysis (queued or being sent to a worker)",
-      registers,
-    }),
-    queueBytes: new Gauge({
-      name: "mirrorwatch_queue_bytes",
-      help: "Approximate bytes of the exchanges waiting for analysis",
-      registers,
-    }),
     hits: new Counter({
       name: "mirrorwatch_hits_total",
       help: "Hits found by the analysis, by attack type",
@@ -223,6 +242,9 @@ export function createNodeMetrics(opts: MetricsOptions = {}): NodeMetrics {
       help: "Store writes that failed",
       registers,
     }),
+    setPipelineSource(read) {
+      pipeline = read;
+    },
     setRecorderSource(counts) {
       recorder = counts;
     },

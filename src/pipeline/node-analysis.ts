@@ -36,6 +36,8 @@ export interface AnalyzerOptions {
 }
 
 export interface AnalyzerStats {
+  /** Exchanges offered (received from the listener), shed ones included. */
+  readonly received: number;
   readonly queued: number;
   readonly queuedBytes: number;
   readonly inFlight: number;
@@ -96,6 +98,7 @@ export class ExchangeAnalyzer {
   private inFlight = 0;
   private inFlightItems = 0;
   private analysed = 0;
+  private received = 0;
   private readonly shedCounts: Record<ShedReason, number> = {
     queue_full: 0,
     queue_bytes: 0,
@@ -127,10 +130,18 @@ export class ExchangeAnalyzer {
       });
       this.maxInFlight = 1;
     }
+    opts.metrics.setPipelineSource(() => ({
+      received: this.received,
+      analysed: this.analysed,
+      queued: this.queue.length + this.inFlightItems,
+      queuedBytes: this.queuedBytes,
+      shed: this.shedCounts,
+    }));
   }
 
   /** Queues an exchange for analysis; false when it was shed (counted). Never blocks. */
   offer(ex: HttpExchange): boolean {
+    this.received++;
     if (!this.accepting) return this.shed("shutdown", 1);
     if (this.queue.length >= this.queue.capacity) return this.shed("queue_full", 1);
     const bytes = exchangeBytes(ex);
@@ -141,13 +152,13 @@ export class ExchangeAnalyzer {
     }
     this.queue.push({ ex, bytes, at: performance.now() });
     this.queuedBytes += bytes;
-    this.updateGauges();
     this.schedule();
     return true;
   }
 
   stats(): AnalyzerStats {
     return {
+      received: this.received,
       queued: this.queue.length,
       queuedBytes: this.queuedBytes,
       inFlight: this.inFlightItems,
@@ -181,7 +192,6 @@ export class ExchangeAnalyzer {
       while (this.queue.shift() !== undefined) {}
       this.queuedBytes = 0;
       this.shed("shutdown", dropped);
-      this.updateGauges();
     }
     return { dropped };
   }
@@ -202,13 +212,7 @@ export class ExchangeAnalyzer {
 
   private shed(reason: ShedReason, n: number): false {
     this.shedCounts[reason] += n;
-    this.opts.metrics.shed.inc({ reason }, n);
     return false;
-  }
-
-  private updateGauges(): void {
-    this.opts.metrics.queueDepth.set(this.queue.length + this.inFlightItems);
-    this.opts.metrics.queueBytes.set(this.queuedBytes);
   }
 
   private newPool(): WorkerPool<WireBatch, WireReply> {
@@ -248,7 +252,6 @@ export class ExchangeAnalyzer {
       }
       this.inFlight++;
       this.inFlightItems += items.length;
-      this.updateGauges();
       const batch = encodeBatch(items.map((i) => i.ex.request));
       if (this.engine !== undefined) {
         // Inline: one batch per turn, so that the listener's I/O runs in between.
@@ -295,14 +298,12 @@ export class ExchangeAnalyzer {
           continue;
         }
         this.analysed++;
-        m.analysed.inc();
         m.analysisSeconds.observe(r.ms / 1000);
         m.delaySeconds.observe((now - it.at) / 1000);
         for (const h of r.hits) m.hits.inc({ type: h.type });
         this.deliver(it.ex, r);
       }
     }
-    this.updateGauges();
     if (this.queue.length > 0) this.schedule();
     else if (this.inFlight === 0) this.wakeIdle();
   }

@@ -131,7 +131,6 @@ export async function startNode(config: NodeConfig, opts: StartNodeOptions): Pro
     });
     cleanups.push(() => analyzer.close());
 
-    let received = 0;
     const listener: MirrorListenerPart = await parts.startMirrorListener({
       host: config.listeners.mirror.host,
       port: config.listeners.mirror.port,
@@ -141,9 +140,8 @@ export async function startNode(config: NodeConfig, opts: StartNodeOptions): Pro
       secretHeader: config.mirror.secretHeader,
       proxyProtocol: config.mirror.proxyProtocol,
       maxConnections: config.mirror.maxConnections,
+      // Called synchronously by the listener for every request: enqueue and return.
       onExchange: (ex) => {
-        received++;
-        metrics.received.inc();
         analyzer.offer(ex);
       },
     });
@@ -176,9 +174,10 @@ export async function startNode(config: NodeConfig, opts: StartNodeOptions): Pro
 
     const stats = (): NodeStats => {
       const c = recorder.counters;
+      const analysis = analyzer.stats();
       return {
-        received,
-        analysis: analyzer.stats(),
+        received: analysis.received,
+        analysis,
         hits: {
           recorded: c.hitsReceived,
           stored: c.hitsStored,
