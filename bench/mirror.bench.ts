@@ -6,7 +6,8 @@
  * Runs the whole node in this process (mirror listener, bounded queue, analysis worker
  * threads, event recorder, SQLite store in a temp dir, API) and a load generator in a
  * child process (bench/load/generator.ts: raw keep-alive connections, one request in
- * flight each, like a proxy's upstream pool). Phases, each bounded by --seconds
+ * flight each, like a proxy's upstream pool; --connections, default 64 like the
+ * `keepalive 64` of deploy/nginx). Phases, each bounded by --seconds
  * (default 10), after a 3 s warm-up:
  *   1. closed loop: every connection sends again as soon as it is answered — the most
  *      the listener takes, with analysis saturated;
@@ -39,7 +40,7 @@ interface Options {
 function parseOptions(argv: readonly string[]): Options {
   const o: Options = {
     seconds: 10,
-    connections: 32,
+    connections: 64,
     rate: 15_000,
     workers: "auto",
     attackShare: 0.05,
