@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { after, before, describe, it } from "node:test";
 import type { AttackRecord, AttackType, HitRecord, StoredRequest } from "../model/index.js";
 import { attackRec, hitRec, requestRec, tokenRec } from "./contract-fixtures.js";
 import { StoreError } from "./errors.js";
@@ -371,7 +371,26 @@ export function storeContract(name: string, makeStore: MakeStore): void {
       });
     });
 
+    /** One store with the filter world, shared by the read-only filter cases of a block. */
+    const sharedWorld = () => {
+      const ctx: { store?: Store; subject?: ContractSubject; world?: World } = {};
+      before(async () => {
+        ctx.subject = await makeStore();
+        ctx.store = ctx.subject.store;
+        await ctx.store.open();
+        const { batch, world } = buildWorld();
+        await ctx.store.write(batch);
+        ctx.world = world;
+      });
+      after(async () => {
+        await ctx.store?.close();
+        await ctx.subject?.dispose?.();
+      });
+      return ctx as { store: Store; world: World };
+    };
+
     describe("hit filters", () => {
+      const ctx = sharedWorld();
       const cases: [string, HitFilter, string[]][] = [
         ["no filter", {}, ["a", "b", "c", "d", "e", "f", "g", "h", "i"]],
         ["one type", { types: ["sqli"] }, ["a", "c", "g", "i"]],
@@ -402,20 +421,12 @@ export function storeContract(name: string, makeStore: MakeStore): void {
       ];
       for (const [label, filter, want] of cases) {
         it(label, async () => {
-          await withStore(async (store) => {
-            const { batch, world } = buildWorld();
-            await store.write(batch);
-            assert.deepEqual(keysOfHits(world, await store.hits(filter, { limit: 500 })), want);
-          });
+          assert.deepEqual(keysOfHits(ctx.world, await ctx.store.hits(filter, { limit: 500 })), want);
         });
       }
       it("attack id (attack detail)", async () => {
-        await withStore(async (store) => {
-          const { batch, world } = buildWorld();
-          await store.write(batch);
-          const id = world.attackOf.get("a")!.id;
-          assert.deepEqual(keysOfHits(world, await store.hits({ attackId: id })), ["a", "i"]);
-        });
+        const id = ctx.world.attackOf.get("a")!.id;
+        assert.deepEqual(keysOfHits(ctx.world, await ctx.store.hits({ attackId: id })), ["a", "i"]);
       });
       it("rejects (never throws) bad sources, globs, limits and cursors with a StoreError", async () => {
         await withStore(async (store) => {
@@ -446,6 +457,7 @@ export function storeContract(name: string, makeStore: MakeStore): void {
     });
 
     describe("attack filters", () => {
+      const ctx = sharedWorld();
       const cases: [string, HitFilter, string[]][] = [
         ["no filter", {}, ["a", "b", "c", "d", "e", "f", "g", "h"]],
         ["type", { types: ["xss"] }, ["b", "f"]],
@@ -461,11 +473,7 @@ export function storeContract(name: string, makeStore: MakeStore): void {
       ];
       for (const [label, filter, want] of cases) {
         it(label, async () => {
-          await withStore(async (store) => {
-            const { batch, world } = buildWorld();
-            await store.write(batch);
-            assert.deepEqual(keysOfAttacks(world, await store.attacks(filter, { limit: 500 })), want);
-          });
+          assert.deepEqual(keysOfAttacks(ctx.world, await ctx.store.attacks(filter, { limit: 500 })), want);
         });
       }
     });

@@ -9,11 +9,13 @@ export { GLOB_MAX_LENGTH, GLOB_MAX_STARS, toSqliteGlob } from "./glob.js";
 export { type IpRange, ipBytes, ipKey, ipRange } from "./ip.js";
 export {
   DB_FILE,
+  type OpenSqliteOptions,
   openSqliteStore,
   SCHEMA_VERSION,
   type SqliteLocation,
   SqliteStore,
   type SqliteStoreOptions,
   type SqliteTuning,
+  SqliteWorkerStore,
 } from "./sqlite/index.js";
 export type { HitFilter, Page, PageRequest, Stats, StatsQuery, Store, WriteBatch } from "./types.js";

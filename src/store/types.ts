@@ -66,7 +66,11 @@ export interface Stats {
  */
 export interface WriteBatch {
   readonly requests: readonly StoredRequest[];
-  /** New attacks and updated ones (upsert by id; counters are the new totals). */
+  /**
+   * New attacks and updated ones (upsert by id; counters are the new totals). A store
+   * never moves counters or lastSeen back, and never moves firstSeen forward, so a
+   * replayed or late batch is harmless.
+   */
   readonly attacks: readonly AttackRecord[];
   readonly hits: readonly HitRecord[];
 }

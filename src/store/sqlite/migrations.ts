@@ -143,5 +143,22 @@ export function migrate(
     }
     return applied;
   });
-  return run.immediate();
+  try {
+    return run.immediate();
+  } catch (e) {
+    const code = (e as { code?: unknown } | null)?.code;
+    // Locks, disk and corruption keep their own codes; anything else is a broken step.
+    if (
+      e instanceof StoreError ||
+      (typeof code === "string" &&
+        /^SQLITE_(BUSY|LOCKED|IOERR|FULL|CORRUPT|NOTADB|READONLY|CANTOPEN)/.test(code))
+    ) {
+      throw e;
+    }
+    throw new StoreError(
+      "migration",
+      `schema migration failed: ${e instanceof Error ? e.message : String(e)}`,
+      { cause: e },
+    );
+  }
 }

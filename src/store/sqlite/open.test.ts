@@ -52,7 +52,10 @@ describe("opening the SQLite store", () => {
       { version: 1, name: "ok", sql: "CREATE TABLE one (x INTEGER) STRICT" },
       { version: 2, name: "bad", sql: "CREATE TABLE two (x INTEGER) STRICT; THIS IS NOT SQL" },
     ];
-    assert.throws(() => migrate(db, 1, steps));
+    assert.throws(
+      () => migrate(db, 1, steps),
+      (e: unknown) => e instanceof StoreError && e.code === "migration",
+    );
     assert.deepEqual(db.prepare("SELECT count(*) AS n FROM schema_migrations").get(), { n: 0 });
     assert.equal(db.prepare("SELECT name FROM sqlite_master WHERE name = 'one'").get(), undefined);
     db.close();

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { storeContract } from "../contract.js";
 import { SqliteStore } from "./store.js";
+import { SqliteWorkerStore } from "./worker-store.js";
 
 storeContract("sqlite (data directory)", () => {
   const root = mkdtempSync(join(tmpdir(), "mw-store-"));
@@ -15,3 +16,17 @@ storeContract("sqlite (data directory)", () => {
 });
 
 storeContract("sqlite (:memory:)", () => ({ store: new SqliteStore({ file: ":memory:" }) }));
+
+storeContract("sqlite in worker threads (data directory)", () => {
+  const root = mkdtempSync(join(tmpdir(), "mw-store-w-"));
+  const dir = join(root, "data");
+  return {
+    store: new SqliteWorkerStore({ dir }),
+    reopen: () => new SqliteWorkerStore({ dir }),
+    dispose: () => rmSync(root, { recursive: true, force: true }),
+  };
+});
+
+storeContract("sqlite in a worker thread (:memory:)", () => ({
+  store: new SqliteWorkerStore({ file: ":memory:" }),
+}));

@@ -105,7 +105,12 @@ export class SqliteStore implements Store {
     } catch (e) {
       this.statements.clear();
       db?.close();
-      throw toStoreError(e, `open ${this.file}`);
+      const se = toStoreError(e, `open ${this.file}`);
+      // Opening fails on the place, not on a record: a missing directory or a bad path
+      // (better-sqlite3 reports those as plain TypeErrors) is an io error.
+      throw se.code === "invalid_record" || se.code === "internal"
+        ? new StoreError("io", se.message, { cause: e })
+        : se;
     }
   }
 
