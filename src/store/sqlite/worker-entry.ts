@@ -1,7 +1,6 @@
 /**
  * The thread behind SqliteWorkerStore: owns one SqliteStore (one connection) and answers
  * `{ id, op, args }` with `{ id, ok, value }` or `{ id, ok: false, error: { code, message } }`.
- * Calls run one at a time, in arrival order, as on the main thread.
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { StoreError } from "../errors.js";
@@ -42,18 +41,21 @@ const ops: Readonly<Record<string, (...args: never[]) => Promise<unknown>>> = {
   schemaVersion: () => store.schemaVersion(),
 };
 
-let chain: Promise<unknown> = Promise.resolve();
+// Calls are not chained: every SqliteStore method does its database work synchronously
+// before its first await, so calls still run in arrival order, while a chunked prune
+// (which yields between chunks) lets batch writes in between its chunks instead of
+// holding them back until it ends.
 parentPort?.on("message", (m: WorkerCall) => {
-  chain = chain.then(async () => {
-    let reply: WorkerReply;
-    try {
-      const fn = ops[m.op];
-      if (fn === undefined) throw new StoreError("internal", `unknown store operation ${m.op}`);
-      reply = { id: m.id, ok: true, value: await (fn as (...a: unknown[]) => Promise<unknown>)(...m.args) };
-    } catch (e) {
-      const code = e instanceof StoreError ? e.code : "internal";
-      reply = { id: m.id, ok: false, error: { code, message: e instanceof Error ? e.message : String(e) } };
-    }
-    parentPort?.postMessage(reply);
-  });
+  void answer(m).then((reply) => parentPort?.postMessage(reply));
 });
+
+async function answer(m: WorkerCall): Promise<WorkerReply> {
+  try {
+    const fn = ops[m.op];
+    if (fn === undefined) throw new StoreError("internal", `unknown store operation ${m.op}`);
+    return { id: m.id, ok: true, value: await (fn as (...a: unknown[]) => Promise<unknown>)(...m.args) };
+  } catch (e) {
+    const code = e instanceof StoreError ? e.code : "internal";
+    return { id: m.id, ok: false, error: { code, message: e instanceof Error ? e.message : String(e) } };
+  }
+}
