@@ -98,6 +98,20 @@ const MAX_METHOD = 32;
  * `flushIntervalMs` or every `batchSize` hits, one write at a time. `record` never waits
  * and never throws: when the store falls behind, the buffer fills to its bounds and then
  * new hits are dropped and counted.
+ *
+ * Wiring in the node (store and metrics are the node's):
+ * ```ts
+ * const store = await openSqliteStore({ dir, worker: true });
+ * const writeSeconds = new Histogram({ name: "mirrorwatch_store_write_seconds", help: "…" });
+ * const recorder = new EventRecorder({
+ *   store,
+ *   onWrite: (o) => writeSeconds.observe(o.ms / 1000),
+ *   onError: (e) => log.warn({ err: e }, "event store"),
+ * });
+ * new Gauge({ name: "mirrorwatch_events_dropped", help: "…", collect() { this.set(recorder.counters.hitsDropped); } });
+ * // per analysed exchange:   recorder.record(exchange, hits);
+ * // at shutdown:             await recorder.close(); await store.close();
+ * ```
  */
 export class EventRecorder {
   readonly counters: RecorderCounters = {

@@ -52,6 +52,10 @@ export interface StatsQuery extends HitFilter {
   readonly top?: number;
 }
 
+/**
+ * `series` lists only buckets with hits, oldest first, each starting at a multiple of
+ * `bucketMs` since the epoch; `topSources` and `topTargets` are ordered by hits, most first.
+ */
 export interface Stats {
   readonly total: number;
   readonly byType: Readonly<Record<string, number>>;
@@ -112,6 +116,7 @@ export interface Store {
   createToken(token: TokenRecord): Promise<void>;
   /** The token with this hash, revoked or not (the caller checks `revokedAt`). */
   tokenByHash(hash: string): Promise<TokenRecord | undefined>;
+  /** Every token, revoked ones included, oldest first. */
   tokens(): Promise<readonly TokenRecord[]>;
   /** True when a token that was not yet revoked is now. */
   revokeToken(id: string, at: number): Promise<boolean>;

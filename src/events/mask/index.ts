@@ -74,6 +74,8 @@ interface Exempt {
   readonly body: Set<string>;
 }
 
+const NO_EXEMPTION: Exempt = { headers: new Set(), cookies: new Set(), query: new Set(), body: new Set() };
+
 /** Most hit points looked at; analysis keeps far fewer hits per request. */
 const MAX_EXEMPT_POINTS = 256;
 
@@ -122,6 +124,8 @@ export function createMasker(options: MaskingOptions = {}): Masker {
       if (lower === "authorization" || lower === "proxy-authorization") v = maskCredentials(v, marker);
       else if (lower === "cookie") v = maskCookieHeader(v, cookiePolicy(ex), marker);
       else if (lower === "set-cookie") v = maskSetCookie(v, cookiePolicy(ex), marker);
+      // The previous page's URL often carries the same secrets as a query (reset links, OAuth codes).
+      else if (lower === "referer" || lower === "location") v = target(v, NO_EXEMPTION);
       else if (sensitive(name) && v !== marker) v = marker;
     } else if (lower === "cookie") {
       // The Cookie header carries a hit: only that cookie stays visible.

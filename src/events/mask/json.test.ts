@@ -35,6 +35,8 @@ describe("maskJson", () => {
   it("decodes escapes in keys, not in values", () => {
     assert.equal(m('{"pass\\u0077ord": "x\\"y"}'), '{"pass\\u0077ord": "***"}');
     assert.equal(m('{"note": "password: \\"x\\""}'), '{"note": "password: \\"x\\""}');
+    // A \u escape cut short is kept as written, not decoded past the key's end.
+    assert.equal(m('{"pin\\u00": 1}'), '{"pin\\u00": 1}');
   });
   it("masks a value cut by truncation", () => {
     assert.equal(m('{"a": 1, "password": "hunt'), '{"a": 1, "password": "***"');

@@ -39,7 +39,7 @@ function decodeKey(raw: string): string {
       continue;
     }
     const e = raw[++i]!;
-    if (e === "u" && i + 4 < raw.length + 1) {
+    if (e === "u" && i + 4 < raw.length) {
       const code = Number.parseInt(raw.slice(i + 1, i + 5), 16);
       if (Number.isNaN(code)) out += "\\u";
       else {

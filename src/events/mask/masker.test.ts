@@ -37,6 +37,13 @@ describe("createMasker: headers", () => {
     const out = createMasker({ cookies: "sensitive" }).request(req({ headers }), []);
     assert.equal(h(out, "cookie"), "sid=***; theme=dark; __Host-x=y");
   });
+  it("masks secrets in the query of a Referer", () => {
+    const out = masker.request(
+      req({ headers: [["Referer", "https://shop.example/reset?token=abc&x=1"]] }),
+      [],
+    );
+    assert.equal(h(out, "referer"), "https://shop.example/reset?token=***&x=1");
+  });
   it("masks the value of Set-Cookie, keeping attributes", () => {
     const out = masker.request(req({ headers: [["Set-Cookie", "sid=abc; Path=/; HttpOnly"]] }), []);
     assert.equal(h(out, "set-cookie"), "sid=***; Path=/; HttpOnly");
