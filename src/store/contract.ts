@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { AttackRecord, AttackType, HitRecord, StoredRequest } from "../model/index.js";
 import { attackRec, hitRec, requestRec, tokenRec } from "./contract-fixtures.js";
-import { StoreError } from "./errors.js";
+import { StoreError, type StoreErrorCode } from "./errors.js";
 import type { HitFilter, Page, Store } from "./types.js";
 
 /**
@@ -202,6 +202,15 @@ function buildWorld(): {
   return { batch: { requests, attacks: [...attacks.values()], hits }, world };
 }
 
+/** A validator for assert.rejects: a StoreError with this code. */
+function coded(code: StoreErrorCode): (e: unknown) => boolean {
+  return (e: unknown) => {
+    assert.ok(e instanceof StoreError, `expected a StoreError, got ${String(e)}`);
+    assert.equal(e.code, code, e.message);
+    return true;
+  };
+}
+
 async function all<T extends { id: string }>(
   fetch: (cursor: string | undefined) => Promise<Page<T>>,
   guard = 10_000,
@@ -282,7 +291,10 @@ export function storeContract(name: string, makeStore: MakeStore): void {
       await withStore(async (store) => {
         const req = requestRec();
         const orphan = hitRec(attackRec(), req);
-        await assert.rejects(store.write({ requests: [req], attacks: [], hits: [orphan] }), StoreError);
+        await assert.rejects(
+          store.write({ requests: [req], attacks: [], hits: [orphan] }),
+          coded("invalid_record"),
+        );
         assert.equal(await store.request(req.id), undefined);
         assert.deepEqual((await store.hits({})).items, []);
         // The store is still usable afterwards.
@@ -428,29 +440,25 @@ export function storeContract(name: string, makeStore: MakeStore): void {
         const id = ctx.world.attackOf.get("a")!.id;
         assert.deepEqual(keysOfHits(ctx.world, await ctx.store.hits({ attackId: id })), ["a", "i"]);
       });
-      it("rejects (never throws) bad sources, globs, limits and cursors with a StoreError", async () => {
+      it("rejects (never throws) bad sources, globs, limits and cursors with coded StoreErrors", async () => {
         await withStore(async (store) => {
-          const bad: [HitFilter, { cursor?: string; limit?: number }][] = [
-            [{ source: "bogus" }, {}],
-            [{ source: "10.0.0.0/33" }, {}],
-            [{ source: "2001:db8::/129" }, {}],
-            [{ source: "10.0.0.0/x" }, {}],
-            [{ path: "*".repeat(20).split("").join("a") }, {}],
-            [{ path: "x".repeat(100_000) }, {}],
-            [{}, { cursor: "not a cursor" }],
-            [{}, { cursor: "djE6eDp5" }],
-            [{}, { limit: 0 }],
-            [{}, { limit: 1.5 }],
+          const bad: [HitFilter, { cursor?: string; limit?: number }, StoreErrorCode][] = [
+            [{ source: "bogus" }, {}, "invalid_filter"],
+            [{ source: "10.0.0.0/33" }, {}, "invalid_filter"],
+            [{ source: "2001:db8::/129" }, {}, "invalid_filter"],
+            [{ source: "10.0.0.0/x" }, {}, "invalid_filter"],
+            [{ path: "*".repeat(20).split("").join("a") }, {}, "invalid_filter"],
+            [{ path: "x".repeat(100_000) }, {}, "invalid_filter"],
+            [{}, { cursor: "not a cursor" }, "bad_cursor"],
+            [{}, { cursor: "djE6eDp5" }, "bad_cursor"],
+            [{}, { limit: 0 }, "invalid_filter"],
+            [{}, { limit: 1.5 }, "invalid_filter"],
           ];
-          for (const [f, p] of bad) {
+          for (const [f, p, code] of bad) {
             const pending = store.hits(f, p);
             assert.ok(pending instanceof Promise);
-            await assert.rejects(
-              pending,
-              (e: unknown) => e instanceof StoreError,
-              JSON.stringify([f, p]).slice(0, 80),
-            );
-            await assert.rejects(store.attacks(f, p), StoreError);
+            await assert.rejects(pending, coded(code), JSON.stringify([f, p]).slice(0, 80));
+            await assert.rejects(store.attacks(f, p), coded(code));
           }
         });
       });
@@ -572,8 +580,8 @@ export function storeContract(name: string, makeStore: MakeStore): void {
         );
         const empty = await store.stats({ types: ["rce"] });
         assert.deepEqual(empty, { total: 0, byType: {}, series: [], topSources: [], topTargets: [] });
-        await assert.rejects(store.stats({ bucketMs: 0 }), StoreError);
-        await assert.rejects(store.stats({ top: 1000 }), StoreError);
+        await assert.rejects(store.stats({ bucketMs: 0 }), coded("invalid_filter"));
+        await assert.rejects(store.stats({ top: 1000 }), coded("invalid_filter"));
       });
     });
 
@@ -615,14 +623,8 @@ export function storeContract(name: string, makeStore: MakeStore): void {
         assert.deepEqual(await store.tokenByHash(t1.hash), t1);
         assert.equal(await store.tokenByHash("0".repeat(64)), undefined);
         assert.deepEqual(await store.tokens(), [t1, t2]);
-        await assert.rejects(
-          store.createToken({ ...t2, id: "other" }),
-          (e: unknown) => e instanceof StoreError && e.code === "conflict",
-        );
-        await assert.rejects(
-          store.createToken({ ...t2, hash: "f".repeat(64) }),
-          (e: unknown) => e instanceof StoreError && e.code === "conflict",
-        );
+        await assert.rejects(store.createToken({ ...t2, id: "other" }), coded("conflict"));
+        await assert.rejects(store.createToken({ ...t2, hash: "f".repeat(64) }), coded("conflict"));
         await store.touchToken(t1.id, T0 + 50);
         await store.touchToken(t1.id, T0 + 20);
         assert.equal((await store.tokenByHash(t1.hash))?.lastUsedAt, T0 + 50);
@@ -642,8 +644,11 @@ export function storeContract(name: string, makeStore: MakeStore): void {
         assert.equal(await subject.store.ping(), true);
         await subject.store.close();
         assert.equal(await subject.store.ping(), false);
-        await assert.rejects(subject.store.hits({}), StoreError);
-        await assert.rejects(subject.store.write({ requests: [], attacks: [], hits: [] }), StoreError);
+        await assert.rejects(subject.store.hits({}), coded("unavailable"));
+        await assert.rejects(
+          subject.store.write({ requests: [], attacks: [], hits: [] }),
+          coded("unavailable"),
+        );
         await subject.store.close();
       } finally {
         await subject.dispose?.();

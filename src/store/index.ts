@@ -4,7 +4,13 @@
  * is the suite every implementation runs.
  */
 export { type CursorKey, decodeCursor, encodeCursor } from "./cursor.js";
-export { isStoreError, StoreError, type StoreErrorCode } from "./errors.js";
+export {
+  isStoreError,
+  StoreError,
+  type StoreErrorCode,
+  type StoreUnavailableReason,
+  unavailable,
+} from "./errors.js";
 export { GLOB_MAX_LENGTH, GLOB_MAX_STARS, toSqliteGlob } from "./glob.js";
 export { type IpRange, ipBytes, ipKey, ipRange } from "./ip.js";
 export {

@@ -95,8 +95,9 @@ describe("opening the SQLite store", () => {
     const e = (code: string) => Object.assign(new Error("x"), { code });
     assert.equal(toStoreError(e("SQLITE_CONSTRAINT_UNIQUE"), "w").code, "conflict");
     assert.equal(toStoreError(e("SQLITE_CONSTRAINT_FOREIGNKEY"), "w").code, "invalid_record");
-    assert.equal(toStoreError(e("SQLITE_BUSY_SNAPSHOT"), "w").code, "busy");
-    assert.equal(toStoreError(e("SQLITE_FULL"), "w").code, "io");
+    assert.equal(toStoreError(e("SQLITE_BUSY_SNAPSHOT"), "w").code, "unavailable");
+    assert.equal(toStoreError(e("SQLITE_BUSY_SNAPSHOT"), "w").reason, "busy");
+    assert.equal(toStoreError(e("SQLITE_FULL"), "w").reason, "io");
     assert.equal(toStoreError(e("SQLITE_CORRUPT"), "w").code, "corrupt");
     assert.equal(toStoreError(new TypeError("bind"), "w").code, "invalid_record");
     assert.equal(toStoreError("weird", "w").code, "internal");

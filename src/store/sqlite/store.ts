@@ -4,7 +4,7 @@ import { setImmediate as yieldTurn } from "node:timers/promises";
 import Database from "better-sqlite3";
 import type { AttackRecord, AttackType, HitRecord, StoredRequest, TokenRecord } from "../../model/index.js";
 import { decodeCursor, encodeCursor } from "../cursor.js";
-import { StoreError } from "../errors.js";
+import { StoreError, unavailable } from "../errors.js";
 import { ipKey } from "../ip.js";
 import type { HitFilter, Page, PageRequest, Stats, StatsQuery, Store, WriteBatch } from "../types.js";
 import { attackWhere, hitWhere, type Where, whereSql } from "./filter.js";
@@ -93,7 +93,7 @@ export class SqliteStore implements Store {
         // more than the whole batch insert on most disks.
         const mode = db.pragma("journal_mode = WAL", { simple: true });
         if (mode !== "wal")
-          throw new StoreError("io", `cannot switch ${this.file} to WAL (journal_mode=${String(mode)})`);
+          throw unavailable("io", `cannot switch ${this.file} to WAL (journal_mode=${String(mode)})`);
         db.pragma("synchronous = NORMAL");
         // Keep the log from growing without bound between checkpoints under steady writes.
         db.pragma("journal_size_limit = 67108864");
@@ -108,9 +108,7 @@ export class SqliteStore implements Store {
       const se = toStoreError(e, `open ${this.file}`);
       // Opening fails on the place, not on a record: a missing directory or a bad path
       // (better-sqlite3 reports those as plain TypeErrors) is an io error.
-      throw se.code === "invalid_record" || se.code === "internal"
-        ? new StoreError("io", se.message, { cause: e })
-        : se;
+      throw se.code === "invalid_record" || se.code === "internal" ? unavailable("io", se.message, e) : se;
     }
   }
 
@@ -443,7 +441,7 @@ export class SqliteStore implements Store {
     const params = [...w.params];
     if (page.cursor !== undefined) {
       const k = typeof page.cursor === "string" ? decodeCursor(page.cursor) : undefined;
-      if (k === undefined) throw new StoreError("invalid_cursor", "unknown cursor");
+      if (k === undefined) throw new StoreError("bad_cursor", "unknown or malformed cursor");
       extra.push(`(${tsCol}, ${idCol}) < (?, ?)`);
       params.push(k.ts, k.id);
     }
@@ -469,7 +467,7 @@ export class SqliteStore implements Store {
 
   /** Runs `fn` on the open database, turning whatever it throws into a StoreError. */
   private use<T>(what: string, fn: () => T): T {
-    if (this.db === undefined) throw new StoreError("not_open", `${what}: the store is not open`);
+    if (this.db === undefined) throw unavailable("not_open", `${what}: the store is not open`);
     try {
       return fn();
     } catch (e) {
@@ -484,13 +482,14 @@ export function toStoreError(e: unknown, what: string): StoreError {
   const code = (e as { code?: unknown } | null)?.code;
   const msg = e instanceof Error ? e.message : String(e);
   const err = (c: StoreError["code"]) => new StoreError(c, `${what}: ${msg}`, { cause: e });
+  const down = (r: "busy" | "io") => unavailable(r, `${what}: ${msg}`, e);
   if (typeof code === "string" && code.startsWith("SQLITE_")) {
     if (code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY")
       return err("conflict");
     if (code.startsWith("SQLITE_CONSTRAINT") || code === "SQLITE_MISMATCH" || code === "SQLITE_RANGE") {
       return err("invalid_record");
     }
-    if (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED")) return err("busy");
+    if (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED")) return down("busy");
     if (code.startsWith("SQLITE_CORRUPT") || code === "SQLITE_NOTADB") return err("corrupt");
     if (
       code.startsWith("SQLITE_IOERR") ||
@@ -499,7 +498,7 @@ export function toStoreError(e: unknown, what: string): StoreError {
       code.startsWith("SQLITE_CANTOPEN") ||
       code.startsWith("SQLITE_PERM")
     ) {
-      return err("io");
+      return down("io");
     }
     return err("internal");
   }
@@ -509,7 +508,7 @@ export function toStoreError(e: unknown, what: string): StoreError {
     typeof code === "string" &&
     (code === "EACCES" || code === "EPERM" || code === "ENOSPC" || code === "EROFS")
   ) {
-    return err("io");
+    return down("io");
   }
   return err("internal");
 }

@@ -16,7 +16,7 @@ export interface WorkerReply {
   readonly id: number;
   readonly ok: boolean;
   readonly value?: unknown;
-  readonly error?: { readonly code: string; readonly message: string };
+  readonly error?: { readonly code: string; readonly message: string; readonly reason?: string };
 }
 
 const store = new SqliteStore(workerData as SqliteStoreOptions);
@@ -55,7 +55,10 @@ async function answer(m: WorkerCall): Promise<WorkerReply> {
     if (fn === undefined) throw new StoreError("internal", `unknown store operation ${m.op}`);
     return { id: m.id, ok: true, value: await (fn as (...a: unknown[]) => Promise<unknown>)(...m.args) };
   } catch (e) {
-    const code = e instanceof StoreError ? e.code : "internal";
-    return { id: m.id, ok: false, error: { code, message: e instanceof Error ? e.message : String(e) } };
+    const message = e instanceof Error ? e.message : String(e);
+    if (!(e instanceof StoreError)) return { id: m.id, ok: false, error: { code: "internal", message } };
+    const error =
+      e.reason === undefined ? { code: e.code, message } : { code: e.code, message, reason: e.reason };
+    return { id: m.id, ok: false, error };
   }
 }

@@ -35,16 +35,22 @@ describe("SqliteWorkerStore", () => {
   it("rejects calls with a StoreError when its thread dies, and still closes", async () => {
     const store = await openSqliteStore({ dir: join(root, "b"), worker: true });
     await workerOf(store, "writer").terminate();
-    await assert.rejects(store.write({ requests: [], attacks: [], hits: [] }), StoreError);
+    await assert.rejects(
+      store.write({ requests: [], attacks: [], hits: [] }),
+      (e: unknown) => e instanceof StoreError && e.code === "unavailable" && e.reason === "thread",
+    );
     assert.equal(await store.ping(), false);
     await store.close();
-    await assert.rejects(store.hits({}), (e: unknown) => e instanceof StoreError && e.code === "not_open");
+    await assert.rejects(
+      store.hits({}),
+      (e: unknown) => e instanceof StoreError && e.code === "unavailable" && e.reason === "not_open",
+    );
   });
 
   it("reports a database it cannot open", async () => {
     await assert.rejects(
       openSqliteStore({ file: join(root, "missing-dir", "x", "db"), worker: true }),
-      (e: unknown) => e instanceof StoreError && e.code === "io",
+      (e: unknown) => e instanceof StoreError && e.code === "unavailable" && e.reason === "io",
     );
   });
 });

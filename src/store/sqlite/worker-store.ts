@@ -1,6 +1,6 @@
 import { Worker } from "node:worker_threads";
 import type { AttackRecord, AttackType, HitRecord, StoredRequest, TokenRecord } from "../../model/index.js";
-import { StoreError, type StoreErrorCode } from "../errors.js";
+import { StoreError, type StoreErrorCode, type StoreUnavailableReason, unavailable } from "../errors.js";
 import type { HitFilter, Page, PageRequest, Stats, StatsQuery, Store, WriteBatch } from "../types.js";
 import type { SqliteStoreOptions } from "./store.js";
 import type { WorkerCall, WorkerReply } from "./worker-entry.js";
@@ -125,7 +125,7 @@ export class SqliteWorkerStore implements Store {
     return this.send(this.reader, op, args);
   }
   private async send<T>(ch: Channel | undefined, op: string, args: unknown[]): Promise<T> {
-    if (ch === undefined) throw new StoreError("not_open", `${op}: the store is not open`);
+    if (ch === undefined) throw unavailable("not_open", `${op}: the store is not open`);
     // `undefined` arguments are dropped so the worker applies its defaults.
     while (args.length > 0 && args[args.length - 1] === undefined) args.pop();
     return (await ch.call(op, args)) as T;
@@ -148,15 +148,13 @@ class Channel {
       if (m.ok) p.resolve(m.value);
       else
         p.reject(
-          new StoreError((m.error?.code ?? "internal") as StoreErrorCode, m.error?.message ?? "store error"),
+          new StoreError((m.error?.code ?? "internal") as StoreErrorCode, m.error?.message ?? "store error", {
+            ...(m.error?.reason === undefined ? {} : { reason: m.error.reason as StoreUnavailableReason }),
+          }),
         );
     });
-    this.worker.on("error", (e) =>
-      this.fail(new StoreError("internal", `store thread failed: ${e.message}`, { cause: e })),
-    );
-    this.worker.on("exit", (code) =>
-      this.fail(new StoreError("internal", `store thread exited (code ${code})`)),
-    );
+    this.worker.on("error", (e) => this.fail(unavailable("thread", `store thread failed: ${e.message}`, e)));
+    this.worker.on("exit", (code) => this.fail(unavailable("thread", `store thread exited (code ${code})`)));
   }
 
   get alive(): boolean {
@@ -183,7 +181,7 @@ class Channel {
   }
 
   async terminate(): Promise<void> {
-    this.fail(new StoreError("not_open", "the store is closed"));
+    this.fail(unavailable("not_open", "the store is closed"));
     await this.worker.terminate();
   }
 
