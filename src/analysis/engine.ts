@@ -86,7 +86,7 @@ export class Engine {
     const cache = this.cache;
     for (let i = 0; i < points.length && !over; i++) {
       const p = points[i]!;
-      if (p.wellFormed === true) continue;
+      if (p.wellFormed === true || p.covered === true) continue;
       const raw = p.kind === "raw";
       // A raw point may skip types already reported in its zone (its findings are then
       // partial); raw points are never header or cookie values, so never cached.

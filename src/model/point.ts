@@ -37,6 +37,12 @@ export interface Point {
    * detectors skip it. Request-level checks still see it.
    */
   readonly wellFormed?: true;
+  /**
+   * Set when a nested decoder re-emitted this value whole in decoded form (a double
+   * percent-encoded value, an embedded JSON document parsed cleanly): point detectors
+   * read the decoded children instead of the encoded text.
+   */
+  readonly covered?: true;
 }
 
 /** The separator of a point's display name. */

@@ -38,6 +38,9 @@ describe("error catalogue", () => {
       "malformed request",
     );
     assert.equal(toApiError({ code: "bad_cursor" }).status, 400);
+    assert.equal(toApiError({ code: "invalid_filter" }).status, 400);
+    assert.equal(toApiError({ code: "conflict" }).status, 409);
+    assert.equal(toApiError({ code: "invalid_record" }).status, 500);
     assert.equal(toApiError(Object.assign(new Error("SQLITE_BUSY"), { code: "unavailable" })).status, 503);
     const v = toApiError({
       validation: [

@@ -14,6 +14,10 @@ export const ERROR_STATUS = {
   bad_json: 400,
   /** A pagination cursor that the store does not recognise. */
   bad_cursor: 400,
+  /** A filter the store refuses (a CIDR, glob or bucket past its bounds). */
+  invalid_filter: 400,
+  /** A write that conflicts with what is stored (e.g. a token name taken). */
+  conflict: 409,
   /** No token, an unknown token or a revoked one. */
   unauthorized: 401,
   /** A valid token whose role may not do this. */
@@ -164,6 +168,9 @@ export function toApiError(err: unknown): ApiError {
     // "bad_cursor"; a store that cannot answer for now (closed, busy, unreachable) with
     // code "unavailable".
     if (e.code === "bad_cursor") return new ApiError("bad_cursor", "unknown or malformed cursor");
+    if (e.code === "invalid_filter")
+      return new ApiError("invalid_filter", "the filter is outside the store's bounds");
+    if (e.code === "conflict") return new ApiError("conflict", "conflicts with a stored record");
     if (e.code === "unavailable")
       return new ApiError("unavailable", "the store is unavailable, try again later");
   }

@@ -1,8 +1,17 @@
 import type { AttackRecord, AttackType, HitRecord, StoredRequest, TokenRecord } from "../model/index.js";
 
-/** Filters shared by hits and attacks queries (all optional, ANDed). */
+/**
+ * Filters shared by hits and attacks queries (all optional, ANDed).
+ *
+ * On hits every field applies to the hit. On attacks: `from`/`to` select attacks active in
+ * the range (lastSeen >= from and firstSeen < to); `types`, `host`, `point` apply to the
+ * attack; `source`, `path`, `method`, `status` select attacks with at least one stored hit
+ * that matches them all.
+ */
 export interface HitFilter {
+  /** Inclusive lower bound (ms since the epoch). */
   readonly from?: number;
+  /** Exclusive upper bound (ms since the epoch). */
   readonly to?: number;
   readonly types?: readonly AttackType[];
   /** An IP or a CIDR (v4 or v6). */
@@ -14,7 +23,7 @@ export interface HitFilter {
   /** Exact point name, or a prefix ending in ` › *`. */
   readonly point?: string;
   readonly status?: number;
-  /** Only the hits of this attack (the attack detail view pages through them). */
+  /** Only hits of this attack (attack detail); on attacks, that one attack. */
   readonly attackId?: string;
 }
 
@@ -25,6 +34,11 @@ export interface PageRequest {
   readonly limit?: number;
 }
 
+/**
+ * Hits come newest first by (ts, id); attacks newest first by (firstSeen, id), which never
+ * changes once an attack exists, so paging stays free of duplicates and gaps while new
+ * hits arrive and while attacks are updated.
+ */
 export interface Page<T> {
   readonly items: readonly T[];
   /** Cursor of the next page (newest first), absent on the last one. */
@@ -38,6 +52,10 @@ export interface StatsQuery extends HitFilter {
   readonly top?: number;
 }
 
+/**
+ * `series` lists only buckets with hits, oldest first, each starting at a multiple of
+ * `bucketMs` since the epoch; `topSources` and `topTargets` are ordered by hits, most first.
+ */
 export interface Stats {
   readonly total: number;
   readonly byType: Readonly<Record<string, number>>;
@@ -52,15 +70,24 @@ export interface Stats {
  */
 export interface WriteBatch {
   readonly requests: readonly StoredRequest[];
-  /** New attacks and updated ones (upsert by id; counters are the new totals). */
+  /**
+   * New attacks and updated ones (upsert by id; counters are the new totals). A store
+   * never moves counters or lastSeen back, and never moves firstSeen forward, so a
+   * replayed or late batch is harmless.
+   */
   readonly attacks: readonly AttackRecord[];
   readonly hits: readonly HitRecord[];
 }
 
 /**
  * The node's durable records. SQLite is the embedded default; a database server
- * implements the same contract (one contract suite, test/store-contract).
- * Every method may reject with a StoreError; none throws synchronously.
+ * implements the same contract (one contract suite: `storeContract` in contract.ts).
+ * Every method may reject with a StoreError; none throws synchronously. The methods are
+ * async although better-sqlite3 answers synchronously, so that a server database
+ * (PostgreSQL, later) fits the same interface.
+ *
+ * Stats count stored hits: hits counted but not stored (sampling) appear only in the
+ * attack's `hitCount`.
  */
 export interface Store {
   /** Opens the store and applies pending migrations. */
@@ -80,11 +107,18 @@ export interface Store {
   attack(id: string): Promise<AttackRecord | undefined>;
   request(id: string): Promise<StoredRequest | undefined>;
   stats(query: StatsQuery): Promise<Stats>;
-  /** Deletes hits (and requests and attacks left without hits) older than `before`. */
+  /**
+   * Deletes hits (and requests and attacks left without hits) older than `before`, in
+   * bounded chunks so that writers are never held off for long. Resolves to the number of
+   * hits deleted.
+   */
   prune(before: number): Promise<number>;
   createToken(token: TokenRecord): Promise<void>;
+  /** The token with this hash, revoked or not (the caller checks `revokedAt`). */
   tokenByHash(hash: string): Promise<TokenRecord | undefined>;
+  /** Every token, revoked ones included, oldest first. */
   tokens(): Promise<readonly TokenRecord[]>;
+  /** True when a token that was not yet revoked is now. */
   revokeToken(id: string, at: number): Promise<boolean>;
   touchToken(id: string, at: number): Promise<void>;
   /** True when the store answers (for /readyz). */

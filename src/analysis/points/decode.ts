@@ -49,10 +49,13 @@ export function emitV(
 ): void {
   const v = sink.push(steps, zone, kind, value, depth, header, name);
   if (v === undefined || v.length < 4) return;
-  offerDecoders(sink, steps, zone, kind, v, depth, header, name, absent);
+  offerDecoders(sink, steps, zone, kind, v, depth, header, name, absent, sink.points.length - 1);
 }
 
-/** Offers an already emitted value to the nested decoders. */
+/**
+ * Offers an already emitted value to the nested decoders. `index`: the value's point in
+ * `sink.points` (-1 when unknown), which a decoder may mark as covered by its children.
+ */
 export function offerDecoders(
   sink: PointSink,
   steps: readonly string[],
@@ -63,6 +66,7 @@ export function offerDecoders(
   header: string | undefined,
   name: string | undefined,
   absent = 0,
+  index = -1,
 ): void {
   const facts = triggerFacts(value, kind, name, absent);
   if (facts === 0) return;
@@ -76,7 +80,7 @@ export function offerDecoders(
       sink.anomaly("depth_limit", stepsName(steps));
       return;
     }
-    if (input === null) input = { sink, steps, zone, kind, value, depth: depth + 1, header, name };
+    if (input === null) input = { sink, steps, zone, kind, value, depth: depth + 1, header, name, index };
     if (d.run(input)) return;
   }
 }

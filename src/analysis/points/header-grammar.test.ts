@@ -79,7 +79,7 @@ describe("header grammars", () => {
             assert.equal(m, null, `${d.type} flagged ${name}: ${v}`);
           }
         }),
-        { numRuns: 300 },
+        { numRuns: 1000 },
       );
     });
   }

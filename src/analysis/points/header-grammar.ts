@@ -28,10 +28,10 @@ const FETCH_TOKEN = /^(?:[a-z-]{1,32}|\?[01])$/;
 /** A Client Hint sf-string: a quoted brand, platform or version (RFC 8941 §3.3.3). */
 const CH_STRING = /^"[A-Za-z0-9 ._-]{0,64}"$/;
 
-// `"Brand";v="1.2"` lists (Sec-CH-UA, Sec-CH-UA-Full-Version-List). Chrome's GREASE
-// brands ("Not)A;Brand", "Not:A-Brand", "Not=A?Brand") use punctuation; it is allowed only
-// in a brand that starts with "Not", the GREASE prefix.
-const BRAND = '"(?:[A-Za-z0-9 ._-]{1,48}|Not[A-Za-z0-9 ()/:;=?._-]{1,24})";v="[0-9.]{1,32}"';
+// `"Brand";v="1.2"` lists (Sec-CH-UA, Sec-CH-UA-Full-Version-List). Chromium's GREASE
+// brand is exactly `Not` G `A` G `Brand` with G one of ` ():-./;=?_` ("Not)A;Brand",
+// "Not_A Brand"): punctuation only there, never two marks side by side.
+const BRAND = '"(?:[A-Za-z0-9 ._-]{1,48}|Not[ ():./;=?_-]A[ ():./;=?_-]Brand)";v="[0-9.]{1,32}"';
 // safe-regex: list items are separated by `, ` and bounded, no nested unbounded repeats.
 const BRAND_LIST = new RegExp(`^${BRAND}(?:, ?${BRAND}){0,15}$`);
 

@@ -270,3 +270,28 @@ describe("every parser under random input", () => {
     );
   });
 });
+
+describe("covered points (a decoder re-emitted the whole value decoded)", () => {
+  const get = (target: string, limits = DEFAULT_LIMITS) =>
+    extractPoints({ method: "GET", target, headers: [], body: "" }, limits).points;
+
+  it("marks a double percent-encoded value covered by its decoded child", () => {
+    const pts = get("/?q=%2527%2520or%25201%253D1");
+    const parent = pts.find((p) => p.steps.join(" › ") === "query › q")!;
+    const child = pts.find((p) => p.steps.join(" › ") === "query › q › urlenc")!;
+    assert.equal(parent.covered, true);
+    assert.equal(child.value, "' or 1=1");
+    assert.equal(child.covered, undefined);
+  });
+
+  it("marks an embedded JSON document covered only when it parsed whole", () => {
+    const ok = get(`/?d=${encodeURIComponent('{"a":"x","b":[1,2]}')}`);
+    assert.equal(ok.find((p) => p.steps.join(" › ") === "query › d")!.covered, true);
+    const broken = get(`/?d=${encodeURIComponent('{"a":x}')}`);
+    assert.notEqual(broken.find((p) => p.steps.join(" › ") === "query › d")!.covered, true);
+    // Past maxParts the rest is muted: the whole text must still be read.
+    const many = `{${Array.from({ length: 8 }, (_, i) => `"k${i}":${i}`).join(",")}}`;
+    const cut = get(`/?d=${encodeURIComponent(many)}`, { ...DEFAULT_LIMITS, maxParts: 4 });
+    assert.notEqual(cut.find((p) => p.steps.join(" › ") === "query › d")!.covered, true);
+  });
+});

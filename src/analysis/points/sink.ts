@@ -106,14 +106,32 @@ export class PointSink {
     });
   }
 
+  /**
+   * Marks point `index` as covered (`Point.covered`): a decoder re-emitted its whole
+   * content in decoded form, so detectors read the children instead of the encoded text.
+   * Only call it when nothing was cut on the way (no anomaly raised while emitting).
+   */
+  cover(index: number): void {
+    const p = this.points[index];
+    if (p === undefined || p.covered === true) return;
+    this.points[index] = { ...p, covered: true };
+  }
+
   /** True when an anomaly with this code was recorded. */
   hasAnomaly(code: AnomalyCode): boolean {
     for (const a of this.anomalies) if (a.code === code) return true;
     return false;
   }
 
+  /**
+   * Anomalies raised so far, repeats included (the list keeps one per code and point): a
+   * decoder compares it before and after emitting to know whether anything was cut.
+   */
+  anomalyEvents = 0;
+
   /** Records an anomaly once per (code, point). */
   anomaly(code: AnomalyCode, point?: string, detail?: string): void {
+    this.anomalyEvents++;
     if (this.anomalies.length >= MAX_ANOMALIES) return;
     const key = point === undefined ? code : `${code}\u0000${point}`;
     if (this.seenAnomalies === null) this.seenAnomalies = new Set();

@@ -12,9 +12,20 @@ import type { Point } from "../../../model/index.js";
  */
 export type BreakContext = "name" | "path" | "header" | "query" | "body" | "raw";
 
-/** A name read straight off the request (not a key of JSON embedded in a value). */
+/**
+ * A name read straight off the request (not a key of JSON embedded in a value), possibly
+ * after textual decodings of the name itself (`a%250d%250a` → `urlenc`).
+ */
 function directName(p: Point): boolean {
-  return p.kind === "key" && p.depth === 0 && p.steps.indexOf("json") === -1;
+  if (p.kind !== "key") return false;
+  if (p.depth === 0) return p.steps.indexOf("json") === -1;
+  const k = p.steps.indexOf("#key");
+  if (k === -1 || p.steps.indexOf("json") !== -1) return false;
+  for (let i = k + 1; i < p.steps.length; i++) {
+    const s = p.steps[i];
+    if (s !== "urlenc" && s !== "html" && s !== "jsesc") return false;
+  }
+  return true;
 }
 
 export function breakContext(p: Point): BreakContext {

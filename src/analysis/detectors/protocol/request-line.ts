@@ -77,8 +77,14 @@ function checkAt(v: string, h: number): Span | null {
   if (v.charCodeAt(e) === 46 /* . */ && isDigit(v.charCodeAt(e + 1))) e += 2;
   if (!isLineEnd(v.charCodeAt(e)) && !(v.charCodeAt(e) === 32 && headerFollows(v, e + 1))) return null;
   // SP before the version.
-  let i = h - 1;
+  const i = h - 1;
   if (v.charCodeAt(i) !== 32) return null;
+  return strictLine(v, i, e) ?? lineFromStart(v, i, e);
+}
+
+/** `METHOD SP target SP` read backwards from the SP before the version (at `i`). */
+function strictLine(v: string, sp: number, e: number): Span | null {
+  let i = sp;
   // request-target: at least one visible character, no spaces, bounded.
   const targetEnd = i;
   i--;
@@ -103,4 +109,31 @@ function checkAt(v: string, h: number): Span | null {
     if (isRequestLineMethod(v.slice(s, methodEnd))) return { start: s, end: e };
   }
   return null;
+}
+
+/**
+ * The same line read from the start of its line: `METHOD SP` then a target that starts
+ * like one (`/`, `*`, `http`). Here the target may hold spaces, as it does once a value
+ * was percent-decoded twice (`GET /a%2520b HTTP/1.1%250d%250a…` → `GET /a b HTTP/1.1\r\n`):
+ * the smuggled line's own `%20` was decoded with the rest.
+ */
+function lineFromStart(v: string, sp: number, e: number): Span | null {
+  const stop = Math.max(0, sp - MAX_TARGET);
+  let ls = sp;
+  while (ls > stop) {
+    const c = v.charCodeAt(ls - 1);
+    if (c === 10 || c === 13) break;
+    ls--;
+  }
+  if (ls === stop && stop > 0) return null;
+  let m = ls;
+  while (m < sp && m - ls <= 20) {
+    const c = v.charCodeAt(m);
+    if (!((c >= 65 && c <= 90) || c === 45)) break;
+    m++;
+  }
+  if (m - ls < 3 || v.charCodeAt(m) !== 32 || m + 1 >= sp) return null;
+  const t = v.charCodeAt(m + 1);
+  if (t !== 47 && t !== 42 && t !== 104 && t !== 72) return null;
+  return isRequestLineMethod(v.slice(ls, m)) ? { start: ls, end: e } : null;
 }

@@ -151,6 +151,7 @@ describe("decoders under random input", () => {
               depth: 1,
               header: undefined,
               name: "query",
+              index: -1,
             });
           assert.ok(sink.points.length <= 64);
           for (const p of sink.points) assert.ok(p.value.length <= DEFAULT_LIMITS.maxValueLength);

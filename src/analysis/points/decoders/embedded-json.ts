@@ -46,6 +46,11 @@ export const embeddedJson: NestedDecoder = {
     return false;
   },
   run(x) {
-    return emitJson(x.sink, stepsPlus(x.steps, "json"), x.zone, x.value, x.depth, false, x.header);
+    const events = x.sink.anomalyEvents;
+    const clean = emitJson(x.sink, stepsPlus(x.steps, "json"), x.zone, x.value, x.depth, false, x.header);
+    // Parsed cleanly and whole (no limit cut anything): every key and value is a point of
+    // its own, so the JSON text itself (its quotes, braces, colons) need not be read again.
+    if (clean && x.sink.open && x.sink.anomalyEvents === events) x.sink.cover(x.index);
+    return clean;
   },
 };

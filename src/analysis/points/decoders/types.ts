@@ -12,6 +12,8 @@ export interface DecodeInput {
   readonly depth: number;
   readonly header: string | undefined;
   readonly name: string | undefined;
+  /** The value's own point in `sink.points`, or -1 (see `PointSink.cover`). */
+  readonly index: number;
 }
 
 /**

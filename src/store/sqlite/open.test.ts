@@ -1,0 +1,105 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, it } from "node:test";
+import Database from "better-sqlite3";
+import { StoreError } from "../errors.js";
+import { openSqliteStore } from "./index.js";
+import { migrate, SCHEMA_VERSION } from "./migrations.js";
+import { DB_FILE, toStoreError } from "./store.js";
+
+const root = mkdtempSync(join(tmpdir(), "mw-open-"));
+after(() => rmSync(root, { recursive: true, force: true }));
+
+describe("opening the SQLite store", () => {
+  it("creates the data directory 0700 and the file 0600, in WAL with synchronous=NORMAL", async () => {
+    const dir = join(root, "a", "data");
+    const s = await openSqliteStore({ dir });
+    try {
+      assert.equal(statSync(dir).mode & 0o777, 0o700);
+      assert.equal(statSync(join(dir, DB_FILE)).mode & 0o077, 0);
+      const db = new Database(join(dir, DB_FILE), { readonly: true });
+      assert.equal(db.pragma("journal_mode", { simple: true }), "wal");
+      db.close();
+      assert.equal(await s.schemaVersion(), SCHEMA_VERSION);
+      assert.deepEqual(await s.integrityCheck(), ["ok"]);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it("applies migrations once and records them", async () => {
+    const file = join(root, "m.db");
+    const db = new Database(file);
+    assert.equal(migrate(db, 1), SCHEMA_VERSION);
+    assert.equal(migrate(db, 2), 0);
+    const rows = db.prepare("SELECT version, applied_at FROM schema_migrations").all();
+    assert.deepEqual(rows, [{ version: 1, applied_at: 1 }]);
+    // A later step applies on its own, in order.
+    const steps = [
+      { version: 1, name: "x", sql: "" },
+      { version: 2, name: "add", sql: "CREATE TABLE extra (x INTEGER) STRICT" },
+    ];
+    assert.equal(migrate(db, 3, steps), 1);
+    assert.ok(db.prepare("SELECT name FROM sqlite_master WHERE name = 'extra'").get());
+    db.close();
+  });
+
+  it("rolls back a failing migration step as a whole", () => {
+    const db = new Database(":memory:");
+    const steps = [
+      { version: 1, name: "ok", sql: "CREATE TABLE one (x INTEGER) STRICT" },
+      { version: 2, name: "bad", sql: "CREATE TABLE two (x INTEGER) STRICT; THIS IS NOT SQL" },
+    ];
+    assert.throws(
+      () => migrate(db, 1, steps),
+      (e: unknown) => e instanceof StoreError && e.code === "migration",
+    );
+    assert.deepEqual(db.prepare("SELECT count(*) AS n FROM schema_migrations").get(), { n: 0 });
+    assert.equal(db.prepare("SELECT name FROM sqlite_master WHERE name = 'one'").get(), undefined);
+    db.close();
+  });
+
+  it("refuses a database from a newer version of the program", async () => {
+    const file = join(root, "newer.db");
+    const db = new Database(file);
+    migrate(db, 1);
+    db.prepare("INSERT INTO schema_migrations VALUES (?, 'future', 0)").run(SCHEMA_VERSION + 1);
+    db.close();
+    await assert.rejects(
+      openSqliteStore({ file }),
+      (e: unknown) => e instanceof StoreError && e.code === "migration",
+    );
+  });
+
+  it("reports a file that is not a database as corrupt", async () => {
+    const file = join(root, "junk.db");
+    writeFileSync(file, "this is not a database, just text that is long enough ".repeat(100));
+    await assert.rejects(
+      openSqliteStore({ file }),
+      (e: unknown) => e instanceof StoreError && e.code === "corrupt",
+    );
+  });
+
+  it("reports an unwritable place as an io error", async () => {
+    const blocker = join(root, "blocker");
+    writeFileSync(blocker, "");
+    await assert.rejects(
+      openSqliteStore({ dir: join(blocker, "sub") }),
+      (e: unknown) => e instanceof StoreError,
+    );
+  });
+
+  it("maps engine errors to codes", () => {
+    const e = (code: string) => Object.assign(new Error("x"), { code });
+    assert.equal(toStoreError(e("SQLITE_CONSTRAINT_UNIQUE"), "w").code, "conflict");
+    assert.equal(toStoreError(e("SQLITE_CONSTRAINT_FOREIGNKEY"), "w").code, "invalid_record");
+    assert.equal(toStoreError(e("SQLITE_BUSY_SNAPSHOT"), "w").code, "unavailable");
+    assert.equal(toStoreError(e("SQLITE_BUSY_SNAPSHOT"), "w").reason, "busy");
+    assert.equal(toStoreError(e("SQLITE_FULL"), "w").reason, "io");
+    assert.equal(toStoreError(e("SQLITE_CORRUPT"), "w").code, "corrupt");
+    assert.equal(toStoreError(new TypeError("bind"), "w").code, "invalid_record");
+    assert.equal(toStoreError("weird", "w").code, "internal");
+  });
+});
