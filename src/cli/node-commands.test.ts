@@ -3,9 +3,10 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
-import { after, describe, it } from "node:test";
-import { createToken, hashToken } from "../server/index.js";
-import { MemoryStore } from "../server/testing/memory-store.js";
+import { after, before, describe, it } from "node:test";
+import { NODE_PARTS } from "../pipeline/index.js";
+import { hashToken } from "../server/index.js";
+import { openSqliteStore, type Store } from "../store/index.js";
 import { tokenCommandWith } from "./commands/token.js";
 import type { Io } from "./io.js";
 import { main } from "./main.js";
@@ -88,23 +89,23 @@ describe("mirrorwatch config", () => {
 });
 
 describe("mirrorwatch token", () => {
-  // STUB: an in-memory store stands in for the SQLite one until src/store lands here.
-  const store = new MemoryStore();
-  const realClose = store.close.bind(store);
-  store.close = async () => {};
-  after(() => realClose());
+  // The real SQLite store in a temp data dir; the test reads it beside the command.
+  const dataDir = join(dir, "data");
   let now = Date.UTC(2025, 0, 1);
   const cmd = tokenCommandWith({
-    parts: {
-      openStore: async () => {
-        await store.open();
-        return store;
-      },
-      createToken,
-    },
+    parts: NODE_PARTS,
     now: () => now++,
-    env: { MIRRORWATCH_DATA_DIR: join(dir, "data") },
+    env: { MIRRORWATCH_DATA_DIR: dataDir },
   });
+  let store: Store;
+  before(async () => {
+    // The command creates the data dir itself; the side connection needs the file to exist.
+    const c = capture();
+    assert.equal(await cmd.run(["list"], c.io), 0);
+    assert.match(c.err(), /no tokens yet/);
+    store = await openSqliteStore({ file: join(dataDir, "mirrorwatch.db") });
+  });
+  after(() => store.close());
 
   it("create prints only the token on stdout, and stores only its hash", async () => {
     const c = capture();

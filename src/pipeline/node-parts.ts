@@ -7,8 +7,10 @@
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
+import { EventRecorder, startRetention } from "../events/index.js";
 import type { Hit, HttpExchange, Role, TokenRecord } from "../model/index.js";
 import { buildApp, createToken } from "../server/index.js";
+import { openSqliteStore } from "../store/index.js";
 import type { Store } from "../store/types.js";
 import type { ListenerCounts, RecorderCounts } from "./metrics.js";
 
@@ -92,9 +94,9 @@ const missing = (what: string) => (): never => {
 
 /** The real parts. */
 export const NODE_PARTS: NodeParts = {
-  openStore: missing("the SQLite store (src/store)"),
-  createRecorder: missing("the event recorder (src/events)"),
-  startRetention: missing("retention (src/events)"),
+  openStore: (file, { worker }) => openSqliteStore({ file, worker }),
+  createRecorder: (options) => new EventRecorder(options),
+  startRetention: (options) => startRetention(options),
   buildApp: (deps) => buildApp(deps),
   startMirrorListener: missing("the HTTP-mirror listener (src/capture/http-mirror)"),
   createToken: (store, o) => createToken(store, o),

@@ -8,57 +8,60 @@ import { Writable } from "node:stream";
 import { after, describe, it } from "node:test";
 import { loadConfig, type NodeConfig } from "../config/index.js";
 import type { Hit, HttpExchange } from "../model/index.js";
-import { MemoryStore } from "../server/testing/memory-store.js";
-import type { ListenerCounts, RecorderCounts } from "./metrics.js";
+import { createToken } from "../server/index.js";
+import { openSqliteStore } from "../store/index.js";
+import type { ListenerCounts } from "./metrics.js";
 import { startNode } from "./node.js";
 import { createNodeLogger } from "./node-logger.js";
-import type { NodeParts } from "./node-parts.js";
+import { NODE_PARTS, type NodeParts } from "./node-parts.js";
 
-// STUB PARTS (until store, events and http-mirror land in this branch): the smallest
-// stand-ins with the real parts' shapes, enough to test the wiring. The API is the real one.
 interface Recorded {
   readonly ex: HttpExchange;
   readonly hits: readonly Hit[];
 }
 
-function stubParts(recorded: Recorded[], events: string[]): Partial<NodeParts> {
+/**
+ * The real parts, each wrapped to log when it starts and stops (to check the order) and to
+ * let a test see what reached the recorder.
+ */
+function spiedParts(recorded: Recorded[], events: string[]): Partial<NodeParts> {
   return {
-    openStore: async (file) => {
-      events.push(`store open ${file}`);
-      const store = new MemoryStore();
+    openStore: async (file, o) => {
+      events.push("store open");
+      const store = await NODE_PARTS.openStore(file, o);
       const close = store.close.bind(store);
       store.close = async () => {
         events.push("store close");
         await close();
       };
-      await store.open();
       return store;
     },
-    createRecorder: () => {
-      const counters: RecorderCounts = {
-        hitsReceived: 0,
-        hitsStored: 0,
-        hitsSampled: 0,
-        hitsDropped: 0,
-        droppedOverflow: 0,
-        droppedWriteFailed: 0,
-        droppedClosed: 0,
-        requestsStored: 0,
-        writeErrors: 0,
-        pendingHits: 0,
-      };
+    createRecorder: (o) => {
+      const r = NODE_PARTS.createRecorder(o);
       return {
-        counters,
+        counters: r.counters,
         record(ex, hits) {
-          (counters as { hitsReceived: number }).hitsReceived += hits.length;
           recorded.push({ ex, hits });
-          return true;
+          return r.record(ex, hits);
         },
-        flush: async () => {},
-        close: async () => void events.push("recorder close"),
+        flush: () => r.flush(),
+        close: async () => {
+          events.push("recorder close");
+          await r.close();
+        },
       };
     },
-    startRetention: () => ({ stop: async () => void events.push("retention stop") }),
+    startRetention: (o) => {
+      const r = NODE_PARTS.startRetention(o);
+      return {
+        stop: async () => {
+          events.push("retention stop");
+          await r.stop();
+        },
+      };
+    },
+    // STUB until src/capture/http-mirror lands in this branch: the smallest listener with
+    // its shape (no secret check, the socket's address as the client).
     startMirrorListener: async (o) => {
       const stats: { -readonly [K in keyof ListenerCounts]: number } = {
         received: 0,
@@ -166,7 +169,7 @@ describe("startNode", () => {
     const logs = logSink();
     const node = await startNode(config, {
       logger: createNodeLogger("info", logs.stream),
-      parts: stubParts(recorded, events),
+      parts: spiedParts(recorded, events),
       defaultMetrics: false,
     });
     let closed = false;
@@ -174,9 +177,13 @@ describe("startNode", () => {
       assert.equal(statSync(config.dataDir).mode & 0o777, 0o700);
       assert.notEqual(node.mirrorAddress.port, 0);
       const mirror = `http://127.0.0.1:${node.mirrorAddress.port}`;
-      const r1 = await fetch(`${mirror}/search?q=1%27%20OR%201%3D1--`, { signal: AbortSignal.timeout(5000) });
+      const secret = { "X-Mirrorwatch-Secret": "a-secret-that-must-not-be-logged" };
+      const r1 = await fetch(`${mirror}/search?q=1%27%20OR%201%3D1--`, {
+        headers: secret,
+        signal: AbortSignal.timeout(5000),
+      });
       assert.equal(r1.status, 204);
-      const r2 = await fetch(`${mirror}/about`, { signal: AbortSignal.timeout(5000) });
+      const r2 = await fetch(`${mirror}/about`, { headers: secret, signal: AbortSignal.timeout(5000) });
       assert.equal(r2.status, 204);
       await waitFor(() => node.stats().analysis.analysed === 2);
       assert.equal(recorded.length, 1, "only exchanges with hits go to the recorder");
@@ -195,22 +202,49 @@ describe("startNode", () => {
       });
       assert.equal(hits.status, 401, "the API needs a token");
 
+      // The hit reached the store: read it through the API with a token made beside the node.
+      const side = await openSqliteStore({ file: config.store.path });
+      const { token } = await createToken(side, { name: "t", role: "viewer", now: Date.now() });
+      await side.close();
+      const stored = await (async () => {
+        for (let i = 0; i < 100; i++) {
+          const r = await fetch(`http://127.0.0.1:${node.apiAddress.port}/api/v1/hits?type=sqli`, {
+            headers: { authorization: `Bearer ${token}` },
+            signal: AbortSignal.timeout(5000),
+          });
+          const body = (await r.json()) as { items: { point: string; clientIp: string; path: string }[] };
+          if (body.items.length > 0) return body.items;
+          await new Promise((res) => setTimeout(res, 50));
+        }
+        return [];
+      })();
+      assert.equal(stored.length, 1);
+      assert.equal(stored[0]!.point, "query › q");
+      assert.equal(stored[0]!.clientIp, "127.0.0.1");
+      assert.equal(stored[0]!.path, "/search");
+
       const text = await node.metrics.registry.metrics();
       assert.match(text, /^mirrorwatch_exchanges_received_total 2$/m);
       assert.match(text, /^mirrorwatch_exchanges_analysed_total 2$/m);
       assert.match(text, /^mirrorwatch_hits_total\{type="sqli"\} 1$/m);
       assert.match(text, /^mirrorwatch_listener_requests_total 2$/m);
       assert.match(text, /^mirrorwatch_hits_recorded_total 1$/m);
+      assert.match(text, /^mirrorwatch_hits_stored_total 1$/m);
+      assert.match(text, /^mirrorwatch_store_write_duration_seconds_count [1-9]/m);
       assert.match(text, /^mirrorwatch_exchanges_shed_total\{reason="queue_full"\} 0$/m);
 
       const report = await node.close();
       closed = true;
       assert.equal(report.received, 2);
       assert.equal(report.droppedAtShutdown, 0);
-      assert.deepEqual(
-        events.filter((e) => !e.startsWith("store open")),
-        ["listener start", "listener close", "retention stop", "recorder close", "store close"],
-      );
+      assert.deepEqual(events, [
+        "store open",
+        "listener start",
+        "listener close",
+        "retention stop",
+        "recorder close",
+        "store close",
+      ]);
       const all = JSON.stringify(logs.lines());
       assert.ok(!all.includes("a-secret-that-must-not-be-logged"), "the secret reached a log line");
       assert.ok(logs.lines().some((l) => l.msg === "mirrorwatch node started"));
@@ -233,7 +267,7 @@ describe("startNode", () => {
       await assert.rejects(
         startNode(config, {
           logger: createNodeLogger("info", logs.stream),
-          parts: stubParts([], events),
+          parts: spiedParts([], events),
           defaultMetrics: false,
         }),
         /EADDRINUSE/,
