@@ -45,13 +45,18 @@ function hopEndpoint(h: Hop): Endpoint {
  */
 export function cleanHost(raw: string): string {
   const h = raw.trim().toLowerCase();
-  // Split off a port: after the last `:` when it follows `]` or is the only colon.
+  // Split off a port: digits after the last `:`, unless that colon is inside a bare IPv6.
   let name = h;
   let port = "";
   const colon = h.lastIndexOf(":");
-  if (colon >= 0 && (h.indexOf(":") === colon || h.charCodeAt(colon - 1) === 93)) {
-    name = h.slice(0, colon);
-    port = h.slice(colon);
+  if (colon >= 0 && (h.indexOf(":") === colon || h.charCodeAt(0) === 91)) {
+    let digits = colon + 1 < h.length;
+    for (let i = colon + 1; digits && i < h.length; i++)
+      digits = h.charCodeAt(i) >= 48 && h.charCodeAt(i) <= 57;
+    if (digits) {
+      name = h.slice(0, colon);
+      port = h.slice(colon);
+    }
   }
   if (name.endsWith("-shadow") && name.length > 7) name = name.slice(0, -7);
   return name + port;

@@ -187,7 +187,7 @@ function parseV2(b: Uint8Array): ProxyParseResult {
     if (p + 3 > end) return { status: "error", reason: "v2: truncated TLV header" };
     const tlen = (b[p + 1]! << 8) | b[p + 2]!;
     if (p + 3 + tlen > end) return { status: "error", reason: "v2: TLV runs past the header" };
-    tlvs.push({ type: b[p]!, value: b.slice(p + 3, p + 3 + tlen) });
+    tlvs.push({ type: b[p]!, value: new Uint8Array(b.subarray(p + 3, p + 3 + tlen)) });
     p += 3 + tlen;
   }
   const header: ProxyHeaderV2 = {
