@@ -12,6 +12,9 @@ export const TRUSTED_ALIASES: Readonly<Record<string, readonly string[]>> = {
   linklocal: ["169.254.0.0/16", "fe80::/10"],
 };
 
+/** Addresses whose trust is remembered. */
+const CACHE_SIZE = 4096;
+
 /** A trusted-proxy list entry that is neither a CIDR, an address nor an alias. */
 export class TrustedNetworkError extends Error {
   readonly code = "mirror_trusted_network";
@@ -30,6 +33,7 @@ export class TrustedNetworkError extends Error {
  */
 export class TrustedNetworks {
   readonly #list = new BlockList();
+  readonly #cache = new Map<string, boolean>();
   readonly #entries: readonly string[];
 
   /** Throws TrustedNetworkError on the first entry it cannot read (a start-up config error). */
@@ -70,6 +74,13 @@ export class TrustedNetworks {
   /** Whether this canonical address (see normalizeIp) lies in a trusted network. */
   has(ip: string, family: 4 | 6): boolean {
     if (this.#entries.length === 0) return false;
-    return this.#list.check(ip, family === 4 ? "ipv4" : "ipv6");
+    // BlockList.check builds a SocketAddress per call; the same few proxy and client
+    // addresses repeat, so answers are cached (bounded: cleared when full).
+    const hit = this.#cache.get(ip);
+    if (hit !== undefined) return hit;
+    const v = this.#list.check(ip, family === 4 ? "ipv4" : "ipv6");
+    if (this.#cache.size >= CACHE_SIZE) this.#cache.clear();
+    this.#cache.set(ip, v);
+    return v;
   }
 }
