@@ -1,6 +1,7 @@
 import type { Socket } from "node:net";
 import type { Hop } from "./client-ip.js";
 import { buildExchange, type ConnectionInfo, type ExchangeSettings } from "./exchange.js";
+import { GrowBuffer } from "./grow-buffer.js";
 import type { RequestHead } from "./head.js";
 import { normalizeIp } from "./ip.js";
 import type { ResolvedOptions } from "./options.js";
@@ -82,7 +83,8 @@ export class MirrorConnection {
   readonly #parser: RequestParser;
   #phase: Phase;
   #info: ConnectionInfo;
-  #preface: Buffer | null = null;
+  /** Bytes of a PROXY header still arriving. */
+  readonly #preface = new GrowBuffer();
   /** Monotonic time (ms) of the connection start, the last request's end, or the close. */
   #since: number;
   /** Wall-clock and monotonic times of the data event being processed. */
@@ -147,8 +149,12 @@ export class MirrorConnection {
   }
 
   #onPreface(chunk: Buffer): void {
-    const data = this.#preface === null ? chunk : Buffer.concat([this.#preface, chunk]);
-    this.#preface = null;
+    const pending = this.#preface;
+    let data = chunk;
+    if (pending.length > 0) {
+      pending.append(chunk);
+      data = pending.view();
+    }
     const r = parseProxyHeader(data);
     const stats = this.#ctx.stats;
     switch (r.status) {
@@ -156,7 +162,7 @@ export class MirrorConnection {
         if (data.length > V2_MAX_LENGTH) {
           stats.parseErrors++;
           this.destroy();
-        } else this.#preface = Buffer.from(data);
+        } else if (pending.length === 0) pending.append(chunk);
         return;
       case "error":
         stats.parseErrors++;
@@ -170,11 +176,13 @@ export class MirrorConnection {
         }
         this.#phase = Phase.Http;
         this.#parser.push(data);
+        pending.clear();
         return;
       case "ok":
         this.#applyProxyHeader(r.header);
         this.#phase = Phase.Http;
         if (r.length < data.length) this.#parser.push(data.subarray(r.length));
+        pending.clear();
     }
   }
 

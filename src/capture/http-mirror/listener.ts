@@ -65,7 +65,7 @@ export async function startMirrorListener(options: MirrorListenerOptions): Promi
   });
   // Errors after listening (EMFILE on accept…) must not crash the node; accept goes on.
   server.on("error", () => {
-    stats.parseErrors++;
+    stats.acceptErrors++;
   });
 
   const period = Math.min(

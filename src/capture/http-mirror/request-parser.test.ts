@@ -126,6 +126,26 @@ describe("RequestParser", () => {
     assert.ok(details.includes("obs-fold line continuation"));
   });
 
+  it("reads the same requests when they arrive one byte at a time", () => {
+    const stream =
+      "\r\nPOST /a HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n3;e=1\r\nabc\r\n0\r\nT: 1\r\n\r\n" +
+      "GET /b HTTP/1.1\nX: y\n\nPUT /c HTTP/1.1\r\nContent-Length: 2\r\n\r\nok";
+    const whole = run([stream]);
+    const bytes = run([...Buffer.from(stream, "latin1")].map((b) => Buffer.of(b)));
+    assert.equal(whole.requests.length, 3);
+    assert.deepEqual(
+      bytes.requests.map((q) => [q.head.method, q.head.target, q.head.headers, text(q.body)]),
+      whole.requests.map((q) => [q.head.method, q.head.target, q.head.headers, text(q.body)]),
+    );
+  });
+
+  it("refuses a head past the limit however it is cut", () => {
+    const head = `GET /x HTTP/1.1\r\nA: ${"a".repeat(9000)}\r\n\r\n`;
+    const r = run([...Buffer.from(head)].map((b) => Buffer.of(b)));
+    assert.equal(r.errors[0]?.status, 431);
+    assert.equal(r.requests.length, 0);
+  });
+
   it("keeps at most maxBodyBytes but reads the whole body", () => {
     const big = Buffer.alloc(64 * 1024, 0x61);
     const chunks: Buffer[] = [Buffer.from(`POST / HTTP/1.1\r\nContent-Length: ${big.length * 160}\r\n\r\n`)];

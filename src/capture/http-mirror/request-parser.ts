@@ -1,5 +1,6 @@
 import type { Anomaly } from "../../model/anomalies.js";
 import { addAnomaly } from "./anomaly-list.js";
+import { GrowBuffer } from "./grow-buffer.js";
 import { decodeHeadBytes, isTokenByte, parseHead, type RequestHead } from "./head.js";
 
 /**
@@ -90,7 +91,7 @@ export class RequestParser {
   readonly #sink: ParserSink;
   #state = S.Idle;
   /** Bytes of an unfinished head, chunk-size line or trailer line. */
-  #pending: Buffer | null = null;
+  readonly #pending = new GrowBuffer();
   #head: RequestHead | null = null;
   #anomalies: Anomaly[] = [];
   #keep = 0;
@@ -124,14 +125,14 @@ export class RequestParser {
   /** Stops parsing: later bytes are ignored (the connection is closing). */
   stop(): void {
     this.#state = S.Dead;
-    this.#pending = null;
+    this.#pending.clear();
     this.#parts = [];
     this.#whole = null;
   }
 
   /** Feeds bytes; calls the sink for each request completed, in order. */
   push(chunk: Buffer): void {
-    let buf = chunk;
+    const buf = chunk;
     let pos = 0;
     while (pos < buf.length) {
       switch (this.#state) {
@@ -151,31 +152,44 @@ export class RequestParser {
           break;
         }
         case S.Head: {
-          let data = buf;
-          let from = pos;
-          let search = pos;
-          if (this.#pending !== null) {
-            search = Math.max(0, this.#pending.length - 2);
-            data = Buffer.concat([this.#pending, buf.subarray(pos)]);
-            from = 0;
-            this.#pending = null;
-          }
-          const end = headEnd(data, search);
-          if (end === null) {
-            if (data.length - from > this.#limits.maxHeaderBytes) {
-              this.#failHeadTooLarge(data.subarray(from));
+          const max = this.#limits.maxHeaderBytes;
+          const pending = this.#pending;
+          if (pending.length === 0) {
+            const end = headEnd(buf, pos);
+            if (end === null) {
+              if (buf.length - pos > max) {
+                this.#failHeadTooLarge(buf.subarray(pos));
+                return;
+              }
+              pending.append(buf.subarray(pos));
               return;
             }
-            this.#pending = Buffer.from(data.subarray(from));
+            if (end.textEnd - pos > max) {
+              this.#failHeadTooLarge(buf.subarray(pos, end.textEnd));
+              return;
+            }
+            const headBytes = buf.subarray(pos, end.textEnd);
+            pos = end.next;
+            this.#startBody(headBytes);
+            break;
+          }
+          // Gather only what can still belong to the head: the limit plus the empty line.
+          const old = pending.length;
+          pending.append(buf.subarray(pos, pos + Math.min(buf.length - pos, max + 3 - old)));
+          const data = pending.view();
+          // Only line ends at or after the old tail can complete the head now.
+          const end = headEnd(data, Math.max(0, old - 2));
+          if (end === null || end.textEnd > max) {
+            if (end !== null || data.length > max) {
+              this.#failHeadTooLarge(end === null ? data : data.subarray(0, end.textEnd));
+            }
+            // Otherwise all of `buf` was gathered and more is needed.
             return;
           }
-          if (end.textEnd - from > this.#limits.maxHeaderBytes) {
-            this.#failHeadTooLarge(data.subarray(from, end.textEnd));
-            return;
-          }
-          buf = data;
-          pos = end.next;
-          this.#startBody(data.subarray(from, end.textEnd));
+          pos += end.next - old;
+          // startBody decodes the head before anything else touches the pending bytes.
+          this.#startBody(data.subarray(0, end.textEnd));
+          pending.clear();
           break;
         }
         case S.Length:
@@ -250,18 +264,18 @@ export class RequestParser {
    */
   #readLine(buf: Buffer, pos: number, limit: number): { bytes: Buffer; next: number } | null | false {
     const lf = buf.indexOf(0x0a, pos);
-    const pendingLen = this.#pending?.length ?? 0;
+    const pending = this.#pending;
     if (lf < 0) {
-      if (pendingLen + buf.length - pos > limit) return false;
-      const part = buf.subarray(pos);
-      this.#pending = this.#pending === null ? Buffer.from(part) : Buffer.concat([this.#pending, part]);
+      if (pending.length + buf.length - pos > limit) return false;
+      pending.append(buf.subarray(pos));
       return null;
     }
-    if (pendingLen + lf + 1 - pos > limit) return false;
+    if (pending.length + lf + 1 - pos > limit) return false;
     let bytes = buf.subarray(pos, lf);
-    if (this.#pending !== null) {
-      bytes = Buffer.concat([this.#pending, bytes]);
-      this.#pending = null;
+    if (pending.length > 0) {
+      pending.append(bytes);
+      bytes = Buffer.from(pending.view());
+      pending.clear();
     }
     if (bytes.length > 0 && bytes[bytes.length - 1] === 0x0d) bytes = bytes.subarray(0, bytes.length - 1);
     return { bytes, next: lf + 1 };

@@ -26,6 +26,8 @@ export interface MirrorListenerStats {
   readonly connectionsTotal: number;
   /** Connections refused because maxConnections were open. */
   readonly connectionsDropped: number;
+  /** Errors accepting connections (EMFILE…); the listener keeps accepting. */
+  readonly acceptErrors: number;
 }
 
 export type MutableStats = { -readonly [K in keyof MirrorListenerStats]: number };
@@ -43,5 +45,6 @@ export function newStats(): MutableStats {
     connectionsOpen: 0,
     connectionsTotal: 0,
     connectionsDropped: 0,
+    acceptErrors: 0,
   };
 }
