@@ -160,6 +160,16 @@ describe("RequestParser", () => {
     assert.equal(r.requests[1]!.head.target, "/next");
   });
 
+  it("many tiny chunks make one body buffer, not one object per chunk", () => {
+    const body = "1\r\nx\r\n".repeat(5000);
+    const r = run([`POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n${body}0\r\n\r\n`], 3000);
+    const q = r.requests[0]!;
+    assert.equal(q.body.length, 3000);
+    assert.equal(q.body.buffer.byteLength, 3000);
+    assert.equal(q.bodyBytes, 5000);
+    assert.equal(q.truncated, true);
+  });
+
   it("the body has its own buffer, not a view of the socket's chunk", () => {
     const r = run(["POST / HTTP/1.1\r\nContent-Length: 3\r\n\r\nabcGET / HTTP/1.1\r\n\r\n"]);
     const body = r.requests[0]!.body;

@@ -63,6 +63,8 @@ enum S {
 }
 
 const EMPTY = new Uint8Array(0);
+/** Bodies declared up to this size get their buffer at once; larger ones grow as they arrive. */
+const EXACT_ALLOC_MAX = 64 * 1024;
 
 function hexValue(c: number): number {
   if (c >= 48 && c <= 57) return c - 48;
@@ -98,8 +100,8 @@ export class RequestParser {
   #remaining = 0;
   #bodyBytes = 0;
   #captured = 0;
-  #parts: Uint8Array[] = [];
-  #whole: Uint8Array | null = null;
+  /** Body bytes kept so far, in a buffer grown by doubling up to the number kept. */
+  #body: Uint8Array = EMPTY;
   #trailerBytes = 0;
   #crSeen = false;
 
@@ -126,8 +128,7 @@ export class RequestParser {
   stop(): void {
     this.#state = S.Dead;
     this.#pending.clear();
-    this.#parts = [];
-    this.#whole = null;
+    this.#body = EMPTY;
   }
 
   /** Feeds bytes; calls the sink for each request completed, in order. */
@@ -289,8 +290,7 @@ export class RequestParser {
     this.#anomalies = anomalies;
     this.#bodyBytes = 0;
     this.#captured = 0;
-    this.#parts = [];
-    this.#whole = null;
+    this.#body = EMPTY;
     this.#trailerBytes = 0;
     if (head.h2Preface) {
       this.#head = null;
@@ -308,8 +308,9 @@ export class RequestParser {
     if (f.kind === "length" && f.length > 0) {
       this.#state = S.Length;
       this.#remaining = f.length;
-      // The common case, a body within the limit: one exact allocation, no joining.
-      if (f.length <= this.#keep) this.#whole = new Uint8Array(f.length);
+      // The common case, a small body within the limit: one exact allocation. A large
+      // declared length is not trusted with an allocation before its bytes arrive.
+      if (f.length <= Math.min(this.#keep, EXACT_ALLOC_MAX)) this.#body = new Uint8Array(f.length);
     } else if (f.kind === "chunked") {
       this.#state = S.ChunkSize;
     } else {
@@ -324,8 +325,13 @@ export class RequestParser {
     const take = Math.min(room, n);
     if (take > 0) {
       // Copies: a view would pin the socket's chunk (and, for pooled buffers, other data).
-      if (this.#whole !== null) this.#whole.set(buf.subarray(pos, pos + take), this.#captured);
-      else this.#parts.push(new Uint8Array(buf.subarray(pos, pos + take)));
+      const need = this.#captured + take;
+      if (need > this.#body.length) {
+        const grown = new Uint8Array(Math.min(this.#keep, Math.max(need * 2, 4096)));
+        grown.set(this.#body.subarray(0, this.#captured));
+        this.#body = grown;
+      }
+      this.#body.set(buf.subarray(pos, pos + take), this.#captured);
       this.#captured += take;
     }
   }
@@ -369,18 +375,11 @@ export class RequestParser {
   }
 
   #result(): ParsedRequest {
-    let body: Uint8Array = EMPTY;
-    if (this.#whole !== null) {
-      body = this.#captured === this.#whole.length ? this.#whole : this.#whole.slice(0, this.#captured);
-    } else if (this.#parts.length === 1) body = this.#parts[0]!;
-    else if (this.#parts.length > 1) {
-      body = new Uint8Array(this.#captured);
-      let at = 0;
-      for (const p of this.#parts) {
-        body.set(p, at);
-        at += p.length;
-      }
-    }
+    // The exchange gets a buffer of exactly its body (transferable to a worker as is).
+    // Never the shared EMPTY: a consumer may transfer (detach) the buffer it is given.
+    const b = this.#body;
+    const body =
+      b === EMPTY ? new Uint8Array(0) : this.#captured === b.length ? b : b.slice(0, this.#captured);
     const truncated = this.#bodyBytes > this.#captured;
     return {
       head: this.#head!,
@@ -395,8 +394,7 @@ export class RequestParser {
     const req = this.#result();
     this.#state = S.Idle;
     this.#head = null;
-    this.#parts = [];
-    this.#whole = null;
+    this.#body = EMPTY;
     this.#anomalies = [];
     this.#sink.onRequest(req);
   }
@@ -419,7 +417,7 @@ export class RequestParser {
       const head = parseHead(decodeHeadBytes(bytes.subarray(0, lastLf + 1), anomalies), this.#limits);
       for (const a of head.anomalies) addAnomaly(anomalies, a.code, a.detail, a.point);
       addAnomaly(anomalies, "headers_limit", `request head longer than ${this.#limits.maxHeaderBytes} bytes`);
-      partial = { head, body: EMPTY, bodyBytes: 0, truncated: false, anomalies };
+      partial = { head, body: new Uint8Array(0), bodyBytes: 0, truncated: false, anomalies };
     }
     this.stop();
     this.#sink.onError(431, "request head too large", partial);
