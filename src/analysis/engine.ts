@@ -157,11 +157,13 @@ export class Engine {
     let work = 0;
     for (let k = 0; k < detectors.length; k++) {
       const d = detectors[k]!;
-      if (skip !== undefined && skip.has(`${p.steps[0]}:${d.type}`)) continue;
+      if (skip?.has(`${p.steps[0]}:${d.type}`)) continue;
       if (!d.prefilter(p.value, mask)) continue;
       work += p.value.length + 64;
       const m = safeDetect(d, p);
-      if (m !== null) (found ??= []).push([d.type, m]);
+      if (m === null) continue;
+      if (found === undefined) found = [];
+      found.push([d.type, m]);
     }
     this.scanWork = work;
     return found ?? NO_FINDINGS;

@@ -32,6 +32,11 @@ export const ANOMALY_CODES = [
   // A parser threw despite being written not to: the request keeps the points read so
   // far. Seeing this code means a bug to fix, not an attack.
   "parser_error",
+  // Added with the HTTP-mirror listener (src/capture/http-mirror): a request the wire parser
+  // could only read leniently or partly (bad request line, bad framing, cut short), and a
+  // head with more header fields or bytes than the listener keeps.
+  "http_parse_error",
+  "headers_limit",
 ] as const;
 
 export type AnomalyCode = (typeof ANOMALY_CODES)[number];

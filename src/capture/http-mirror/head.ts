@@ -1,0 +1,294 @@
+import { isAscii, isUtf8 } from "node:buffer";
+import type { Anomaly } from "../../model/anomalies.js";
+import type { Header } from "../../model/http.js";
+import { addAnomaly } from "./anomaly-list.js";
+
+/**
+ * The request head (request line and header fields, RFC 9112 §3 and §5), read leniently:
+ * we observe traffic, we do not serve it, so whatever a real server might have accepted is
+ * kept and every departure from the grammar becomes an anomaly instead of a rejection.
+ * The one thing that must be exact is framing (§6): where this request's body ends and the
+ * next request begins. When it cannot be known, the connection is given up.
+ */
+
+/** How the body is delimited (RFC 9112 §6.3). */
+export type Framing =
+  | { readonly kind: "none" }
+  | { readonly kind: "length"; readonly length: number }
+  | { readonly kind: "chunked" }
+  /** The body length cannot be determined: answer, then close the connection. */
+  | { readonly kind: "invalid"; readonly reason: string };
+
+export interface RequestHead {
+  readonly method: string;
+  readonly target: string;
+  /** As on the wire (`HTTP/1.1`), absent when the request line has none. */
+  readonly httpVersion?: string;
+  /** Field lines in order, names as spelled; mutable so trailer fields can be appended. */
+  readonly headers: Header[];
+  readonly anomalies: Anomaly[];
+  /** Whether the connection may carry another request after this one. */
+  readonly keepAlive: boolean;
+  /** `Expect: 100-continue` on a request with a body: the client waits for a 100. */
+  readonly expectContinue: boolean;
+  readonly framing: Framing;
+  /** `PRI * HTTP/2.0`: an HTTP/2 prior-knowledge preface, which this listener does not speak. */
+  readonly h2Preface: boolean;
+}
+
+export interface HeadLimits {
+  /** Most header fields kept; further ones are still read for framing but not kept. */
+  readonly maxHeaders: number;
+}
+
+/** Longest Content-Length accepted: 15 digits stays a safe integer. */
+const MAX_LENGTH_DIGITS = 15;
+
+// RFC 9110 §5.6.2 tchar, as a lookup table over ASCII.
+const TCHAR = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const l = c | 0x20;
+  if ((c >= 48 && c <= 57) || (l >= 97 && l <= 122) || "!#$%&'*+-.^_`|~".includes(String.fromCharCode(c)))
+    TCHAR[c] = 1;
+}
+
+export function isToken(s: string): boolean {
+  if (s.length === 0) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 128 || TCHAR[c] === 0) return false;
+  }
+  return true;
+}
+
+/** Whether a byte can start a request line (a method is a token). */
+export function isTokenByte(c: number): boolean {
+  return c < 128 && TCHAR[c] === 1;
+}
+
+/**
+ * Header bytes as text. ASCII and valid UTF-8 are read as such; anything else is read as
+ * Latin-1, which keeps every byte as one character, so nothing an attacker sent disappears
+ * (RATIONALE.md: the same rule as percent-decoding).
+ */
+export function decodeHeadBytes(b: Buffer, anomalies: Anomaly[]): string {
+  if (isAscii(b)) return b.toString("latin1");
+  if (isUtf8(b)) return b.toString("utf8");
+  addAnomaly(anomalies, "bad_utf8", "request head is not UTF-8; read as Latin-1");
+  return b.toString("latin1");
+}
+
+function isWs(c: number): boolean {
+  // RFC 9112 §3: SP, HTAB, VT, FF and bare CR may be read as request-line separators.
+  return c === 32 || c === 9 || c === 11 || c === 12 || c === 13;
+}
+
+function trimOws(s: string): string {
+  let a = 0;
+  let b = s.length;
+  while (a < b && (s.charCodeAt(a) === 32 || s.charCodeAt(a) === 9)) a++;
+  while (b > a && (s.charCodeAt(b - 1) === 32 || s.charCodeAt(b - 1) === 9)) b--;
+  return a === 0 && b === s.length ? s : s.slice(a, b);
+}
+
+/** `HTTP/` + digits `.` digits (RFC 9112 §2.3), name compared case-insensitively. */
+function isHttpVersion(s: string): boolean {
+  if (s.length < 8 || s.length > 16 || s.slice(0, 5).toUpperCase() !== "HTTP/") return false;
+  let dot = false;
+  for (let i = 5; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 46 && !dot && i > 5 && i < s.length - 1) dot = true;
+    else if (c < 48 || c > 57) return false;
+  }
+  return dot;
+}
+
+interface RequestLine {
+  method: string;
+  target: string;
+  version?: string;
+}
+
+function parseRequestLine(line: string, anomalies: Anomaly[]): RequestLine {
+  const n = line.length;
+  let i = 0;
+  while (i < n && !isWs(line.charCodeAt(i))) i++;
+  const method = line.slice(0, i);
+  if (!isToken(method)) addAnomaly(anomalies, "http_parse_error", "method is not a token");
+  let start = i;
+  while (start < n && isWs(line.charCodeAt(start))) start++;
+  let end = n;
+  while (end > start && isWs(line.charCodeAt(end - 1))) end--;
+  if (start - i !== 1 || end !== n)
+    addAnomaly(anomalies, "http_parse_error", "extra whitespace in request line");
+  let sep = end;
+  while (sep > start && !isWs(line.charCodeAt(sep - 1))) sep--;
+  const last = line.slice(sep, end);
+  if (sep > start && isHttpVersion(last)) {
+    let tEnd = sep;
+    while (tEnd > start && isWs(line.charCodeAt(tEnd - 1))) tEnd--;
+    const target = line.slice(start, tEnd);
+    if (target.length === 0) addAnomaly(anomalies, "http_parse_error", "empty request-target");
+    for (let k = 0; k < target.length; k++) {
+      if (isWs(target.charCodeAt(k))) {
+        addAnomaly(anomalies, "http_parse_error", "whitespace in request-target");
+        break;
+      }
+    }
+    if (!last.startsWith("HTTP/"))
+      addAnomaly(anomalies, "http_parse_error", "HTTP-version name not upper-case");
+    return { method, target, version: last };
+  }
+  addAnomaly(anomalies, "http_parse_error", "no HTTP-version in request line");
+  return { method, target: line.slice(start, end) };
+}
+
+function eqName(name: string, lower: string): boolean {
+  return name.length === lower.length && name.toLowerCase() === lower;
+}
+
+/** Splits a list-valued field (RFC 9110 §5.6.1) into trimmed, non-empty, lower-case items. */
+function listItems(values: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const v of values) {
+    for (const item of v.split(",")) {
+      const t = trimOws(item).toLowerCase();
+      if (t !== "") out.push(t);
+    }
+  }
+  return out;
+}
+
+/** Reads one field line `name: value` (RFC 9112 §5.1). */
+function parseFieldLine(line: string, anomalies: Anomaly[]): Header {
+  const colon = line.indexOf(":");
+  if (colon < 0) {
+    addAnomaly(anomalies, "bad_header", "field line without a colon");
+    return [line, ""];
+  }
+  const name = line.slice(0, colon);
+  if (!isToken(name)) {
+    const c = name.charCodeAt(name.length - 1);
+    addAnomaly(
+      anomalies,
+      "bad_header",
+      c === 32 || c === 9 ? "whitespace before the colon" : "field name is not a token",
+    );
+  }
+  return [name, trimOws(line.slice(colon + 1))];
+}
+
+/**
+ * Parses the head text: the request line and the field lines, each ended by LF (a CR before
+ * it is dropped; a bare LF is accepted, RFC 9112 §2.2). `text` excludes the empty line that
+ * ends the head.
+ */
+export function parseHead(text: string, limits: HeadLimits): RequestHead {
+  const anomalies: Anomaly[] = [];
+  const lines = text.split("\n");
+  if (lines[lines.length - 1] === "") lines.pop();
+  let sawBareLf = false;
+  let sawBareCr = false;
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i]!;
+    if (l.charCodeAt(l.length - 1) === 13) lines[i] = l.slice(0, -1);
+    else sawBareLf = true;
+    if (lines[i]!.includes("\r")) sawBareCr = true;
+  }
+  if (sawBareLf) addAnomaly(anomalies, "http_parse_error", "line ended by LF without CR");
+  if (sawBareCr) addAnomaly(anomalies, "bad_header", "bare CR inside a line");
+  const rl = parseRequestLine(lines[0] ?? "", anomalies);
+  const headers: Header[] = [];
+  const te: string[] = [];
+  const cl: string[] = [];
+  const conn: string[] = [];
+  let expect = false;
+  let last: Header | null = null;
+  let dropped = 0;
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i]!;
+    const c0 = line.charCodeAt(0);
+    if ((c0 === 32 || c0 === 9) && last !== null) {
+      // RFC 9112 §5.2: obs-fold; a recipient may replace it with SP.
+      addAnomaly(anomalies, "bad_header", "obs-fold line continuation");
+      const joined: Header = [last[0], `${last[1]} ${trimOws(line)}`];
+      if (headers[headers.length - 1] === last) headers[headers.length - 1] = joined;
+      if (eqName(last[0], "transfer-encoding")) te[te.length - 1] = joined[1];
+      else if (eqName(last[0], "content-length")) cl[cl.length - 1] = joined[1];
+      last = joined;
+      continue;
+    }
+    const h = parseFieldLine(line, anomalies);
+    last = h;
+    if (headers.length < limits.maxHeaders) headers.push(h);
+    else dropped++;
+    const [name, value] = h;
+    // Framing-relevant fields are read whether or not the field is kept.
+    switch (name.length) {
+      case 6:
+        if (eqName(name, "expect") && value.toLowerCase() === "100-continue") expect = true;
+        break;
+      case 10:
+        if (eqName(name, "connection")) conn.push(value);
+        break;
+      case 14:
+        if (eqName(name, "content-length")) cl.push(value);
+        break;
+      case 17:
+        if (eqName(name, "transfer-encoding")) te.push(value);
+        break;
+    }
+  }
+  if (dropped > 0)
+    addAnomaly(anomalies, "headers_limit", `${dropped} header fields past the limit were not kept`);
+
+  const version = rl.version?.toUpperCase();
+  const http10 = version === undefined || version === "HTTP/1.0" || version.startsWith("HTTP/0.");
+  const connTokens = listItems(conn);
+  let keepAlive = http10 ? connTokens.includes("keep-alive") : true;
+  if (connTokens.includes("close")) keepAlive = false;
+
+  let framing: Framing = { kind: "none" };
+  if (te.length > 0) {
+    const codings = listItems(te);
+    if (codings[codings.length - 1] === "chunked") framing = { kind: "chunked" };
+    else framing = { kind: "invalid", reason: "transfer-encoding does not end in chunked" };
+    // RFC 9112 §6.1 and §6.3: TE with Content-Length, or TE in HTTP/1.0, is a faulty (and
+    // possibly smuggling) message: read it as chunked, then close the connection.
+    if (cl.length > 0 || http10) keepAlive = false;
+  } else if (cl.length > 0) {
+    let length = -1;
+    for (const v of cl) {
+      for (const item of v.split(",")) {
+        const t = trimOws(item);
+        let ok = t.length > 0 && t.length <= MAX_LENGTH_DIGITS;
+        for (let k = 0; ok && k < t.length; k++) {
+          const c = t.charCodeAt(k);
+          if (c < 48 || c > 57) ok = false;
+        }
+        const n = ok ? Number(t) : -2;
+        if (n < 0 || (length >= 0 && n !== length)) {
+          length = -2;
+          break;
+        }
+        length = n;
+      }
+      if (length === -2) break;
+    }
+    // RFC 9110 §8.6: a list of identical values may be read as one; anything else is fatal.
+    framing = length >= 0 ? { kind: "length", length } : { kind: "invalid", reason: "bad content-length" };
+  }
+  const hasBody = framing.kind === "chunked" || (framing.kind === "length" && framing.length > 0);
+  const h2Preface = rl.method === "PRI" && rl.target === "*" && version === "HTTP/2.0";
+  return {
+    method: rl.method,
+    target: rl.target,
+    ...(rl.version === undefined ? {} : { httpVersion: rl.version }),
+    headers,
+    anomalies,
+    keepAlive,
+    expectContinue: expect && hasBody && !http10,
+    framing,
+    h2Preface,
+  };
+}
