@@ -7,6 +7,7 @@
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
+import { startMirrorListener } from "../capture/http-mirror/index.js";
 import { EventRecorder, startRetention } from "../events/index.js";
 import type { Hit, HttpExchange, Role, TokenRecord } from "../model/index.js";
 import { buildApp, createToken } from "../server/index.js";
@@ -88,16 +89,12 @@ export interface NodeParts {
   ): Promise<{ token: string; record: TokenRecord }>;
 }
 
-const missing = (what: string) => (): never => {
-  throw new Error(`${what} is not part of this build yet`);
-};
-
 /** The real parts. */
 export const NODE_PARTS: NodeParts = {
   openStore: (file, { worker }) => openSqliteStore({ file, worker }),
   createRecorder: (options) => new EventRecorder(options),
   startRetention: (options) => startRetention(options),
   buildApp: (deps) => buildApp(deps),
-  startMirrorListener: missing("the HTTP-mirror listener (src/capture/http-mirror)"),
+  startMirrorListener: (options) => startMirrorListener(options),
   createToken: (store, o) => createToken(store, o),
 };

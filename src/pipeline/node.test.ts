@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
-import { createServer, type Server } from "node:http";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,7 +10,6 @@ import { loadConfig, type NodeConfig } from "../config/index.js";
 import type { Hit, HttpExchange } from "../model/index.js";
 import { createToken } from "../server/index.js";
 import { openSqliteStore } from "../store/index.js";
-import type { ListenerCounts } from "./metrics.js";
 import { startNode } from "./node.js";
 import { createNodeLogger } from "./node-logger.js";
 import { NODE_PARTS, type NodeParts } from "./node-parts.js";
@@ -60,56 +59,16 @@ function spiedParts(recorded: Recorded[], events: string[]): Partial<NodeParts> 
         },
       };
     },
-    // STUB until src/capture/http-mirror lands in this branch: the smallest listener with
-    // its shape (no secret check, the socket's address as the client).
     startMirrorListener: async (o) => {
-      const stats: { -readonly [K in keyof ListenerCounts]: number } = {
-        received: 0,
-        bytes: 0,
-        bodyTruncated: 0,
-        rejected: 0,
-        parseErrors: 0,
-        timeouts: 0,
-        proxyUntrusted: 0,
-        callbackErrors: 0,
-        connectionsOpen: 0,
-        connectionsTotal: 0,
-        connectionsDropped: 0,
-      };
-      let n = 0;
-      const server: Server = createServer((req, res) => {
-        const chunks: Buffer[] = [];
-        req.on("data", (c: Buffer) => chunks.push(c));
-        req.on("end", () => {
-          stats.received++;
-          const headers: [string, string][] = [];
-          for (let i = 0; i < req.rawHeaders.length; i += 2)
-            headers.push([req.rawHeaders[i]!, req.rawHeaders[i + 1]!]);
-          o.onExchange({
-            id: `stub-${n++}`,
-            request: {
-              method: req.method ?? "GET",
-              target: req.url ?? "/",
-              headers,
-              body: Buffer.concat(chunks),
-            },
-            client: { ip: req.socket.remoteAddress ?? "" },
-            source: "http-mirror",
-          });
-          res.writeHead(204).end();
-        });
-      });
-      await new Promise<void>((resolve) => server.listen(o.port, o.host, resolve));
+      const l = await NODE_PARTS.startMirrorListener(o);
       events.push("listener start");
       return {
-        stats,
-        address: () => ({ host: o.host, port: (server.address() as AddressInfo).port }),
-        close: () =>
-          new Promise<void>((resolve) => {
-            events.push("listener close");
-            server.closeAllConnections();
-            server.close(() => resolve());
-          }),
+        stats: l.stats,
+        address: () => l.address(),
+        close: async () => {
+          events.push("listener close");
+          await l.close();
+        },
       };
     },
   };
