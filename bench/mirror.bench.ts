@@ -1,7 +1,7 @@
 /**
  * Load benchmark of the mirror listener with analysis on:
  *   npm run bench:mirror -- [--seconds N] [--connections N] [--rate N] [--workers N|auto]
- *                           [--attack-share F] [--json]
+ *                           [--queue-size N] [--attack-share F] [--json]
  *
  * Runs the whole node in this process (mirror listener, bounded queue, analysis worker
  * threads, event recorder, SQLite store in a temp dir, API) and a load generator in a
@@ -33,6 +33,7 @@ interface Options {
   connections: number;
   rate: number;
   workers: string;
+  queueSize: number;
   attackShare: number;
   json: boolean;
 }
@@ -43,6 +44,7 @@ function parseOptions(argv: readonly string[]): Options {
     connections: 64,
     rate: 15_000,
     workers: "auto",
+    queueSize: 10_000,
     attackShare: 0.05,
     json: false,
   };
@@ -57,6 +59,7 @@ function parseOptions(argv: readonly string[]): Options {
     else if (a === "--connections") o.connections = Math.min(1024, Math.floor(num()));
     else if (a === "--rate") o.rate = num();
     else if (a === "--workers") o.workers = argv[++i] ?? "auto";
+    else if (a === "--queue-size") o.queueSize = Math.floor(num());
     else if (a === "--attack-share") o.attackShare = Math.min(1, Number(argv[++i]));
     else if (a === "--json") o.json = true;
     else throw new Error(`unknown option ${a}`);
@@ -253,6 +256,7 @@ async function main(): Promise<void> {
       MIRRORWATCH_MIRROR_LISTEN: "127.0.0.1:0",
       MIRRORWATCH_API_LISTEN: "127.0.0.1:0",
       MIRRORWATCH_WORKERS: o.workers,
+      MIRRORWATCH_QUEUE_SIZE: String(o.queueSize),
       MIRRORWATCH_LOG_LEVEL: "warn",
     },
   }).config;
