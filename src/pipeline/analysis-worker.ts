@@ -2,9 +2,11 @@
  * Worker-thread entry: runs the (pure, synchronous) analysis engine on batches sent by
  * `WorkerPool`. Options arrive once, as `workerData`.
  */
+
 import { parentPort, workerData } from "node:worker_threads";
 import { Engine } from "../analysis/index.js";
 import type { AnalysisLimits } from "../model/index.js";
+import { analysisClock } from "./analysis-clock.js";
 import { type Batch, type BatchResult, runBatch } from "./batch.js";
 import type { Reply } from "./worker-pool.js";
 
@@ -16,7 +18,7 @@ export interface AnalysisWorkerData {
 const data = (workerData ?? {}) as AnalysisWorkerData;
 const engine = new Engine({
   ...(data.limits !== undefined ? { limits: data.limits } : {}),
-  clock: () => performance.now(),
+  clock: analysisClock(),
 });
 
 parentPort?.on("message", (m: { id: number; job: Batch }) => {

@@ -1,6 +1,7 @@
 import { availableParallelism } from "node:os";
 import { Engine } from "../analysis/index.js";
 import type { AnalysisLimits } from "../model/index.js";
+import { analysisClock } from "./analysis-clock.js";
 import type { AnalysisWorkerData } from "./analysis-worker.js";
 import { type Batch, type BatchResult, type BatchWarning, runBatch } from "./batch.js";
 import { InputError, type InputInfo, probeInput, readBatches } from "./inputs.js";
@@ -149,7 +150,7 @@ async function runBatches(
     pool === undefined
       ? new Engine({
           ...(opts.limits !== undefined ? { limits: opts.limits } : {}),
-          clock: () => performance.now(),
+          clock: analysisClock(),
         })
       : undefined;
   const maxInFlight = Math.max(1, opts.maxInFlight ?? (pool === undefined ? 1 : workers * 2 + 1));
