@@ -7,6 +7,7 @@
  */
 import { Engine } from "../analysis/index.js";
 import type { AnalysisLimits, Anomaly, Hit, HttpExchange } from "../model/index.js";
+import { analysisClock } from "./analysis-clock.js";
 import type { NodeMetrics, ShedReason } from "./metrics.js";
 import { analyseBatch, encodeBatch, type WireBatch, type WireReply, type WireResult } from "./node-wire.js";
 import type { NodeWorkerData } from "./node-worker.js";
@@ -126,7 +127,7 @@ export class ExchangeAnalyzer {
       this.engine = new Engine({
         ...(opts.limits !== undefined ? { limits: opts.limits } : {}),
         ...(opts.timeBudgetMs !== undefined ? { timeBudgetMs: opts.timeBudgetMs } : {}),
-        clock: () => performance.now(),
+        clock: analysisClock(),
       });
       this.maxInFlight = 1;
     }

@@ -8,6 +8,7 @@ import { setPriority } from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
 import { Engine } from "../analysis/index.js";
 import type { AnalysisLimits } from "../model/index.js";
+import { analysisClock } from "./analysis-clock.js";
 import { analyseBatch, type WireBatch, type WireReply } from "./node-wire.js";
 import type { Reply } from "./worker-pool.js";
 
@@ -39,7 +40,7 @@ function lowerPriority(nice: number): void {
 const engine = new Engine({
   ...(data.limits !== undefined ? { limits: data.limits } : {}),
   ...(data.timeBudgetMs !== undefined ? { timeBudgetMs: data.timeBudgetMs } : {}),
-  clock: () => performance.now(),
+  clock: analysisClock(),
 });
 
 parentPort?.on("message", (m: { id: number; job: WireBatch }) => {
