@@ -40,10 +40,19 @@ export function fragment(r: Reading, s: string): Verdict | null {
   if (v !== null) return v;
   // A stray character before the SQL (`/CREATE TABLE`, `>SET @x`) is the leftover of
   // the syntax the payload broke out of: read the rest on its own.
+  // A leading `,` continues the application's own list (`, FIND_IN_SET('2', col)`).
   const f = sig[0]!;
-  if (sig.length >= 2 && (f.kind === Tk.Op || f.kind === Tk.Other) && f.end - f.start === 1) {
+  if (
+    sig.length >= 2 &&
+    (f.kind === Tk.Op || f.kind === Tk.Other || f.kind === Tk.Comma) &&
+    f.end - f.start === 1
+  ) {
     const w = sig[1]!;
-    if (w.kind === Tk.Word && w.wc !== WordClass.Plain) {
+    if (
+      w.kind === Tk.Word &&
+      (w.wc !== WordClass.Plain ||
+        (isCallWord(w) && isFragmentFunction(w.text) && !AMBIGUOUS_FUNCTIONS.has(w.text)))
+    ) {
       const rest = read(sig.slice(1));
       const v2 = fragmentClean(rest, s, 1);
       if (v2 !== null) return { sign: v2.sign, at: v2.at + 1 };
@@ -435,7 +444,8 @@ function clauseFragment(r: Reading): Verdict | null {
  *  - a backtick that closes the application's quoted identifier, followed by an
  *    operator (`` `>65 ``, `` ` < 0) AND ` ``): MySQL's identifier-quote break;
  *  - a MySQL versioned comment holding a keyword (`/*!50000select`): executed by MySQL
- *    only, used to slip keywords past filters (CRS 942500).
+ *    only, used to slip keywords past filters (CRS 942500);
+ *  - both quote characters and nothing but SQL punctuation (`"'`): a quote probe.
  */
 export function rawFragment(s: string): Verdict | null {
   const n = s.length;
@@ -446,6 +456,7 @@ export function rawFragment(s: string): Verdict | null {
     while (z > a && isSpace(s.charCodeAt(z - 1))) z--;
     if (z - a < 2) return null;
     const c0 = s.charCodeAt(a);
+    if (z - a <= 16 && quoteProbe(s, a, z)) return { sign: "quote-probe", at: 0 };
     if (c0 === 96) {
       const v = backtickBreak(s, a + 1, z);
       if (v !== null) return v;
@@ -506,6 +517,24 @@ function isNameRun(s: string, a: number, z: number): boolean {
     if (!(isLetter(c) || c === 95 || (i > a && c >= 48 && c <= 57))) return false;
   }
   return z > a;
+}
+
+/**
+ * `"'`, `'")`, `(.'"),`: a value made only of both quote characters and SQL punctuation.
+ * Scanners send it first, to see which quote breaks the query (an error or a changed
+ * page answers); no one types both kinds of quote and nothing else.
+ */
+function quoteProbe(s: string, a: number, z: number): boolean {
+  let single = false;
+  let double = false;
+  for (let i = a; i < z; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 39) single = true;
+    else if (c === 34) double = true;
+    else if (!(c === 40 || c === 41 || c === 44 || c === 46 || c === 59 || c === 92 || c === 96))
+      return false;
+  }
+  return single && double;
 }
 
 /** `name` + at most 5 punctuation characters + the final `(` (at index `paren`). */

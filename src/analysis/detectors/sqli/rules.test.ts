@@ -52,6 +52,17 @@ describe("sqli rules", () => {
     assert.notEqual(sqliDetector.detect(point("1%27%20or%20%271%27%3D%271/**/", { kind: "key" })), null);
   });
 
+  it("reads signs that stray characters around a condition used to hide", () => {
+    assert.equal(sign('or 8=8"'), "sqli.tautology");
+    assert.equal(sign("q' notnull --"), "sqli.tautology");
+    assert.equal(sign("abc' or ?--"), "sqli.tautology");
+    assert.equal(sign("2='2' or-- x"), "sqli.tautology");
+    assert.equal(sign("/f' (select version()) '"), "sqli.recon-call");
+    assert.equal(sign("'\""), "sqli.quote-probe");
+    for (const v of ["and that's it'", "Is it true or not?", "Tom's&Jerry--", ", max(price)"])
+      assert.equal(sign(v), null, v);
+  });
+
   it("never flags what its prefilter drops, on SQL-shaped input in every zone", () => {
     const frag = fc.constantFrom(
       "'",
@@ -116,6 +127,7 @@ describe("sqli rules", () => {
       "&",
       "?",
       "\\",
+      "'\"",
     );
     const value = fc.array(frag, { maxLength: 12 }).map((a) => a.join(""));
     const where = fc.constantFrom<Partial<Point>>(
