@@ -15,6 +15,7 @@ import { CH, charMask } from "../charmask.js";
 import { isAsciiLetter, isDigit, isSqlSpace, isZeroWidth } from "./chars.js";
 import { danglingLogic } from "./fragment.js";
 import { FRAGMENT_MAX, fragmentFunctionNames, MAGIC_NUMBERS } from "./fragment-vocab.js";
+import { ormLookup } from "./orm.js";
 import { alwaysWords, familyWords, triggerSets, wordHash } from "./triggers.js";
 
 /** Words a condition is built with (prefilter reasons below). */
@@ -204,7 +205,12 @@ export function sqliPrefilter(v: string, given?: number): boolean {
   if ((mask & QUOTES) !== 0) return true;
   // One word (letters and `_` only: the most common value of all, a name or a token):
   // the scan would read just this word, which passes alone or not at all.
-  if (mask === 0) return n <= 24 && (families(wordHash(v, 0, n)) & (W_ALWAYS | W_FRAG_WORD)) !== 0;
+  // A name of letters and `_` may also be an ORM filter path (orm.ts).
+  if (mask === 0)
+    return (
+      (n <= 24 && (families(wordHash(v, 0, n)) & (W_ALWAYS | W_FRAG_WORD)) !== 0) ||
+      (n >= 12 && v.indexOf("__") > 0 && ormLookup(v))
+    );
   // Digits only: nothing but an integer-overflow number.
   if (mask === CH.DIGIT) return n >= 10 && n <= 23 && MAGIC_NUMBERS.has(v);
   if ((mask & CH.DASH) !== 0 && v.indexOf("--") !== -1) return true;

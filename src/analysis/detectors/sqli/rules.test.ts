@@ -52,6 +52,17 @@ describe("sqli rules", () => {
     assert.notEqual(sqliDetector.detect(point("1%27%20or%20%271%27%3D%271/**/", { kind: "key" })), null);
   });
 
+  it("reads ORM filter paths in parameter names", () => {
+    const key = (v: string) => sqliDetector.detect(point(v, { kind: "key" }))?.signature ?? null;
+    assert.equal(key("customer__account__email__startswith"), "sqli.orm-lookup");
+    assert.equal(key("password__regex"), "sqli.orm-lookup");
+    // The model's own field, list-filter lookups, and the same text as a value.
+    assert.equal(key("title__icontains"), null);
+    assert.equal(key("author__id__exact"), null);
+    assert.equal(key("created__date__gte"), null);
+    assert.equal(sqliDetector.detect(point("customer__account__email__startswith")), null);
+  });
+
   it("reads signs that stray characters around a condition used to hide", () => {
     assert.equal(sign('or 8=8"'), "sqli.tautology");
     assert.equal(sign("q' notnull --"), "sqli.tautology");
@@ -127,6 +138,9 @@ describe("sqli rules", () => {
       "&",
       "?",
       "\\",
+      "__",
+      "user__name__startswith",
+      "password__regex",
       "'\"",
     );
     const value = fc.array(frag, { maxLength: 12 }).map((a) => a.join(""));
