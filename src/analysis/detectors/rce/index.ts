@@ -22,7 +22,7 @@ import { BIG, base64HeadIsText, bigMayMatch, binaryHead, binaryMayMatch, rceGate
 import { normalizeCode } from "./normalize.js";
 import { C, census, iniAssignment, mayBeCommandLine, SHELL_TRIGGER, scan } from "./prefilter.js";
 import { analyzeShell, type CommandMode, mayBeShell } from "./shell/unix.js";
-import { analyzeWindows, cmdNormalized } from "./shell/windows.js";
+import { analyzeWindows, cmdNormalized, cmdWithPath } from "./shell/windows.js";
 import { detectUpload, isFilenameHeader } from "./upload.js";
 
 /**
@@ -164,6 +164,10 @@ function detectValue(p: Point): DetectorMatch | null {
   if (fam & F.Windows || mask & C.Caret || startsIfFor(v)) {
     const win = analyzeWindows(v);
     if (win !== null) return win;
+  }
+  if (mask & C.Backslash && mask & (C.Pipe | C.Amp | C.Newline)) {
+    const cw = cmdWithPath(v);
+    if (cw !== null) return cw;
   }
   if (mask & (C.Tilde | C.Bang)) {
     // Bash tilde and history expansions as a whole value: `~+`, `~-1`, `!-1!-2`, `!!`.

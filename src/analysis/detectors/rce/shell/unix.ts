@@ -312,6 +312,11 @@ function judge(c: ShellCommand, mode: CommandMode, braced: boolean): DetectorMat
   )
     return match("rce.binary-path", c);
   const w = words[k]!;
+  // `>/tmp/x`, `>> /var/www/s.php`: the whole value is a redirection that writes into a
+  // world-writable, web or system directory — the tail of a command line the application
+  // completes (`echo … >` + value).
+  if (w.redir && c.sep === "start" && mode === "value" && k === words.length - 1 && isWriteTarget(w.text))
+    return match("rce.shell-redirect", c);
   if (w.redir) return null;
   const r = resolveCommand(w);
   const argc = words.length - k - 1;
@@ -400,6 +405,11 @@ function judge(c: ShellCommand, mode: CommandMode, braced: boolean): DetectorMat
     if (c.lead && sep !== "nl") return match("rce.shell-chain", c);
   }
   return null;
+}
+
+/** Directories a redirection writes into to plant or overwrite a file. */
+function isWriteTarget(t: string): boolean {
+  return /^\/(?:tmp|var\/tmp|dev\/shm|var\/www|etc|root|home\/[\w.-]{1,32}\/\.ssh)\/[\w.-]/.test(t);
 }
 
 /** A path word whose bracket expression is there to hide a name: `/etc/pas[s]wd`, `/bi[n]/bash`, `/a[b//]c`. */
@@ -622,6 +632,8 @@ export function mayBeShell(v: string): boolean {
         break;
       case 62:
         if (v.charCodeAt(i + 1) === 40) return true;
+        // A value that opens with a redirection to a path: `>/tmp/x`, `>> /etc/y`.
+        if (i === 0 && /^>>?\s?\//.test(v)) return true;
         break;
       case 39:
       case 34:
