@@ -314,7 +314,15 @@ function detect(p: Point): DetectorMatch | null {
     if (!binaryMayMatch(head)) return null;
     return (mayBeLog4j(head) ? detectLog4j(head) : null) ?? detectShellshock(head);
   }
-  return rceGate(v, charMask(v)) ? detectPoint(p) : null;
+  if (!rceGate(v, charMask(v))) return null;
+  const m = detectPoint(p);
+  if (m !== null || p.kind !== "raw" || p.steps[p.steps.length - 1] !== "#raw" || !hasPercentEscape(v))
+    return m;
+  // A whole form body or query string that is not made of pairs (`cmd=1%2B&&%2Bls%2B%2Fetc`):
+  // its pieces were encoded for the pair that `&&` cut apart; read it decoded once.
+  const d = percentDecode(v, true);
+  const md = d === v ? null : detectValue({ ...p, value: d });
+  return md === null ? null : { signature: md.signature, start: 0, end: v.length };
 }
 
 export const rceDetector: Detector = {

@@ -539,7 +539,8 @@ function commandAt(v: string, i: number): boolean {
   if (v.charCodeAt(j) === 92 && (v.charCodeAt(j + 1) === 110 || v.charCodeAt(j + 1) === 114)) j += 2;
   for (let k = 0; k < 4 && j < v.length; k++) {
     const c = v.charCodeAt(j);
-    if (c === 32 || c === 9 || c === 39 || c === 34 || c === 92 || c === 64) j++;
+    // `+`: a blank that a form encoder wrote and one decoding too few left (`&&+ls`).
+    if (c === 32 || c === 9 || c === 39 || c === 34 || c === 92 || c === 64 || c === 43) j++;
     else break;
   }
   const c0 = v.charCodeAt(j);
