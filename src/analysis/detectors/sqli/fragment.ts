@@ -224,6 +224,11 @@ function headCall(r: Reading, _s: string): Verdict | null {
     if (isWord(sig[f], "case") && f > 1) return { sign: "fragment-function", at: 0 };
   }
   const t = sig[f];
+  // `div(46,2)`, `div (23.5, 2)`: PostgreSQL's integer division, called on numbers only —
+  // an arithmetic probe of whether the value is evaluated as SQL (`div` is otherwise
+  // read as MySQL's operator).
+  if (t?.kind === Tk.Word && t.text === "div" && f === 0 && sig[1]?.kind === Tk.LParen && numericArgs(sig, 2))
+    return { sign: "fragment-function", at: 0 };
   if (t === undefined || t.kind !== Tk.Word || !isCallWord(t) || !isFragmentFunction(t.text)) return null;
   // Arguments: up to the matching `)`, or the end when the call is left open.
   let depth = 0;
@@ -260,6 +265,18 @@ function headCall(r: Reading, _s: string): Verdict | null {
   if (t.text === "values" && close > f + 2 && argPlain === 0 && hasComma(sig, f + 2, close))
     return { sign: "fragment-function", at: f };
   return null;
+}
+
+/** From sig[k]: numbers, signs and commas, then `)` ending the value. */
+function numericArgs(sig: Token[], k: number): boolean {
+  let nums = 0;
+  for (let j = k; j < sig.length; j++) {
+    const t = sig[j]!;
+    if (t.kind === Tk.RParen) return nums >= 2 && j === sig.length - 1;
+    if (t.kind === Tk.Num) nums++;
+    else if (!(t.kind === Tk.Comma || (t.kind === Tk.Op && (t.text === "-" || t.text === "+")))) return false;
+  }
+  return false;
 }
 
 function hasComma(sig: Token[], from: number, to: number): boolean {
@@ -485,8 +502,7 @@ export function rawFragment(s: string): Verdict | null {
   }
   if (n <= 64 && danglingLogic(s)) return { sign: "dangling-logic", at: 0 };
   if (n <= FRAGMENT_MAX && endsWithOpenSubquery(s)) return { sign: "fragment-subquery", at: 0 };
-  const e = s.indexOf(".e(");
-  if (e > 0 && isDigitCode(s.charCodeAt(e - 1))) return { sign: "number-glue", at: 0 };
+  if (numberGlue(s)) return { sign: "number-glue", at: 0 };
   if (n >= 10 && n <= 23 && MAGIC_NUMBERS.has(s)) return { sign: "integer-overflow", at: 0 };
   const x = s.indexOf("/*!");
   if (x !== -1 && versionedKeyword(s, x + 3)) return { sign: "versioned-comment", at: 0 };
@@ -494,10 +510,28 @@ export function rawFragment(s: string): Verdict | null {
 }
 
 /**
- * `1.e(`: MySQL reads `1.e` as the number 1 and lets it touch what follows, so
- * `1.e(ascii …` hides spaces and keywords from filters (CRS 942560). No prose or code
- * writes a digit, `.e` and `(`.
+ * `1.e(`, `information_schema 1.e.tables`: MySQL reads `1.e` as the number 1 and lets it
+ * touch what follows, so `1.e(ascii …` hides spaces and keywords from filters and
+ * `1.e.tables` stands for `.tables` (CRS 942560). No prose or code writes a digit, `.e`
+ * and `(`, or a digit, `.e.` and a name of three letters or more (`1.e.g.` has one).
  */
+export function numberGlue(s: string): boolean {
+  let e = s.indexOf(".e");
+  for (let n = 0; e !== -1 && n < 16; n++) {
+    if (e > 0 && isDigitCode(s.charCodeAt(e - 1))) {
+      const c = s.charCodeAt(e + 2);
+      if (c === 40) return true;
+      if (c === 46) {
+        let k = e + 3;
+        while (k < s.length && k - e < 16 && (isLetter(s.charCodeAt(k)) || s.charCodeAt(k) === 95)) k++;
+        if (k - (e + 3) >= 3) return true;
+      }
+    }
+    e = s.indexOf(".e", e + 2);
+  }
+  return false;
+}
+
 function isDigitCode(c: number): boolean {
   return c >= 48 && c <= 57;
 }
@@ -537,10 +571,28 @@ function quoteProbe(s: string, a: number, z: number): boolean {
   return single && double;
 }
 
+/**
+ * The whole value (spaces trimmed, at most 64 characters) is a known function name, a
+ * few punctuation characters and an open `(`: what `rawFragment` reports as a probe.
+ */
+export function wholeValueCallProbe(s: string): boolean {
+  if (s.length > 64) return false;
+  let a = 0;
+  let z = s.length;
+  while (a < z && isSpace(s.charCodeAt(a))) a++;
+  while (z > a && isSpace(s.charCodeAt(z - 1))) z--;
+  return z - a >= 2 && s.charCodeAt(z - 1) === 40 && callProbe(s, a, z - 1) !== null;
+}
+
 /** `name` + at most 5 punctuation characters + the final `(` (at index `paren`). */
 function callProbe(s: string, a: number, paren: number): Verdict | null {
   let i = a;
-  while (i < paren && (isLetter(s.charCodeAt(i)) || s.charCodeAt(i) === 95)) i++;
+  // Names may hold digits after their first letter (`md5(`, `sha2(`).
+  while (
+    i < paren &&
+    (isLetter(s.charCodeAt(i)) || s.charCodeAt(i) === 95 || (i > a && isDigitCode(s.charCodeAt(i))))
+  )
+    i++;
   if (i - a < 2 || i - a > 24) return null;
   const name = s.slice(a, i).toLowerCase();
   if (!isFragmentFunction(name)) return null;

@@ -13,7 +13,7 @@
  */
 import { CH, charMask } from "../charmask.js";
 import { isAsciiLetter, isDigit, isSqlSpace, isZeroWidth } from "./chars.js";
-import { danglingLogic } from "./fragment.js";
+import { danglingLogic, numberGlue, wholeValueCallProbe } from "./fragment.js";
 import { FRAGMENT_MAX, fragmentFunctionNames, MAGIC_NUMBERS } from "./fragment-vocab.js";
 import { ormLookup } from "./orm.js";
 import { alwaysWords, familyWords, triggerSets, wordHash } from "./triggers.js";
@@ -203,6 +203,11 @@ export function sqliPrefilter(v: string, given?: number): boolean {
     return true;
   const mask = given ?? charMask(v);
   if ((mask & QUOTES) !== 0) return true;
+  // `1.e(`, `1.e.tables` (fragment.ts numberGlue), read on the raw value at any length.
+  if ((mask & CH.DOT) !== 0 && (mask & CH.DIGIT) !== 0 && v.indexOf(".e") !== -1 && numberGlue(v))
+    return true;
+  // `md5(`, `sha2\(`: a function name probed on its own (fragment.ts callProbe).
+  if ((mask & CH.LPAREN) !== 0 && n <= 64 && wholeValueCallProbe(v)) return true;
   // One word (letters and `_` only: the most common value of all, a name or a token):
   // the scan would read just this word, which passes alone or not at all.
   // A name of letters and `_` may also be an ORM filter path (orm.ts).

@@ -63,6 +63,13 @@ describe("sqli rules", () => {
     assert.equal(sqliDetector.detect(point("customer__account__email__startswith")), null);
   });
 
+  it("reads probes of single functions and of MySQL's number gluing", () => {
+    assert.equal(sign("md5("), "sqli.fragment-function");
+    assert.equal(sign("div(23,-2)"), "sqli.fragment-function");
+    assert.equal(sign("x 1.e.tables"), "sqli.number-glue");
+    for (const v of ["mp3(", "div(a,b)", "1.e.g. this", "h264("]) assert.equal(sign(v), null, v);
+  });
+
   it("reads signs that stray characters around a condition used to hide", () => {
     assert.equal(sign('or 8=8"'), "sqli.tautology");
     assert.equal(sign("q' notnull --"), "sqli.tautology");
@@ -141,6 +148,10 @@ describe("sqli rules", () => {
       "__",
       "user__name__startswith",
       "password__regex",
+      "md5(",
+      "div(",
+      "1.e.",
+      ".e(",
       "'\"",
     );
     const value = fc.array(frag, { maxLength: 12 }).map((a) => a.join(""));
