@@ -137,6 +137,16 @@ describe("shell analysis", () => {
   });
 });
 
+describe("file reads as the whole value", () => {
+  it("reads a file-printing command given absolute file paths only", () => {
+    assert.equal(analyzeShell("cat /srv/app/config.yml", "value")?.signature, "rce.command-line");
+    assert.equal(analyzeShell("tail -n 20 /var/lib/x", "value")?.signature, "rce.command-line");
+    assert.equal(analyzeShell("cat /srv/app/config.yml", "none"), null);
+    assert.equal(analyzeShell("cat /photos/2020", "value"), null);
+    assert.equal(analyzeShell("Cat /pets/x.html", "value"), null);
+  });
+});
+
 describe("redirection and cmd.exe paths", () => {
   it("reads a value that is only a write into a sensitive directory", () => {
     assert.equal(analyzeShell(">/tmp/.x", "value")?.signature, "rce.shell-redirect");

@@ -380,6 +380,7 @@ function judge(c: ShellCommand, mode: CommandMode, braced: boolean): DetectorMat
       return BARE_ALONE.has(r.name) && mode === "value" ? match("rce.command-line", c) : null;
     }
     if (ADMIN.has(r.name) && (!common || shellArgs(c, k + 1, false))) return match("rce.command-line", c);
+    if (FILE_READERS.has(w.text) && readsFiles(c, k + 1)) return match("rce.command-line", c);
     if (wrapped && (!common || shellArgs(c, k + 1, true))) return match("rce.command-line", c);
     if (!common && shellArgs(c, k + 1, false)) return match("rce.command-line", c);
     return null;
@@ -405,6 +406,45 @@ function judge(c: ShellCommand, mode: CommandMode, braced: boolean): DetectorMat
     if (c.lead && sep !== "nl") return match("rce.shell-chain", c);
   }
   return null;
+}
+
+/** Commands that print a file's contents (short or English-looking names, hence COMMON). */
+const FILE_READERS: ReadonlySet<string> = new Set([
+  "cat",
+  "tac",
+  "nl",
+  "od",
+  "xxd",
+  "strings",
+  "base64",
+  "head",
+  "tail",
+]);
+
+/**
+ * `cat /srv/app/.env`, `tail -n 50 /var/log/x`: the arguments are nothing but flags,
+ * numbers and absolute file paths, at least one — a file read as the whole value. A
+ * file path has two segments or more and either a system top directory or a dotted last
+ * segment (`/photos/2020` is a site's path; "cat /dev/null is a file" has words after it).
+ * The command word is matched as typed: shells are case-sensitive (`Cat /pets`).
+ */
+function readsFiles(c: ShellCommand, from: number): boolean {
+  const n = c.words.length - from;
+  if (n < 1 || n > 4) return false;
+  let paths = 0;
+  for (let k = from; k < c.words.length; k++) {
+    const t = c.words[k]!.text;
+    if (/^\/[\w.-]+\/[^\s]/.test(t)) {
+      const last = t.slice(t.lastIndexOf("/") + 1);
+      if (
+        !/^\/(?:etc|var|usr|proc|home|root|srv|opt|tmp|dev|sys|run|app|mnt)\//.test(t) &&
+        last.indexOf(".") === -1
+      )
+        return false;
+      paths++;
+    } else if (!isFlag(t) && !/^\d{1,6}$/.test(t)) return false;
+  }
+  return paths > 0;
 }
 
 /** Directories a redirection writes into to plant or overwrite a file. */
