@@ -429,9 +429,14 @@ function clauseFragment(r: Reading): Verdict | null {
   while (sig[f]?.kind === Tk.LParen) f++;
   const h = sig[f];
   if (h === undefined || h.kind !== Tk.Word) return null;
-  // `case when … then`: the searched CASE, a pair English does not open a value with.
+  // `case when … then`: the searched CASE, a pair English does not open a value with;
+  // `case 1 when 2 then 3 end`: the simple CASE, with its operand and END.
   if (h.text === "case" && isWord(sig[f + 1], "when") && hasWord(sig, "then") && plain <= 3)
     return { sign: "fragment-clause", at: f };
+  if (h.text === "case" && plain <= 2 && hasWord(sig, "then") && isWord(sig[n - 1], "end")) {
+    for (let k = f + 2; k < n && k <= f + 6; k++)
+      if (isWord(sig[k], "when")) return { sign: "fragment-clause", at: f };
+  }
   // `HAVING COUNT(x) > 5`, `HAVING 1=`.
   if (h.text === "having" && f === 0) {
     const a = sig[1];

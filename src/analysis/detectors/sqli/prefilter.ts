@@ -206,6 +206,8 @@ export function sqliPrefilter(v: string, given?: number): boolean {
   // `1.e(`, `1.e.tables` (fragment.ts numberGlue), read on the raw value at any length.
   if ((mask & CH.DOT) !== 0 && (mask & CH.DIGIT) !== 0 && v.indexOf(".e") !== -1 && numberGlue(v))
     return true;
+  // `@@version`: a system variable as the whole value (rules-bare.ts).
+  if ((mask & CH.AT) !== 0 && v.charCodeAt(0) === 64 && v.charCodeAt(1) === 64) return true;
   // `md5(`, `sha2\(`: a function name probed on its own (fragment.ts callProbe).
   if ((mask & CH.LPAREN) !== 0 && n <= 64 && wholeValueCallProbe(v)) return true;
   // One word (letters and `_` only: the most common value of all, a name or a token):
@@ -401,6 +403,7 @@ function scan(v: string, gate: boolean): number {
   if ((stmt && semi) || (fn && paren)) out |= PASS | ANYWHERE | BARE;
   if (frag || (fragFn && paren)) out |= PASS | BARE;
   if (n >= 10 && n <= 23 && isDigit(v.charCodeAt(0)) && MAGIC_NUMBERS.has(v)) out |= PASS;
+  if (v.charCodeAt(0) === 64 && v.charCodeAt(1) === 64) out |= PASS | BARE;
   if (logic && short && logicThenNumber(v)) out |= PASS | BARE;
   if (logic && n <= 64 && (v.charCodeAt(n - 1) === 32 || v.charCodeAt(n - 1) === 40) && danglingLogic(v))
     out |= PASS;

@@ -22,7 +22,7 @@ import {
   tailClean,
   type Verdict,
 } from "./shapes.js";
-import { F_OPEN, Tk, type Token } from "./tokenizer.js";
+import { F_OPEN, F_SYSVAR, Tk, type Token } from "./tokenizer.js";
 
 /** Signs at the start of a value placed bare (a number or a name) into the query. */
 export function bare(r: Reading): Verdict | null {
@@ -44,6 +44,15 @@ export function bare(r: Reading): Verdict | null {
     if (firstCondition(r, 1, true) && strongTail(r, 1)) return { sign: "tautology", at: 0 };
     return null;
   }
+  // `@@version`, `@@datadir--`: a system variable as the whole value (a numeric context
+  // made to print the server's settings). Their names are words; `@@88e9…` is an id.
+  if (
+    sig.length === 1 &&
+    first.kind === Tk.Var &&
+    (first.flags & F_SYSVAR) !== 0 &&
+    SYSVAR_NAME.test(first.text)
+  )
+    return { sign: "system-variable", at: 0 };
   // PostgreSQL error-based: a value cast to a type it cannot hold leaks it in the error
   // (`password::int`, `(select …)::text`).
   const cast = castAt(r);
@@ -118,6 +127,9 @@ function hasComparisonBefore(sig: readonly Token[], j: number): boolean {
   for (let m = 0; m < j; m++) if (isComparison(sig[m])) return true;
   return false;
 }
+
+/** `@@` and a name of letters, `_` and `.` (`@@global.sql_mode`). */
+const SYSVAR_NAME = /^@@[a-z_][a-z_.]{2,40}$/;
 
 /** The value ends with a quote that opens nothing: a string token of that one character. */
 function strayQuoteAtEnd(r: Reading): boolean {

@@ -63,6 +63,15 @@ describe("sqli rules", () => {
     assert.equal(sqliDetector.detect(point("customer__account__email__startswith")), null);
   });
 
+  it("reads TOP counts, select-list aliases, the simple CASE and system variables", () => {
+    assert.equal(sign("(select top 1 pw from t)"), "sqli.subquery");
+    assert.equal(sign("1 union select a as b from t"), "sqli.union-select");
+    assert.equal(sign("case 1 when 2 then 3 end"), "sqli.fragment-clause");
+    assert.equal(sign("@@version"), "sqli.system-variable");
+    for (const v of ["union select best as of today", "@@d24831", "top 10 songs"])
+      assert.equal(sign(v), null, v);
+  });
+
   it("reads probes of single functions and of MySQL's number gluing", () => {
     assert.equal(sign("md5("), "sqli.fragment-function");
     assert.equal(sign("div(23,-2)"), "sqli.fragment-function");
@@ -149,6 +158,9 @@ describe("sqli rules", () => {
       "user__name__startswith",
       "password__regex",
       "md5(",
+      "@@version",
+      "top 1",
+      " as ",
       "div(",
       "1.e.",
       ".e(",

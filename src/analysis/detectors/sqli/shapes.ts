@@ -141,6 +141,23 @@ export function selectListIsSql(r: Reading, k: number, afterSetOp = false): bool
   )
     return true;
   if (b.kind === Tk.Op) return b.text !== "&";
+  // `SELECT table_name AS t FROM …`: a column given an alias, then what ends a select
+  // list item ("select best as of today" goes on with prose).
+  if (isWord(b, "as")) {
+    const c = sig[j + 2];
+    const d = sig[j + 3];
+    return (
+      c !== undefined &&
+      (c.kind === Tk.Word || c.kind === Tk.Str || c.kind === Tk.Ident) &&
+      (d === undefined ||
+        r.commentAfter[j + 2] !== 0 ||
+        d.kind === Tk.Comma ||
+        d.kind === Tk.RParen ||
+        d.kind === Tk.Semi ||
+        isWord(d, "from") ||
+        d.wc === WordClass.SetOp)
+    );
+  }
   if (
     b.kind === Tk.Word &&
     (b.text === "group" || b.text === "order" || b.text === "having" || b.text === "limit")
