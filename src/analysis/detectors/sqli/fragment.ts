@@ -521,12 +521,14 @@ export function rawFragment(s: string): Verdict | null {
  * and `(`, or a digit, `.e.` and a name of three letters or more (`1.e.g.` has one).
  */
 export function numberGlue(s: string): boolean {
+  // The `.e.` form is read in values of fragment size only (see the prefilter).
+  const dotForm = s.length <= FRAGMENT_MAX;
   let e = s.indexOf(".e");
   for (let n = 0; e !== -1 && n < 16; n++) {
     if (e > 0 && isDigitCode(s.charCodeAt(e - 1))) {
       const c = s.charCodeAt(e + 2);
       if (c === 40) return true;
-      if (c === 46) {
+      if (c === 46 && dotForm) {
         let k = e + 3;
         while (k < s.length && k - e < 16 && (isLetter(s.charCodeAt(k)) || s.charCodeAt(k) === 95)) k++;
         if (k - (e + 3) >= 3) return true;
@@ -582,11 +584,12 @@ function quoteProbe(s: string, a: number, z: number): boolean {
  */
 export function wholeValueCallProbe(s: string): boolean {
   if (s.length > 64) return false;
-  let a = 0;
   let z = s.length;
+  while (z > 0 && isSpace(s.charCodeAt(z - 1))) z--;
+  if (z < 2 || s.charCodeAt(z - 1) !== 40) return false;
+  let a = 0;
   while (a < z && isSpace(s.charCodeAt(a))) a++;
-  while (z > a && isSpace(s.charCodeAt(z - 1))) z--;
-  return z - a >= 2 && s.charCodeAt(z - 1) === 40 && callProbe(s, a, z - 1) !== null;
+  return z - a >= 2 && callProbe(s, a, z - 1) !== null;
 }
 
 /** `name` + at most 5 punctuation characters + the final `(` (at index `paren`). */

@@ -48,6 +48,7 @@ export function bare(r: Reading): Verdict | null {
   // made to print the server's settings). Their names are words; `@@88e9…` is an id.
   if (
     sig.length === 1 &&
+    !r.leadingComment &&
     first.kind === Tk.Var &&
     (first.flags & F_SYSVAR) !== 0 &&
     SYSVAR_NAME.test(first.text)

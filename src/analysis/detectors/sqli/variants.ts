@@ -17,10 +17,16 @@ import { hasPercentEscape, percentDecode } from "../../points/percent.js";
  *  - the parameter values of a URL carried in a header (Referer);
  *  - typographic quotes read as `'`.
  */
+/** Longest value some readings are tried on: payloads are short. */
+const PAYLOAD_MAX = 4096;
+
 export function variants(p: Point, v: string): string[] {
   const out: string[] = [];
   if (p.kind === "key" && hasPercentEscape(v)) out.push(percentDecode(v, true));
-  if (v.indexOf("\\") !== -1) {
+  // Escaped quotes are read whatever the length (JSON texts carry them); the shell and
+  // nested-decoding readings only on values of payload size, not on documents or blobs.
+  const small = v.length <= PAYLOAD_MAX;
+  if (v.indexOf("\\") !== -1 && (small || v.indexOf("\\'") !== -1 || v.indexOf('\\"') !== -1)) {
     const u = unescapeQuoting(v);
     if (u !== v) out.push(u);
   }
@@ -28,7 +34,7 @@ export function variants(p: Point, v: string): string[] {
     (p.zone === "header" ||
       p.zone === "cookie" ||
       p.zone === "path" ||
-      p.steps[p.steps.length - 1] === "urlenc") &&
+      (small && p.steps[p.steps.length - 1] === "urlenc")) &&
     v.indexOf("+") !== -1
       ? v.replaceAll("+", " ")
       : v;

@@ -117,9 +117,14 @@ export function findXxe(v: string): XxeMatch | null {
     }
     i = low.indexOf("<!", i + 2);
   }
-  // A declaration without its `<`: only one that reaches outside counts.
+  // A declaration without its `<`: only one that reaches outside counts, naming a
+  // parameter entity or a quoted system literal (index.ts prefilter).
   const bare = low.indexOf("!entity");
-  if (bare !== -1 && (bare === 0 || low.charCodeAt(bare - 1) !== 60)) {
+  if (
+    bare !== -1 &&
+    (bare === 0 || low.charCodeAt(bare - 1) !== 60) &&
+    (low.indexOf("%") !== -1 || low.indexOf('"') !== -1 || low.indexOf("'") !== -1)
+  ) {
     const e = entityAt(v, low, bare, bare);
     if (e !== null) return e;
   }

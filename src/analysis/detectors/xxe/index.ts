@@ -18,7 +18,11 @@ import { findXxe } from "./dtd.js";
 /** `m`: the engine's character mask; without it (in `detect`) every bit counts as present and the native searches decide alone. */
 export function xxePrefilter(v: string, m = ~0): boolean {
   // `!ENTITY … SYSTEM` cut from its `<` (dtd.ts) is the one sign without a `<`.
-  if ((m & CH.PUNCT) !== 0 && (v.indexOf("NTITY") !== -1 || v.indexOf("ntity") !== -1)) return true;
+  // It names a parameter entity (`%`) or a quoted system literal.
+  if ((m & CH.PUNCT) !== 0 && (m & (CH.PERCENT | CH.SQUOTE | CH.DQUOTE)) !== 0) {
+    const bang = v.indexOf("!");
+    if (bang !== -1 && (v.indexOf("NTITY", bang) !== -1 || v.indexOf("ntity", bang) !== -1)) return true;
+  }
   if ((m & CH.LT) === 0) return false;
   const lt = v.indexOf("<");
   if (lt === -1) return false;
