@@ -113,6 +113,18 @@ export function bare(r: Reading): Verdict | null {
       return { sign: "tautology", at: j };
     return null;
   }
+  // `-1 union`, `2 union all/*`: a number, then a set operator that ends the value — a
+  // UNION probe cut where the application's text (or an error) completes it.
+  if (
+    t.kind === Tk.Word &&
+    t.wc === WordClass.SetOp &&
+    numericLead &&
+    j <= 2 &&
+    r.hard === 0 &&
+    (j + 1 === sig.length ||
+      (j + 2 === sig.length && (isWord(sig[j + 1], "all") || isWord(sig[j + 1], "distinct"))))
+  )
+    return { sign: "union-cut", at: j };
   if (
     t.kind === Tk.Word &&
     t.wc === WordClass.Clause &&

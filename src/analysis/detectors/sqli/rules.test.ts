@@ -72,6 +72,15 @@ describe("sqli rules", () => {
       assert.equal(sign(v), null, v);
   });
 
+  it("reads a UNION cut after a number, and collation names", () => {
+    assert.equal(sign("-1 union"), "sqli.union-cut");
+    assert.equal(sign("2 union all"), "sqli.union-cut");
+    assert.equal(sign("x'collate nocase--"), "sqli.string-break-clause");
+    assert.equal(sign('x\'collate U&"C"--'), "sqli.string-break-clause");
+    for (const v of ["2 union all members", "x'collate foo--", "1 collate these documents"])
+      assert.equal(sign(v), null, v);
+  });
+
   it("reads probes of single functions and of MySQL's number gluing", () => {
     assert.equal(sign("md5("), "sqli.fragment-function");
     assert.equal(sign("div(23,-2)"), "sqli.fragment-function");
@@ -159,6 +168,9 @@ describe("sqli rules", () => {
       "password__regex",
       "md5(",
       "@@version",
+      "U&",
+      "collate",
+      "password(",
       "top 1",
       " as ",
       "div(",

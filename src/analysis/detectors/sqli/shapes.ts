@@ -540,7 +540,15 @@ export function clauseIsSql(r: Reading, j: number): boolean {
     case "procedure":
       return isWord(a, "analyse");
     case "collate":
-      return a !== undefined && (a.kind === Tk.Word || a.kind === Tk.Ident || a.kind === Tk.Str);
+      // A collation name: `utf8mb4_bin`, `latin1_general_ci`, SQLite's NOCASE/RTRIM/BINARY,
+      // quoted or bracketed ("1 collate these documents" is prose).
+      return (
+        a !== undefined &&
+        (a.kind === Tk.Ident ||
+          a.kind === Tk.Str ||
+          (a.kind === Tk.Word &&
+            (a.text.indexOf("_") > 0 || a.text === "nocase" || a.text === "rtrim" || a.text === "binary")))
+      );
     case "notnull":
       return true;
     default:

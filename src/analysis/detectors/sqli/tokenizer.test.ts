@@ -36,6 +36,11 @@ describe("sqli tokenizer", () => {
     assert.deepEqual(kinds("yours?"), [Tk.Word, Tk.Other]);
   });
 
+  it("reads PostgreSQL Unicode-escaped strings and names", () => {
+    assert.deepEqual(kinds("U&'d\\0061t' u&\"x\""), [Tk.Str, Tk.Ident]);
+    assert.deepEqual(kinds("u & 1"), [Tk.Word, Tk.Op, Tk.Num]);
+  });
+
   it("keeps doubled quotes that open the value inside the application's string", () => {
     const t = tokenize("'''--", 39)!;
     assert.equal(t[0]!.flags & F_TIGHT, F_TIGHT);

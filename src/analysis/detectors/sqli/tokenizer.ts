@@ -4,7 +4,8 @@
  *  - MySQL: `#` and `-- ` comments, `/*! … *\/` executable comments (their body is code),
  *    backslash escapes in strings, backtick identifiers, `@@system` variables, `0x`/`0b`
  *    numbers and `x'…'`/`b'…'` literals, `1e0union` (a number glued to a keyword);
- *  - PostgreSQL: `::` casts, `$$…$$` and `$tag$…$tag$` strings, `E'…'` strings;
+ *  - PostgreSQL: `::` casts, `$$…$$` and `$tag$…$tag$` strings, `E'…'` strings, `U&'…'`
+ *    strings and `U&"…"` names;
  *  - SQL Server: `[ident]`, `N'…'` strings;  Oracle: `||` concatenation, `q'[…]'`;
  *  - SQLite: the ANSI core.
  * Inline comments glued between word characters (`UN/**\/ION`) are removed and the word
@@ -518,6 +519,16 @@ function scanWord(s: string, i: number, n: number, out: Token[]): number {
   // Keywords are at most 24 characters: longer words keep a truncated text, never match.
   text += s.slice(segStart, Math.min(j, segStart + 64));
   const lower = text.length <= 32 ? lowerAscii(text) : text.slice(0, 32);
+  // PostgreSQL Unicode escapes: `U&'d\0061t'` is a string, `U&"d\0061t"` a name.
+  if (lower === "u" && s.charCodeAt(j) === 38) {
+    const uq = s.charCodeAt(j + 1);
+    if (uq === 39 || uq === 34) {
+      const end = scanStringBody(s, j + 2, n, uq, false);
+      const e = end < 0 ? n : end + 1;
+      out.push(tok(uq === 39 ? Tk.Str : Tk.Ident, i, e, "", end < 0 ? F_OPEN : 0));
+      return e;
+    }
+  }
   const q = s.charCodeAt(j);
   if ((q === 39 || q === 34) && isStringPrefix(lower)) {
     const end = scanStringBody(s, j + 1, n, q, true);
