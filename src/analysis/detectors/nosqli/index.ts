@@ -48,6 +48,8 @@ export function mayHaveNoSql(v: string, m: number = maskOf(v)): boolean {
   if (semi && v.indexOf("return") !== -1) return true;
   // `this.pw.match(`, `new Date … while(`, `db.users.find(`
   if (open && CALL_WORDS.test(v)) return true;
+  // `7||this.product`
+  if (andOr && v.indexOf("this.") !== -1) return true;
   // `|| 1==1`, `&& this.role == 'admin'`
   if ((andOr || semi || open || quote) && (m & CH.EQ) !== 0 && v.indexOf("==") !== -1) return true;
   // A match-all regular expression literal as a member value (`{ password: /.*/ }`).
@@ -76,6 +78,23 @@ function nosqlMask(v: string): number {
   return m;
 }
 
+/**
+ * A name holding `name=…` is a pair the form parser could not split (its `=` was
+ * encoded once more): the JavaScript signs that need the start of the value (`&&(e===`)
+ * are read from what follows the `=`.
+ */
+function afterPairName(key: string): DetectorMatch | null {
+  const eq = key.indexOf("=");
+  if (eq <= 0 || eq > 64 || eq + 1 >= key.length) return null;
+  for (let i = 0; i < eq; i++) {
+    const c = key.charCodeAt(i);
+    if (!((c | 0x20) >= 97 && (c | 0x20) <= 122) && !(c >= 48 && c <= 57) && c !== 95 && c !== 45 && c !== 46)
+      return null;
+  }
+  const m = findJavaScript(key.slice(eq + 1));
+  return m === null ? null : { signature: m.signature, start: 0, end: key.length };
+}
+
 export function detectNoSql(p: Point): DetectorMatch | null {
   const v = p.value;
   let mask = rememberedMask(v);
@@ -97,6 +116,7 @@ export function detectNoSql(p: Point): DetectorMatch | null {
     findShellCall(text) ??
     ((mask & (CH.LBRACE | CH.LPAREN)) !== 0 && v.indexOf("/.*/") !== -1 ? findRegexMember(text) : null) ??
     findJavaScript(text) ??
+    (isKey ? afterPairName(text) : null) ??
     ((mask & CH.NEWLINE) !== 0 || ((mask & CH.NONASCII) !== 0 && BREAKS.test(v)) ? findRedis(v) : null);
   if (m === null || text === v) return m;
   // Offsets refer to the decoded text: report the whole key.

@@ -7,7 +7,9 @@ import type { DetectorMatch } from "../types.js";
  *    (`'; return true; var x='`, `' && this.password.match(/.*\/)//`, `';sleep(5000);`,
  *    `';it=new Date();do{…}while(…)`);
  *  - a short literal ending the expression, then `;return …` (`0;return true`);
- *  - `this.field.match(` or `this.field ==` after a boolean operator;
+ *  - `this.field.match(` or `this.field ==` after a boolean operator, and `this.field`
+ *    glued to `&&`/`||`;
+ *  - a value opening with `&&`/`||` and a strict (in)equality (`&&(e===`);
  *  - a JavaScript-only tautology (`|| 1==1`, `&& 'a'==='a'`): SQL compares with `=`.
  */
 
@@ -126,6 +128,14 @@ function thisField(v: string): DetectorMatch | null {
       const fe = identEnd(v, i + 5);
       if (fe > i + 5) {
         if (v.startsWith(".match(", fe)) return { signature: "nosqli.js-injection", start: i, end: fe + 7 };
+        // `7||this.product`, `'&&this.x`: a literal, then a JavaScript boolean operator glued
+        // to a document field — the application's `this.id == 7` continued. (Source code
+        // spaces its operators: `a && this.x`.)
+        if ((pc === 38 || pc === 124) && b === i - 1 && b >= 2 && v.charCodeAt(b - 1) === pc) {
+          const lit = v.charCodeAt(b - 2);
+          if ((lit >= 48 && lit <= 57) || lit === 39 || lit === 34)
+            return { signature: "nosqli.js-injection", start: b - 1, end: fe };
+        }
         const a = skip(v, fe);
         const c = v.charCodeAt(a);
         if ((c === 61 || c === 33) && v.charCodeAt(a + 1) === 61) {
@@ -201,6 +211,28 @@ function timingLoop(v: string): DetectorMatch | null {
   return null;
 }
 
+/**
+ * `&&(e===`, `|| (x !== 1`: a value that opens with a JavaScript boolean operator and a
+ * strict (in)equality — JavaScript's alone, SQL has neither — continuing the expression
+ * the application evaluates. JavaScript source does not start with `&&`.
+ */
+function leadingJoiner(v: string): DetectorMatch | null {
+  let i = skip(v, 0);
+  if (joinerAt(v, i) !== 2) return null;
+  i = skip(v, i + 2);
+  if (v.charCodeAt(i) === 40) i = skip(v, i + 1);
+  if (!isIdentStart(v.charCodeAt(i))) return null;
+  let e = identEnd(v, i);
+  while (v.charCodeAt(e) === 46 && isIdentStart(v.charCodeAt(e + 1))) e = identEnd(v, e + 1);
+  const o = skip(v, e);
+  const c = v.charCodeAt(o);
+  if ((c === 61 || c === 33) && v.charCodeAt(o + 1) === 61 && v.charCodeAt(o + 2) === 61)
+    return { signature: "nosqli.js-injection", start: 0, end: o + 3 };
+  return null;
+}
+
 export function findJavaScript(v: string): DetectorMatch | null {
-  return quoteBreak(v) ?? literalReturn(v) ?? thisField(v) ?? tautology(v) ?? timingLoop(v);
+  return (
+    quoteBreak(v) ?? literalReturn(v) ?? thisField(v) ?? tautology(v) ?? leadingJoiner(v) ?? timingLoop(v)
+  );
 }

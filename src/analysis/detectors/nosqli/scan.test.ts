@@ -37,6 +37,14 @@ describe("operator names", () => {
 });
 
 describe("server-side JavaScript", () => {
+  it("reads a literal glued to a field and a leading strict comparison", () => {
+    assert.equal(findJavaScript("7||this.product")?.signature, "nosqli.js-injection");
+    assert.equal(findJavaScript("&&(e===")?.signature, "nosqli.js-injection");
+    assert.equal(findJavaScript("a && this.b"), null);
+    assert.equal(findJavaScript("x === y && z"), null);
+    assert.equal(detectNoSql(point("pay=&&(e===", "key"))?.signature, "nosqli.js-injection");
+  });
+
   it("fires on $where payloads", () => {
     for (const v of [
       "'; return true; var a='",

@@ -22,7 +22,7 @@ import { BIG, base64HeadIsText, bigMayMatch, binaryHead, binaryMayMatch, rceGate
 import { normalizeCode } from "./normalize.js";
 import { C, census, iniAssignment, mayBeCommandLine, SHELL_TRIGGER, scan } from "./prefilter.js";
 import { analyzeShell, type CommandMode, mayBeShell } from "./shell/unix.js";
-import { analyzeWindows, cmdNormalized } from "./shell/windows.js";
+import { analyzeWindows, cmdNormalized, cmdWithPath } from "./shell/windows.js";
 import { detectUpload, isFilenameHeader } from "./upload.js";
 
 /**
@@ -164,6 +164,10 @@ function detectValue(p: Point): DetectorMatch | null {
   if (fam & F.Windows || mask & C.Caret || startsIfFor(v)) {
     const win = analyzeWindows(v);
     if (win !== null) return win;
+  }
+  if (mask & C.Backslash && mask & (C.Pipe | C.Amp | C.Newline)) {
+    const cw = cmdWithPath(v);
+    if (cw !== null) return cw;
   }
   if (mask & (C.Tilde | C.Bang)) {
     // Bash tilde and history expansions as a whole value: `~+`, `~-1`, `!-1!-2`, `!!`.
@@ -310,7 +314,15 @@ function detect(p: Point): DetectorMatch | null {
     if (!binaryMayMatch(head)) return null;
     return (mayBeLog4j(head) ? detectLog4j(head) : null) ?? detectShellshock(head);
   }
-  return rceGate(v, charMask(v)) ? detectPoint(p) : null;
+  if (!rceGate(v, charMask(v))) return null;
+  const m = detectPoint(p);
+  if (m !== null || p.kind !== "raw" || p.steps[p.steps.length - 1] !== "#raw" || !hasPercentEscape(v))
+    return m;
+  // A whole form body or query string that is not made of pairs (`cmd=1%2B&&%2Bls%2B%2Fetc`):
+  // its pieces were encoded for the pair that `&&` cut apart; read it decoded once.
+  const d = percentDecode(v, true);
+  const md = d === v ? null : detectValue({ ...p, value: d });
+  return md === null ? null : { signature: md.signature, start: 0, end: v.length };
 }
 
 export const rceDetector: Detector = {

@@ -288,7 +288,8 @@ export function scan(v: string): Scan {
     /^(?=[^a-z]*[a-z])(?=[^A-Z]*[A-Z])(?=[^\d+/=]*[\d+/=])[A-Za-z0-9+/_-]+={0,2}$/.test(v)
   )
     hot = true;
-  if (!hot && m & C.Space) hot = mayBeCommandLine(v) || /^(?:if|for)[\s/]/i.test(v);
+  if (!hot && m & C.Space)
+    hot = mayBeCommandLine(v) || /^(?:if|for)[\s/]/i.test(v) || ((m & C.Eq) !== 0 && commandInUrlParam(v));
   // A bare word is only ever flagged when it is a recon tool or a program path.
   else if (!hot && n <= 24)
     hot = BARE.has(firstWord(v).toLowerCase()) || /^\/?(?:usr\/(?:local\/)?)?s?bin\//.test(v);
@@ -299,6 +300,21 @@ export function scan(v: string): Scan {
   last.families = fam;
   last.interesting = hot;
   return last;
+}
+
+/**
+ * A URL (a Referer) one of whose query parameters is a command line: `…/?args=env
+ * --version`. The detector reads a Referer's parameters as values (index.ts).
+ */
+function commandInUrlParam(v: string): boolean {
+  const q = v.indexOf("?");
+  if (q === -1) return false;
+  let eq = v.indexOf("=", q);
+  for (let count = 0; eq !== -1 && count < 16; count++) {
+    if (mayBeCommandLine(v.slice(eq + 1, eq + 64))) return true;
+    eq = v.indexOf("=", eq + 1);
+  }
+  return false;
 }
 
 /** `{"…` / `[{…` / `["…` / `[1…` / `{}` / `[]`: serialized JSON. */

@@ -79,6 +79,7 @@ export const AMBIGUOUS_FUNCTIONS = new Set([
   "printf",
   "typeof",
   "in",
+  "password",
 ]);
 
 /** Function-like names the tier reads besides keywords.ts's functions. */
@@ -98,6 +99,8 @@ const EXTRA_FUNCTIONS = [
   "overlay",
   "jsonb_pretty",
   "div",
+  // MySQL's PASSWORD() (before 8.0): hashes a string, as old payloads use it.
+  "password",
   // `IN (` left open: a probe of whether a list can be spliced (reported only as the
   // whole value, by the raw probe; `in` is never a call in the grammar).
   "in",

@@ -40,10 +40,19 @@ export function fragment(r: Reading, s: string): Verdict | null {
   if (v !== null) return v;
   // A stray character before the SQL (`/CREATE TABLE`, `>SET @x`) is the leftover of
   // the syntax the payload broke out of: read the rest on its own.
+  // A leading `,` continues the application's own list (`, FIND_IN_SET('2', col)`).
   const f = sig[0]!;
-  if (sig.length >= 2 && (f.kind === Tk.Op || f.kind === Tk.Other) && f.end - f.start === 1) {
+  if (
+    sig.length >= 2 &&
+    (f.kind === Tk.Op || f.kind === Tk.Other || f.kind === Tk.Comma) &&
+    f.end - f.start === 1
+  ) {
     const w = sig[1]!;
-    if (w.kind === Tk.Word && w.wc !== WordClass.Plain) {
+    if (
+      w.kind === Tk.Word &&
+      (w.wc !== WordClass.Plain ||
+        (isCallWord(w) && isFragmentFunction(w.text) && !AMBIGUOUS_FUNCTIONS.has(w.text)))
+    ) {
       const rest = read(sig.slice(1));
       const v2 = fragmentClean(rest, s, 1);
       if (v2 !== null) return { sign: v2.sign, at: v2.at + 1 };
@@ -215,6 +224,11 @@ function headCall(r: Reading, _s: string): Verdict | null {
     if (isWord(sig[f], "case") && f > 1) return { sign: "fragment-function", at: 0 };
   }
   const t = sig[f];
+  // `div(46,2)`, `div (23.5, 2)`: PostgreSQL's integer division, called on numbers only —
+  // an arithmetic probe of whether the value is evaluated as SQL (`div` is otherwise
+  // read as MySQL's operator).
+  if (t?.kind === Tk.Word && t.text === "div" && f === 0 && sig[1]?.kind === Tk.LParen && numericArgs(sig, 2))
+    return { sign: "fragment-function", at: 0 };
   if (t === undefined || t.kind !== Tk.Word || !isCallWord(t) || !isFragmentFunction(t.text)) return null;
   // Arguments: up to the matching `)`, or the end when the call is left open.
   let depth = 0;
@@ -251,6 +265,18 @@ function headCall(r: Reading, _s: string): Verdict | null {
   if (t.text === "values" && close > f + 2 && argPlain === 0 && hasComma(sig, f + 2, close))
     return { sign: "fragment-function", at: f };
   return null;
+}
+
+/** From sig[k]: numbers, signs and commas, then `)` ending the value. */
+function numericArgs(sig: Token[], k: number): boolean {
+  let nums = 0;
+  for (let j = k; j < sig.length; j++) {
+    const t = sig[j]!;
+    if (t.kind === Tk.RParen) return nums >= 2 && j === sig.length - 1;
+    if (t.kind === Tk.Num) nums++;
+    else if (!(t.kind === Tk.Comma || (t.kind === Tk.Op && (t.text === "-" || t.text === "+")))) return false;
+  }
+  return false;
 }
 
 function hasComma(sig: Token[], from: number, to: number): boolean {
@@ -403,9 +429,14 @@ function clauseFragment(r: Reading): Verdict | null {
   while (sig[f]?.kind === Tk.LParen) f++;
   const h = sig[f];
   if (h === undefined || h.kind !== Tk.Word) return null;
-  // `case when … then`: the searched CASE, a pair English does not open a value with.
+  // `case when … then`: the searched CASE, a pair English does not open a value with;
+  // `case 1 when 2 then 3 end`: the simple CASE, with its operand and END.
   if (h.text === "case" && isWord(sig[f + 1], "when") && hasWord(sig, "then") && plain <= 3)
     return { sign: "fragment-clause", at: f };
+  if (h.text === "case" && plain <= 2 && hasWord(sig, "then") && isWord(sig[n - 1], "end")) {
+    for (let k = f + 2; k < n && k <= f + 6; k++)
+      if (isWord(sig[k], "when")) return { sign: "fragment-clause", at: f };
+  }
   // `HAVING COUNT(x) > 5`, `HAVING 1=`.
   if (h.text === "having" && f === 0) {
     const a = sig[1];
@@ -435,7 +466,8 @@ function clauseFragment(r: Reading): Verdict | null {
  *  - a backtick that closes the application's quoted identifier, followed by an
  *    operator (`` `>65 ``, `` ` < 0) AND ` ``): MySQL's identifier-quote break;
  *  - a MySQL versioned comment holding a keyword (`/*!50000select`): executed by MySQL
- *    only, used to slip keywords past filters (CRS 942500).
+ *    only, used to slip keywords past filters (CRS 942500);
+ *  - both quote characters and nothing but SQL punctuation (`"'`): a quote probe.
  */
 export function rawFragment(s: string): Verdict | null {
   const n = s.length;
@@ -446,6 +478,7 @@ export function rawFragment(s: string): Verdict | null {
     while (z > a && isSpace(s.charCodeAt(z - 1))) z--;
     if (z - a < 2) return null;
     const c0 = s.charCodeAt(a);
+    if (z - a <= 16 && quoteProbe(s, a, z)) return { sign: "quote-probe", at: 0 };
     if (c0 === 96) {
       const v = backtickBreak(s, a + 1, z);
       if (v !== null) return v;
@@ -474,8 +507,7 @@ export function rawFragment(s: string): Verdict | null {
   }
   if (n <= 64 && danglingLogic(s)) return { sign: "dangling-logic", at: 0 };
   if (n <= FRAGMENT_MAX && endsWithOpenSubquery(s)) return { sign: "fragment-subquery", at: 0 };
-  const e = s.indexOf(".e(");
-  if (e > 0 && isDigitCode(s.charCodeAt(e - 1))) return { sign: "number-glue", at: 0 };
+  if (numberGlue(s)) return { sign: "number-glue", at: 0 };
   if (n >= 10 && n <= 23 && MAGIC_NUMBERS.has(s)) return { sign: "integer-overflow", at: 0 };
   const x = s.indexOf("/*!");
   if (x !== -1 && versionedKeyword(s, x + 3)) return { sign: "versioned-comment", at: 0 };
@@ -483,10 +515,30 @@ export function rawFragment(s: string): Verdict | null {
 }
 
 /**
- * `1.e(`: MySQL reads `1.e` as the number 1 and lets it touch what follows, so
- * `1.e(ascii …` hides spaces and keywords from filters (CRS 942560). No prose or code
- * writes a digit, `.e` and `(`.
+ * `1.e(`, `information_schema 1.e.tables`: MySQL reads `1.e` as the number 1 and lets it
+ * touch what follows, so `1.e(ascii …` hides spaces and keywords from filters and
+ * `1.e.tables` stands for `.tables` (CRS 942560). No prose or code writes a digit, `.e`
+ * and `(`, or a digit, `.e.` and a name of three letters or more (`1.e.g.` has one).
  */
+export function numberGlue(s: string): boolean {
+  // The `.e.` form is read in values of fragment size only (see the prefilter).
+  const dotForm = s.length <= FRAGMENT_MAX;
+  let e = s.indexOf(".e");
+  for (let n = 0; e !== -1 && n < 16; n++) {
+    if (e > 0 && isDigitCode(s.charCodeAt(e - 1))) {
+      const c = s.charCodeAt(e + 2);
+      if (c === 40) return true;
+      if (c === 46 && dotForm) {
+        let k = e + 3;
+        while (k < s.length && k - e < 16 && (isLetter(s.charCodeAt(k)) || s.charCodeAt(k) === 95)) k++;
+        if (k - (e + 3) >= 3) return true;
+      }
+    }
+    e = s.indexOf(".e", e + 2);
+  }
+  return false;
+}
+
 function isDigitCode(c: number): boolean {
   return c >= 48 && c <= 57;
 }
@@ -508,10 +560,47 @@ function isNameRun(s: string, a: number, z: number): boolean {
   return z > a;
 }
 
+/**
+ * `"'`, `'")`, `(.'"),`: a value made only of both quote characters and SQL punctuation.
+ * Scanners send it first, to see which quote breaks the query (an error or a changed
+ * page answers); no one types both kinds of quote and nothing else.
+ */
+function quoteProbe(s: string, a: number, z: number): boolean {
+  let single = false;
+  let double = false;
+  for (let i = a; i < z; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 39) single = true;
+    else if (c === 34) double = true;
+    else if (!(c === 40 || c === 41 || c === 44 || c === 46 || c === 59 || c === 92 || c === 96))
+      return false;
+  }
+  return single && double;
+}
+
+/**
+ * The whole value (spaces trimmed, at most 64 characters) is a known function name, a
+ * few punctuation characters and an open `(`: what `rawFragment` reports as a probe.
+ */
+export function wholeValueCallProbe(s: string): boolean {
+  if (s.length > 64) return false;
+  let z = s.length;
+  while (z > 0 && isSpace(s.charCodeAt(z - 1))) z--;
+  if (z < 2 || s.charCodeAt(z - 1) !== 40) return false;
+  let a = 0;
+  while (a < z && isSpace(s.charCodeAt(a))) a++;
+  return z - a >= 2 && callProbe(s, a, z - 1) !== null;
+}
+
 /** `name` + at most 5 punctuation characters + the final `(` (at index `paren`). */
 function callProbe(s: string, a: number, paren: number): Verdict | null {
   let i = a;
-  while (i < paren && (isLetter(s.charCodeAt(i)) || s.charCodeAt(i) === 95)) i++;
+  // Names may hold digits after their first letter (`md5(`, `sha2(`).
+  while (
+    i < paren &&
+    (isLetter(s.charCodeAt(i)) || s.charCodeAt(i) === 95 || (i > a && isDigitCode(s.charCodeAt(i))))
+  )
+    i++;
   if (i - a < 2 || i - a > 24) return null;
   const name = s.slice(a, i).toLowerCase();
   if (!isFragmentFunction(name)) return null;

@@ -140,7 +140,9 @@ export function read(tokens: Token[]): Reading {
           if (prev?.kind === Tk.Word || prev?.kind === Tk.Ident || prev?.kind === Tk.RParen) soft++;
           else hard++;
         }
-        expect = Expect.Operator;
+        // SQL Server's `SELECT TOP 1 name`: the count is not an operand of the select list.
+        expect =
+          t.kind === Tk.Num && prev?.kind === Tk.Word && prev.text === "top" ? Expect.Any : Expect.Operator;
         break;
       case Tk.Word:
         if (isCallWord(t)) {

@@ -9,6 +9,7 @@ import type { Point } from "../../../model/index.js";
 import type { Detector, DetectorMatch } from "../types.js";
 import { isAsciiLetter } from "./chars.js";
 import { detectSqli } from "./detect.js";
+import { ormLookup } from "./orm.js";
 import { sqliPrefilter } from "./prefilter.js";
 import { inScope } from "./scope.js";
 import { variants } from "./variants.js";
@@ -98,6 +99,8 @@ export const sqliDetector: Detector = {
     // names. Browsers and frameworks never quote names.
     if (point.kind === "key" && quotedName(v))
       return { signature: "sqli.quoted-name", start: 0, end: v.length };
+    if (point.kind === "key" && ormLookup(v))
+      return { signature: "sqli.orm-lookup", start: 0, end: v.length };
     if (!sqliPrefilter(v)) return null;
     const m = detectSqli(v, raw);
     if (m !== null)

@@ -13,8 +13,9 @@
  */
 import { CH, charMask } from "../charmask.js";
 import { isAsciiLetter, isDigit, isSqlSpace, isZeroWidth } from "./chars.js";
-import { danglingLogic } from "./fragment.js";
+import { danglingLogic, numberGlue, wholeValueCallProbe } from "./fragment.js";
 import { FRAGMENT_MAX, fragmentFunctionNames, MAGIC_NUMBERS } from "./fragment-vocab.js";
+import { ormLookup } from "./orm.js";
 import { alwaysWords, familyWords, triggerSets, wordHash } from "./triggers.js";
 
 /** Words a condition is built with (prefilter reasons below). */
@@ -174,6 +175,14 @@ function longValueMayPass(v: string, mask: number): boolean {
   return scan(v, true) !== 0;
 }
 
+/** `@@name` (letters, `_`, `.`) after spaces at the start: rules-bare.ts system-variable. */
+function sysvarHead(v: string): boolean {
+  let i = 0;
+  while (i < v.length && i < 16 && isSqlSpace(v.charCodeAt(i))) i++;
+  return v.charCodeAt(i) === 64 && v.charCodeAt(i + 1) === 64 && SYSVAR_HEAD.test(v.slice(i, i + 8));
+}
+const SYSVAR_HEAD = /^@@[A-Za-z_][A-Za-z_.]{2}/;
+
 /** The invisible characters the scan reads through inside a word (chars.ts isZeroWidth). */
 const ZERO_WIDTH = /[\u00ad\u200b-\u200d\u2060\ufeff]/;
 
@@ -202,9 +211,28 @@ export function sqliPrefilter(v: string, given?: number): boolean {
     return true;
   const mask = given ?? charMask(v);
   if ((mask & QUOTES) !== 0) return true;
+  // `1.e.tables` (fragment.ts numberGlue) in a value of fragment size; `1.e(` is read
+  // by the paths below at any length.
+  if (
+    n <= FRAGMENT_MAX &&
+    (mask & CH.DOT) !== 0 &&
+    (mask & CH.DIGIT) !== 0 &&
+    v.indexOf(".e.") !== -1 &&
+    numberGlue(v)
+  )
+    return true;
+  // `@@version`: a system variable as the whole value (rules-bare.ts).
+  if ((mask & CH.AT) !== 0 && sysvarHead(v)) return true;
+  // `md5(`, `sha2\(`: a function name probed on its own (fragment.ts callProbe).
+  if ((mask & CH.LPAREN) !== 0 && n <= 64 && wholeValueCallProbe(v)) return true;
   // One word (letters and `_` only: the most common value of all, a name or a token):
   // the scan would read just this word, which passes alone or not at all.
-  if (mask === 0) return n <= 24 && (families(wordHash(v, 0, n)) & (W_ALWAYS | W_FRAG_WORD)) !== 0;
+  // A name of letters and `_` may also be an ORM filter path (orm.ts).
+  if (mask === 0)
+    return (
+      (n <= 24 && (families(wordHash(v, 0, n)) & (W_ALWAYS | W_FRAG_WORD)) !== 0) ||
+      (n >= 12 && v.indexOf("__") > 0 && ormLookup(v))
+    );
   // Digits only: nothing but an integer-overflow number.
   if (mask === CH.DIGIT) return n >= 10 && n <= 23 && MAGIC_NUMBERS.has(v);
   if ((mask & CH.DASH) !== 0 && v.indexOf("--") !== -1) return true;
@@ -390,6 +418,7 @@ function scan(v: string, gate: boolean): number {
   if ((stmt && semi) || (fn && paren)) out |= PASS | ANYWHERE | BARE;
   if (frag || (fragFn && paren)) out |= PASS | BARE;
   if (n >= 10 && n <= 23 && isDigit(v.charCodeAt(0)) && MAGIC_NUMBERS.has(v)) out |= PASS;
+  if (sysvarHead(v)) out |= PASS | BARE;
   if (logic && short && logicThenNumber(v)) out |= PASS | BARE;
   if (logic && n <= 64 && (v.charCodeAt(n - 1) === 32 || v.charCodeAt(n - 1) === 40) && danglingLogic(v))
     out |= PASS;

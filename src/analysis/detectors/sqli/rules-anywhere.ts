@@ -20,7 +20,7 @@ import {
   tailClean,
   type Verdict,
 } from "./shapes.js";
-import { F_BREAK, type StartQuote, Tk } from "./tokenizer.js";
+import { F_BREAK, type StartQuote, Tk, type Token } from "./tokenizer.js";
 
 /** Signs that are injection wherever they stand, as long as the stream is SQL up to them. */
 export function anywhere(r: Reading, ctx: StartQuote, s = ""): Verdict | null {
@@ -49,12 +49,16 @@ export function anywhere(r: Reading, ctx: StartQuote, s = ""): Verdict | null {
         if (fk === FuncKind.Time || fk === FuncKind.Error) {
           if (t.text === "exp" && !(sig[k + 2]?.kind === Tk.Op && sig[k + 2]!.text === "~")) continue;
           const sign = fk === FuncKind.Time ? "time-based" : "error-based";
-          if (callInSubquery(sig, k)) return { sign, at: k };
+          if (callInSubquery(sig, k) || selectedInSubquery(sig, k)) return { sign, at: k };
           if (reachable(r, k, ctx) && callInCodePosition(sig, k) && (k > 0 || ctx === 0)) {
             if (k > 0 || isWholeValueCall(r, k) || tailClean(r, 0)) return { sign, at: k };
           }
         } else if (fk === FuncKind.Recon && r.hardBefore[k] === 0 && k > 1 && callInSubquery(sig, k)) {
           // `length(version())`, `hex(load_file('/etc/passwd'))`: read inside SQL functions.
+          return { sign: "recon-call", at: k };
+        } else if (fk === FuncKind.Recon && selectedInSubquery(sig, k)) {
+          // `(select load_file('\\\\host\\x'))`, `(select user())`: a scalar subquery that
+          // reads the environment is SQL whatever it was glued to.
           return { sign: "recon-call", at: k };
         } else if (fk === FuncKind.Recon && ctx === 0 && isWholeValueCall(r, k)) {
           // `database()`, `user(`, `@@version`-style reconnaissance sent on its own.
@@ -125,4 +129,9 @@ function isClockString(s: string, from: number, to: number): boolean {
     else if (c < 48 || c > 57) return false;
   }
   return colons === 2;
+}
+
+/** sig[k] is the only select-list head of a parenthesised subquery: `(SELECT f(`. */
+function selectedInSubquery(sig: readonly Token[], k: number): boolean {
+  return k >= 2 && isWord(sig[k - 1], "select") && sig[k - 2]!.kind === Tk.LParen;
 }

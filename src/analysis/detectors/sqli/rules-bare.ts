@@ -22,7 +22,7 @@ import {
   tailClean,
   type Verdict,
 } from "./shapes.js";
-import { Tk } from "./tokenizer.js";
+import { F_OPEN, F_SYSVAR, Tk, type Token } from "./tokenizer.js";
 
 /** Signs at the start of a value placed bare (a number or a name) into the query. */
 export function bare(r: Reading): Verdict | null {
@@ -31,16 +31,29 @@ export function bare(r: Reading): Verdict | null {
   // A value that opens with a logic operator continues the application's condition:
   // `OR 1=1`, `AND (7319=8742)`, `|| x == '…`.
   if (isLogic(first)) {
+    // `and 1=1'`, `or 2>1"`: a lone quote after the condition provokes an error (an
+    // error-based probe); the condition before it is what is read.
+    const end = strayQuoteAtEnd(r) ? sig.length - 1 : sig.length;
     if (
-      r.hard === 0 &&
-      r.soft === 0 &&
-      sig.length >= 2 &&
-      (hasCondition(r, 1) || r.commentAfter[sig.length - 1] !== 0)
+      r.hardBefore[end] === 0 &&
+      r.softBefore[end] === 0 &&
+      end >= 2 &&
+      (hasCondition(r, 1) || r.commentAfter[end - 1] !== 0)
     )
       return { sign: "tautology", at: 0 };
     if (firstCondition(r, 1, true) && strongTail(r, 1)) return { sign: "tautology", at: 0 };
     return null;
   }
+  // `@@version`, `@@datadir--`: a system variable as the whole value (a numeric context
+  // made to print the server's settings). Their names are words; `@@88e9…` is an id.
+  if (
+    sig.length === 1 &&
+    !r.leadingComment &&
+    first.kind === Tk.Var &&
+    (first.flags & F_SYSVAR) !== 0 &&
+    SYSVAR_NAME.test(first.text)
+  )
+    return { sign: "system-variable", at: 0 };
   // PostgreSQL error-based: a value cast to a type it cannot hold leaks it in the error
   // (`password::int`, `(select …)::text`).
   const cast = castAt(r);
@@ -87,8 +100,31 @@ export function bare(r: Reading): Verdict | null {
       return { sign: "tautology", at: j };
     if (numericLead && tailClean(r, j + 1) && r.commentAfter[sig.length - 1] !== 0)
       return { sign: "tautology", at: j };
+    // `1='1' or-- -`: a comparison, then the logic word cut off by a comment (the
+    // condition the application appends is commented away).
+    if (
+      numericLead &&
+      j + 1 === sig.length &&
+      r.commentAfter[j] === 1 &&
+      r.hard === 0 &&
+      r.soft === 0 &&
+      hasComparisonBefore(sig, j)
+    )
+      return { sign: "tautology", at: j };
     return null;
   }
+  // `-1 union`, `2 union all/*`: a number, then a set operator that ends the value — a
+  // UNION probe cut where the application's text (or an error) completes it.
+  if (
+    t.kind === Tk.Word &&
+    t.wc === WordClass.SetOp &&
+    numericLead &&
+    j <= 2 &&
+    r.hard === 0 &&
+    (j + 1 === sig.length ||
+      (j + 2 === sig.length && (isWord(sig[j + 1], "all") || isWord(sig[j + 1], "distinct"))))
+  )
+    return { sign: "union-cut", at: j };
   if (
     t.kind === Tk.Word &&
     t.wc === WordClass.Clause &&
@@ -98,6 +134,20 @@ export function bare(r: Reading): Verdict | null {
       return { sign: "clause-injection", at: j };
   }
   return null;
+}
+
+function hasComparisonBefore(sig: readonly Token[], j: number): boolean {
+  for (let m = 0; m < j; m++) if (isComparison(sig[m])) return true;
+  return false;
+}
+
+/** `@@` and a name of letters, `_` and `.` (`@@global.sql_mode`). */
+const SYSVAR_NAME = /^@@[a-z_][a-z_.]{2,40}$/;
+
+/** The value ends with a quote that opens nothing: a string token of that one character. */
+function strayQuoteAtEnd(r: Reading): boolean {
+  const last = r.sig[r.sig.length - 1]!;
+  return last.kind === Tk.Str && (last.flags & F_OPEN) !== 0 && last.end - last.start === 1;
 }
 
 const CAST_TYPES = new Set([
@@ -142,9 +192,15 @@ function castAt(r: Reading): number {
     // call's result cast at the very end of a value that opens with the call. What is
     // inside the call may use syntax the grammar does not know (PostgreSQL's keyword
     // arguments); the cast of a call result to a type at the end is PostgreSQL alone.
+    // A condition may follow the cast (`…)::int and id=1`), clean to the end.
     if (
       p.kind === Tk.RParen &&
-      m + 2 === sig.length &&
+      (m + 2 === sig.length ||
+        (isLogic(sig[m + 2]) &&
+          r.hard === r.hardBefore[m + 2] &&
+          r.soft === r.softBefore[m + 2] &&
+          !r.dangling &&
+          hasCondition(r, m + 3))) &&
       sig[0]!.kind === Tk.Word &&
       isCallWord(sig[0]!) &&
       m < 40

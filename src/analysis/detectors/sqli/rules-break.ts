@@ -54,6 +54,16 @@ export function afterBreak(r: Reading, ctx: StartQuote, s: string): Verdict | nu
   // `x';` ends the statement (probing, or followed by a comment or a new statement).
   if (tight && t.kind === Tk.Semi && (j + 1 === sig.length || r.commentAfter[j] !== 0))
     return { sign: "string-break-terminate", at: j };
+  // `x' notnull --`, `x' isnull;`: SQLite's and PostgreSQL's postfix NULL tests complete
+  // the condition on their own; only the end of the query may follow.
+  if (
+    t.kind === Tk.Word &&
+    (t.text === "notnull" || t.text === "isnull") &&
+    !spaced &&
+    (j + 1 === sig.length || (j + 2 === sig.length && sig[j + 1]!.kind === Tk.Semi)) &&
+    (r.commentAfter[sig.length - 1] !== 0 || sig[sig.length - 1]!.kind === Tk.Semi)
+  )
+    return { sign: "tautology", at: j };
   const subquery = t.kind === Tk.LParen && isWord(sig[skipSelectPrefix(sig, j)], "select");
   if (
     !(
@@ -110,7 +120,13 @@ export function afterBreak(r: Reading, ctx: StartQuote, s: string): Verdict | nu
   // is a query-string separator far more often than SQL.
   // `"*"`, `x'*'''`: a quoted wildcard, with nothing but quotes after the `*`.
   if (t.kind === Tk.Op && t.text === "*" && onlyQuotesFrom(r, s, j + 1)) return null;
-  if (t.kind === Tk.Op && t.text !== "&" && (tight || cond) && (ends || cond))
+  // (`x'&email--`, cut off by a comment, is SQL's bitwise AND.)
+  if (
+    t.kind === Tk.Op &&
+    (t.text !== "&" || r.commentAfter[sig.length - 1] === 1) &&
+    (tight || cond) &&
+    (ends || cond)
+  )
     return { sign: "string-break-operator", at: j };
   return null;
 }

@@ -52,6 +52,53 @@ describe("sqli rules", () => {
     assert.notEqual(sqliDetector.detect(point("1%27%20or%20%271%27%3D%271/**/", { kind: "key" })), null);
   });
 
+  it("reads ORM filter paths in parameter names", () => {
+    const key = (v: string) => sqliDetector.detect(point(v, { kind: "key" }))?.signature ?? null;
+    assert.equal(key("customer__account__email__startswith"), "sqli.orm-lookup");
+    assert.equal(key("password__regex"), "sqli.orm-lookup");
+    // The model's own field, list-filter lookups, and the same text as a value.
+    assert.equal(key("title__icontains"), null);
+    assert.equal(key("author__id__exact"), null);
+    assert.equal(key("created__date__gte"), null);
+    assert.equal(sqliDetector.detect(point("customer__account__email__startswith")), null);
+  });
+
+  it("reads TOP counts, select-list aliases, the simple CASE and system variables", () => {
+    assert.equal(sign("(select top 1 pw from t)"), "sqli.subquery");
+    assert.equal(sign("1 union select a as b from t"), "sqli.union-select");
+    assert.equal(sign("case 1 when 2 then 3 end"), "sqli.fragment-clause");
+    assert.equal(sign("@@version"), "sqli.system-variable");
+    for (const v of ["union select best as of today", "@@d24831", "top 10 songs"])
+      assert.equal(sign(v), null, v);
+  });
+
+  it("reads a UNION cut after a number, and collation names", () => {
+    assert.equal(sign("-1 union"), "sqli.union-cut");
+    assert.equal(sign("2 union all"), "sqli.union-cut");
+    assert.equal(sign("x'collate nocase--"), "sqli.string-break-clause");
+    assert.equal(sign('x\'collate U&"C"--'), "sqli.string-break-clause");
+    for (const v of ["2 union all members", "x'collate foo--", "1 collate these documents"])
+      assert.equal(sign(v), null, v);
+  });
+
+  it("reads probes of single functions and of MySQL's number gluing", () => {
+    assert.equal(sign("md5("), "sqli.fragment-function");
+    assert.equal(sign("div(23,-2)"), "sqli.fragment-function");
+    assert.equal(sign("x 1.e.tables"), "sqli.number-glue");
+    for (const v of ["mp3(", "div(a,b)", "1.e.g. this", "h264("]) assert.equal(sign(v), null, v);
+  });
+
+  it("reads signs that stray characters around a condition used to hide", () => {
+    assert.equal(sign('or 8=8"'), "sqli.tautology");
+    assert.equal(sign("q' notnull --"), "sqli.tautology");
+    assert.equal(sign("abc' or ?--"), "sqli.tautology");
+    assert.equal(sign("2='2' or-- x"), "sqli.tautology");
+    assert.equal(sign("/f' (select version()) '"), "sqli.recon-call");
+    assert.equal(sign("'\""), "sqli.quote-probe");
+    for (const v of ["and that's it'", "Is it true or not?", "Tom's&Jerry--", ", max(price)"])
+      assert.equal(sign(v), null, v);
+  });
+
   it("never flags what its prefilter drops, on SQL-shaped input in every zone", () => {
     const frag = fc.constantFrom(
       "'",
@@ -116,6 +163,20 @@ describe("sqli rules", () => {
       "&",
       "?",
       "\\",
+      "__",
+      "user__name__startswith",
+      "password__regex",
+      "md5(",
+      "@@version",
+      "U&",
+      "collate",
+      "password(",
+      "top 1",
+      " as ",
+      "div(",
+      "1.e.",
+      ".e(",
+      "'\"",
     );
     const value = fc.array(frag, { maxLength: 12 }).map((a) => a.join(""));
     const where = fc.constantFrom<Partial<Point>>(

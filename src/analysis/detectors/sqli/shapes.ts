@@ -141,6 +141,23 @@ export function selectListIsSql(r: Reading, k: number, afterSetOp = false): bool
   )
     return true;
   if (b.kind === Tk.Op) return b.text !== "&";
+  // `SELECT table_name AS t FROM …`: a column given an alias, then what ends a select
+  // list item ("select best as of today" goes on with prose).
+  if (isWord(b, "as")) {
+    const c = sig[j + 2];
+    const d = sig[j + 3];
+    return (
+      c !== undefined &&
+      (c.kind === Tk.Word || c.kind === Tk.Str || c.kind === Tk.Ident) &&
+      (d === undefined ||
+        r.commentAfter[j + 2] !== 0 ||
+        d.kind === Tk.Comma ||
+        d.kind === Tk.RParen ||
+        d.kind === Tk.Semi ||
+        isWord(d, "from") ||
+        d.wc === WordClass.SetOp)
+    );
+  }
   if (
     b.kind === Tk.Word &&
     (b.text === "group" || b.text === "order" || b.text === "having" || b.text === "limit")
@@ -523,7 +540,15 @@ export function clauseIsSql(r: Reading, j: number): boolean {
     case "procedure":
       return isWord(a, "analyse");
     case "collate":
-      return a !== undefined && (a.kind === Tk.Word || a.kind === Tk.Ident || a.kind === Tk.Str);
+      // A collation name: `utf8mb4_bin`, `latin1_general_ci`, SQLite's NOCASE/RTRIM/BINARY,
+      // quoted or bracketed ("1 collate these documents" is prose).
+      return (
+        a !== undefined &&
+        (a.kind === Tk.Ident ||
+          a.kind === Tk.Str ||
+          (a.kind === Tk.Word &&
+            (a.text.indexOf("_") > 0 || a.text === "nocase" || a.text === "rtrim" || a.text === "binary")))
+      );
     case "notnull":
       return true;
     default:

@@ -28,6 +28,24 @@ describe("sqli tokenizer", () => {
     assert.deepEqual(kinds("x'41' b'01'"), [Tk.Num, Tk.Num]);
   });
 
+  it("reads MySQL variable names with dots and positional bind parameters", () => {
+    assert.deepEqual(texts("@a.b:=1"), ["@a.b", ":=", ""]);
+    assert.deepEqual(texts("@@global.sql_mode"), ["@@global.sql_mode"]);
+    // `?` is an operand only where one is expected.
+    assert.deepEqual(kinds("x or ?"), [Tk.Word, Tk.Word, Tk.Var]);
+    assert.deepEqual(kinds("yours?"), [Tk.Word, Tk.Other]);
+  });
+
+  it("reads PostgreSQL Unicode-escaped strings and names", () => {
+    assert.deepEqual(kinds("U&'d\\0061t' u&\"x\""), [Tk.Str, Tk.Ident]);
+    assert.deepEqual(kinds("u & 1"), [Tk.Word, Tk.Op, Tk.Num]);
+  });
+
+  it("keeps doubled quotes that open the value inside the application's string", () => {
+    const t = tokenize("'''--", 39)!;
+    assert.equal(t[0]!.flags & F_TIGHT, F_TIGHT);
+  });
+
   it("reads strings with doubled quotes, backslashes and prefixes", () => {
     const t = tokenize("'it''s' \"a\\\"b\" N'x' E'y' $$body$$ $tag$z$tag$", 0)!;
     assert.deepEqual(

@@ -4,7 +4,8 @@
  *  - MySQL: `#` and `-- ` comments, `/*! … *\/` executable comments (their body is code),
  *    backslash escapes in strings, backtick identifiers, `@@system` variables, `0x`/`0b`
  *    numbers and `x'…'`/`b'…'` literals, `1e0union` (a number glued to a keyword);
- *  - PostgreSQL: `::` casts, `$$…$$` and `$tag$…$tag$` strings, `E'…'` strings;
+ *  - PostgreSQL: `::` casts, `$$…$$` and `$tag$…$tag$` strings, `E'…'` strings, `U&'…'`
+ *    strings and `U&"…"` names;
  *  - SQL Server: `[ident]`, `N'…'` strings;  Oracle: `||` concatenation, `q'[…]'`;
  *  - SQLite: the ANSI core.
  * Inline comments glued between word characters (`UN/**\/ION`) are removed and the word
@@ -196,7 +197,9 @@ export function tokenize(s: string, startQuote: StartQuote): Token[] | null {
         const end = s.indexOf(String.fromCharCode(q), j + 1);
         j = end < 0 || end >= n ? n : end + 1;
       } else {
-        while (j < n && isWordChar(s.charCodeAt(j))) j++;
+        // MySQL user variable names may hold `.` and `$` as well (`@a.b`, `@.`), and system
+        // variables a scope (`@@global.sql_mode`).
+        while (j < n && (isWordChar(s.charCodeAt(j)) || s.charCodeAt(j) === 46)) j++;
       }
       out.push(tok(Tk.Var, i, j, s.slice(i, Math.min(j, i + 64)).toLowerCase(), flags));
       i = j;
@@ -255,6 +258,13 @@ export function tokenize(s: string, startQuote: StartQuote): Token[] | null {
         i++;
         continue;
       }
+      // A positional bind parameter right after an operator or a logic word (`or ?`,
+      // `is not?`, `=?`): an operand, as SQLite, JDBC and ODBC read it.
+      if (isBindPosition(out)) {
+        out.push(tok(Tk.Var, i, i + 1, "?", 0));
+        i++;
+        continue;
+      }
     }
     if (isOperatorChar(c)) {
       const len = operatorLength(s, i, n);
@@ -267,6 +277,14 @@ export function tokenize(s: string, startQuote: StartQuote): Token[] | null {
   }
   markCalls(s, out, n);
   return out;
+}
+
+/** The token before is an operator or a logic word: an operand is expected there. */
+function isBindPosition(out: readonly Token[]): boolean {
+  const p = out[out.length - 1];
+  if (p === undefined) return false;
+  if (p.kind === Tk.Op) return true;
+  return p.kind === Tk.Word && (p.wc === WordClass.Logic || p.wc === WordClass.Not);
 }
 
 /** Marks tokens produced inside `/*! … *\/` (the caller tracks the depth). */
@@ -283,7 +301,12 @@ function markExec(out: Token[], from: number): void {
 function breakShape(s: string, quote: number): number {
   let allSpace = true;
   let tight = true;
-  for (let i = 0; i < quote; i++) {
+  // Doubled quotes opening the value (`'''or 1`) stay inside the application's string:
+  // the break still opens the value.
+  const q = s.charCodeAt(quote);
+  let from = 0;
+  while (from + 1 < quote && s.charCodeAt(from) === q && s.charCodeAt(from + 1) === q) from += 2;
+  for (let i = from; i < quote; i++) {
     const c = s.charCodeAt(i);
     if (isSqlSpace(c)) {
       tight = false;
@@ -496,6 +519,16 @@ function scanWord(s: string, i: number, n: number, out: Token[]): number {
   // Keywords are at most 24 characters: longer words keep a truncated text, never match.
   text += s.slice(segStart, Math.min(j, segStart + 64));
   const lower = text.length <= 32 ? lowerAscii(text) : text.slice(0, 32);
+  // PostgreSQL Unicode escapes: `U&'d\0061t'` is a string, `U&"d\0061t"` a name.
+  if (lower === "u" && s.charCodeAt(j) === 38) {
+    const uq = s.charCodeAt(j + 1);
+    if (uq === 39 || uq === 34) {
+      const end = scanStringBody(s, j + 2, n, uq, false);
+      const e = end < 0 ? n : end + 1;
+      out.push(tok(uq === 39 ? Tk.Str : Tk.Ident, i, e, "", end < 0 ? F_OPEN : 0));
+      return e;
+    }
+  }
   const q = s.charCodeAt(j);
   if ((q === 39 || q === 34) && isStringPrefix(lower)) {
     const end = scanStringBody(s, j + 1, n, q, true);

@@ -23,8 +23,11 @@ export const STRONG_CATALOG_NAMES = [
   "sysdatabases",
 ];
 
-/** Clauses the bare clause rule appends after a leading number or parenthesis. */
-const CLAUSES = ["order", "group", "having", "where", "limit", "offset", "into", "procedure"];
+/**
+ * Clauses the bare clause rule appends after a leading number or parenthesis, and the
+ * set operator a leading number may be cut after (rules-bare.ts `union-cut`).
+ */
+const CLAUSES = ["order", "group", "having", "where", "limit", "offset", "into", "procedure", "union"];
 
 export interface TriggerSets {
   /** Enough on their own. */

@@ -7,31 +7,70 @@ import { hasPercentEscape, percentDecode } from "../../points/percent.js";
  * value carries what makes it differ (so they cost nothing on ordinary values):
  *  - names (parameter keys) are not passed through the nested decoders: a key still
  *    holding `%XX` is decoded once more;
- *  - `\"` / `\'` unescaped, for payloads written to survive a JSON or C-style string;
+ *  - `\"`, `\'`, `` \` `` and `\$` unescaped, for payloads written to survive a JSON,
+ *    C-style or shell string;
  *  - `+` as space where the value came through a header or cookie without form decoding
- *    (a Referer's query string);
- *  - the text after a leading `name=` in a name: a pair the parser could not split;
+ *    (a Referer's query string), or was percent-decoded once more by a nested decoder
+ *    (double-encoded values, percent-encoded XML attributes), as a form decoder would;
+ *  - the text after a leading `name=` in a name: a pair the parser could not split, and
+ *    the values of the pairs when the name holds a whole query string;
  *  - the parameter values of a URL carried in a header (Referer);
  *  - typographic quotes read as `'`.
  */
+/** Longest value some readings are tried on: payloads are short. */
+const PAYLOAD_MAX = 4096;
+
 export function variants(p: Point, v: string): string[] {
   const out: string[] = [];
   if (p.kind === "key" && hasPercentEscape(v)) out.push(percentDecode(v, true));
-  if (v.indexOf("\\") !== -1 && (v.indexOf("\\'") !== -1 || v.indexOf('\\"') !== -1))
-    out.push(v.replaceAll("\\'", "'").replaceAll('\\"', '"'));
+  // Escaped quotes are read whatever the length (JSON texts carry them); the shell and
+  // nested-decoding readings only on values of payload size, not on documents or blobs.
+  const small = v.length <= PAYLOAD_MAX;
+  if (v.indexOf("\\") !== -1 && (small || v.indexOf("\\'") !== -1 || v.indexOf('\\"') !== -1)) {
+    const u = unescapeQuoting(v);
+    if (u !== v) out.push(u);
+  }
   const base =
-    (p.zone === "header" || p.zone === "cookie" || p.zone === "path") && v.indexOf("+") !== -1
+    (p.zone === "header" ||
+      p.zone === "cookie" ||
+      p.zone === "path" ||
+      (small && p.steps[p.steps.length - 1] === "urlenc")) &&
+    v.indexOf("+") !== -1
       ? v.replaceAll("+", " ")
       : v;
   if (base !== v) out.push(base);
   // A name holding `=` is a pair the parser could not split (an encoded `=`, a nested
   // query string): read what follows the `=` as a value.
   const eq = p.kind === "key" || p.zone === "cookie" ? base.indexOf("=") : -1;
-  if (eq > 0 && eq < 64 && eq + 1 < base.length && isNameBefore(base, eq)) out.push(base.slice(eq + 1));
-  if (p.zone === "header" && p.depth === 0) urlQueryValues(base, out);
+  if (eq > 0 && eq < 64 && eq + 1 < base.length && isNameBefore(base, eq)) {
+    out.push(base.slice(eq + 1));
+    // A whole query string encoded once more (`a=1&b=2` sent as one name): its values.
+    if (base.indexOf("&", eq) !== -1) pairValues(base, 0, out);
+  }
+  if (p.zone === "header" && p.depth === 0) {
+    const q = base.indexOf("?");
+    if (q !== -1) pairValues(base, q + 1, out);
+  }
   const uq = unicodeQuotes(v);
   if (uq !== v) out.push(uq);
   return out;
+}
+
+/**
+ * `\'`, `\"`, `` \` `` and `\$` without their backslash: a payload written to survive a
+ * JSON, C-style or shell string (`starts_with(password,\$\$t\$\$)`).
+ */
+function unescapeQuoting(v: string): string {
+  let out = "";
+  let from = 0;
+  for (let i = v.indexOf("\\"); i !== -1 && i + 1 < v.length; i = v.indexOf("\\", i + 2)) {
+    const c = v.charCodeAt(i + 1);
+    if (c === 39 || c === 34 || c === 96 || c === 36) {
+      out += v.slice(from, i);
+      from = i + 1;
+    }
+  }
+  return from === 0 ? v : out + v.slice(from);
 }
 
 /**
@@ -45,11 +84,12 @@ function unicodeQuotes(v: string): string {
   return out;
 }
 
-/** Parameter values of a URL carried in a header (Referer, X-Original-URL…). */
-function urlQueryValues(v: string, out: string[]): void {
-  const q = v.indexOf("?");
-  if (q === -1) return;
-  let start = q + 1;
+/**
+ * The values of the `name=value&…` pairs from `from` on: the parameters of a URL carried
+ * in a header (Referer, X-Original-URL…), or of a query string sent as one name.
+ */
+function pairValues(v: string, from: number, out: string[]): void {
+  let start = from;
   for (let count = 0; count < 16 && start < v.length; count++) {
     let end = v.indexOf("&", start);
     if (end === -1) end = v.length;

@@ -23,9 +23,16 @@ export function detectWhole(view: RequestView): Hit[] {
   }
   const target = view.request.target;
   const q = target.indexOf("?");
-  if (queryKeys === 1 && q !== -1) check(hits, "query", percentDecode(target.slice(q + 1), true), true);
-  if (formKeys === 1 && typeof view.request.body === "string")
+  if (queryKeys === 1 && q !== -1) {
+    const raw = target.slice(q + 1);
+    check(hits, "query", percentDecode(raw, true), true);
+    if (hits.length === 0) checkPlus(hits, "query", raw);
+  }
+  if (formKeys === 1 && typeof view.request.body === "string") {
+    const before = hits.length;
     check(hits, "body › form", percentDecode(view.request.body, true), true);
+    if (hits.length === before) checkPlus(hits, "body › form", view.request.body);
+  }
   for (const [name, value] of view.request.headers) {
     // Decode only a Cookie header that holds a quote, raw or percent-encoded.
     if (name.length === 6 && name.toLowerCase() === "cookie" && mayHoldQuote(value))
@@ -37,6 +44,20 @@ export function detectWhole(view: RequestView): Hit[] {
 function check(hits: Hit[], point: string, value: string, needsEq: boolean): void {
   if (value.length > 4096 || (value.indexOf("'") === -1 && value.indexOf('"') === -1)) return;
   if (needsEq && value.indexOf("=") === -1) return;
+  if (!sqliPrefilter(value)) return;
+  const m = detectSqli(value);
+  if (m !== null)
+    hits.push({ type: "sqli", point, payload: excerpt(value, m.start, m.end), signature: m.signature });
+}
+
+/**
+ * `SELECT CHAR(113)+CHAR(118)+(SELECT …`: a payload typed without encoding its `+` (SQL
+ * Server's string concatenation, arithmetic) reaches the form decoder as spaces, which
+ * breaks the expression apart. The single pair is read once more with `+` kept.
+ */
+function checkPlus(hits: Hit[], point: string, raw: string): void {
+  if (raw.length > 4096 || raw.indexOf("+") === -1 || raw.indexOf("(") === -1) return;
+  const value = percentDecode(raw, false);
   if (!sqliPrefilter(value)) return;
   const m = detectSqli(value);
   if (m !== null)

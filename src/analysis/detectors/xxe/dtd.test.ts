@@ -24,6 +24,18 @@ describe("xxe scanner", () => {
     assert.equal(sign("document('x') without a stylesheet"), null);
   });
 
+  it("reads a declaration cut from its `<` and a remote schema location", () => {
+    const sign = (v: string) => findXxe(v)?.sign ?? null;
+    assert.equal(sign('x!ENTITY % p SYSTEM "http://a/b.dtd"'), "parameter-entity");
+    assert.equal(sign('!ENTITY name "value"'), null);
+    assert.equal(sign('<a xsi:schemaLocation="urn:n http://h.example/a.xsd"/>'), "remote-schema");
+    assert.equal(sign('<a xsi:noNamespaceSchemaLocation="file:///x.xsd"/>'), "remote-schema");
+    // The first item of each pair is a namespace name, not a location.
+    assert.equal(sign('<a xsi:schemaLocation="http://h.example/ns local.xsd"/>'), null);
+    assert.equal(sign('<a xsi:schemaLocation="urn:n http://www.w3.org/2001/xml.xsd"/>'), null);
+    assert.equal(sign('schemaLocation="urn:n http://h.example/a.xsd"'), null);
+  });
+
   it("never throws and stays bounded on random input", () => {
     const frag = fc.constantFrom(
       "<!",
@@ -39,6 +51,10 @@ describe("xxe scanner", () => {
       "x",
       ";",
       "xi:include",
+      "!ENTITY",
+      "schemaLocation=",
+      "http://h/ ",
+      "<a ",
     );
     fc.assert(
       fc.property(fc.array(fc.oneof(frag, fc.string({ maxLength: 3 })), { maxLength: 60 }), (parts) => {

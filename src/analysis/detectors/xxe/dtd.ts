@@ -13,7 +13,13 @@
  */
 
 export interface XxeMatch {
-  readonly sign: "external-entity" | "parameter-entity" | "external-dtd" | "xinclude" | "xslt-document";
+  readonly sign:
+    | "external-entity"
+    | "parameter-entity"
+    | "external-dtd"
+    | "xinclude"
+    | "xslt-document"
+    | "remote-schema";
   readonly start: number;
   readonly end: number;
 }
@@ -49,40 +55,50 @@ function isW3cDtd(low: string, from: number, to: number): boolean {
   return part.includes("-//w3c//dtd") || part.includes("http://www.w3.org/");
 }
 
+/**
+ * The entity declaration whose `!ENTITY` keyword starts at `bang` (`<!ENTITY …` or, cut
+ * from its `<`, `!ENTITY % x SYSTEM …` spliced into a DTD the application builds).
+ */
+function entityAt(v: string, low: string, start: number, bang: number): XxeMatch | null {
+  let k = skipSpace(low, bang + 7);
+  let param = false;
+  if (low.charCodeAt(k) === 37 /* % */) {
+    param = true;
+    k = skipSpace(low, k + 1);
+  }
+  k = skipSpace(low, skipName(low, k));
+  if (externalIdAt(low, k)) {
+    const end = low.indexOf(">", k);
+    return {
+      sign: param ? "parameter-entity" : "external-entity",
+      start,
+      end: end === -1 ? v.length : end + 1,
+    };
+  }
+  if (param) {
+    // `<!ENTITY % a "<!ENTITY &#x25; b SYSTEM '…'>">`: a nested declaration.
+    const end = low.indexOf(">", k);
+    const body = low.slice(k, end === -1 ? low.length : end);
+    if (
+      body.includes("system") ||
+      body.includes("public") ||
+      body.includes("&#x25;") ||
+      body.includes("&#37;")
+    ) {
+      return { sign: "parameter-entity", start, end: end === -1 ? v.length : end + 1 };
+    }
+  }
+  return null;
+}
+
 export function findXxe(v: string): XxeMatch | null {
   const low = v.toLowerCase();
   let i = low.indexOf("<!");
   let guard = 0;
   while (i !== -1 && guard++ < 64) {
     if (low.startsWith("<!entity", i)) {
-      let k = skipSpace(low, i + 8);
-      let param = false;
-      if (low.charCodeAt(k) === 37 /* % */) {
-        param = true;
-        k = skipSpace(low, k + 1);
-      }
-      k = skipSpace(low, skipName(low, k));
-      if (externalIdAt(low, k)) {
-        const end = low.indexOf(">", k);
-        return {
-          sign: param ? "parameter-entity" : "external-entity",
-          start: i,
-          end: end === -1 ? v.length : end + 1,
-        };
-      }
-      if (param) {
-        // `<!ENTITY % a "<!ENTITY &#x25; b SYSTEM '…'>">`: a nested declaration.
-        const end = low.indexOf(">", k);
-        const body = low.slice(k, end === -1 ? low.length : end);
-        if (
-          body.includes("system") ||
-          body.includes("public") ||
-          body.includes("&#x25;") ||
-          body.includes("&#37;")
-        ) {
-          return { sign: "parameter-entity", start: i, end: end === -1 ? v.length : end + 1 };
-        }
-      }
+      const e = entityAt(v, low, i, i + 1);
+      if (e !== null) return e;
     } else if (low.startsWith("<!doctype", i)) {
       let k = skipSpace(low, i + 9);
       k = skipSpace(low, skipName(low, k));
@@ -101,6 +117,19 @@ export function findXxe(v: string): XxeMatch | null {
     }
     i = low.indexOf("<!", i + 2);
   }
+  // A declaration without its `<`: only one that reaches outside counts, naming a
+  // parameter entity or a quoted system literal (index.ts prefilter).
+  const bare = low.indexOf("!entity");
+  if (
+    bare !== -1 &&
+    (bare === 0 || low.charCodeAt(bare - 1) !== 60) &&
+    (low.indexOf("%") !== -1 || low.indexOf('"') !== -1 || low.indexOf("'") !== -1)
+  ) {
+    const e = entityAt(v, low, bare, bare);
+    if (e !== null) return e;
+  }
+  const schema = remoteSchema(low);
+  if (schema !== -1) return { sign: "remote-schema", start: schema, end: Math.min(v.length, schema + 64) };
   // An include element: `<prefix:include … href=…>`, or `<include>` in the XInclude namespace.
   const inc = low.indexOf(":include");
   if (inc !== -1) {
@@ -117,4 +146,34 @@ export function findXxe(v: string): XxeMatch | null {
     return { sign: "xslt-document", start: doc, end: doc + 9 };
   }
   return null;
+}
+
+/**
+ * `<a xsi:schemaLocation="ns http://host/a.xsd">`, `noNamespaceSchemaLocation="…"`: an
+ * element that asks a validating parser to fetch its schema from a URL — a server-side
+ * request to wherever the value points (XML Schema Part 1 §4.3.2). The W3C's own schemas
+ * are left out. Returns the attribute's index, or -1.
+ */
+function remoteSchema(low: string): number {
+  const at = low.indexOf("schemalocation");
+  if (at === -1 || low.lastIndexOf("<", at) === -1) return -1;
+  let k = skipSpace(low, at + 14);
+  if (low.charCodeAt(k) !== 61 /* = */) return -1;
+  k = skipSpace(low, k + 1);
+  const q = low.charCodeAt(k);
+  if (q !== 34 && q !== 39) return -1;
+  const close = low.indexOf(q === 34 ? '"' : "'", k + 1);
+  const list = low.slice(k + 1, close === -1 ? Math.min(low.length, k + 1024) : close);
+  // `schemaLocation` holds pairs (namespace name, location); `noNamespaceSchemaLocation`
+  // one location.
+  const pairs = low.slice(Math.max(0, at - 11), at) !== "nonamespace";
+  const parts = list.trim().split(/\s+/);
+  for (let p = pairs ? 1 : 0; p < parts.length && p < 64; p += pairs ? 2 : 1) {
+    const part = parts[p]!;
+    const scheme = part.indexOf("://");
+    if (scheme < 3 || scheme > 8 || !/^(?:https?|ftp|file|jar|netdoc)$/.test(part.slice(0, scheme))) continue;
+    const host = part.slice(scheme + 3).split(/[/:?#]/)[0] ?? "";
+    if (host !== "www.w3.org" && host !== "w3.org") return at;
+  }
+  return -1;
 }

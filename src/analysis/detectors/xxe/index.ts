@@ -11,18 +11,27 @@ import { findXxe } from "./dtd.js";
  * Entity-expansion bombs (billion laughs) are the points layer's `data_bomb`, not ours.
  */
 /**
- * Every sign needs a `<` (a declaration, an `xi:include` element, an `xsl:` stylesheet)
- * and then `<!`, `include` or `document(`. Values without `<` — nearly all — cost one
- * scan. The scanner runs only when this holds, so the two agree whatever the case.
+ * Every sign but one needs a `<` (a declaration, an `xi:include` element, an `xsl:`
+ * stylesheet, an element naming its schema) and then `<!`, `include`, `schemaLocation`
+ * or `document(`. Values without `<` — nearly all — cost one scan. The scanner runs only when this holds, so the two agree whatever the case.
  */
 /** `m`: the engine's character mask; without it (in `detect`) every bit counts as present and the native searches decide alone. */
 export function xxePrefilter(v: string, m = ~0): boolean {
+  // `!ENTITY … SYSTEM` cut from its `<` (dtd.ts) is the one sign without a `<`.
+  // It names a parameter entity (`%`) or a quoted system literal.
+  if ((m & CH.PUNCT) !== 0 && (m & (CH.PERCENT | CH.SQUOTE | CH.DQUOTE)) !== 0) {
+    const bang = v.indexOf("!");
+    if (bang !== -1 && (v.indexOf("NTITY", bang) !== -1 || v.indexOf("ntity", bang) !== -1)) return true;
+  }
   if ((m & CH.LT) === 0) return false;
   const lt = v.indexOf("<");
   if (lt === -1) return false;
   return (
     ((m & CH.PUNCT) !== 0 && v.indexOf("<!", lt) !== -1) ||
     v.indexOf("nclude") !== -1 ||
+    v.indexOf("chemaLocation") !== -1 ||
+    v.indexOf("chemalocation") !== -1 ||
+    v.indexOf("CHEMALOCATION") !== -1 ||
     v.indexOf("NCLUDE") !== -1 ||
     ((m & CH.LPAREN) !== 0 && (v.indexOf("ocument(") !== -1 || v.indexOf("OCUMENT(") !== -1))
   );

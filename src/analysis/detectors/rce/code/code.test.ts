@@ -60,3 +60,11 @@ describe("shellshock and prototype pollution", () => {
     assert.equal(detectProto("the constructor of the house", "the constructor of the house", false), null);
   });
 });
+
+describe("php complex syntax", () => {
+  it("calls whatever function sits inside `{${…}}`", () => {
+    assert.equal(detectPhp("x{${usleep(9)}}", false)?.signature, "rce.php-complex-syntax");
+    assert.equal(detectPhp("{${ Foo\\bar (1)}}", false)?.signature, "rce.php-complex-syntax");
+    assert.equal(detectPhp("total {${amount}}", false), null);
+  });
+});

@@ -631,6 +631,11 @@ export function detectPhp(s: string, anchored: boolean): DetectorMatch | null {
       if (k !== -1 && !isId(lower.charCodeAt(k + g.length)))
         return { signature: "rce.php-superglobal", start: k, end: k + g.length };
     }
+    // `{${name(…)}}`: the complex (curly) syntax of a double-quoted string evaluates the
+    // expression inside, so a call there runs whatever the function is (PHP manual,
+    // "Strings", complex syntax). Prose and templates do not write `{${name(`.
+    const cx = /\{\$\{\s*[A-Za-z_\\][\w\\]{0,63}\s*\(/.exec(s);
+    if (cx) return { signature: "rce.php-complex-syntax", start: cx.index, end: cx.index + cx[0].length };
     // `${'name'}` / `$ {CONST}`: variable variables (a blank or a quote after `${`).
     const vv = /\$\s*\{\s*['"]|\$\s+\{\s*[A-Za-z_@$]/.exec(s);
     if (vv) return { signature: "rce.php-variable-variable", start: vv.index, end: vv.index + vv[0].length };

@@ -5,6 +5,7 @@ import fc from "fast-check";
 import { globMatch } from "./glob.js";
 import { expandBraces, Feat, tokenizeShell } from "./tokenizer.js";
 import { analyzeShell } from "./unix.js";
+import { cmdWithPath } from "./windows.js";
 
 const words = (s: string): string[][] => tokenizeShell(s).commands.map((c) => c.words.map((w) => w.text));
 
@@ -133,5 +134,31 @@ describe("shell analysis", () => {
     assert.equal(analyzeShell("my cat; my dog", "value"), null);
     assert.equal(analyzeShell("Tom & Jerry | Season 2", "value"), null);
     assert.equal(analyzeShell("$5 & more", "value"), null);
+  });
+});
+
+describe("file reads as the whole value", () => {
+  it("reads a file-printing command given absolute file paths only", () => {
+    assert.equal(analyzeShell("cat /srv/app/config.yml", "value")?.signature, "rce.command-line");
+    assert.equal(analyzeShell("tail -n 20 /var/lib/x", "value")?.signature, "rce.command-line");
+    assert.equal(analyzeShell("cat /srv/app/config.yml", "none"), null);
+    assert.equal(analyzeShell("cat /photos/2020", "value"), null);
+    assert.equal(analyzeShell("Cat /pets/x.html", "value"), null);
+  });
+});
+
+describe("redirection and cmd.exe paths", () => {
+  it("reads a value that is only a write into a sensitive directory", () => {
+    assert.equal(analyzeShell(">/tmp/.x", "value")?.signature, "rce.shell-redirect");
+    assert.equal(analyzeShell(">> /var/www/a.php", "value")?.signature, "rce.shell-redirect");
+    assert.equal(analyzeShell(">/tmp/.x", "key"), null);
+    assert.equal(analyzeShell("> /home/me/notes.txt", "value"), null);
+  });
+
+  it("reads a cmd.exe built-in given a Windows path after a separator", () => {
+    assert.equal(cmdWithPath("x | type %SystemDrive%\\a.ini")?.signature, "rce.cmd-command");
+    assert.equal(cmdWithPath("a && copy \\\\srv\\s\\x.exe")?.signature, "rce.cmd-command");
+    assert.equal(cmdWithPath("type C:\\a.ini"), null);
+    assert.equal(cmdWithPath("Q&A type of C:\\ path"), null);
   });
 });

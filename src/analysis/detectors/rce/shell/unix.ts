@@ -312,6 +312,11 @@ function judge(c: ShellCommand, mode: CommandMode, braced: boolean): DetectorMat
   )
     return match("rce.binary-path", c);
   const w = words[k]!;
+  // `>/tmp/x`, `>> /var/www/s.php`: the whole value is a redirection that writes into a
+  // world-writable, web or system directory — the tail of a command line the application
+  // completes (`echo … >` + value).
+  if (w.redir && c.sep === "start" && mode === "value" && k === words.length - 1 && isWriteTarget(w.text))
+    return match("rce.shell-redirect", c);
   if (w.redir) return null;
   const r = resolveCommand(w);
   const argc = words.length - k - 1;
@@ -375,6 +380,7 @@ function judge(c: ShellCommand, mode: CommandMode, braced: boolean): DetectorMat
       return BARE_ALONE.has(r.name) && mode === "value" ? match("rce.command-line", c) : null;
     }
     if (ADMIN.has(r.name) && (!common || shellArgs(c, k + 1, false))) return match("rce.command-line", c);
+    if (FILE_READERS.has(w.text) && readsFiles(c, k + 1)) return match("rce.command-line", c);
     if (wrapped && (!common || shellArgs(c, k + 1, true))) return match("rce.command-line", c);
     if (!common && shellArgs(c, k + 1, false)) return match("rce.command-line", c);
     return null;
@@ -400,6 +406,50 @@ function judge(c: ShellCommand, mode: CommandMode, braced: boolean): DetectorMat
     if (c.lead && sep !== "nl") return match("rce.shell-chain", c);
   }
   return null;
+}
+
+/** Commands that print a file's contents (short or English-looking names, hence COMMON). */
+const FILE_READERS: ReadonlySet<string> = new Set([
+  "cat",
+  "tac",
+  "nl",
+  "od",
+  "xxd",
+  "strings",
+  "base64",
+  "head",
+  "tail",
+]);
+
+/**
+ * `cat /srv/app/.env`, `tail -n 50 /var/log/x`: the arguments are nothing but flags,
+ * numbers and absolute file paths, at least one — a file read as the whole value. A
+ * file path has two segments or more and either a system top directory or a dotted last
+ * segment (`/photos/2020` is a site's path; "cat /dev/null is a file" has words after it).
+ * The command word is matched as typed: shells are case-sensitive (`Cat /pets`).
+ */
+function readsFiles(c: ShellCommand, from: number): boolean {
+  const n = c.words.length - from;
+  if (n < 1 || n > 4) return false;
+  let paths = 0;
+  for (let k = from; k < c.words.length; k++) {
+    const t = c.words[k]!.text;
+    if (/^\/[\w.-]+\/[^\s]/.test(t)) {
+      const last = t.slice(t.lastIndexOf("/") + 1);
+      if (
+        !/^\/(?:etc|var|usr|proc|home|root|srv|opt|tmp|dev|sys|run|app|mnt)\//.test(t) &&
+        last.indexOf(".") === -1
+      )
+        return false;
+      paths++;
+    } else if (!isFlag(t) && !/^\d{1,6}$/.test(t)) return false;
+  }
+  return paths > 0;
+}
+
+/** Directories a redirection writes into to plant or overwrite a file. */
+function isWriteTarget(t: string): boolean {
+  return /^\/(?:tmp|var\/tmp|dev\/shm|var\/www|etc|root|home\/[\w.-]{1,32}\/\.ssh)\/[\w.-]/.test(t);
 }
 
 /** A path word whose bracket expression is there to hide a name: `/etc/pas[s]wd`, `/bi[n]/bash`, `/a[b//]c`. */
@@ -529,7 +579,8 @@ function commandAt(v: string, i: number): boolean {
   if (v.charCodeAt(j) === 92 && (v.charCodeAt(j + 1) === 110 || v.charCodeAt(j + 1) === 114)) j += 2;
   for (let k = 0; k < 4 && j < v.length; k++) {
     const c = v.charCodeAt(j);
-    if (c === 32 || c === 9 || c === 39 || c === 34 || c === 92 || c === 64) j++;
+    // `+`: a blank that a form encoder wrote and one decoding too few left (`&&+ls`).
+    if (c === 32 || c === 9 || c === 39 || c === 34 || c === 92 || c === 64 || c === 43) j++;
     else break;
   }
   const c0 = v.charCodeAt(j);
@@ -622,6 +673,8 @@ export function mayBeShell(v: string): boolean {
         break;
       case 62:
         if (v.charCodeAt(i + 1) === 40) return true;
+        // A value that opens with a redirection to a path: `>/tmp/x`, `>> /etc/y`.
+        if (i === 0 && /^>>?\s?\//.test(v)) return true;
         break;
       case 39:
       case 34:

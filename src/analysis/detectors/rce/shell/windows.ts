@@ -220,6 +220,35 @@ function batchIf(s: string, i: number): boolean {
   return COMPARE.has(t[k + 1]?.toLowerCase() ?? "") && t.length >= k + 3;
 }
 
+/** Separators after which cmd.exe starts a new command: `&`, `|`, `&&`, `||`, a line break. */
+function isCmdSeparator(c: number): boolean {
+  return c === 38 || c === 124 || c === 10 || c === 13;
+}
+
+/** `C:\…`, `%SystemDrive%\…`, `\\host\share…`: a Windows path naming a file or a share. */
+function isWindowsPath(t: string): boolean {
+  return /^(?:[A-Za-z]:\\|%[A-Za-z_][\w()]{0,30}%\\|\\\\[\w.-]{1,63}\\)/.test(t);
+}
+
+/**
+ * `| type %SystemDrive%\boot.ini`, `& dir C:\`, `&& copy \\host\x`: after a cmd.exe
+ * separator, a built-in command whose argument is a Windows path. Prose neither puts a
+ * separator before "type" nor a drive or `%VAR%` path after it.
+ */
+export function cmdWithPath(v: string): DetectorMatch | null {
+  for (let i = 0, n = 0; i < v.length && n < 16; i++) {
+    if (!isCmdSeparator(v.charCodeAt(i))) continue;
+    n++;
+    let j = i + 1;
+    if (j < v.length && v.charCodeAt(j) === v.charCodeAt(i)) j++;
+    const t = tokens(v, j, 2);
+    const cmd = t[0]?.toLowerCase() ?? "";
+    if (t.length === 2 && BATCH_BUILTINS.has(cmd) && isWindowsPath(t[1]!))
+      return { signature: "rce.cmd-command", start: i, end: Math.min(v.length, j + 64) };
+  }
+  return null;
+}
+
 /** Windows shell and PowerShell signs in a value. */
 export function analyzeWindows(value: string): DetectorMatch | null {
   const { text: s, substr } = normalizeCmd(value);
