@@ -295,3 +295,26 @@ describe("covered points (a decoder re-emitted the whole value decoded)", () => 
     assert.notEqual(cut.find((p) => p.steps.join(" › ") === "query › d")!.covered, true);
   });
 });
+
+describe("base64 whose + became spaces (form encoding)", () => {
+  it("decodes it in a form body and a query, not in a header", () => {
+    const b64 = Buffer.from("<svg/onload=alert(1)>>>?").toString("base64");
+    assert.ok(b64.includes("+"));
+    const form = extractPoints({
+      method: "POST",
+      target: "/",
+      headers: [["Content-Type", "application/x-www-form-urlencoded"]],
+      body: `data=${b64}`,
+    }).points;
+    assert.ok(
+      form.some((p) => p.steps.join(" › ") === "body › form › data › base64" && p.value.startsWith("<svg")),
+    );
+    const header = extractPoints({
+      method: "GET",
+      target: "/",
+      headers: [["X-Data", b64.replaceAll("+", " ")]],
+      body: "",
+    }).points;
+    assert.ok(!header.some((p) => p.steps.includes("base64")));
+  });
+});

@@ -38,6 +38,36 @@ export const base64: NestedDecoder = {
   },
 };
 
+/** base64 whose `+` a form decoder turned into spaces: letters, digits, `/`, spaces, padding. */
+const SPACED = /^[A-Za-z0-9/ ]+={0,2}$/;
+
+/**
+ * base64 sent unescaped in a query string or form body: the `+` of its alphabet reached
+ * the application as spaces (`application/x-www-form-urlencoded`, WHATWG URL §5.1), and a
+ * server that base64-decodes the parameter commonly turns them back. Read the same way.
+ */
+export const base64Spaced: NestedDecoder = {
+  step: "base64",
+  triggers: T_LONG,
+  applies(value, kind) {
+    if (kind === "key" || value.length < MIN_LENGTH || value.indexOf(" ") === -1 || value.indexOf("+") !== -1)
+      return false;
+    if (!SPACED.test(value)) return false;
+    const v = value.replaceAll(" ", "+");
+    return (
+      v.length % 4 !== 1 &&
+      v.charCodeAt(0) !== 43 &&
+      mixedCaseHead(v) &&
+      probeLooksLikeText(v) &&
+      base64Shape(v)
+    );
+  },
+  run(x) {
+    if (x.zone !== "query" && x.zone !== "body") return false;
+    return base64.run({ ...x, value: x.value.replaceAll(" ", "+") });
+  },
+};
+
 /** Sextet value of each base64 / base64url character; -1 elsewhere. */
 const SEXTET = new Int8Array(128).fill(-1);
 for (let i = 0; i < 64; i++) {

@@ -1,4 +1,4 @@
-import { base64 } from "./base64.js";
+import { base64, base64Spaced } from "./base64.js";
 import { doublePercent } from "./double-percent.js";
 import { embeddedJson } from "./embedded-json.js";
 import { graphql } from "./graphql.js";
@@ -24,6 +24,6 @@ let list: readonly NestedDecoder[] | null = null;
  */
 export function nestedDecoders(): readonly NestedDecoder[] {
   if (list === null)
-    list = [utf16, jwt, embeddedJson, graphql, doublePercent, htmlEntities, jsEscape, base64];
+    list = [utf16, jwt, embeddedJson, graphql, doublePercent, htmlEntities, jsEscape, base64, base64Spaced];
   return list;
 }
