@@ -1,5 +1,6 @@
 import { isIP } from "node:net";
 import type { StoredRequest } from "../model/index.js";
+import { isToken } from "../model/index.js";
 import { fieldText, isPseudoHeader, targetText } from "./raw-http.js";
 
 /**
@@ -37,21 +38,6 @@ export function printfFormat(s: string): string {
     else out += ch;
   }
   return out;
-}
-
-/** RFC 9110 §5.6.2 token characters. */
-function isToken(s: string): boolean {
-  if (s.length === 0) return false;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    const ok =
-      (c >= 0x30 && c <= 0x39) ||
-      (c >= 0x41 && c <= 0x5a) ||
-      (c >= 0x61 && c <= 0x7a) ||
-      "!#$%&'*+-.^_`|~".includes(s[i] ?? "");
-    if (!ok) return false;
-  }
-  return true;
 }
 
 /** A host (name, IPv4, or bracketed IPv6) with an optional port, safe as a URL authority. */

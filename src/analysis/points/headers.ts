@@ -1,38 +1,11 @@
 import type { Header } from "../../model/index.js";
+import { isToken } from "../../model/index.js";
 import { absentBits, emitV } from "./decode.js";
 import { looksLikeText } from "./decoders/bytes.js";
 import { headerGrammar, WELL_FORMED_MAX } from "./header-grammar.js";
 import { percentDecode } from "./percent.js";
 import type { PointSink } from "./sink.js";
 import { stepsPlus } from "./sink.js";
-
-/** RFC 9110 §5.1 field-name: a token (tchar, §5.6.2). */
-function isToken(s: string): boolean {
-  if (s.length === 0) return false;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 48 && c <= 57) continue;
-    if ((c | 0x20) >= 97 && (c | 0x20) <= 122) continue;
-    // ! # $ % & ' * + - . ^ _ ` | ~
-    if (
-      c === 33 ||
-      (c >= 35 && c <= 39) ||
-      c === 42 ||
-      c === 43 ||
-      c === 45 ||
-      c === 46 ||
-      c === 94 ||
-      c === 95 ||
-      c === 96 ||
-      c === 124 ||
-      c === 126
-    ) {
-      continue;
-    }
-    return false;
-  }
-  return true;
-}
 
 /**
  * Standard headers whose syntax RFC 9110 / Fetch fix and that no application decodes

@@ -1,3 +1,4 @@
+import { isTchar } from "../../model/index.js";
 import { parseNode } from "./ip.js";
 
 /**
@@ -31,12 +32,6 @@ export interface ForwardedList {
   readonly elements: readonly ForwardedElement[];
   /** Something did not follow the RFC 7239 §4 grammar; what could be read is kept. */
   readonly malformed: boolean;
-}
-
-function isTchar(c: number): boolean {
-  // RFC 9110 §5.6.2 tchar: ALPHA / DIGIT / "!#$%&'*+-.^_`|~"
-  if ((c >= 48 && c <= 57) || ((c | 0x20) >= 97 && (c | 0x20) <= 122)) return true;
-  return c < 128 && "!#$%&'*+-.^_`|~".includes(String.fromCharCode(c));
 }
 
 function isOws(c: number): boolean {

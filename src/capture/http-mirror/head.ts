@@ -1,6 +1,7 @@
 import { isAscii, isUtf8 } from "node:buffer";
 import type { Anomaly } from "../../model/anomalies.js";
 import type { Header } from "../../model/http.js";
+import { isTchar, isToken, trimOws } from "../../model/index.js";
 import { addAnomaly } from "./anomaly-list.js";
 
 /**
@@ -44,26 +45,11 @@ export interface HeadLimits {
 /** Longest Content-Length accepted: 15 digits stays a safe integer. */
 const MAX_LENGTH_DIGITS = 15;
 
-// RFC 9110 §5.6.2 tchar, as a lookup table over ASCII.
-const TCHAR = new Uint8Array(128);
-for (let c = 0; c < 128; c++) {
-  const l = c | 0x20;
-  if ((c >= 48 && c <= 57) || (l >= 97 && l <= 122) || "!#$%&'*+-.^_`|~".includes(String.fromCharCode(c)))
-    TCHAR[c] = 1;
-}
-
-export function isToken(s: string): boolean {
-  if (s.length === 0) return false;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 128 || TCHAR[c] === 0) return false;
-  }
-  return true;
-}
+export { isToken };
 
 /** Whether a byte can start a request line (a method is a token). */
 export function isTokenByte(c: number): boolean {
-  return c < 128 && TCHAR[c] === 1;
+  return isTchar(c);
 }
 
 /**
@@ -81,14 +67,6 @@ export function decodeHeadBytes(b: Buffer, anomalies: Anomaly[]): string {
 function isWs(c: number): boolean {
   // RFC 9112 §3: SP, HTAB, VT, FF and bare CR may be read as request-line separators.
   return c === 32 || c === 9 || c === 11 || c === 12 || c === 13;
-}
-
-function trimOws(s: string): string {
-  let a = 0;
-  let b = s.length;
-  while (a < b && (s.charCodeAt(a) === 32 || s.charCodeAt(a) === 9)) a++;
-  while (b > a && (s.charCodeAt(b - 1) === 32 || s.charCodeAt(b - 1) === 9)) b--;
-  return a === 0 && b === s.length ? s : s.slice(a, b);
 }
 
 /** `HTTP/` + digits `.` digits (RFC 9112 §2.3), name compared case-insensitively. */

@@ -1,4 +1,5 @@
 import type { Header } from "../../model/index.js";
+import { isTchar } from "../../model/index.js";
 
 /**
  * Masking of header values. `Authorization` and `Proxy-Authorization` keep their scheme
@@ -9,25 +10,6 @@ import type { Header } from "../../model/index.js";
 
 /** A scheme is an RFC 9110 token; anything longer than this is not a scheme name. */
 const MAX_SCHEME = 32;
-
-function isTchar(c: number): boolean {
-  return (
-    (c >= 48 && c <= 57) ||
-    (c >= 65 && c <= 90) ||
-    (c >= 97 && c <= 122) ||
-    c === 33 ||
-    (c >= 35 && c <= 39) ||
-    c === 42 ||
-    c === 43 ||
-    c === 45 ||
-    c === 46 ||
-    c === 94 ||
-    c === 95 ||
-    c === 96 ||
-    c === 124 ||
-    c === 126
-  );
-}
 
 export function maskCredentials(value: string, marker: string): string {
   const trimmed = value.trim();

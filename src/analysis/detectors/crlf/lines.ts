@@ -1,32 +1,13 @@
+import { isTchar } from "../../../model/index.js";
+
+export { isTchar } from "../../../model/index.js";
+
 /**
  * What an injected line looks like to an HTTP/1.1 parser (RFC 9112): a status line
  * (`HTTP/1.1 200 OK`, §4), a request line (`GET /x HTTP/1.1`, §3), a field line
  * (`Name: value`, §5 with the token grammar of RFC 9110 §5.6.2), or — after an empty
  * line — the start of a body.
  */
-
-/** RFC 9110 §5.6.2 tchar. */
-export function isTchar(c: number): boolean {
-  if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57)) return true;
-  // ! # $ % & ' * + - . ^ _ ` | ~
-  return (
-    c === 33 ||
-    c === 35 ||
-    c === 36 ||
-    c === 37 ||
-    c === 38 ||
-    c === 39 ||
-    c === 42 ||
-    c === 43 ||
-    c === 45 ||
-    c === 46 ||
-    c === 94 ||
-    c === 95 ||
-    c === 96 ||
-    c === 124 ||
-    c === 126
-  );
-}
 
 function isAlpha(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90);

@@ -70,15 +70,6 @@ export function transferEncodingValid(v: string): boolean {
   return chunked === 1 && lastIsChunked;
 }
 
-/** OWS is SP / HTAB only (RFC 9110 §5.6.3): String.trim would also eat \v, \f, NBSP. */
-function trimOws(s: string): string {
-  let a = 0;
-  let b = s.length;
-  while (a < b && (s.charCodeAt(a) === 32 || s.charCodeAt(a) === 9)) a++;
-  while (b > a && (s.charCodeAt(b - 1) === 32 || s.charCodeAt(b - 1) === 9)) b--;
-  return a === 0 && b === s.length ? s : s.slice(a, b);
-}
-
 /**
  * A header name that is not exactly a token but reads as `transfer-encoding` or
  * `content-length` once whitespace and control characters are dropped and `_` is read
@@ -98,3 +89,5 @@ export function obfuscatedFramingName(rawName: string): "transfer-encoding" | "c
   if (norm !== "transfer-encoding" && norm !== "content-length") return null;
   return rawName.toLowerCase() === norm ? null : norm;
 }
+
+import { trimOws } from "../../../model/index.js";

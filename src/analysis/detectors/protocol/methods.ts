@@ -1,3 +1,7 @@
+import { isToken } from "../../../model/index.js";
+
+export { isTchar, isToken } from "../../../model/index.js";
+
 /**
  * Request methods. RFC 9110 §9.1: a method is a case-sensitive token; §9.3 defines the
  * standard ones. The extension methods below are registered in the IANA HTTP Method
@@ -67,29 +71,6 @@ const DANGEROUS = new Set(["TRACE", "TRACK", "DEBUG", "CONNECT"]);
 /** Every method name a request line can carry in a smuggled request (upper case). */
 export function isRequestLineMethod(m: string): boolean {
   return KNOWN.has(m) || DANGEROUS.has(m);
-}
-
-/** RFC 9110 §5.6.2 tchar, as a lookup table over ASCII. */
-const TCHAR = (() => {
-  const t = new Uint8Array(128);
-  for (let c = 48; c <= 57; c++) t[c] = 1;
-  for (let c = 65; c <= 90; c++) t[c] = 1;
-  for (let c = 97; c <= 122; c++) t[c] = 1;
-  for (const ch of "!#$%&'*+-.^_`|~") t[ch.charCodeAt(0)] = 1;
-  return t;
-})();
-
-export function isTchar(c: number): boolean {
-  return c < 128 && TCHAR[c] === 1;
-}
-
-export function isToken(s: string): boolean {
-  if (s.length === 0) return false;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 128 || TCHAR[c] !== 1) return false;
-  }
-  return true;
 }
 
 /** ASCII case-insensitive equality with a lower-case literal, without allocating. */
