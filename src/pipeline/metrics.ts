@@ -5,6 +5,7 @@
  * those parts need not know about Prometheus.
  */
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import type { MirrorListenerStats } from "../capture/http-mirror/index.js";
 
 /** Why an exchange was not analysed. */
 export type ShedReason = "queue_full" | "queue_bytes" | "shutdown" | "analysis_failed";
@@ -33,21 +34,8 @@ export interface RecorderCounts {
   readonly pendingHits: number;
 }
 
-/** The mirror listener's counters (the shape of http-mirror's MirrorListenerStats). */
-export interface ListenerCounts {
-  readonly received: number;
-  readonly bytes: number;
-  readonly bodyTruncated: number;
-  readonly rejected: number;
-  readonly parseErrors: number;
-  readonly timeouts: number;
-  readonly proxyUntrusted: number;
-  readonly callbackErrors: number;
-  /** Gauge. */
-  readonly connectionsOpen: number;
-  readonly connectionsTotal: number;
-  readonly connectionsDropped: number;
-}
+/** The mirror listener's counters, read at scrape time. */
+export type ListenerCounts = MirrorListenerStats;
 
 /** What the analysis stage counts (read at scrape time, so the hot path pays no library call). */
 export interface PipelineCounts {
