@@ -1,6 +1,6 @@
 /**
  * Analysis speed and memory:
- *   npm run bench -- [FILE.jsonl[.gz]…] [--seconds N] [--max N] [--workers N] [--per-detector] [--json]
+ *   npm run bench:analysis -- [FILE.jsonl[.gz]…] [--seconds N] [--max N] [--workers N] [--per-detector] [--json]
  *
  * With corpus files (labelled-request JSONL, e.g. ../shared/corpus/*.jsonl.gz), requests
  * labelled `benign` (not weak) form the benign mix and `attack` ones the attack mix.
@@ -17,7 +17,7 @@
  *     point extraction alone (to find which one eats the budget).
  * Bounded in time: each timed phase runs for `--seconds` (default 3) after a warm-up that is
  * itself capped (by request count and time), the pool phase at most 4 × `--seconds`.
- * Run with `--expose-gc` (as `npm run bench` does) for steadier memory figures.
+ * Run with `--expose-gc` (as `npm run bench` and `bench:analysis` do) for steadier memory figures.
  */
 import { createReadStream } from "node:fs";
 import { availableParallelism, cpus, loadavg } from "node:os";
@@ -81,7 +81,7 @@ function parseOptions(argv: string[]): Options {
 function usage(msg?: string): never {
   if (msg !== undefined) console.error(`analysis.bench: ${msg}`);
   console.error(
-    "usage: npm run bench -- [FILE.jsonl[.gz]…] [--seconds N] [--max N] [--workers N] [--per-detector] [--json]",
+    "usage: npm run bench:analysis -- [FILE.jsonl[.gz]…] [--seconds N] [--max N] [--workers N] [--per-detector] [--json]",
   );
   process.exit(msg === undefined ? 0 : 2);
 }
