@@ -67,25 +67,75 @@ export function base64HeadIsText(v: string): boolean {
   return true;
 }
 
+/** First letters (lower-cased) of the `BARE_ALONE` names, and their shortest length. */
+const BARE_FIRST = new Uint8Array(128);
+let BARE_MIN = 64;
+for (const w of BARE_ALONE) {
+  BARE_FIRST[w.charCodeAt(0)] = 1;
+  BARE_MIN = Math.min(BARE_MIN, w.length);
+}
+
+/**
+ * `v` starts with a program directory: `/?(usr/(local/)?)?s?bin/`, read without a regex
+ * (each optional part is decided by its next character, so no backtracking is lost).
+ */
+function programDir(v: string): boolean {
+  let i = v.charCodeAt(0) === 47 ? 1 : 0;
+  if (v.startsWith("usr/", i)) {
+    i += 4;
+    if (v.startsWith("local/", i)) i += 6;
+  }
+  if (v.charCodeAt(i) === 115) i++;
+  return v.startsWith("bin/", i);
+}
+
+/** A recon tool or a program path named alone (see `BARE_ALONE`), for a value of up to 24 characters. */
+function bareTool(v: string): boolean {
+  const c = v.charCodeAt(0);
+  if ((c === 47 || c === 117 || c === 115 || c === 98) && programDir(v)) return true;
+  // The names are lower case: one written with a capital first letter is looked up lower-cased.
+  if (v.length < BARE_MIN || c >= 128 || BARE_FIRST[c | 32] !== 1) return false;
+  return c >= 65 && c <= 90 ? BARE_ALONE.has(v.toLowerCase()) : BARE_ALONE.has(v);
+}
+
+/**
+ * A word of up to 8 characters is a sign only as a recon tool or as the start of a Java
+ * serialization stream (raw `aced0005`, base64 `rO0AB`, gzip+base64 `H4sI` then
+ * `ztaa`/`s7qaf`, as in anchors.ts); other anchor keywords need the code around them (a
+ * call, a path, an object) to be flagged. Most values are this short: one loop over
+ * their characters decides, and all four stream heads hold an `a`.
+ */
+function shortMayMatch(v: string, n: number): boolean {
+  let letters = false;
+  let a = false;
+  for (let i = 0; i < n; i++) {
+    const l = v.charCodeAt(i) | 32;
+    if (l >= 97 && l <= 122) {
+      letters = true;
+      if (l === 97) a = true;
+    }
+  }
+  // Numbers, dates, versions, punctuation: every sign needs a letter.
+  if (!letters) return false;
+  if (bareTool(v)) return true;
+  return a && /ro0ab|ztaa|s7qaf|aced0005/i.test(v);
+}
+
 /** A value of letters, digits and `-._=+/:,` (and `@`) only. */
 function plainMayMatch(v: string, mask: number): boolean {
   const n = v.length;
+  if (n <= 8) return shortMayMatch(v, n);
   // Numbers, dates, versions: every sign below needs a letter.
   if (mask & CH.DIGIT && !/[A-Za-z]/.test(v)) return false;
-  if (n <= 24) {
-    // A recon tool or a program path named alone (see `BARE_ALONE`).
-    if (BARE_ALONE.has(v)) return true;
-    const c = v.charCodeAt(0);
-    if (c >= 65 && c <= 90 && BARE_ALONE.has(v.toLowerCase())) return true;
-    if ((c === 47 || c === 117 || c === 115 || c === 98) && /^\/?(?:usr\/(?:local\/)?)?s?bin\//.test(v))
-      return true;
-  }
-  // A word of up to 8 characters is a sign only as a recon tool (above) or as the start
-  // of a Java serialization stream (raw `aced0005`, base64 `rO0AB`, gzip+base64 `H4sI`
-  // then `ztaa`/`s7qaf`, as in anchors.ts); other anchor keywords need the code around
-  // them (a call, a path, an object) to be flagged.
-  if (n <= 8) return /ro0ab|ztaa|s7qaf|aced0005/i.test(v);
-  if (base64Shaped(v, n) && base64HeadIsText(v)) return true;
+  if (n <= 24 && bareTool(v)) return true;
+  // (The base64 alphabet has no `.:,@`, and the shape needs a digit, `+`, `/` or `=`.)
+  if (
+    (mask & (CH.DOT | CH.COLON | CH.COMMA | CH.AT)) === 0 &&
+    (mask & (CH.DIGIT | CH.PLUS | CH.SLASH | CH.EQ)) !== 0 &&
+    base64Shaped(v, n) &&
+    base64HeadIsText(v)
+  )
+    return true;
   // A php.ini directive.
   if (mask & CH.EQ && iniAssignment(v)) return true;
   if ((mask & (CH.DOT | CH.COLON)) === 0) return WORD_ANCHOR.test(v);

@@ -310,12 +310,31 @@ function detect(p: Point): DetectorMatch | null {
     if (!binaryMayMatch(head)) return null;
     return (mayBeLog4j(head) ? detectLog4j(head) : null) ?? detectShellshock(head);
   }
-  return rceGate(v, charMask(v)) ? detectPoint(p) : null;
+  return gatePassed(v) ? detectPoint(p) : null;
+}
+
+/**
+ * The gate's answer for the value the prefilter saw last: the engine calls `prefilter(v,
+ * charMask(v))` and then `detect(p)` with `p.value === v`, so `detect` need not compute
+ * the mask and run the gate's searches a second time.
+ */
+let gateValue: string | null = null;
+let gateAnswer = false;
+
+function gatePassed(v: string): boolean {
+  return v === gateValue ? gateAnswer : rceGate(v, charMask(v));
+}
+
+function prefilter(v: string, mask: number): boolean {
+  const g = rceGate(v, mask);
+  gateValue = v;
+  gateAnswer = g;
+  return g && scan(v).interesting;
 }
 
 export const rceDetector: Detector = {
   type: "rce",
-  prefilter: (v: string, mask: number) => rceGate(v, mask) && scan(v).interesting,
+  prefilter,
   detect,
   detectRequest,
 };
