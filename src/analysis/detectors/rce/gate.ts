@@ -10,7 +10,7 @@
 import { CH } from "../charmask.js";
 import { ANCHORS } from "./anchors.js";
 import { iniAssignment } from "./prefilter.js";
-import { BARE_ALONE } from "./shell/commands.js";
+import { BARE_ALONE, mayBeBareAlone, programDir } from "./shell/commands.js";
 
 /** Characters a plain token may hold besides letters, digits and `_`. */
 const PLAIN = CH.DIGIT | CH.DASH | CH.DOT | CH.EQ | CH.PLUS | CH.SLASH | CH.COLON | CH.COMMA;
@@ -67,34 +67,12 @@ export function base64HeadIsText(v: string): boolean {
   return true;
 }
 
-/** First letters (lower-cased) of the `BARE_ALONE` names, and their shortest length. */
-const BARE_FIRST = new Uint8Array(128);
-let BARE_MIN = 64;
-for (const w of BARE_ALONE) {
-  BARE_FIRST[w.charCodeAt(0)] = 1;
-  BARE_MIN = Math.min(BARE_MIN, w.length);
-}
-
-/**
- * `v` starts with a program directory: `/?(usr/(local/)?)?s?bin/`, read without a regex
- * (each optional part is decided by its next character, so no backtracking is lost).
- */
-function programDir(v: string): boolean {
-  let i = v.charCodeAt(0) === 47 ? 1 : 0;
-  if (v.startsWith("usr/", i)) {
-    i += 4;
-    if (v.startsWith("local/", i)) i += 6;
-  }
-  if (v.charCodeAt(i) === 115) i++;
-  return v.startsWith("bin/", i);
-}
-
 /** A recon tool or a program path named alone (see `BARE_ALONE`), for a value of up to 24 characters. */
 function bareTool(v: string): boolean {
   const c = v.charCodeAt(0);
   if ((c === 47 || c === 117 || c === 115 || c === 98) && programDir(v)) return true;
+  if (!mayBeBareAlone(v)) return false;
   // The names are lower case: one written with a capital first letter is looked up lower-cased.
-  if (v.length < BARE_MIN || c >= 128 || BARE_FIRST[c | 32] !== 1) return false;
   return c >= 65 && c <= 90 ? BARE_ALONE.has(v.toLowerCase()) : BARE_ALONE.has(v);
 }
 

@@ -3,7 +3,15 @@
  * (a census bitmask), so that the detector only runs what can match.
  */
 import { ANCHOR_CLASS, ANCHOR_CLASSES, ANCHOR_OUT, ANCHOR_STEP } from "./anchors.js";
-import { BARE_ALONE as BARE, COMMANDS, COMMON, commandName, stripVersion } from "./shell/commands.js";
+import {
+  BARE_ALONE as BARE,
+  COMMANDS,
+  COMMON,
+  commandName,
+  mayBeBareAlone,
+  programDir,
+  stripVersion,
+} from "./shell/commands.js";
 
 export const C = {
   Dollar: 1 << 0,
@@ -291,7 +299,7 @@ export function scan(v: string): Scan {
   if (!hot && m & C.Space) hot = mayBeCommandLine(v) || /^(?:if|for)[\s/]/i.test(v);
   // A bare word is only ever flagged when it is a recon tool or a program path.
   else if (!hot && n <= 24)
-    hot = BARE.has(firstWord(v).toLowerCase()) || /^\/?(?:usr\/(?:local\/)?)?s?bin\//.test(v);
+    hot = (mayBeBareAlone(v) && BARE.has(firstWord(v).toLowerCase())) || programDir(v);
   if (!hot && m & C.Eq) hot = iniAssignment(v);
   // One reused record: callers read it before the next value is scanned.
   lastValue = v;

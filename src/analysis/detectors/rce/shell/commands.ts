@@ -624,6 +624,37 @@ export const BARE_ALONE: ReadonlySet<string> = new Set([
   "pstree",
 ]);
 
+/** The `BARE_ALONE` names' first two characters, at `c0 * 128 + c1`. */
+const BARE_HEADS = new Uint8Array(128 * 128);
+for (const w of BARE_ALONE) BARE_HEADS[w.charCodeAt(0) * 128 + w.charCodeAt(1)] = 1;
+
+/**
+ * False only when no `BARE_ALONE` name can be `v`'s first word, lower-cased: read off
+ * its first two characters, before any string is built. (For ASCII, `c | 32` lower-cases
+ * a letter and leaves every other character a non-letter; the names start with two
+ * letters. Non-ASCII characters may lower-case to ASCII ones, so they always pass.)
+ */
+export function mayBeBareAlone(v: string): boolean {
+  const c0 = v.charCodeAt(0);
+  const c1 = v.charCodeAt(1);
+  if (c0 >= 128 || c1 >= 128) return true;
+  return BARE_HEADS[(c0 | 32) * 128 + (c1 | 32)] === 1;
+}
+
+/**
+ * `v` starts with a program directory, `/?(usr/(local/)?)?s?bin/`, read without a regex
+ * (each optional part is decided by its next character, so no backtracking is lost).
+ */
+export function programDir(v: string): boolean {
+  let i = v.charCodeAt(0) === 47 ? 1 : 0;
+  if (v.startsWith("usr/", i)) {
+    i += 4;
+    if (v.startsWith("local/", i)) i += 6;
+  }
+  if (v.charCodeAt(i) === 115) i++;
+  return v.startsWith("bin/", i);
+}
+
 /** Commands whose job is to run another command: the word after them is the real one. */
 export const WRAPPERS: ReadonlySet<string> = new Set([
   "sudo",
