@@ -222,8 +222,17 @@ export const INI_DIRECTIVES: ReadonlySet<string> = new Set([
 /** Directive families matched by prefix. */
 export const INI_PREFIXES: readonly string[] = ["opcache.", "mbstring.", "cgi.", "xdebug.", "session."];
 
+/** First letters of the directives and prefixes above. */
+const INI_FIRST = new Uint8Array(128);
+for (const d of [...INI_DIRECTIVES, ...INI_PREFIXES]) INI_FIRST[d.charCodeAt(0)] = 1;
+
 /** The value is `directive=…` for a php.ini directive. */
 export function iniAssignment(v: string): boolean {
+  // Every name starts with a letter: a value starting with another visible ASCII
+  // character is settled before any string is built (blanks and non-ASCII, which
+  // `trim` may drop, take the long way).
+  const c = v.charCodeAt(0);
+  if (c > 32 && c < 128 && INI_FIRST[c | 32] !== 1) return false;
   const eq = v.indexOf("=");
   if (eq < 3 || eq > 48) return false;
   const name = v.slice(0, eq).trim().toLowerCase();
