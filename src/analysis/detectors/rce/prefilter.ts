@@ -9,6 +9,7 @@ import {
   COMMON,
   commandName,
   mayBeBareAlone,
+  mayNameCommand,
   programDir,
   stripVersion,
 } from "./shell/commands.js";
@@ -349,6 +350,8 @@ export function mayBeCommandLine(v: string): boolean {
     j++;
   }
   if (j === i || j - i >= 40) return false;
+  // (A word opening with a quote loses its quotes below: only then are two characters not enough.)
+  if (c0 !== 39 && c0 !== 34 && !mayNameCommand(v, i, j)) return false;
   let w = v.slice(i, j);
   if (c0 === 39 || c0 === 34) w = w.replace(/['"]/g, "");
   const name = stripVersion(commandName(w));

@@ -787,6 +787,43 @@ export const SENSITIVE_PREFIXES: readonly string[] = [
   "%temp%",
 ];
 
+/** The command names' first two characters at `c0 * 128 + c1`, and the one-letter names. */
+const COMMAND_HEADS = new Uint8Array(128 * 128);
+const ONE_LETTER = new Uint8Array(128);
+for (const c of COMMANDS) {
+  if (c.length < 2) ONE_LETTER[c.charCodeAt(0)] = 1;
+  else COMMAND_HEADS[c.charCodeAt(0) * 128 + c.charCodeAt(1)] = 1;
+}
+
+function lowerAscii(c: number): number {
+  return c >= 65 && c <= 90 ? c + 32 : c;
+}
+
+/**
+ * False only when `stripVersion(commandName(v.slice(from, to)))` cannot be a known
+ * command, read off two characters before any string is built: that name is a prefix of
+ * the lower-cased basename (commandName drops the directory and an executable suffix,
+ * stripVersion trailing digits), so a name of two or more characters starts with the
+ * basename's first two. Non-ASCII characters, which may lower-case to ASCII, pass.
+ */
+export function mayNameCommand(v: string, from: number, to: number): boolean {
+  let b = from;
+  for (let i = to - 1; i >= from; i--) {
+    const c = v.charCodeAt(i);
+    if (c === 47 || c === 92) {
+      b = i + 1;
+      break;
+    }
+  }
+  if (b >= to) return false;
+  const c0 = v.charCodeAt(b);
+  const c1 = b + 1 < to ? v.charCodeAt(b + 1) : 0;
+  if (c0 >= 128 || c1 >= 128) return true;
+  const l0 = lowerAscii(c0);
+  if (ONE_LETTER[l0] === 1) return true;
+  return c1 !== 0 && COMMAND_HEADS[l0 * 128 + lowerAscii(c1)] === 1;
+}
+
 /** Basename of a command path, lower-cased, without a Windows executable suffix. */
 export function commandName(word: string): string {
   let w = word;

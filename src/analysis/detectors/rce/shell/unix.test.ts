@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import { COMMANDS } from "./commands.js";
+import { COMMANDS, commandName, mayNameCommand, stripVersion } from "./commands.js";
 import { globMatch } from "./glob.js";
 import { globCommand } from "./unix.js";
 
@@ -44,6 +44,38 @@ describe("globCommand", () => {
     fc.assert(
       fc.property(fc.oneof(pattern, mangled), (p) => globCommand(p) === naive(p)),
       { numRuns: 3000 },
+    );
+  });
+});
+
+describe("mayNameCommand", () => {
+  const names = [...COMMANDS];
+  const isCommand = (w: string) => COMMANDS.has(stripVersion(commandName(w)));
+
+  it("rejects words no command starts like, and keeps command words", () => {
+    assert.equal(isCommand("catalog"), false);
+    assert.equal(mayNameCommand("zzpage", 0, 6), false);
+    assert.equal(mayNameCommand("xq", 0, 2), false);
+    assert.equal(mayNameCommand("/usr/bin/Python3.10", 0, 19), true);
+    assert.equal(mayNameCommand("w.exe", 0, 5), true);
+    assert.equal(mayNameCommand("dir/", 0, 4), false);
+  });
+
+  it("is true for every word that names a known command", () => {
+    const word = fc
+      .tuple(
+        fc.constantFrom("", "/bin/", "/usr/local/bin/", "C:\\Windows\\", "./", "a/b\\"),
+        fc.oneof(fc.constantFrom(...names), fc.string({ maxLength: 6 })),
+        fc.boolean(),
+        fc.constantFrom("", "3", ".10", "5.36", ".exe", ".EXE", ".bat", "2.7.exe"),
+      )
+      .map(([dir, n, upper, suffix]) => `${dir}${upper ? n.toUpperCase() : n}${suffix}`);
+    fc.assert(
+      fc.property(word, fc.string({ maxLength: 3 }), (w, pad) => {
+        const v = `${pad}${w}${pad}`;
+        if (isCommand(w)) assert.ok(mayNameCommand(v, pad.length, pad.length + w.length), w);
+      }),
+      { numRuns: 5000 },
     );
   });
 });

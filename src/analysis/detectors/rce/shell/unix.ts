@@ -14,6 +14,7 @@ import {
   COMMANDS,
   COMMON,
   commandName,
+  mayNameCommand,
   SENSITIVE_PATHS,
   SENSITIVE_PREFIXES,
   SHELLS,
@@ -598,7 +599,7 @@ function commandAt(v: string, i: number): boolean {
     d === 96
   )
     return true;
-  return COMMANDS.has(stripVersion(commandName(v.slice(j, e))));
+  return mayNameCommand(v, j, e) && COMMANDS.has(stripVersion(commandName(v.slice(j, e))));
 }
 
 /**
