@@ -277,6 +277,27 @@ export function rceGate(v: string, mask: number): boolean {
     return ANY_ANCHOR.test(v);
   }
   if ((mask & ~SHAPED) !== 0) return true;
+  if (n < MEMO_FROM) return shapedGate(v, mask);
+  let r = shapedMemo.get(v);
+  if (r === undefined) {
+    r = shapedGate(v, mask);
+    if (shapedMemo.size >= MEMO_ENTRIES) shapedMemo.clear();
+    shapedMemo.set(v, r);
+  }
+  return r;
+}
+
+/**
+ * The gate's answers for shaped values of some length: a browser's User-Agent,
+ * Sec-CH-UA and Accept-Language come back with every request, and hashing one costs a
+ * fraction of the shape and anchor searches. A pure function of the value (the mask is
+ * the value's own), bounded and cleared when full; each worker thread has its own.
+ */
+const shapedMemo = new Map<string, boolean>();
+const MEMO_FROM = 32;
+const MEMO_ENTRIES = 1024;
+
+function shapedGate(v: string, mask: number): boolean {
   // A shape match only rules out the syntax; anchor keywords (`classLoader`, `java.`,
   // `php`) fit the shapes' alphabets and are still looked for.
   if (!shaped(v, mask)) return true;
