@@ -24,8 +24,6 @@ import { splitTautology } from "./split.js";
 const JS_WORDS = /return|sleep|this|while|Date|emit|tojson|db\.|==/;
 /** Keywords of the signs that need a parenthesis: `.match(`, `new Date`, `db.x.find(`. */
 const CALL_WORDS = /this\.|Date|db\./;
-/** Every word any rule of mayHaveNoSql looks for (JS_WORDS covers CALL_WORDS and `return`). */
-const ANY_WORD = /return|sleep|this|while|Date|emit|tojson|db\.|==|\/\.\*\//;
 
 export function mayHaveNoSql(v: string, m: number = maskOf(v)): boolean {
   if ((m & (CH.DOLLAR | CH.NEWLINE)) !== 0) return true;
@@ -36,24 +34,21 @@ export function mayHaveNoSql(v: string, m: number = maskOf(v)): boolean {
   const semi = (m & CH.SEMI) !== 0;
   const andOr = (m & (CH.AMP | CH.PIPE)) !== 0;
   const open = (m & CH.LPAREN) !== 0;
-  // Each rule below needs one of the mask conditions and one of the words: one native
-  // search for any word first, so that most values are settled in a single pass.
-  if (!(pct || semi || andOr || open || quote || ((m & CH.LBRACE) !== 0 && (m & CH.STAR) !== 0)))
-    return false;
-  if (!ANY_WORD.test(v)) return false;
-  // Names still percent-encoded are decoded by `detect` (names are short); otherwise a
-  // closed string, then `;` `&&` `||`, then JavaScript.
-  if (((pct && v.length <= 512) || (quote && (semi || andOr))) && JS_WORDS.test(v)) return true;
-  // `0;return true`
-  if (semi && v.indexOf("return") !== -1) return true;
-  // `this.pw.match(`, `new Date … while(`, `db.users.find(`
-  if (open && CALL_WORDS.test(v)) return true;
-  // `7||this.product`
-  if (andOr && v.indexOf("this.") !== -1) return true;
+  // Each rule needs a mask condition and a literal; the literal-only rules go first
+  // (one indexOf), so that a regular expression runs only where a word rule can apply.
   // `|| 1==1`, `&& this.role == 'admin'`
   if ((andOr || semi || open || quote) && (m & CH.EQ) !== 0 && v.indexOf("==") !== -1) return true;
   // A match-all regular expression literal as a member value (`{ password: /.*/ }`).
-  return (m & (CH.LBRACE | CH.LPAREN)) !== 0 && (m & CH.STAR) !== 0 && v.indexOf("/.*/") !== -1;
+  if ((m & (CH.LBRACE | CH.LPAREN)) !== 0 && (m & CH.STAR) !== 0 && v.indexOf("/.*/") !== -1) return true;
+  // `0;return true`
+  if (semi && v.indexOf("return") !== -1) return true;
+  // Names still percent-encoded are decoded by `detect` (names are short); otherwise a
+  // closed string, then `;` `&&` `||`, then JavaScript.
+  if (((pct && v.length <= 512) || (quote && (semi || andOr))) && JS_WORDS.test(v)) return true;
+  // `7||this.product`
+  if (andOr && v.indexOf("this.") !== -1) return true;
+  // `this.pw.match(`, `new Date … while(`, `db.users.find(`
+  return open && CALL_WORDS.test(v);
 }
 
 /**

@@ -10,7 +10,7 @@
 import { CH } from "../charmask.js";
 import { ANCHORS } from "./anchors.js";
 import { iniAssignment } from "./prefilter.js";
-import { BARE_ALONE } from "./shell/commands.js";
+import { BARE_ALONE, mayBeBareAlone, programDir } from "./shell/commands.js";
 
 /** Characters a plain token may hold besides letters, digits and `_`. */
 const PLAIN = CH.DIGIT | CH.DASH | CH.DOT | CH.EQ | CH.PLUS | CH.SLASH | CH.COLON | CH.COMMA;
@@ -67,25 +67,53 @@ export function base64HeadIsText(v: string): boolean {
   return true;
 }
 
+/** A recon tool or a program path named alone (see `BARE_ALONE`), for a value of up to 24 characters. */
+function bareTool(v: string): boolean {
+  const c = v.charCodeAt(0);
+  if ((c === 47 || c === 117 || c === 115 || c === 98) && programDir(v)) return true;
+  if (!mayBeBareAlone(v)) return false;
+  // The names are lower case: one written with a capital first letter is looked up lower-cased.
+  return c >= 65 && c <= 90 ? BARE_ALONE.has(v.toLowerCase()) : BARE_ALONE.has(v);
+}
+
+/**
+ * A word of up to 8 characters is a sign only as a recon tool or as the start of a Java
+ * serialization stream (raw `aced0005`, base64 `rO0AB`, gzip+base64 `H4sI` then
+ * `ztaa`/`s7qaf`, as in anchors.ts); other anchor keywords need the code around them (a
+ * call, a path, an object) to be flagged. Most values are this short: one loop over
+ * their characters decides, and all four stream heads hold an `a`.
+ */
+function shortMayMatch(v: string, n: number): boolean {
+  let letters = false;
+  let a = false;
+  for (let i = 0; i < n; i++) {
+    const l = v.charCodeAt(i) | 32;
+    if (l >= 97 && l <= 122) {
+      letters = true;
+      if (l === 97) a = true;
+    }
+  }
+  // Numbers, dates, versions, punctuation: every sign needs a letter.
+  if (!letters) return false;
+  if (bareTool(v)) return true;
+  return a && /ro0ab|ztaa|s7qaf|aced0005/i.test(v);
+}
+
 /** A value of letters, digits and `-._=+/:,` (and `@`) only. */
 function plainMayMatch(v: string, mask: number): boolean {
   const n = v.length;
+  if (n <= 8) return shortMayMatch(v, n);
   // Numbers, dates, versions: every sign below needs a letter.
   if (mask & CH.DIGIT && !/[A-Za-z]/.test(v)) return false;
-  if (n <= 24) {
-    // A recon tool or a program path named alone (see `BARE_ALONE`).
-    if (BARE_ALONE.has(v)) return true;
-    const c = v.charCodeAt(0);
-    if (c >= 65 && c <= 90 && BARE_ALONE.has(v.toLowerCase())) return true;
-    if ((c === 47 || c === 117 || c === 115 || c === 98) && /^\/?(?:usr\/(?:local\/)?)?s?bin\//.test(v))
-      return true;
-  }
-  // A word of up to 8 characters is a sign only as a recon tool (above) or as the start
-  // of a Java serialization stream (raw `aced0005`, base64 `rO0AB`, gzip+base64 `H4sI`
-  // then `ztaa`/`s7qaf`, as in anchors.ts); other anchor keywords need the code around
-  // them (a call, a path, an object) to be flagged.
-  if (n <= 8) return /ro0ab|ztaa|s7qaf|aced0005/i.test(v);
-  if (base64Shaped(v, n) && base64HeadIsText(v)) return true;
+  if (n <= 24 && bareTool(v)) return true;
+  // (The base64 alphabet has no `.:,@`, and the shape needs a digit, `+`, `/` or `=`.)
+  if (
+    (mask & (CH.DOT | CH.COLON | CH.COMMA | CH.AT)) === 0 &&
+    (mask & (CH.DIGIT | CH.PLUS | CH.SLASH | CH.EQ)) !== 0 &&
+    base64Shaped(v, n) &&
+    base64HeadIsText(v)
+  )
+    return true;
   // A php.ini directive.
   if (mask & CH.EQ && iniAssignment(v)) return true;
   if ((mask & (CH.DOT | CH.COLON)) === 0) return WORD_ANCHOR.test(v);
@@ -249,6 +277,27 @@ export function rceGate(v: string, mask: number): boolean {
     return ANY_ANCHOR.test(v);
   }
   if ((mask & ~SHAPED) !== 0) return true;
+  if (n < MEMO_FROM) return shapedGate(v, mask);
+  let r = shapedMemo.get(v);
+  if (r === undefined) {
+    r = shapedGate(v, mask);
+    if (shapedMemo.size >= MEMO_ENTRIES) shapedMemo.clear();
+    shapedMemo.set(v, r);
+  }
+  return r;
+}
+
+/**
+ * The gate's answers for shaped values of some length: a browser's User-Agent,
+ * Sec-CH-UA and Accept-Language come back with every request, and hashing one costs a
+ * fraction of the shape and anchor searches. A pure function of the value (the mask is
+ * the value's own), bounded and cleared when full; each worker thread has its own.
+ */
+const shapedMemo = new Map<string, boolean>();
+const MEMO_FROM = 32;
+const MEMO_ENTRIES = 1024;
+
+function shapedGate(v: string, mask: number): boolean {
   // A shape match only rules out the syntax; anchor keywords (`classLoader`, `java.`,
   // `php`) fit the shapes' alphabets and are still looked for.
   if (!shaped(v, mask)) return true;

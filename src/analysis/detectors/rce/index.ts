@@ -314,7 +314,7 @@ function detect(p: Point): DetectorMatch | null {
     if (!binaryMayMatch(head)) return null;
     return (mayBeLog4j(head) ? detectLog4j(head) : null) ?? detectShellshock(head);
   }
-  if (!rceGate(v, charMask(v))) return null;
+  if (!gatePassed(v)) return null;
   const m = detectPoint(p);
   if (m !== null || p.kind !== "raw" || p.steps[p.steps.length - 1] !== "#raw" || !hasPercentEscape(v))
     return m;
@@ -325,9 +325,28 @@ function detect(p: Point): DetectorMatch | null {
   return md === null ? null : { signature: md.signature, start: 0, end: v.length };
 }
 
+/**
+ * The gate's answer for the value the prefilter saw last: the engine calls `prefilter(v,
+ * charMask(v))` and then `detect(p)` with `p.value === v`, so `detect` need not compute
+ * the mask and run the gate's searches a second time.
+ */
+let gateValue: string | null = null;
+let gateAnswer = false;
+
+function gatePassed(v: string): boolean {
+  return v === gateValue ? gateAnswer : rceGate(v, charMask(v));
+}
+
+function prefilter(v: string, mask: number): boolean {
+  const g = rceGate(v, mask);
+  gateValue = v;
+  gateAnswer = g;
+  return g && scan(v).interesting;
+}
+
 export const rceDetector: Detector = {
   type: "rce",
-  prefilter: (v: string, mask: number) => rceGate(v, mask) && scan(v).interesting,
+  prefilter,
   detect,
   detectRequest,
 };

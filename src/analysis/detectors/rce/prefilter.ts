@@ -3,7 +3,16 @@
  * (a census bitmask), so that the detector only runs what can match.
  */
 import { ANCHOR_CLASS, ANCHOR_CLASSES, ANCHOR_OUT, ANCHOR_STEP } from "./anchors.js";
-import { BARE_ALONE as BARE, COMMANDS, COMMON, commandName, stripVersion } from "./shell/commands.js";
+import {
+  BARE_ALONE as BARE,
+  COMMANDS,
+  COMMON,
+  commandName,
+  mayBeBareAlone,
+  mayNameCommand,
+  programDir,
+  stripVersion,
+} from "./shell/commands.js";
 
 export const C = {
   Dollar: 1 << 0,
@@ -214,8 +223,17 @@ export const INI_DIRECTIVES: ReadonlySet<string> = new Set([
 /** Directive families matched by prefix. */
 export const INI_PREFIXES: readonly string[] = ["opcache.", "mbstring.", "cgi.", "xdebug.", "session."];
 
+/** First letters of the directives and prefixes above. */
+const INI_FIRST = new Uint8Array(128);
+for (const d of [...INI_DIRECTIVES, ...INI_PREFIXES]) INI_FIRST[d.charCodeAt(0)] = 1;
+
 /** The value is `directive=…` for a php.ini directive. */
 export function iniAssignment(v: string): boolean {
+  // Every name starts with a letter: a value starting with another visible ASCII
+  // character is settled before any string is built (blanks and non-ASCII, which
+  // `trim` may drop, take the long way).
+  const c = v.charCodeAt(0);
+  if (c > 32 && c < 128 && INI_FIRST[c | 32] !== 1) return false;
   const eq = v.indexOf("=");
   if (eq < 3 || eq > 48) return false;
   const name = v.slice(0, eq).trim().toLowerCase();
@@ -292,7 +310,7 @@ export function scan(v: string): Scan {
     hot = mayBeCommandLine(v) || /^(?:if|for)[\s/]/i.test(v) || ((m & C.Eq) !== 0 && commandInUrlParam(v));
   // A bare word is only ever flagged when it is a recon tool or a program path.
   else if (!hot && n <= 24)
-    hot = BARE.has(firstWord(v).toLowerCase()) || /^\/?(?:usr\/(?:local\/)?)?s?bin\//.test(v);
+    hot = (mayBeBareAlone(v) && BARE.has(firstWord(v).toLowerCase())) || programDir(v);
   if (!hot && m & C.Eq) hot = iniAssignment(v);
   // One reused record: callers read it before the next value is scanned.
   lastValue = v;
@@ -348,6 +366,8 @@ export function mayBeCommandLine(v: string): boolean {
     j++;
   }
   if (j === i || j - i >= 40) return false;
+  // (A word opening with a quote loses its quotes below: only then are two characters not enough.)
+  if (c0 !== 39 && c0 !== 34 && !mayNameCommand(v, i, j)) return false;
   let w = v.slice(i, j);
   if (c0 === 39 || c0 === 34) w = w.replace(/['"]/g, "");
   const name = stripVersion(commandName(w));

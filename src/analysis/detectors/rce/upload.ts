@@ -40,6 +40,12 @@ const CONFIG_NAMES: ReadonlySet<string> = new Set([
 /** True for header names upload endpoints use for the file name (`X-Filename`, `X_File_Name`…). */
 export function isFilenameHeader(h: string | undefined): boolean {
   if (h === undefined) return false;
+  // Each name starts with `x` or `f` once the separators are dropped: most header names
+  // are settled by their first character, without building a string.
+  let i = 0;
+  while (i < h.length && (h.charCodeAt(i) === 45 || h.charCodeAt(i) === 95 || h.charCodeAt(i) === 46)) i++;
+  const c = h.charCodeAt(i);
+  if (c !== 120 && c !== 102) return false;
   const n = h.replace(/[-_.]/g, "");
   return n === "xfilename" || n === "xfile" || n === "xuploadfilename" || n === "filename";
 }

@@ -180,6 +180,8 @@ export function detectSsrf(p: Point): DetectorMatch | null {
   if (v.length < 4) return null;
   if (p.zone === "header") {
     if (p.header !== undefined && SKIP_HEADERS.has(p.header)) return null;
+    // No scheme without a colon (urlsIn's own first test, before the memo hashes the value).
+    if (v.indexOf(":") === -1) return null;
     if (v.length > MEMO_MAX_LENGTH) return urlsIn(v, false);
     // Referer and Origin repeat from request to request: their verdict is kept.
     let r = headerMemo.get(v);
@@ -213,8 +215,22 @@ const headerMemo = new Map<string, DetectorMatch | null>();
 const MEMO_ENTRIES = 2048;
 const MEMO_MAX_LENGTH = 1024;
 
+/**
+ * Every sign needs a `scheme:` (a colon), or — schemeless, `localhost/admin` — a host
+ * name at the start (after at most 8 blanks) followed by `/`: a value without a colon
+ * that starts with `/`, a quote or a bracket holds neither.
+ */
+function ssrfPrefilter(v: string, mask: number): boolean {
+  if (v.length < 4) return false;
+  if ((mask & CH.COLON) !== 0) return true;
+  if ((mask & CH.SLASH) === 0) return false;
+  let i = 0;
+  while (i < v.length && i < 8 && v.charCodeAt(i) <= 32) i++;
+  return isHostChar(v.charCodeAt(i));
+}
+
 export const ssrfDetector: Detector = {
   type: "ssrf",
-  prefilter: (v, mask) => v.length >= 4 && (mask & (CH.COLON | CH.SLASH)) !== 0,
+  prefilter: ssrfPrefilter,
   detect: detectSsrf,
 };

@@ -624,6 +624,37 @@ export const BARE_ALONE: ReadonlySet<string> = new Set([
   "pstree",
 ]);
 
+/** The `BARE_ALONE` names' first two characters, at `c0 * 128 + c1`. */
+const BARE_HEADS = new Uint8Array(128 * 128);
+for (const w of BARE_ALONE) BARE_HEADS[w.charCodeAt(0) * 128 + w.charCodeAt(1)] = 1;
+
+/**
+ * False only when no `BARE_ALONE` name can be `v`'s first word, lower-cased: read off
+ * its first two characters, before any string is built. (For ASCII, `c | 32` lower-cases
+ * a letter and leaves every other character a non-letter; the names start with two
+ * letters. Non-ASCII characters may lower-case to ASCII ones, so they always pass.)
+ */
+export function mayBeBareAlone(v: string): boolean {
+  const c0 = v.charCodeAt(0);
+  const c1 = v.charCodeAt(1);
+  if (c0 >= 128 || c1 >= 128) return true;
+  return BARE_HEADS[(c0 | 32) * 128 + (c1 | 32)] === 1;
+}
+
+/**
+ * `v` starts with a program directory, `/?(usr/(local/)?)?s?bin/`, read without a regex
+ * (each optional part is decided by its next character, so no backtracking is lost).
+ */
+export function programDir(v: string): boolean {
+  let i = v.charCodeAt(0) === 47 ? 1 : 0;
+  if (v.startsWith("usr/", i)) {
+    i += 4;
+    if (v.startsWith("local/", i)) i += 6;
+  }
+  if (v.charCodeAt(i) === 115) i++;
+  return v.startsWith("bin/", i);
+}
+
 /** Commands whose job is to run another command: the word after them is the real one. */
 export const WRAPPERS: ReadonlySet<string> = new Set([
   "sudo",
@@ -755,6 +786,43 @@ export const SENSITIVE_PREFIXES: readonly string[] = [
   "%comspec%",
   "%temp%",
 ];
+
+/** The command names' first two characters at `c0 * 128 + c1`, and the one-letter names. */
+const COMMAND_HEADS = new Uint8Array(128 * 128);
+const ONE_LETTER = new Uint8Array(128);
+for (const c of COMMANDS) {
+  if (c.length < 2) ONE_LETTER[c.charCodeAt(0)] = 1;
+  else COMMAND_HEADS[c.charCodeAt(0) * 128 + c.charCodeAt(1)] = 1;
+}
+
+function lowerAscii(c: number): number {
+  return c >= 65 && c <= 90 ? c + 32 : c;
+}
+
+/**
+ * False only when `stripVersion(commandName(v.slice(from, to)))` cannot be a known
+ * command, read off two characters before any string is built: that name is a prefix of
+ * the lower-cased basename (commandName drops the directory and an executable suffix,
+ * stripVersion trailing digits), so a name of two or more characters starts with the
+ * basename's first two. Non-ASCII characters, which may lower-case to ASCII, pass.
+ */
+export function mayNameCommand(v: string, from: number, to: number): boolean {
+  let b = from;
+  for (let i = to - 1; i >= from; i--) {
+    const c = v.charCodeAt(i);
+    if (c === 47 || c === 92) {
+      b = i + 1;
+      break;
+    }
+  }
+  if (b >= to) return false;
+  const c0 = v.charCodeAt(b);
+  const c1 = b + 1 < to ? v.charCodeAt(b + 1) : 0;
+  if (c0 >= 128 || c1 >= 128) return true;
+  const l0 = lowerAscii(c0);
+  if (ONE_LETTER[l0] === 1) return true;
+  return c1 !== 0 && COMMAND_HEADS[l0 * 128 + lowerAscii(c1)] === 1;
+}
 
 /** Basename of a command path, lower-cased, without a Windows executable suffix. */
 export function commandName(word: string): string {

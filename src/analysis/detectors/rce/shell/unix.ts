@@ -14,6 +14,7 @@ import {
   COMMANDS,
   COMMON,
   commandName,
+  mayNameCommand,
   SENSITIVE_PATHS,
   SENSITIVE_PREFIXES,
   SHELLS,
@@ -24,6 +25,38 @@ import { globMatch, hasGlob } from "./glob.js";
 import { Feat, type ShellCommand, type ShellWord, tokenizeShell } from "./tokenizer.js";
 
 const ALL_COMMANDS: readonly string[] = [...COMMANDS];
+
+/** The command names by their first character, each list in `ALL_COMMANDS` order. */
+const BY_FIRST = new Map<number, string[]>();
+for (const c of ALL_COMMANDS) {
+  const list = BY_FIRST.get(c.charCodeAt(0));
+  if (list === undefined) BY_FIRST.set(c.charCodeAt(0), [c]);
+  else list.push(c);
+}
+
+/**
+ * The first command name (in `ALL_COMMANDS` order) that glob `base` matches whole.
+ * Matching every name costs a lower-casing and a two-pointer walk each; a name is only
+ * tried when it can match at all: a literal first or last character of the pattern
+ * (not `*`, `?`, `[`, `]`) must be the name's own, and a pattern without `*` consumes
+ * one text character per unit, so it cannot match a name longer than itself.
+ */
+export function globCommand(base: string): string | null {
+  const p = base.toLowerCase(); // as globMatch reads it
+  const f = p.charCodeAt(0);
+  const l = p.charCodeAt(p.length - 1);
+  const star = p.indexOf("*") !== -1;
+  const lastFixed = l !== 42 && l !== 63 && l !== 93;
+  const firstFixed = f !== 42 && f !== 63 && f !== 91;
+  const names = firstFixed ? BY_FIRST.get(f) : ALL_COMMANDS;
+  if (names === undefined) return null;
+  for (const c of names) {
+    if (c.length < 2 || (!star && c.length > p.length)) continue;
+    if (lastFixed && c.charCodeAt(c.length - 1) !== l) continue;
+    if (globMatch(base, c)) return c;
+  }
+  return null;
+}
 const BIN_DIRS = ["/bin", "/usr/bin", "/sbin", "/usr/sbin", "/usr/local/bin", "/usr/local/sbin"];
 
 /** Admin tools CRS-style rule sets treat as dangerous at the start of any value. */
@@ -159,9 +192,8 @@ export function resolveCommand(w: ShellWord): ResolvedCommand {
     }
     const dirOk = dir.length > 0 && BIN_DIRS.some((d) => globMatch(dir, d));
     if (base.length >= 2 && (dirOk || letters >= 2) && base !== "*") {
-      for (const c of ALL_COMMANDS) {
-        if (c.length >= 2 && globMatch(base, c)) return { name: c, known: true, viaGlob: true };
-      }
+      const c = globCommand(base);
+      if (c !== null) return { name: c, known: true, viaGlob: true };
     }
   }
   return { name, known: false, viaGlob: false };
@@ -618,7 +650,7 @@ function commandAt(v: string, i: number): boolean {
     d === 96
   )
     return true;
-  return COMMANDS.has(stripVersion(commandName(v.slice(j, e))));
+  return mayNameCommand(v, j, e) && COMMANDS.has(stripVersion(commandName(v.slice(j, e))));
 }
 
 /**
