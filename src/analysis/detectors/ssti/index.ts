@@ -50,7 +50,7 @@ const GATE = CH.LBRACE | CH.DOLLAR | CH.HASH | CH.PERCENT | CH.PUNCT | CH.AT;
  * properties like `$current_url`), not `%7B%22` (URL-encoded JSON), not any `%25`.
  */
 const SIGN =
-  /[{$#*]\{|\{%|\{\s{0,23}(?:\$|\/?php|if\s|math\s|fetch\s|eval\s|include\s|literal|system|exec|passthru|shell_exec|popen|phpinfo|readfile|file_get_contents|smarty)|<%|@\(|[<[]#|#(?:set|foreach|evaluate|define|macro|parse|include)\s{0,16}\(|\?new|(?:\$|%24)\s{0,8}(?:class|request|session|application|context|servletcontext)\s{0,8}\.|%7b(?:%7b|%25|%24|%2f|%20|[{%$/a-z +])|%24%7b|%3c(?:%|#)|%25(?:7b|24|3c)/i;
+  /[{$#*]\{|\{%|\{\s{0,23}(?:\$|\/?php|if\s|math\s|fetch\s|eval\s|include\s|literal|system|exec|passthru|shell_exec|popen|phpinfo|readfile|file_get_contents|smarty)|<%|@\(|[<[]#|#(?:set|foreach|evaluate|define|macro|parse|include)\s{0,16}\(|\?new|(?:\$|%24)\s{0,8}(?:class|request|session|application|context|servletcontext)\s{0,8}\.|%7b(?:%7b|%25|%24|%2f|%20|[{$/a-z +])|%24%7b|%3c(?:%|#)|%25(?:7b|24|3c)/i;
 
 /**
  * Cheap gate, in two steps: the shared character mask must hold one of the characters
