@@ -203,6 +203,23 @@ const QUOTES = CH.SQUOTE | CH.DQUOTE | CH.BACKTICK;
  * the words, and the full scan runs only when a family and its companion are both there.
  */
 export function sqliPrefilter(v: string, given?: number): boolean {
+  if (gate(v, given)) {
+    lastPassed = v;
+    return true;
+  }
+  return false;
+}
+
+/**
+ * The last value the gate let through. The engine calls `detect` right after the gate
+ * said yes to the same string, and detect asks the gate again (so that nothing is
+ * flagged that the gate would refuse, by construction): the answer is remembered for
+ * that exact string only (as in xss/prefilter.ts). The values that pass are the ones
+ * the gate reads longest (their words, their scan), so asking twice cost the most.
+ */
+export let lastPassed: string | null = null;
+
+function gate(v: string, given: number | undefined): boolean {
   const n = v.length;
   if (n < 2) return false;
   // Called without a mask (detect's own checks, rewritten variants): a quote, found by
