@@ -10,7 +10,7 @@ import type { Detector, DetectorMatch } from "../types.js";
 import { isAsciiLetter } from "./chars.js";
 import { detectSqli } from "./detect.js";
 import { ormLookup } from "./orm.js";
-import { sqliPrefilter } from "./prefilter.js";
+import { lastPassed, sqliPrefilter } from "./prefilter.js";
 import { inScope } from "./scope.js";
 import { variants } from "./variants.js";
 import { detectWhole } from "./whole-request.js";
@@ -101,7 +101,7 @@ export const sqliDetector: Detector = {
       return { signature: "sqli.quoted-name", start: 0, end: v.length };
     if (point.kind === "key" && ormLookup(v))
       return { signature: "sqli.orm-lookup", start: 0, end: v.length };
-    if (!sqliPrefilter(v)) return null;
+    if (v !== lastPassed && !sqliPrefilter(v)) return null;
     const m = detectSqli(v, raw);
     if (m !== null)
       return shift === 0 ? m : { signature: m.signature, start: m.start + shift, end: m.end + shift };

@@ -203,6 +203,23 @@ const QUOTES = CH.SQUOTE | CH.DQUOTE | CH.BACKTICK;
  * the words, and the full scan runs only when a family and its companion are both there.
  */
 export function sqliPrefilter(v: string, given?: number): boolean {
+  if (gate(v, given)) {
+    lastPassed = v;
+    return true;
+  }
+  return false;
+}
+
+/**
+ * The last value the gate let through. The engine calls `detect` right after the gate
+ * said yes to the same string, and detect asks the gate again (so that nothing is
+ * flagged that the gate would refuse, by construction): the answer is remembered for
+ * that exact string only (as in xss/prefilter.ts). The values that pass are the ones
+ * the gate reads longest (their words, their scan), so asking twice cost the most.
+ */
+export let lastPassed: string | null = null;
+
+function gate(v: string, given: number | undefined): boolean {
   const n = v.length;
   if (n < 2) return false;
   // Called without a mask (detect's own checks, rewritten variants): a quote, found by
@@ -247,11 +264,39 @@ export function sqliPrefilter(v: string, given?: number): boolean {
     // short value (`<=`, `!=`, `1=1`, `->`).
     if ((mask & CH.LPAREN) !== 0 && v.indexOf(".e(") !== -1) return scan(v, true) !== 0;
     if (n >= 10 && n <= 23 && isDigit(v.charCodeAt(0)) && MAGIC_NUMBERS.has(v)) return true;
-    if (n <= FRAGMENT_MAX && (mask & FRAGMENT_OPERATOR_CHARS) !== 0) return scan(v, true) !== 0;
+    if (n <= FRAGMENT_MAX && (mask & FRAGMENT_OPERATOR_CHARS) !== 0) return fragmentOperator(v, mask);
     return false;
   }
   if ((fam & W_ALWAYS) !== 0) return true;
   return scan(v, true) !== 0;
+}
+
+/**
+ * `scan(v, true) !== 0` for a value of fragment size without a trigger word, a quote, an
+ * operator that passes alone (`--`, `/*`, `||`, `&&`, `::`), `1.e(`, `@@name` at its head
+ * or an overflow number (all ruled out by the gate before it asks): with no word, the
+ * scan can only pass on the SQL-density tier's operators, `->` or one `sqlOperatorAt`
+ * reads. Looked up by native search at each occurrence of their characters instead of
+ * the scan's reading of every character and word (a third of the gate's cost on short
+ * values with `=`, `@` or `~`: query strings, e-mail addresses, base64 padding).
+ */
+function fragmentOperator(v: string, mask: number): boolean {
+  const n = v.length;
+  if ((mask & CH.EQ) !== 0 && operatorAmong(v, "=", n)) return true;
+  if ((mask & CH.LT) !== 0 && operatorAmong(v, "<", n)) return true;
+  if ((mask & CH.GT) !== 0) {
+    if (operatorAmong(v, ">", n)) return true;
+    if ((mask & CH.DASH) !== 0 && v.indexOf("->") !== -1) return true;
+  }
+  if ((mask & CH.AT) !== 0 && operatorAmong(v, "@", n)) return true;
+  if ((mask & CH.PUNCT) !== 0 && (operatorAmong(v, "!", n) || operatorAmong(v, "~", n))) return true;
+  return false;
+}
+
+/** `sqlOperatorAt` at some occurrence of `ch`. */
+function operatorAmong(v: string, ch: string, n: number): boolean {
+  for (let i = v.indexOf(ch); i !== -1; i = v.indexOf(ch, i + 1)) if (sqlOperatorAt(v, i, n)) return true;
+  return false;
 }
 
 /**

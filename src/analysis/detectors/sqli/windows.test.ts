@@ -5,8 +5,39 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import fc from "fast-check";
 import { detectSqli } from "./detect.js";
-import { anchorPositions } from "./windows.js";
+import { STATEMENTS } from "./keywords.js";
+import { AFTER_BREAK, ANYWHERE_WORDS, anchorPositions, CALL_WORDS, LOGIC_OPERAND_WORDS } from "./windows.js";
+
+/** The anchors as seven separate branches (the form windows.ts groups for speed). */
+function alternation(words: readonly string[]): string {
+  return [...new Set(words)]
+    .filter((w) => /^[a-z_]+$/.test(w))
+    .sort((a, b) => b.length - a.length)
+    .join("|");
+}
+// safe-regex: the anchor expression of windows.ts before grouping (test reference only).
+const SEVEN_BRANCHES = new RegExp(
+  [
+    `(?<![A-Za-z_])(?:${alternation(ANYWHERE_WORDS)})(?![A-Za-z_])`,
+    `['"\x60)]\\s{0,8}(?:${alternation(AFTER_BREAK)})(?![A-Za-z_])`,
+    `['"\x60]\\s{0,8}(?:--|/\\*)`,
+    `(?<![A-Za-z_])(?:${alternation(LOGIC_OPERAND_WORDS)})\\s{1,8}[(@0-9'"]`,
+    `/\\*`,
+    `;\\s{0,8}(?:${alternation(STATEMENTS)})(?![A-Za-z_])`,
+    `(?<![A-Za-z_])(?:${alternation(CALL_WORDS)})\\s{0,8}\\(`,
+  ].join("|"),
+  "gi",
+);
+
+function sevenBranchAnchors(v: string, max: number): number[] {
+  const out: number[] = [];
+  SEVEN_BRANCHES.lastIndex = 0;
+  for (let m = SEVEN_BRANCHES.exec(v); m !== null && out.length < max; m = SEVEN_BRANCHES.exec(v))
+    out.push(m.index);
+  return out;
+}
 
 const PROSE = "The quick brown fox jumps over the lazy dog, again and again. ".repeat(40);
 const JSONISH = JSON.stringify({
@@ -52,5 +83,72 @@ describe("sqli windows over long values", () => {
     const t = performance.now();
     for (let i = 0; i < 10; i++) detectSqli(big);
     assert.ok((performance.now() - t) / 10 < 20, "under 20 ms per read even on a loaded machine");
+  });
+  // Grouping the branches must not change what is found: same anchors, same order,
+  // same cut at `max`.
+  const PIECES = [
+    "'",
+    '"',
+    "`",
+    ")",
+    "(",
+    "/",
+    "*",
+    "-",
+    ";",
+    " ",
+    "\t",
+    "\u00a0",
+    "\u2028",
+    "é",
+    "ſ",
+    "1",
+    "@",
+    "_",
+    "x",
+    "or",
+    "OR",
+    "and",
+    "xor",
+    "not",
+    "union",
+    "UNION",
+    "select",
+    "into",
+    "sleep",
+    "benchmark",
+    "procedure",
+    "where",
+    "like",
+    "order",
+    "drop",
+    "exec",
+    "information_schema",
+    "pg_sleep",
+    "waitfor",
+    "load_file",
+    "char",
+    "count",
+    "concat",
+    "orx",
+    "xor_",
+    "_or",
+    "selected",
+    "--",
+    "/*",
+  ];
+  it("finds what the seven separate branches find (property)", () => {
+    const text = fc.array(fc.constantFrom(...PIECES), { maxLength: 40 }).map((a) => a.join(""));
+    fc.assert(
+      fc.property(text, fc.integer({ min: 0, max: 6 }), (v, max) => {
+        assert.deepEqual(anchorPositions(v, max), sevenBranchAnchors(v, max));
+        assert.deepEqual(anchorPositions(v, 64), sevenBranchAnchors(v, 64));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+  it("finds what the seven separate branches find in long texts", () => {
+    for (const v of [PROSE, JSONISH, `${PROSE}${PAYLOADS.join(" ")}${JSONISH}`, PAYLOADS.join(" ")])
+      assert.deepEqual(anchorPositions(v, 64), sevenBranchAnchors(v, 64));
   });
 });
