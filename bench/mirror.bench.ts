@@ -113,8 +113,9 @@ interface PhaseResult {
   readonly max: number;
   readonly peakRssMiB: number;
   readonly maxQueue: number;
-  /** Main-thread CPU per request answered, µs (Linux). */
+  /** Main-thread CPU per request received, µs (Linux), and the user-space part of it. */
   readonly mainUsPerReq?: number;
+  readonly mainUserUsPerReq?: number;
   /** CPU used, in % of one core (Linux for the node's threads). */
   readonly mainCpuPct?: number;
   readonly otherCpuPct?: number;
@@ -199,6 +200,7 @@ async function phase(
     cpu0 !== undefined && cpu1 !== undefined
       ? {
           mainUsPerReq: received > 0 ? ((cpu1.mainMs - cpu0.mainMs) * 1000) / received : 0,
+          mainUserUsPerReq: received > 0 ? ((cpu1.mainUserMs - cpu0.mainUserMs) * 1000) / received : 0,
           mainCpuPct: ((cpu1.mainMs - cpu0.mainMs) / (secs * 1000)) * 100,
           otherCpuPct:
             ((cpu1.processMs - cpu1.mainMs - (cpu0.processMs - cpu0.mainMs)) / (secs * 1000)) * 100,
@@ -428,7 +430,7 @@ function print(command: string, setting: string, results: readonly PhaseResult[]
       "max ms",
       "peak RSS",
       "max queue",
-      "main µs/req",
+      "main µs/req (user)",
       "main CPU",
       "workers CPU",
       "loadgen CPU",
@@ -445,7 +447,9 @@ function print(command: string, setting: string, results: readonly PhaseResult[]
       r.max.toFixed(1),
       `${Math.round(r.peakRssMiB)} MiB`,
       String(r.maxQueue),
-      r.mainUsPerReq === undefined ? "-" : r.mainUsPerReq.toFixed(1),
+      r.mainUsPerReq === undefined
+        ? "-"
+        : `${r.mainUsPerReq.toFixed(1)} (${(r.mainUserUsPerReq ?? 0).toFixed(1)})`,
       pct(r.mainCpuPct),
       pct(r.otherCpuPct),
       pct(r.generatorCpuPct),
@@ -456,7 +460,8 @@ function print(command: string, setting: string, results: readonly PhaseResult[]
   for (const r of rows)
     process.stdout.write(`${r.map((c, i) => (i < 2 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join("  ")}\n`);
   process.stdout.write(
-    "CPU in % of one core; main = the node's main thread (listener, queue, hand-off, results), " +
+    "CPU in % of one core; main = the node's main thread (listener, queue, hand-off, results; " +
+      "user = its user-space part, the rest is the kernel's socket work), " +
       "workers = every other thread of the node (analysis, store).\n",
   );
   for (const r of results) {
