@@ -20,7 +20,8 @@
  * Figures per phase: requests/s answered (sustained over the phase), share shed (exchanges
  * the analysis had no room for), exchanges analysed per second, listener response time
  * p50/p99/p99.9/max as the client sees it (request written → 204 read), peak RSS, the
- * deepest the queue got, and where the CPU went (Linux): the main thread's µs per request
+ * deepest the queue got, the main thread's GC pauses (total and longest: each one stalls
+ * the listener), and where the CPU went (Linux): the main thread's µs per request
  * (listener + hand-off + results) and its share of a core, the other threads' share
  * (analysis and store workers), and the load generator's share — when the generator is
  * near 100% of a core, the figures measure the generator, not the node.
@@ -33,6 +34,7 @@ import { execFileSync, fork, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
+import { PerformanceObserver } from "node:perf_hooks";
 import { pino } from "pino";
 import { startMirrorListener } from "../src/capture/http-mirror/index.js";
 import { loadConfig } from "../src/config/index.js";
@@ -120,6 +122,9 @@ interface PhaseResult {
   readonly mainCpuPct?: number;
   readonly otherCpuPct?: number;
   readonly generatorCpuPct?: number;
+  /** Main-thread GC pauses during the phase: total and longest, ms. */
+  readonly gcTotalMs: number;
+  readonly gcMaxMs: number;
   readonly late?: number;
   readonly errors: number;
 }
@@ -141,12 +146,31 @@ function runGenerator(job: GeneratorJob): Promise<GeneratorResult> {
   });
 }
 
+/** Main-thread GC pauses (each one stops the listener) while a phase runs. */
+function gcWatch(): { stop(): { total: number; max: number } } {
+  let total = 0;
+  let max = 0;
+  const obs = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      total += e.duration;
+      max = Math.max(max, e.duration);
+    }
+  });
+  obs.observe({ entryTypes: ["gc"] });
+  return {
+    stop() {
+      obs.disconnect();
+      return { total, max };
+    },
+  };
+}
+
 /** Samples RSS and queue depth while a phase runs. */
 function sampler(target: Target): { stop(): { peakRss: number; maxQueue: number } } {
-  let peakRss = process.memoryUsage().rss;
+  let peakRss = process.memoryUsage.rss();
   let maxQueue = 0;
   const t = setInterval(() => {
-    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    peakRss = Math.max(peakRss, process.memoryUsage.rss());
     maxQueue = Math.max(maxQueue, target.pending());
   }, 50);
   return {
@@ -187,11 +211,13 @@ async function phase(
   const shed0 = target.shed();
   const cpu0 = readCpu();
   const s = sampler(target);
+  const gc = gcWatch();
   const t0 = performance.now();
   const g = await drive();
   const secs = (performance.now() - t0) / 1000;
   const cpu1 = readCpu();
   const { peakRss, maxQueue } = s.stop();
+  const pauses = gc.stop();
   const received = target.received() - received0;
   const shed = target.shed() - shed0;
   // The CPU window includes connection set-up and the tail; per request it is divided by
@@ -220,6 +246,8 @@ async function phase(
     maxQueue,
     ...cpu,
     ...(g.cpuMs !== undefined ? { generatorCpuPct: (g.cpuMs / (g.seconds * 1000)) * 100 } : {}),
+    gcTotalMs: pauses.total,
+    gcMaxMs: pauses.max,
     ...(g.late !== undefined ? { late: g.late } : {}),
     errors: g.errors,
   };
@@ -430,6 +458,7 @@ function print(command: string, setting: string, results: readonly PhaseResult[]
       "max ms",
       "peak RSS",
       "max queue",
+      "main GC ms (max)",
       "main µs/req (user)",
       "main CPU",
       "workers CPU",
@@ -447,6 +476,7 @@ function print(command: string, setting: string, results: readonly PhaseResult[]
       r.max.toFixed(1),
       `${Math.round(r.peakRssMiB)} MiB`,
       String(r.maxQueue),
+      `${Math.round(r.gcTotalMs)} (${r.gcMaxMs.toFixed(1)})`,
       r.mainUsPerReq === undefined
         ? "-"
         : `${r.mainUsPerReq.toFixed(1)} (${(r.mainUserUsPerReq ?? 0).toFixed(1)})`,
@@ -462,7 +492,8 @@ function print(command: string, setting: string, results: readonly PhaseResult[]
   process.stdout.write(
     "CPU in % of one core; main = the node's main thread (listener, queue, hand-off, results; " +
       "user = its user-space part, the rest is the kernel's socket work), " +
-      "workers = every other thread of the node (analysis, store).\n",
+      "workers = every other thread of the node (analysis, store); main GC = time the main " +
+      "thread spent in GC pauses during the phase (longest pause).\n",
   );
   for (const r of results) {
     if (r.errors > 0) process.stdout.write(`${r.phase} (${r.tool}): ${r.errors} connection errors\n`);

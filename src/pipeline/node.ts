@@ -140,6 +140,9 @@ export async function startNode(config: NodeConfig, opts: StartNodeOptions): Pro
       secretHeader: config.mirror.secretHeader,
       proxyProtocol: config.mirror.proxyProtocol,
       maxConnections: config.mirror.maxConnections,
+      // A request the queue has no room for is answered and counted as shed, but not
+      // turned into an exchange: under overload that work would be thrown away.
+      admit: () => analyzer.admit(),
       // Called synchronously by the listener for every request: enqueue and return.
       onExchange: (ex) => {
         analyzer.offer(ex);

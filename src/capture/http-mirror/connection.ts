@@ -306,6 +306,11 @@ export class MirrorConnection {
   #handOn(req: ParsedRequest, wall: number): void {
     const ctx = this.#ctx;
     if (req.truncated) ctx.stats.bodyTruncated++;
+    const admit = ctx.options.admit;
+    if (admit !== undefined && !admit()) {
+      ctx.stats.declined++;
+      return;
+    }
     const exchange = buildExchange(ctx.nextId(), wall, req, this.#info, ctx.settings);
     ctx.stats.received++;
     try {
