@@ -2,7 +2,7 @@
  * Load benchmark of the mirror listener with analysis on:
  *   npm run bench:mirror -- [--seconds N] [--connections N] [--pipeline N] [--rate N]
  *                           [--workers N|auto] [--queue-size N] [--attack-share F]
- *                           [--listener-only] [--no-wrk] [--json]
+ *                           [--phases closed,open,wrk] [--listener-only] [--no-wrk] [--json]
  *
  * Runs the whole node in this process (mirror listener, bounded queue, analysis worker
  * threads, event recorder, SQLite store in a temp dir, API) and a load generator in a
@@ -25,6 +25,7 @@
  * (listener + hand-off + results) and its share of a core, the other threads' share
  * (analysis and store workers), and the load generator's share — when the generator is
  * near 100% of a core, the figures measure the generator, not the node.
+ * --phases picks phases (default all three); --no-wrk is --phases closed,open.
  * --listener-only runs the mirror listener alone (exchanges counted and dropped): the
  * listener's own cost per request, without analysis competing for the cores.
  * The issue's target: >= 15,000 mirrored requests/s on 2 cores with nothing shed, and a
@@ -51,7 +52,7 @@ interface Options {
   queueSize: number;
   attackShare: number;
   listenerOnly: boolean;
-  wrk: boolean;
+  phases: ReadonlySet<string>;
   json: boolean;
 }
 
@@ -65,7 +66,7 @@ function parseOptions(argv: readonly string[]): Options {
     queueSize: 10_000,
     attackShare: 0.05,
     listenerOnly: false,
-    wrk: true,
+    phases: new Set(["closed", "open", "wrk"]),
     json: false,
   };
   for (let i = 0; i < argv.length; i++) {
@@ -83,8 +84,13 @@ function parseOptions(argv: readonly string[]): Options {
     else if (a === "--queue-size") o.queueSize = Math.floor(num());
     else if (a === "--attack-share") o.attackShare = Math.min(1, Number(argv[++i]));
     else if (a === "--listener-only") o.listenerOnly = true;
-    else if (a === "--no-wrk") o.wrk = false;
-    else if (a === "--json") o.json = true;
+    else if (a === "--no-wrk") o.phases = new Set([...o.phases].filter((p) => p !== "wrk"));
+    else if (a === "--phases") {
+      const list = (argv[++i] ?? "").split(",").filter((p) => p !== "");
+      const bad = list.find((p) => p !== "closed" && p !== "open" && p !== "wrk");
+      if (bad !== undefined || list.length === 0) throw new Error("--phases takes closed, open and wrk");
+      o.phases = new Set(list);
+    } else if (a === "--json") o.json = true;
     else throw new Error(`unknown option ${a}`);
   }
   return o;
@@ -122,6 +128,8 @@ interface PhaseResult {
   readonly mainCpuPct?: number;
   readonly otherCpuPct?: number;
   readonly generatorCpuPct?: number;
+  /** The load generator's own event-loop delay p99, ms (node generator only). */
+  readonly generatorLagP99?: number;
   /** Main-thread GC pauses during the phase: total and longest, ms. */
   readonly gcTotalMs: number;
   readonly gcMaxMs: number;
@@ -196,6 +204,7 @@ interface LoadResult {
   readonly p999: number;
   readonly max: number;
   readonly cpuMs?: number;
+  readonly lagP99?: number;
   readonly late?: number;
 }
 
@@ -246,6 +255,7 @@ async function phase(
     maxQueue,
     ...cpu,
     ...(g.cpuMs !== undefined ? { generatorCpuPct: (g.cpuMs / (g.seconds * 1000)) * 100 } : {}),
+    ...(g.lagP99 !== undefined ? { generatorLagP99: g.lagP99 } : {}),
     gcTotalMs: pauses.total,
     gcMaxMs: pauses.max,
     ...(g.late !== undefined ? { late: g.late } : {}),
@@ -411,17 +421,19 @@ async function main(): Promise<void> {
   try {
     if (!o.json) process.stderr.write(`mirror bench running: ${setting}\n`);
     await phase(target, "warm-up", "node", () => runGenerator(job("closed", 3)));
-    results.push(
-      await phase(target, "closed loop (max)", "node", () => runGenerator(job("closed", o.seconds))),
-    );
-    if (!o.listenerOnly) {
+    if (o.phases.has("closed")) {
+      results.push(
+        await phase(target, "closed loop (max)", "node", () => runGenerator(job("closed", o.seconds))),
+      );
+    }
+    if (o.phases.has("open")) {
       results.push(
         await phase(target, `open loop ${o.rate}/s`, "node", () =>
           runGenerator(job("open", o.seconds, o.rate)),
         ),
       );
     }
-    const wrk = o.wrk ? findWrk() : undefined;
+    const wrk = o.phases.has("wrk") ? findWrk() : undefined;
     if (wrk !== undefined) {
       results.push(
         await phase(target, "closed loop (max)", "wrk", () =>
@@ -461,8 +473,8 @@ function print(command: string, setting: string, results: readonly PhaseResult[]
       "main GC ms (max)",
       "main µs/req (user)",
       "main CPU",
-      "workers CPU",
-      "loadgen CPU",
+      "workers CPU (per analysed)",
+      "loadgen CPU (lag p99)",
     ],
     ...results.map((r) => [
       r.phase,
@@ -481,8 +493,12 @@ function print(command: string, setting: string, results: readonly PhaseResult[]
         ? "-"
         : `${r.mainUsPerReq.toFixed(1)} (${(r.mainUserUsPerReq ?? 0).toFixed(1)})`,
       pct(r.mainCpuPct),
-      pct(r.otherCpuPct),
-      pct(r.generatorCpuPct),
+      r.otherCpuPct === undefined || r.analysedPerSec <= 0
+        ? pct(r.otherCpuPct)
+        : `${pct(r.otherCpuPct)} (${Math.round((r.otherCpuPct * 1e4) / r.analysedPerSec)} µs/ex)`,
+      r.generatorLagP99 === undefined
+        ? pct(r.generatorCpuPct)
+        : `${pct(r.generatorCpuPct)} (${r.generatorLagP99.toFixed(1)} ms)`,
     ]),
   ];
   const w = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
@@ -493,7 +509,9 @@ function print(command: string, setting: string, results: readonly PhaseResult[]
     "CPU in % of one core; main = the node's main thread (listener, queue, hand-off, results; " +
       "user = its user-space part, the rest is the kernel's socket work), " +
       "workers = every other thread of the node (analysis, store); main GC = time the main " +
-      "thread spent in GC pauses during the phase (longest pause).\n",
+      "thread spent in GC pauses during the phase (longest pause); loadgen lag = the load " +
+      "generator's own event-loop delay: when it nears the p99, the generator was starved and " +
+      "that part of the latency is its own.\n",
   );
   for (const r of results) {
     if (r.errors > 0) process.stdout.write(`${r.phase} (${r.tool}): ${r.errors} connection errors\n`);

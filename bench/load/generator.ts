@@ -15,6 +15,7 @@
  * load generator was not the bottleneck.
  */
 import { connect, type Socket } from "node:net";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { requestMix } from "./requests.js";
 
 export interface GeneratorJob {
@@ -47,6 +48,12 @@ export interface GeneratorResult {
   readonly late: number;
   /** CPU time (user + system, ms) the generator process used during the run. */
   readonly cpuMs: number;
+  /**
+   * The generator's own event-loop delay, p99 and max (ms): when it is large, the
+   * generator was starved of CPU and part of the latency measured is its own.
+   */
+  readonly lagP99: number;
+  readonly lagMax: number;
 }
 
 /** Latency histogram: 10 µs buckets up to 200 ms, then one overflow bucket. */
@@ -151,6 +158,8 @@ export async function generate(job: GeneratorJob): Promise<GeneratorResult> {
     ),
   );
 
+  const lag = monitorEventLoopDelay({ resolution: 1 });
+  lag.enable();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const end = t0 + job.seconds * 1000;
@@ -186,6 +195,7 @@ export async function generate(job: GeneratorJob): Promise<GeneratorResult> {
   stopping = true;
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
+  lag.disable();
   // The rate counts answers within the window; those still in flight are only waited for.
   const answeredInWindow = answered;
   // Give answers in flight a moment, then close.
@@ -206,6 +216,8 @@ export async function generate(job: GeneratorJob): Promise<GeneratorResult> {
     max: hist.max,
     late,
     cpuMs: (cpu.user + cpu.system) / 1000,
+    lagP99: lag.percentile(99) / 1e6,
+    lagMax: lag.max / 1e6,
   };
 }
 
