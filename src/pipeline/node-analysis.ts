@@ -35,6 +35,13 @@ export interface AnalyzerOptions {
   readonly onResult: (exchange: HttpExchange, hits: readonly Hit[]) => void;
   /** Problems worth a log line (a worker died, a request's analysis threw). */
   readonly onProblem?: (message: string, detail?: Record<string, unknown>) => void;
+  /**
+   * Longest a partial batch waits for more exchanges before it goes to a worker (default
+   * 2 ms; 0: at once). Every batch costs a message each way, on the listener's thread too:
+   * at a few thousand requests/s, batches of one or two would cost more than the requests.
+   * A full batch goes at once; a draining analyzer does not wait.
+   */
+  readonly coalesceMs?: number;
   /** Batches outstanding per worker: 2 keeps a worker busy while the next one is posted. */
   readonly inFlightPerWorker?: number;
   /** Least time between two replacements of a failed pool (a crash loop must not spin). */
@@ -136,6 +143,7 @@ export class ExchangeAnalyzer {
   private poolRestarts = 0;
   private lastRestart = 0;
   private restartTimer: NodeJS.Timeout | undefined;
+  private coalesceTimer: NodeJS.Timeout | undefined;
   private idleWaiters: (() => void)[] = [];
 
   constructor(private readonly opts: AnalyzerOptions) {
@@ -191,7 +199,8 @@ export class ExchangeAnalyzer {
     this.queued++;
     this.queuedBytes += bytes;
     if (this.builder.length >= this.batchSize) this.seal();
-    this.schedule();
+    // A partial batch already waiting on its timer needs no dispatch now.
+    if (this.coalesceTimer === undefined || this.queue.length > 0) this.schedule();
     return true;
   }
 
@@ -244,6 +253,7 @@ export class ExchangeAnalyzer {
     this.accepting = false;
     this.abandoned = true;
     clearTimeout(this.restartTimer);
+    clearTimeout(this.coalesceTimer);
     const pool = this.pool;
     this.pool = undefined;
     await pool?.close();
@@ -256,6 +266,13 @@ export class ExchangeAnalyzer {
   private shed(reason: ShedReason, n: number): false {
     this.shedCounts[reason] += n;
     return false;
+  }
+
+  /** How long (ms) the partial batch may still wait for company; 0: it goes now. */
+  private coalesceWait(): number {
+    const oldest = this.builderAt[0];
+    if (oldest === undefined) return 0;
+    return Math.ceil(oldest + (this.opts.coalesceMs ?? 2) - performance.now());
   }
 
   /** Moves the exchanges of the builder into a sealed batch at the end of the queue. */
@@ -294,7 +311,18 @@ export class ExchangeAnalyzer {
     if (this.pool?.failed === true) this.replacePool();
     while (this.inFlight < this.maxInFlight && this.queued > 0) {
       if (this.engine === undefined && this.pool === undefined) return; // waiting for a restart
-      if (this.queue.length === 0) this.seal();
+      if (this.queue.length === 0) {
+        // Only a partial batch: let it fill a little, unless it has waited enough.
+        const wait = this.engine === undefined && this.accepting ? this.coalesceWait() : 0;
+        if (wait > 0) {
+          this.coalesceTimer ??= setTimeout(() => {
+            this.coalesceTimer = undefined;
+            this.pump();
+          }, wait);
+          return;
+        }
+        this.seal();
+      }
       const q = this.queue.shift()!;
       const n = q.batch.n;
       this.queued -= n;
