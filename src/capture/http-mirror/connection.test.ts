@@ -6,6 +6,7 @@ import type { HttpExchange } from "../../model/http.js";
 import { type ListenerContext, MirrorConnection } from "./connection.js";
 import { resolveOptions } from "./options.js";
 import { newStats } from "./stats.js";
+import { TrustedNetworks } from "./trusted.js";
 
 /** The parts of a socket a connection uses, recording what is written. */
 class FakeSocket extends EventEmitter {
@@ -37,14 +38,14 @@ class FakeSocket extends EventEmitter {
   }
 }
 
-function connection(onExchange: (ex: HttpExchange) => void) {
+function connection(onExchange: (ex: HttpExchange) => void, trusted?: TrustedNetworks) {
   const socket = new FakeSocket();
   const options = resolveOptions({ port: 0, onExchange });
   let seq = 0;
   const ctx: ListenerContext = {
     options,
     stats: newStats(),
-    settings: { trusted: options.trusted, clientIpHeaders: options.clientIpHeaders },
+    settings: { trusted: trusted ?? options.trusted, clientIpHeaders: options.clientIpHeaders },
     nextId: () => String(++seq),
   };
   new MirrorConnection(socket as unknown as Socket, ctx, performance.now());
@@ -65,6 +66,24 @@ describe("MirrorConnection", () => {
     assert.equal(socket.writes[0], "HTTP/1.1 204 No Content\r\n\r\n".repeat(3));
     assert.deepEqual(socket.log, ["write", "exchange /1", "exchange /2", "exchange /3"]);
     assert.deepEqual(seen, ["/1", "/2", "/3"]);
+  });
+
+  it("a request whose exchange cannot be built is counted and lost, not the process", () => {
+    class Throwing extends TrustedNetworks {
+      override has(): boolean {
+        throw new Error("bug");
+      }
+    }
+    const seen: string[] = [];
+    const { socket, ctx } = connection((ex) => seen.push(ex.request.target), new Throwing(["loopback"]));
+    socket.emit(
+      "data",
+      Buffer.from(`GET /x HTTP/1.1\r\nX-Forwarded-For: 192.0.2.1\r\n\r\n${GET("/y")}`, "latin1"),
+    );
+    assert.equal(socket.writes[0], "HTTP/1.1 204 No Content\r\n\r\n".repeat(2));
+    assert.deepEqual(seen, ["/y"]);
+    assert.equal(ctx.stats.parseErrors, 1);
+    assert.equal(ctx.stats.received, 1);
   });
 
   it("a request split over reads is answered once it is whole; a final error answer follows the others", () => {

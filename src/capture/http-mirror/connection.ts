@@ -1,4 +1,5 @@
 import type { Socket } from "node:net";
+import type { HttpExchange } from "../../model/http.js";
 import type { Hop } from "./client-ip.js";
 import { buildExchange, type ConnectionInfo, type ExchangeSettings } from "./exchange.js";
 import { GrowBuffer } from "./grow-buffer.js";
@@ -311,7 +312,15 @@ export class MirrorConnection {
       ctx.stats.declined++;
       return;
     }
-    const exchange = buildExchange(ctx.nextId(), wall, req, this.#info, ctx.settings);
+    let exchange: HttpExchange;
+    try {
+      exchange = buildExchange(ctx.nextId(), wall, req, this.#info, ctx.settings);
+    } catch {
+      // Written never to throw; if it does, this request is lost (counted), not the process:
+      // this runs outside the parser's guard, from a socket or timer callback.
+      ctx.stats.parseErrors++;
+      return;
+    }
     ctx.stats.received++;
     try {
       ctx.options.onExchange(exchange);
