@@ -1,21 +1,33 @@
 /**
  * Load benchmark of the mirror listener with analysis on:
- *   npm run bench:mirror -- [--seconds N] [--connections N] [--rate N] [--workers N|auto]
- *                           [--queue-size N] [--attack-share F] [--json]
+ *   npm run bench:mirror -- [--seconds N] [--connections N] [--pipeline N] [--rate N]
+ *                           [--workers N|auto] [--queue-size N] [--attack-share F]
+ *                           [--phases closed,open,wrk] [--listener-only] [--no-wrk] [--json]
  *
  * Runs the whole node in this process (mirror listener, bounded queue, analysis worker
  * threads, event recorder, SQLite store in a temp dir, API) and a load generator in a
  * child process (bench/load/generator.ts: raw keep-alive connections, one request in
- * flight each, like a proxy's upstream pool; --connections, default 64 like the
- * `keepalive 64` of deploy/nginx). Phases, each bounded by --seconds
- * (default 10), after a 3 s warm-up:
- *   1. closed loop: every connection sends again as soon as it is answered — the most
- *      the listener takes, with analysis saturated;
+ * flight each like a proxy's upstream pool — NGINX does not pipeline to upstreams;
+ * --connections, default 64 like the `keepalive 64` of deploy/nginx; --pipeline N keeps
+ * N in flight per connection). Phases, each bounded by --seconds (default 10), after a
+ * 3 s warm-up:
+ *   1. closed loop: every connection sends again as soon as it is answered — the most the
+ *      listener takes, with analysis saturated;
  *   2. open loop at --rate requests/s (default 15,000, the issue's target): latency counted
  *      from when each request was due, so queueing in the listener cannot hide;
- *   3. with wrk, when it is installed (Debian's `wrk`), a closed loop as a cross-check.
- * Figures: requests/s answered, share shed (exchanges the analysis had no room for),
- * exchanges analysed per second, listener response time p50/p99/p99.9, peak RSS.
+ *   3. with wrk, when it is installed (Debian's `wrk`) and not --no-wrk, a closed loop as a
+ *      cross-check from a load generator written in C.
+ * Figures per phase: requests/s answered (sustained over the phase), share shed (exchanges
+ * the analysis had no room for), exchanges analysed per second, listener response time
+ * p50/p99/p99.9/max as the client sees it (request written → 204 read), peak RSS, the
+ * deepest the queue got, the main thread's GC pauses (total and longest: each one stalls
+ * the listener), and where the CPU went (Linux): the main thread's µs per request
+ * (listener + hand-off + results) and its share of a core, the other threads' share
+ * (analysis and store workers), and the load generator's share — when the generator is
+ * near 100% of a core, the figures measure the generator, not the node.
+ * --phases picks phases (default all three); --no-wrk is --phases closed,open.
+ * --listener-only runs the mirror listener alone (exchanges counted and dropped): the
+ * listener's own cost per request, without analysis competing for the cores.
  * The issue's target: >= 15,000 mirrored requests/s on 2 cores with nothing shed, and a
  * listener p99 under 5 ms while analysis is saturated.
  */
@@ -23,18 +35,24 @@ import { execFileSync, fork, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
+import { PerformanceObserver } from "node:perf_hooks";
 import { pino } from "pino";
+import { startMirrorListener } from "../src/capture/http-mirror/index.js";
 import { loadConfig } from "../src/config/index.js";
-import { type RunningNode, startNode } from "../src/pipeline/index.js";
+import { startNode } from "../src/pipeline/index.js";
+import { readCpu, readProcessCpuMs } from "./load/cpu.js";
 import type { GeneratorJob, GeneratorResult } from "./load/generator.js";
 
 interface Options {
   seconds: number;
   connections: number;
+  pipeline: number;
   rate: number;
   workers: string;
   queueSize: number;
   attackShare: number;
+  listenerOnly: boolean;
+  phases: ReadonlySet<string>;
   json: boolean;
 }
 
@@ -42,10 +60,13 @@ function parseOptions(argv: readonly string[]): Options {
   const o: Options = {
     seconds: 10,
     connections: 64,
+    pipeline: 1,
     rate: 15_000,
     workers: "auto",
     queueSize: 10_000,
     attackShare: 0.05,
+    listenerOnly: false,
+    phases: new Set(["closed", "open", "wrk"]),
     json: false,
   };
   for (let i = 0; i < argv.length; i++) {
@@ -57,14 +78,35 @@ function parseOptions(argv: readonly string[]): Options {
     };
     if (a === "--seconds") o.seconds = Math.min(120, num());
     else if (a === "--connections") o.connections = Math.min(1024, Math.floor(num()));
+    else if (a === "--pipeline") o.pipeline = Math.min(64, Math.floor(num()));
     else if (a === "--rate") o.rate = num();
     else if (a === "--workers") o.workers = argv[++i] ?? "auto";
     else if (a === "--queue-size") o.queueSize = Math.floor(num());
     else if (a === "--attack-share") o.attackShare = Math.min(1, Number(argv[++i]));
-    else if (a === "--json") o.json = true;
+    else if (a === "--listener-only") o.listenerOnly = true;
+    else if (a === "--no-wrk") o.phases = new Set([...o.phases].filter((p) => p !== "wrk"));
+    else if (a === "--phases") {
+      const list = (argv[++i] ?? "").split(",").filter((p) => p !== "");
+      const bad = list.find((p) => p !== "closed" && p !== "open" && p !== "wrk");
+      if (bad !== undefined || list.length === 0) throw new Error("--phases takes closed, open and wrk");
+      o.phases = new Set(list);
+    } else if (a === "--json") o.json = true;
     else throw new Error(`unknown option ${a}`);
   }
   return o;
+}
+
+/** What a phase reads from the system under test (the node, or the listener alone). */
+interface Target {
+  readonly port: number;
+  readonly workers: number;
+  /** Exchanges the listener handed on. */
+  received(): number;
+  analysed(): number;
+  shed(): number;
+  /** Queued plus in analysis. */
+  pending(): number;
+  close(): Promise<unknown>;
 }
 
 interface PhaseResult {
@@ -79,6 +121,18 @@ interface PhaseResult {
   readonly max: number;
   readonly peakRssMiB: number;
   readonly maxQueue: number;
+  /** Main-thread CPU per request received, µs (Linux), and the user-space part of it. */
+  readonly mainUsPerReq?: number;
+  readonly mainUserUsPerReq?: number;
+  /** CPU used, in % of one core (Linux for the node's threads). */
+  readonly mainCpuPct?: number;
+  readonly otherCpuPct?: number;
+  readonly generatorCpuPct?: number;
+  /** The load generator's own event-loop delay p99, ms (node generator only). */
+  readonly generatorLagP99?: number;
+  /** Main-thread GC pauses during the phase: total and longest, ms. */
+  readonly gcTotalMs: number;
+  readonly gcMaxMs: number;
   readonly late?: number;
   readonly errors: number;
 }
@@ -100,13 +154,32 @@ function runGenerator(job: GeneratorJob): Promise<GeneratorResult> {
   });
 }
 
+/** Main-thread GC pauses (each one stops the listener) while a phase runs. */
+function gcWatch(): { stop(): { total: number; max: number } } {
+  let total = 0;
+  let max = 0;
+  const obs = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      total += e.duration;
+      max = Math.max(max, e.duration);
+    }
+  });
+  obs.observe({ entryTypes: ["gc"] });
+  return {
+    stop() {
+      obs.disconnect();
+      return { total, max };
+    },
+  };
+}
+
 /** Samples RSS and queue depth while a phase runs. */
-function sampler(node: RunningNode): { stop(): { peakRss: number; maxQueue: number } } {
-  let peakRss = process.memoryUsage().rss;
+function sampler(target: Target): { stop(): { peakRss: number; maxQueue: number } } {
+  let peakRss = process.memoryUsage.rss();
   let maxQueue = 0;
   const t = setInterval(() => {
-    peakRss = Math.max(peakRss, process.memoryUsage().rss);
-    maxQueue = Math.max(maxQueue, node.stats().analysis.queued);
+    peakRss = Math.max(peakRss, process.memoryUsage.rss());
+    maxQueue = Math.max(maxQueue, target.pending());
   }, 50);
   return {
     stop() {
@@ -116,57 +189,13 @@ function sampler(node: RunningNode): { stop(): { peakRss: number; maxQueue: numb
   };
 }
 
-function shedTotal(node: RunningNode): number {
-  const s = node.stats().analysis.shed;
-  return s.queue_full + s.queue_bytes;
-}
-
-async function settle(node: RunningNode): Promise<void> {
+async function settle(target: Target): Promise<void> {
   const end = Date.now() + 60_000;
-  while (Date.now() < end) {
-    const a = node.stats().analysis;
-    if (a.queued === 0 && a.inFlight === 0) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  while (Date.now() < end && target.pending() > 0) await new Promise((r) => setTimeout(r, 50));
 }
 
-async function phase(
-  node: RunningNode,
-  name: string,
-  tool: string,
-  drive: () => Promise<GeneratorResult | WrkResult>,
-): Promise<PhaseResult> {
-  await settle(node);
-  const before = node.stats();
-  const shedBefore = shedTotal(node);
-  const s = sampler(node);
-  const t0 = performance.now();
-  const g = await drive();
-  const secs = (performance.now() - t0) / 1000;
-  const { peakRss, maxQueue } = s.stop();
-  const after = node.stats();
-  const received = after.received - before.received;
-  const shed = shedTotal(node) - shedBefore;
-  return {
-    phase: name,
-    tool,
-    answeredPerSec: g.answered / g.seconds,
-    shedShare: received > 0 ? shed / received : 0,
-    analysedPerSec: (after.analysis.analysed - before.analysis.analysed) / secs,
-    p50: g.p50,
-    p99: g.p99,
-    p999: g.p999,
-    max: g.max,
-    peakRssMiB: peakRss / 1024 / 1024,
-    maxQueue,
-    ...("late" in g ? { late: g.late } : {}),
-    errors: g.errors,
-  };
-}
-
-// ───────────────────────────── wrk (optional) ─────────────────────────────
-
-interface WrkResult {
+/** What a load tool reports; cpuMs is its own CPU time over the run. */
+interface LoadResult {
   readonly answered: number;
   readonly seconds: number;
   readonly errors: number;
@@ -174,7 +203,67 @@ interface WrkResult {
   readonly p99: number;
   readonly p999: number;
   readonly max: number;
+  readonly cpuMs?: number;
+  readonly lagP99?: number;
+  readonly late?: number;
 }
+
+async function phase(
+  target: Target,
+  name: string,
+  tool: string,
+  drive: () => Promise<LoadResult>,
+): Promise<PhaseResult> {
+  await settle(target);
+  const received0 = target.received();
+  const analysed0 = target.analysed();
+  const shed0 = target.shed();
+  const cpu0 = readCpu();
+  const s = sampler(target);
+  const gc = gcWatch();
+  const t0 = performance.now();
+  const g = await drive();
+  const secs = (performance.now() - t0) / 1000;
+  const cpu1 = readCpu();
+  const { peakRss, maxQueue } = s.stop();
+  const pauses = gc.stop();
+  const received = target.received() - received0;
+  const shed = target.shed() - shed0;
+  // The CPU window includes connection set-up and the tail; per request it is divided by
+  // all that was received in it.
+  const cpu =
+    cpu0 !== undefined && cpu1 !== undefined
+      ? {
+          mainUsPerReq: received > 0 ? ((cpu1.mainMs - cpu0.mainMs) * 1000) / received : 0,
+          mainUserUsPerReq: received > 0 ? ((cpu1.mainUserMs - cpu0.mainUserMs) * 1000) / received : 0,
+          mainCpuPct: ((cpu1.mainMs - cpu0.mainMs) / (secs * 1000)) * 100,
+          otherCpuPct:
+            ((cpu1.processMs - cpu1.mainMs - (cpu0.processMs - cpu0.mainMs)) / (secs * 1000)) * 100,
+        }
+      : {};
+  return {
+    phase: name,
+    tool,
+    answeredPerSec: g.answered / g.seconds,
+    shedShare: received > 0 ? shed / received : 0,
+    analysedPerSec: (target.analysed() - analysed0) / secs,
+    p50: g.p50,
+    p99: g.p99,
+    p999: g.p999,
+    max: g.max,
+    peakRssMiB: peakRss / 1024 / 1024,
+    maxQueue,
+    ...cpu,
+    ...(g.cpuMs !== undefined ? { generatorCpuPct: (g.cpuMs / (g.seconds * 1000)) * 100 } : {}),
+    ...(g.lagP99 !== undefined ? { generatorLagP99: g.lagP99 } : {}),
+    gcTotalMs: pauses.total,
+    gcMaxMs: pauses.max,
+    ...(g.late !== undefined ? { late: g.late } : {}),
+    errors: g.errors,
+  };
+}
+
+// ───────────────────────────── wrk (optional) ─────────────────────────────
 
 function findWrk(): string | undefined {
   try {
@@ -216,20 +305,24 @@ function runWrk(
   connections: number,
   seconds: number,
   dir: string,
-): Promise<WrkResult> {
+): Promise<LoadResult> {
   const script = join(dir, "mirror.lua");
   writeFileSync(script, WRK_LUA);
   return new Promise((resolve, reject) => {
     const p = spawn(
       wrk,
       ["-t1", `-c${connections}`, `-d${seconds}s`, "-s", script, `http://127.0.0.1:${port}/`],
-      {
-        stdio: ["ignore", "pipe", "inherit"],
-      },
+      { stdio: ["ignore", "pipe", "inherit"] },
     );
+    // wrk's own CPU, read from /proc while it runs (its last reading before it exits).
+    let cpuMs: number | undefined;
+    const poll = setInterval(() => {
+      if (p.pid !== undefined) cpuMs = readProcessCpuMs(p.pid) ?? cpuMs;
+    }, 100);
     let out = "";
     p.stdout.on("data", (b: Buffer) => (out += b.toString()));
     p.once("exit", () => {
+      clearInterval(poll);
       const m = /^MW (\d+) ([\d.]+) (\d+) ([\d.]+) ([\d.]+) ([\d.]+) ([\d.]+)$/m.exec(out);
       if (m === null) return reject(new Error(`unexpected wrk output: ${out}`));
       resolve({
@@ -240,16 +333,15 @@ function runWrk(
         p99: Number(m[5]),
         p999: Number(m[6]),
         max: Number(m[7]),
+        ...(cpuMs !== undefined ? { cpuMs } : {}),
       });
     });
   });
 }
 
-// ───────────────────────────── main ─────────────────────────────
+// ───────────────────────────── targets ─────────────────────────────
 
-async function main(): Promise<void> {
-  const o = parseOptions(process.argv.slice(2));
-  const dir = mkdtempSync(join(tmpdir(), "mw-bench-mirror-"));
+async function nodeTarget(o: Options, dir: string): Promise<Target> {
   const config = loadConfig({
     env: {
       MIRRORWATCH_DATA_DIR: join(dir, "data"),
@@ -261,50 +353,110 @@ async function main(): Promise<void> {
     },
   }).config;
   const node = await startNode(config, { logger: pino({ level: "warn" }), version: "bench" });
-  const port = node.mirrorAddress.port;
+  const shed = () => {
+    const s = node.stats().analysis.shed;
+    return s.queue_full + s.queue_bytes;
+  };
+  return {
+    port: node.mirrorAddress.port,
+    workers: node.workers,
+    received: () => node.stats().received,
+    analysed: () => node.stats().analysis.analysed,
+    shed,
+    pending: () => {
+      const a = node.stats().analysis;
+      return a.queued + a.inFlight;
+    },
+    close: () => node.close(),
+  };
+}
+
+async function listenerTarget(): Promise<Target> {
+  let received = 0;
+  const listener = await startMirrorListener({
+    host: "127.0.0.1",
+    port: 0,
+    trustedProxies: ["loopback"],
+    onExchange: () => {
+      received++;
+    },
+  });
+  return {
+    port: listener.address().port,
+    workers: 0,
+    received: () => received,
+    analysed: () => 0,
+    shed: () => 0,
+    pending: () => 0,
+    close: () => listener.close(),
+  };
+}
+
+// ───────────────────────────── main ─────────────────────────────
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const o = parseOptions(argv);
+  const dir = mkdtempSync(join(tmpdir(), "mw-bench-mirror-"));
+  const target = o.listenerOnly ? await listenerTarget() : await nodeTarget(o, dir);
   const results: PhaseResult[] = [];
   const job = (mode: "closed" | "open", seconds: number, rate?: number): GeneratorJob => ({
     host: "127.0.0.1",
-    port,
+    port: target.port,
     connections: o.connections,
     seconds,
     mode,
     attackShare: o.attackShare,
+    pipeline: o.pipeline,
     ...(rate !== undefined ? { rate } : {}),
   });
+  const command = `npm run bench:mirror${argv.length > 0 ? ` -- ${argv.join(" ")}` : ""}`;
+  const setting =
+    `${availableParallelism()} cores (${cpus()[0]?.model ?? "?"}), load ${loadavg()[0]!.toFixed(2)}, ` +
+    `Node ${process.versions.node}, ` +
+    (o.listenerOnly ? "listener only (no analysis)" : `${target.workers} analysis worker(s)`) +
+    `, ${o.connections} connections × ${o.pipeline} in flight, ${o.seconds} s per phase, ` +
+    `${(o.attackShare * 100).toFixed(0)}% attacks`;
+  let shutdown: unknown;
   try {
-    if (!o.json) {
-      process.stderr.write(
-        `mirror bench: ${availableParallelism()} cores (${cpus()[0]?.model ?? "?"}), load ${loadavg()[0]!.toFixed(2)}, ` +
-          `${node.workers} analysis worker(s), ${o.connections} connections, ${o.seconds} s per phase, ` +
-          `${(o.attackShare * 100).toFixed(0)}% attacks\n`,
+    if (!o.json) process.stderr.write(`mirror bench running: ${setting}\n`);
+    await phase(target, "warm-up", "node", () => runGenerator(job("closed", 3)));
+    if (o.phases.has("closed")) {
+      results.push(
+        await phase(target, "closed loop (max)", "node", () => runGenerator(job("closed", o.seconds))),
       );
     }
-    await phase(node, "warm-up", "node", () => runGenerator(job("closed", 3)));
-    results.push(
-      await phase(node, "closed loop (max)", "node", () => runGenerator(job("closed", o.seconds))),
-    );
-    results.push(
-      await phase(node, `open loop ${o.rate}/s`, "node", () => runGenerator(job("open", o.seconds, o.rate))),
-    );
-    const wrk = findWrk();
+    if (o.phases.has("open")) {
+      results.push(
+        await phase(target, `open loop ${o.rate}/s`, "node", () =>
+          runGenerator(job("open", o.seconds, o.rate)),
+        ),
+      );
+    }
+    const wrk = o.phases.has("wrk") ? findWrk() : undefined;
     if (wrk !== undefined) {
       results.push(
-        await phase(node, "closed loop (max)", "wrk", () => runWrk(wrk, port, o.connections, o.seconds, dir)),
+        await phase(target, "closed loop (max)", "wrk", () =>
+          runWrk(wrk, target.port, o.connections, o.seconds, dir),
+        ),
       );
     }
   } finally {
-    const report = await node.close();
+    shutdown = await target.close();
     rmSync(dir, { recursive: true, force: true });
     if (o.json) {
-      process.stdout.write(`${JSON.stringify({ results, shutdown: report }, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify({ command, setting, results, shutdown }, null, 2)}\n`);
     } else {
-      print(results);
+      print(command, setting, results);
     }
   }
 }
 
-function print(results: readonly PhaseResult[]): void {
+function pct(v: number | undefined): string {
+  return v === undefined ? "-" : `${Math.round(v)}%`;
+}
+
+function print(command: string, setting: string, results: readonly PhaseResult[]): void {
   const rows = [
     [
       "phase",
@@ -318,6 +470,11 @@ function print(results: readonly PhaseResult[]): void {
       "max ms",
       "peak RSS",
       "max queue",
+      "main GC ms (max)",
+      "main µs/req (user)",
+      "main CPU",
+      "workers CPU (per analysed)",
+      "loadgen CPU (lag p99)",
     ],
     ...results.map((r) => [
       r.phase,
@@ -331,11 +488,31 @@ function print(results: readonly PhaseResult[]): void {
       r.max.toFixed(1),
       `${Math.round(r.peakRssMiB)} MiB`,
       String(r.maxQueue),
+      `${Math.round(r.gcTotalMs)} (${r.gcMaxMs.toFixed(1)})`,
+      r.mainUsPerReq === undefined
+        ? "-"
+        : `${r.mainUsPerReq.toFixed(1)} (${(r.mainUserUsPerReq ?? 0).toFixed(1)})`,
+      pct(r.mainCpuPct),
+      r.otherCpuPct === undefined || r.analysedPerSec <= 0
+        ? pct(r.otherCpuPct)
+        : `${pct(r.otherCpuPct)} (${Math.round((r.otherCpuPct * 1e4) / r.analysedPerSec)} µs/ex)`,
+      r.generatorLagP99 === undefined
+        ? pct(r.generatorCpuPct)
+        : `${pct(r.generatorCpuPct)} (${r.generatorLagP99.toFixed(1)} ms)`,
     ]),
   ];
   const w = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  process.stdout.write(`${command}\n${setting}\n`);
   for (const r of rows)
     process.stdout.write(`${r.map((c, i) => (i < 2 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join("  ")}\n`);
+  process.stdout.write(
+    "CPU in % of one core; main = the node's main thread (listener, queue, hand-off, results; " +
+      "user = its user-space part, the rest is the kernel's socket work), " +
+      "workers = every other thread of the node (analysis, store); main GC = time the main " +
+      "thread spent in GC pauses during the phase (longest pause); loadgen lag = the load " +
+      "generator's own event-loop delay: when it nears the p99, the generator was starved and " +
+      "that part of the latency is its own.\n",
+  );
   for (const r of results) {
     if (r.errors > 0) process.stdout.write(`${r.phase} (${r.tool}): ${r.errors} connection errors\n`);
     if (r.late !== undefined && r.late > 0) {

@@ -39,7 +39,12 @@ export const ENV_VARS: readonly EnvVar[] = [
   v("DATA_DIR", "dataDir", "string", "data directory (./mirrorwatch-data)"),
   v("STORE_TYPE", "store.type", "string", "store engine (sqlite)"),
   v("STORE_PATH", "store.path", "string", "SQLite file (<data dir>/mirrorwatch.db)"),
-  v("WORKERS", "analysis.workers", "workers", "analysis worker threads: auto (one per core) or N"),
+  v(
+    "WORKERS",
+    "analysis.workers",
+    "workers",
+    "analysis worker threads: auto (one per core but one, at least one) or N",
+  ),
   v("QUEUE_SIZE", "analysis.queueSize", "int", "exchanges waiting for analysis before shedding (10000)"),
   v("QUEUE_BYTES", "analysis.queueBytes", "size", "bytes waiting for analysis before shedding (64MiB)"),
   v("BATCH_SIZE", "analysis.batchSize", "int", "most exchanges per message to a worker (64)"),

@@ -59,7 +59,7 @@ export function summarizeConfig(c: NodeConfig): string[] {
     `API listener     ${formatListen(c.listeners.api)}`,
     `data directory   ${c.dataDir}`,
     `store            ${c.store.type} at ${c.store.path}`,
-    `analysis         ${a.workers === "auto" ? "one worker per core" : `${a.workers} worker${a.workers === 1 ? "" : "s"}`}, queue ${a.queueSize} exchanges / ${bytes(a.queueBytes)}, ${a.timeBudgetMs} ms budget per request`,
+    `analysis         ${a.workers === "auto" ? "one worker per core but one (the listener's)" : `${a.workers} worker${a.workers === 1 ? "" : "s"}`}, queue ${a.queueSize} exchanges / ${bytes(a.queueBytes)}, ${a.timeBudgetMs} ms budget per request`,
     `mirror secret    ${c.mirror.secret === undefined ? "none (any source may send traffic)" : `${c.mirror.secretSource === "file" ? `from ${c.mirror.secretFile}` : "set"}, in ${c.mirror.secretHeader}`}`,
     `trusted proxies  ${c.mirror.trustedProxies.length === 0 ? "none (the connection's address is the client)" : c.mirror.trustedProxies.join(", ")}`,
     `masking          ${c.events.masking.enabled ? `on${c.events.masking.fields.length > 0 ? ` (+ ${c.events.masking.fields.join(", ")})` : ""}` : "OFF (stored requests keep passwords and tokens)"}`,

@@ -28,7 +28,7 @@ export interface NodeConfig {
   readonly dataDir: string;
   readonly store: { readonly type: "sqlite"; readonly path: string };
   readonly analysis: {
-    /** `auto`: one worker per core. */
+    /** `auto`: one worker per core but one (the listener's), at least one; see analysisWorkers. */
     readonly workers: number | "auto";
     /** Exchanges waiting for analysis; past it new ones are shed. */
     readonly queueSize: number;

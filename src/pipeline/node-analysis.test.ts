@@ -45,7 +45,7 @@ async function metric(
 
 describe("ExchangeAnalyzer", () => {
   for (const workers of [0, 1]) {
-    it(`analyses exchanges (${workers === 0 ? "inline" : "worker thread"}) and hands over hits`, async () => {
+    it(`analyses exchanges (${workers === 0 ? "inline" : "worker thread"}) and hands over those with hits`, async () => {
       const { a, results, metrics } = analyzer({ workers });
       try {
         const body = new TextEncoder().encode("comment=%3Cscript%3Ealert(1)%3C%2Fscript%3E");
@@ -63,11 +63,15 @@ describe("ExchangeAnalyzer", () => {
           }),
         );
         assert.deepEqual(await a.drain(10_000), { dropped: 0 });
-        const byId = new Map(results.map((r) => [r.ex.id, r.hits]));
-        assert.equal(byId.size, 3);
-        assert.ok(byId.get("a")!.some((h) => h.type === "sqli" && h.point === "query › id"));
-        assert.deepEqual(byId.get("b"), []);
-        assert.ok(byId.get("c")!.some((h) => h.type === "xss" && h.point.startsWith("body")));
+        const byId = new Map(results.map((r) => [r.ex.id, r]));
+        assert.deepEqual([...byId.keys()].sort(), ["a", "c"], "the benign one is counted, not handed over");
+        assert.ok(byId.get("a")!.hits.some((h) => h.type === "sqli" && h.point === "query › id"));
+        assert.ok(byId.get("c")!.hits.some((h) => h.type === "xss" && h.point.startsWith("body")));
+        // The exchange comes back whole: what the listener knew, and the body intact.
+        const c = byId.get("c")!.ex;
+        assert.deepEqual(c.client, { ip: "203.0.113.7" });
+        assert.equal(c.source, "test");
+        assert.equal(new TextDecoder().decode(c.request.body as Uint8Array), new TextDecoder().decode(body));
         assert.equal(a.stats().analysed, 3);
         assert.equal(await metric(metrics, "mirrorwatch_exchanges_analysed_total"), 3);
         assert.ok((await metric(metrics, "mirrorwatch_hits_total", '{type="sqli"}')) >= 1);
@@ -80,12 +84,29 @@ describe("ExchangeAnalyzer", () => {
 
   it("sheds when the queue is full, never blocking", async () => {
     const { a, results, metrics } = analyzer({ queueSize: 3 });
-    const accepted = Array.from({ length: 10 }, (_, i) => a.offer(exchange(`e${i}`, BENIGN)));
+    const accepted = Array.from({ length: 10 }, (_, i) => a.offer(exchange(`e${i}`, ATTACK)));
     assert.deepEqual(accepted, [true, true, true, false, false, false, false, false, false, false]);
     await a.drain(10_000);
     assert.equal(results.length, 3);
+    assert.equal(a.stats().analysed, 3);
     assert.equal(a.stats().shed.queue_full, 7);
     assert.equal(await metric(metrics, "mirrorwatch_exchanges_shed_total", '{reason="queue_full"}'), 7);
+    await a.close();
+  });
+
+  it("admit() says whether there is room, counting a refusal as received and shed", async () => {
+    const { a } = analyzer({ queueSize: 2 });
+    assert.equal(a.admit(), true);
+    assert.equal(a.stats().received, 0, "an admission is not counted: the offer that follows is");
+    assert.ok(a.offer(exchange("1", BENIGN)));
+    assert.ok(a.offer(exchange("2", BENIGN)));
+    assert.equal(a.admit(), false);
+    assert.equal(a.stats().received, 3);
+    assert.equal(a.stats().shed.queue_full, 1);
+    await a.drain(10_000);
+    assert.equal(a.admit(), false, "not after drain");
+    assert.equal(a.stats().shed.shutdown, 1);
+    assert.equal(a.stats().analysed, 2);
     await a.close();
   });
 
@@ -140,10 +161,10 @@ describe("ExchangeAnalyzer", () => {
   it("adds the analysis's anomalies to the exchange it hands over", async () => {
     const { a, results } = analyzer();
     const ex: HttpExchange = {
-      ...exchange("j", "/api"),
+      ...exchange("j", ATTACK),
       request: {
         method: "POST",
-        target: "/api",
+        target: ATTACK,
         headers: [["Content-Type", "application/json"]],
         body: '{"a":',
       },

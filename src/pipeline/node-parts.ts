@@ -62,6 +62,8 @@ export interface MirrorListenerPartOptions {
   readonly secretHeader: string;
   readonly proxyProtocol: "off" | "auto" | "required";
   readonly maxConnections: number;
+  /** Asked before a request is turned into an exchange: false sheds it unbuilt. */
+  readonly admit?: () => boolean;
   readonly onExchange: (exchange: HttpExchange) => void;
 }
 

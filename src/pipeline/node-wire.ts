@@ -1,99 +1,318 @@
 /**
- * What crosses between the node's main thread and its analysis workers. Structured clone
- * copies a typed array's *whole* underlying buffer (and Node's HTTP bodies are often
- * slices of a shared pool), so a batch's bodies are packed into one fresh ArrayBuffer that
- * is transferred, not copied; headers travel as one flat string list per request.
+ * What crosses between the node's main thread and its analysis workers.
+ *
+ * The main thread serves the mirror listener, so it must do as little as possible per
+ * exchange, and hold as little as possible while exchanges wait: every object a queued
+ * exchange keeps alive is copied by each young-generation GC it survives, and those pauses
+ * are the listener's latency. So an exchange is flattened as soon as it is queued
+ * (BatchBuilder): its strings go into one string per batch (with their lengths), its
+ * numbers into one Float64Array, its byte body into one ArrayBuffer. A sealed batch is a
+ * handful of objects however many exchanges it holds; posting it copies one string and
+ * transfers three buffers (structured clone would otherwise walk every header of every
+ * request, and copy a typed array's *whole* underlying buffer, often a pooled slab).
+ *
+ * The worker rebuilds the exchanges, analyses them, and answers with the time each took
+ * and, only for those with hits, the whole exchange (analysis anomalies added) and its
+ * hits: the main thread keeps nothing of an exchange once it is queued.
  */
 import type { Engine } from "../analysis/index.js";
-import type { Anomaly, Hit, HttpRequest } from "../model/index.js";
+import type {
+  Anomaly,
+  AnomalyCode,
+  Endpoint,
+  Header,
+  Hit,
+  HttpExchange,
+  HttpRequest,
+  HttpResponse,
+} from "../model/index.js";
 
-export interface WireRequest {
-  readonly m: string;
-  readonly t: string;
-  readonly v?: string;
-  /** name, value, name, value… in wire order. */
-  readonly h: string[];
-  /** Body: offset and length in the batch buffer, or the text when the source had text. */
-  readonly b: number;
-  readonly l: number;
-  readonly s?: string;
-}
+/** Length marking an optional string that is not there (an empty string has length 0). */
+const ABSENT = 0xffffffff;
+
+// Numbers kept per exchange, at these offsets in `nums`.
+const N_HEADERS = 0;
+const N_ANOMALIES = 1;
+/** NaN when absent. */
+const N_TS = 2;
+const N_CLIENT_PORT = 3;
+const N_SERVER_PORT = 4;
+const N_BODY_OFFSET = 5;
+/** -1: the body is text, in the strings. */
+const N_BODY_LENGTH = 6;
+const NUMS_PER = 7;
 
 export interface WireBatch {
-  readonly reqs: WireRequest[];
+  /** Exchanges in the batch. */
+  readonly n: number;
+  /** Every string of every exchange, back to back (see BatchBuilder.add for the order). */
+  readonly text: string;
+  /** Length of each string in `text`, in order; ABSENT for an optional one not there. */
+  readonly lens: Uint32Array;
+  /** NUMS_PER numbers per exchange. */
+  readonly nums: Float64Array;
+  /** Byte bodies, back to back. */
   readonly body: ArrayBuffer;
+  /** Exchanges that carry a response (none from the mirror listener), by index. */
+  readonly responses?: readonly (readonly [number, HttpResponse])[];
 }
 
-export interface WireResult {
+/** An exchange that had hits, sent back whole. */
+export interface WireFound {
+  readonly i: number;
+  /** With the analysis's anomalies added; its body is a buffer of its own. */
+  readonly exchange: HttpExchange;
   readonly hits: Hit[];
-  readonly anomalies: readonly Anomaly[];
-  /** Analysis time in milliseconds. */
-  readonly ms: number;
-  /** Set when the analysis threw (a bug): the request counts as failed. */
-  readonly error?: string;
+}
+
+export interface WireFailure {
+  readonly i: number;
+  readonly id: string;
+  readonly error: string;
 }
 
 export interface WireReply {
-  readonly results: WireResult[];
+  /** Analysis time of each exchange, milliseconds. */
+  readonly ms: Float64Array;
+  /** The exchanges with hits, in order. */
+  readonly found: WireFound[];
+  /** Exchanges whose analysis threw (a bug); they count as failed. */
+  readonly failed: WireFailure[];
 }
 
-/** Packs requests; the returned buffer goes in the transfer list. */
-export function encodeBatch(requests: readonly HttpRequest[]): WireBatch {
-  let total = 0;
-  for (const r of requests) if (typeof r.body !== "string") total += r.body.byteLength;
-  const buf = new ArrayBuffer(total);
-  const bytes = new Uint8Array(buf);
-  const reqs: WireRequest[] = new Array(requests.length);
-  let off = 0;
-  for (let i = 0; i < requests.length; i++) {
-    const r = requests[i]!;
-    const h: string[] = new Array(r.headers.length * 2);
-    for (let k = 0; k < r.headers.length; k++) {
-      const hd = r.headers[k]!;
-      h[2 * k] = hd[0];
-      h[2 * k + 1] = hd[1];
-    }
-    const base = {
-      m: r.method,
-      t: r.target,
-      h,
-      ...(r.httpVersion !== undefined ? { v: r.httpVersion } : {}),
-    };
-    if (typeof r.body === "string") {
-      reqs[i] = { ...base, b: 0, l: 0, s: r.body };
-    } else {
-      bytes.set(r.body, off);
-      reqs[i] = { ...base, b: off, l: r.body.byteLength };
-      off += r.body.byteLength;
-    }
+/** The buffers to transfer with a batch. */
+export function batchTransfer(b: WireBatch): ArrayBuffer[] {
+  return [b.lens.buffer as ArrayBuffer, b.nums.buffer as ArrayBuffer, b.body];
+}
+
+/**
+ * Flattens exchanges into a WireBatch as they are queued. Until `seal`, it holds the
+ * strings and bodies of the exchanges added since the last seal (at most one batch).
+ */
+export class BatchBuilder {
+  #parts: string[] = [];
+  #lens: number[] = [];
+  #nums: number[] = [];
+  #bodies: Uint8Array[] = [];
+  #bodyBytes = 0;
+  #responses: [number, HttpResponse][] | undefined;
+  #n = 0;
+
+  /** Exchanges added since the last seal. */
+  get length(): number {
+    return this.#n;
   }
-  return { reqs, body: buf };
+
+  add(ex: HttpExchange): void {
+    const r = ex.request;
+    this.#str(ex.id);
+    this.#str(r.method);
+    this.#str(r.target);
+    this.#opt(r.httpVersion);
+    const headers = r.headers;
+    for (let k = 0; k < headers.length; k++) {
+      const h = headers[k]!;
+      this.#str(h[0]);
+      this.#str(h[1]);
+    }
+    let offset = 0;
+    let length = -1;
+    if (typeof r.body === "string") this.#str(r.body);
+    else {
+      this.#lens.push(ABSENT);
+      offset = this.#bodyBytes;
+      length = r.body.byteLength;
+      if (length > 0) {
+        this.#bodies.push(r.body);
+        this.#bodyBytes += length;
+      }
+    }
+    this.#opt(ex.client?.ip);
+    this.#opt(ex.server?.ip);
+    this.#opt(ex.source);
+    this.#opt(ex.scheme);
+    this.#opt(ex.host);
+    this.#opt(ex.requestId);
+    const anomalies = ex.anomalies ?? [];
+    for (const a of anomalies) {
+      this.#str(a.code);
+      this.#opt(a.detail);
+      this.#opt(a.point);
+    }
+    this.#nums.push(
+      headers.length,
+      ex.anomalies === undefined ? -1 : anomalies.length,
+      ex.ts ?? Number.NaN,
+      ex.client?.port ?? Number.NaN,
+      ex.server?.port ?? Number.NaN,
+      offset,
+      length,
+    );
+    if (ex.response !== undefined) {
+      this.#responses ??= [];
+      this.#responses.push([this.#n, ex.response]);
+    }
+    this.#n++;
+  }
+
+  /** The batch of everything added since the last seal; the builder starts afresh. */
+  seal(): WireBatch {
+    const body = new ArrayBuffer(this.#bodyBytes);
+    const bytes = new Uint8Array(body);
+    let off = 0;
+    for (const b of this.#bodies) {
+      bytes.set(b, off);
+      off += b.byteLength;
+    }
+    const batch: WireBatch = {
+      n: this.#n,
+      text: this.#parts.join(""),
+      lens: new Uint32Array(this.#lens),
+      nums: new Float64Array(this.#nums),
+      body,
+      ...(this.#responses === undefined ? {} : { responses: this.#responses }),
+    };
+    this.#parts = [];
+    this.#lens = [];
+    this.#nums = [];
+    this.#bodies = [];
+    this.#bodyBytes = 0;
+    this.#responses = undefined;
+    this.#n = 0;
+    return batch;
+  }
+
+  #str(s: string): void {
+    this.#parts.push(s);
+    this.#lens.push(s.length);
+  }
+
+  #opt(s: string | undefined): void {
+    if (s === undefined) this.#lens.push(ABSENT);
+    else this.#str(s);
+  }
 }
 
-export function decodeRequest(w: WireRequest, body: ArrayBuffer): HttpRequest {
-  const headers: (readonly [string, string])[] = new Array(w.h.length >> 1);
-  for (let k = 0; k < headers.length; k++) headers[k] = [w.h[2 * k]!, w.h[2 * k + 1]!];
-  return {
-    method: w.m,
-    target: w.t,
-    headers,
-    body: w.s !== undefined ? w.s : new Uint8Array(body, w.b, w.l),
-    ...(w.v !== undefined ? { httpVersion: w.v } : {}),
-  };
+/** Flattens exchanges into one batch (tests, one-off batches). */
+export function encodeBatch(exchanges: readonly HttpExchange[]): WireBatch {
+  const b = new BatchBuilder();
+  for (const ex of exchanges) b.add(ex);
+  return b.seal();
 }
 
-/** Analyses one batch; never throws (a throwing request gets `error`). */
+/** Reads a batch's strings back in order. */
+class StringReader {
+  #at = 0;
+  #k = 0;
+  constructor(
+    private readonly text: string,
+    private readonly lens: Uint32Array,
+  ) {}
+
+  opt(): string | undefined {
+    const len = this.lens[this.#k++]!;
+    if (len === ABSENT) return undefined;
+    const s = this.text.slice(this.#at, this.#at + len);
+    this.#at += len;
+    return s;
+  }
+
+  str(): string {
+    return this.opt() ?? "";
+  }
+}
+
+function endpoint(ip: string | undefined, port: number): Endpoint | undefined {
+  if (ip === undefined) return undefined;
+  return Number.isNaN(port) ? { ip } : { ip, port };
+}
+
+/** The exchanges of a batch; byte bodies are views into the batch's body buffer. */
+export function decodeBatch(b: WireBatch): HttpExchange[] {
+  const out: HttpExchange[] = new Array(b.n);
+  const rd = new StringReader(b.text, b.lens);
+  const nums = b.nums;
+  let responses = 0;
+  for (let i = 0; i < b.n; i++) {
+    const at = i * NUMS_PER;
+    const id = rd.str();
+    const method = rd.str();
+    const target = rd.str();
+    const httpVersion = rd.opt();
+    const headers: Header[] = new Array(nums[at + N_HEADERS]!);
+    for (let k = 0; k < headers.length; k++) headers[k] = [rd.str(), rd.str()];
+    const text = rd.opt();
+    const length = nums[at + N_BODY_LENGTH]!;
+    const body = length < 0 ? (text ?? "") : new Uint8Array(b.body, nums[at + N_BODY_OFFSET]!, length);
+    const request: HttpRequest =
+      httpVersion === undefined
+        ? { method, target, headers, body }
+        : { method, target, headers, body, httpVersion };
+    const client = endpoint(rd.opt(), nums[at + N_CLIENT_PORT]!);
+    const server = endpoint(rd.opt(), nums[at + N_SERVER_PORT]!);
+    const source = rd.opt();
+    const scheme = rd.opt();
+    const host = rd.opt();
+    const requestId = rd.opt();
+    const count = nums[at + N_ANOMALIES]!;
+    let anomalies: Anomaly[] | undefined;
+    if (count >= 0) {
+      anomalies = new Array(count);
+      for (let k = 0; k < count; k++) {
+        const code = rd.str() as AnomalyCode;
+        const detail = rd.opt();
+        const point = rd.opt();
+        const a: { code: AnomalyCode; detail?: string; point?: string } = { code };
+        if (detail !== undefined) a.detail = detail;
+        if (point !== undefined) a.point = point;
+        anomalies[k] = a;
+      }
+    }
+    const ts = nums[at + N_TS]!;
+    const ex: { -readonly [K in keyof HttpExchange]: HttpExchange[K] } = { id, request };
+    const resp = b.responses?.[responses];
+    if (resp !== undefined && resp[0] === i) {
+      ex.response = resp[1];
+      responses++;
+    }
+    if (client !== undefined) ex.client = client;
+    if (server !== undefined) ex.server = server;
+    if (!Number.isNaN(ts)) ex.ts = ts;
+    if (source !== undefined) ex.source = source;
+    if (scheme !== undefined) ex.scheme = scheme;
+    if (host !== undefined) ex.host = host;
+    if (requestId !== undefined) ex.requestId = requestId;
+    if (anomalies !== undefined) ex.anomalies = anomalies;
+    out[i] = ex;
+  }
+  return out;
+}
+
+/** An exchange to send back: the analysis's anomalies added, a byte body copied out of the batch. */
+function standalone(ex: HttpExchange, extra: readonly Anomaly[]): HttpExchange {
+  const r = ex.request;
+  const request = typeof r.body === "string" ? r : { ...r, body: r.body.slice() };
+  const anomalies = extra.length > 0 ? [...(ex.anomalies ?? []), ...extra] : ex.anomalies;
+  return anomalies === undefined ? { ...ex, request } : { ...ex, request, anomalies };
+}
+
+/** Analyses one batch; never throws (a request whose analysis throws is listed in `failed`). */
 export function analyseBatch(engine: Engine, batch: WireBatch): WireReply {
-  const results: WireResult[] = new Array(batch.reqs.length);
-  for (let i = 0; i < batch.reqs.length; i++) {
+  const exchanges = decodeBatch(batch);
+  const ms = new Float64Array(exchanges.length);
+  const found: WireFound[] = [];
+  const failed: WireFailure[] = [];
+  for (let i = 0; i < exchanges.length; i++) {
+    const ex = exchanges[i]!;
     const t0 = performance.now();
     try {
-      const r = engine.analyze(decodeRequest(batch.reqs[i]!, batch.body));
-      results[i] = { hits: r.hits, anomalies: r.anomalies, ms: performance.now() - t0 };
+      const r = engine.analyze(ex.request);
+      ms[i] = performance.now() - t0;
+      if (r.hits.length > 0) found.push({ i, exchange: standalone(ex, r.anomalies), hits: r.hits });
     } catch (err) {
-      const error = err instanceof Error ? err.message : String(err);
-      results[i] = { hits: [], anomalies: [], ms: performance.now() - t0, error };
+      ms[i] = performance.now() - t0;
+      failed.push({ i, id: ex.id, error: err instanceof Error ? err.message : String(err) });
     }
   }
-  return { results };
+  return { ms, found, failed };
 }

@@ -1,7 +1,7 @@
 /**
- * Worker-thread entry of the node: analyses batches of mirrored requests (see
- * `node-wire.ts`) with the pure engine and answers with the hits, anomalies and the time
- * each one took. Options arrive once, as `workerData`.
+ * Worker-thread entry of the node: analyses batches of mirrored exchanges (see
+ * `node-wire.ts`) with the pure engine and answers with the time each one took and the
+ * exchanges that had hits. Options arrive once, as `workerData`.
  */
 import { readlinkSync } from "node:fs";
 import { setPriority } from "node:os";
@@ -45,10 +45,13 @@ const engine = new Engine({
 
 parentPort?.on("message", (m: { id: number; job: WireBatch }) => {
   let reply: Reply<WireReply>;
+  const transfer: ArrayBuffer[] = [];
   try {
-    reply = { id: m.id, ok: true, value: analyseBatch(engine, m.job) };
+    const value = analyseBatch(engine, m.job);
+    transfer.push(value.ms.buffer as ArrayBuffer);
+    reply = { id: m.id, ok: true, value };
   } catch (e) {
     reply = { id: m.id, ok: false, error: e instanceof Error ? e.message : String(e) };
   }
-  parentPort?.postMessage(reply);
+  parentPort?.postMessage(reply, transfer);
 });

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { after, describe, it } from "node:test";
@@ -10,7 +10,7 @@ import { loadConfig, type NodeConfig } from "../config/index.js";
 import type { Hit, HttpExchange } from "../model/index.js";
 import { createToken } from "../server/index.js";
 import { openSqliteStore } from "../store/index.js";
-import { startNode } from "./node.js";
+import { analysisWorkers, startNode } from "./node.js";
 import { createNodeLogger } from "./node-logger.js";
 import { NODE_PARTS, type NodeParts } from "./node-parts.js";
 
@@ -119,6 +119,13 @@ async function waitFor(cond: () => boolean, ms = 10_000): Promise<void> {
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+describe("analysisWorkers", () => {
+  it("auto leaves a core to the listener's thread, and has at least one worker", () => {
+    assert.equal(analysisWorkers("auto"), Math.max(1, availableParallelism() - 1));
+    assert.equal(analysisWorkers(3), 3);
+  });
+});
 
 describe("startNode", () => {
   it("wires listener → analysis → recorder, serves the API, and stops in order", async () => {

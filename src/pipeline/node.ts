@@ -115,7 +115,7 @@ export async function startNode(config: NodeConfig, opts: StartNodeOptions): Pro
         : undefined;
     if (retention !== undefined) cleanups.push(() => retention.stop());
 
-    const workers = config.analysis.workers === "auto" ? availableParallelism() : config.analysis.workers;
+    const workers = analysisWorkers(config.analysis.workers);
     const analyzer = new ExchangeAnalyzer({
       workers,
       queueSize: config.analysis.queueSize,
@@ -140,6 +140,9 @@ export async function startNode(config: NodeConfig, opts: StartNodeOptions): Pro
       secretHeader: config.mirror.secretHeader,
       proxyProtocol: config.mirror.proxyProtocol,
       maxConnections: config.mirror.maxConnections,
+      // A request the queue has no room for is answered and counted as shed, but not
+      // turned into an exchange: under overload that work would be thrown away.
+      admit: () => analyzer.admit(),
       // Called synchronously by the listener for every request: enqueue and return.
       onExchange: (ex) => {
         analyzer.offer(ex);
@@ -226,6 +229,29 @@ export async function startNode(config: NodeConfig, opts: StartNodeOptions): Pro
     await unwind();
     throw e;
   }
+}
+
+/**
+ * Analysis threads for a `workers` setting. `auto` is one thread per core, the main thread
+ * (the mirror listener, the hand-off to the workers, and the kernel's socket work it does)
+ * counted: one analysis worker per core but one, and at least one.
+ * - The workers run niced (node-worker.ts): they take only the CPU the main thread leaves,
+ *   so the listener answers at once whatever the analysis load. Niced at 0 instead, they
+ *   took the listener's CPU and the answers slowed down to the analysis rate (bench:mirror
+ *   on 2 cores: 9-12k answered/s, against 18-28k/s niced): what a mirror must not do.
+ * - A worker per core as well would share a core with the main thread: measured on 2 cores
+ *   (bench:mirror open loop at 5,000 and 8,000 requests/s, six alternations), two workers
+ *   spent 68-93 µs of CPU per analysed exchange against 57-77 µs for one (two isolates,
+ *   threads preempting each other), and the listener's p99 was higher in five of six
+ *   (8.0-16.9 ms against 6.0-11.5 ms). Two analysed more only on a machine busy with other
+ *   work, where two niced threads win a bigger share of it.
+ * - The main thread needs some 20-25 µs per request at high rates (user and kernel), so a core for it holds
+ *   up to some 40,000 requests/s; each worker analyses some 13-17,000 per second of CPU
+ *   with the current detectors and request mix.
+ * On one core there is still one worker: analysis then runs only in the listener's idle time.
+ */
+export function analysisWorkers(setting: number | "auto"): number {
+  return setting === "auto" ? Math.max(1, availableParallelism() - 1) : setting;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Anomaly } from "../../model/anomalies.js";
 import type { Endpoint, Header } from "../../model/http.js";
 import { type ForwardedNode, parseForwarded, parseForwardedNode, parseXForwardedFor } from "./forwarded.js";
+import { isFieldName } from "./head.js";
 import type { TrustedNetworks } from "./trusted.js";
 
 /** The forwarding headers that can name the client, in the order they are consulted. */
@@ -49,20 +50,47 @@ function endpoint(h: Hop): Endpoint {
   return h.port === undefined ? { ip: h.ip } : { ip: h.ip, port: h.port };
 }
 
-function fieldValues(headers: readonly Header[], lowerName: string): string[] {
-  const out: string[] = [];
-  for (const [n, v] of headers)
-    if (n.length === lowerName.length && n.toLowerCase() === lowerName) out.push(v);
-  return out;
+/** The values of the forwarding headers a request carries, in wire order; absent: undefined. */
+export interface ForwardingFields {
+  xForwardedFor?: string[];
+  xRealIp?: string[];
+  forwarded?: string[];
+}
+
+/**
+ * Adds a field to `into` when it is one of the forwarding headers (names compared ASCII
+ * case-insensitively, RFC 9110 §5.1). The exchange builder calls it from its one pass over
+ * the headers; resolveClient gathers with it on its own.
+ */
+export function collectForwarding(into: ForwardingFields, name: string, value: string): void {
+  let key: keyof ForwardingFields | undefined;
+  if (name.length === 15) {
+    if (isFieldName(name, "x-forwarded-for")) key = "xForwardedFor";
+  } else if (name.length === 9) {
+    if (isFieldName(name, "x-real-ip")) key = "xRealIp";
+    else if (isFieldName(name, "forwarded")) key = "forwarded";
+  }
+  if (key === undefined) return;
+  const list = into[key];
+  if (list === undefined) into[key] = [value];
+  else list.push(value);
+}
+
+function fieldsOf(fields: ForwardingFields, which: ClientIpHeader): string[] | undefined {
+  return which === "x-forwarded-for"
+    ? fields.xForwardedFor
+    : which === "x-real-ip"
+      ? fields.xRealIp
+      : fields.forwarded;
 }
 
 /** The hop list a header names, client first, or null when the header is absent. */
 function hopsFrom(
-  headers: readonly Header[],
+  fields: ForwardingFields,
   which: ClientIpHeader,
 ): { nodes: ForwardedNode[]; malformed: boolean } | null {
-  const values = fieldValues(headers, which);
-  if (values.length === 0) return null;
+  const values = fieldsOf(fields, which);
+  if (values === undefined || values.length === 0) return null;
   if (which === "x-forwarded-for") return { nodes: parseXForwardedFor(values), malformed: false };
   if (which === "x-real-ip") {
     // One address. Several fields mean nobody replaced the client's own: the last one is
@@ -91,15 +119,31 @@ function hopsFrom(
 export function resolveClient(input: ClientInput): ClientResolution {
   const { trusted, peer } = input;
   if (!trusted.has(peer.ip, peer.family)) return { client: endpoint(peer), via: "peer", anomalies: [] };
+  const fields: ForwardingFields = {};
+  for (const [n, v] of input.headers) collectForwarding(fields, n, v);
+  return resolveTrustedPeer(peer, input.proxySource, fields, trusted, input.headerOrder);
+}
+
+/**
+ * resolveClient for a peer already known to be trusted (the listener decides that once
+ * per connection), from forwarding fields already gathered.
+ */
+export function resolveTrustedPeer(
+  peer: Hop,
+  proxySource: Hop | undefined,
+  fields: ForwardingFields,
+  trusted: TrustedNetworks,
+  headerOrder: readonly ClientIpHeader[] = DEFAULT_CLIENT_IP_HEADERS,
+): ClientResolution {
   let cur: Hop = peer;
   let via: ClientSource = "peer";
-  if (input.proxySource !== undefined) {
-    cur = input.proxySource;
+  if (proxySource !== undefined) {
+    cur = proxySource;
     via = "proxy-protocol";
     if (!trusted.has(cur.ip, cur.family)) return { client: endpoint(cur), via, anomalies: [] };
   }
-  for (const which of input.headerOrder ?? DEFAULT_CLIENT_IP_HEADERS) {
-    const hops = hopsFrom(input.headers, which);
+  for (const which of headerOrder) {
+    const hops = hopsFrom(fields, which);
     if (hops === null) continue;
     const anomalies: Anomaly[] = hops.malformed ? [{ code: "bad_header", point: `header › ${which}` }] : [];
     for (let i = hops.nodes.length - 1; i >= 0; i--) {

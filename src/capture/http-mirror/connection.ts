@@ -1,8 +1,9 @@
 import type { Socket } from "node:net";
+import type { HttpExchange } from "../../model/http.js";
 import type { Hop } from "./client-ip.js";
 import { buildExchange, type ConnectionInfo, type ExchangeSettings } from "./exchange.js";
 import { GrowBuffer } from "./grow-buffer.js";
-import type { RequestHead } from "./head.js";
+import { isFieldName, type RequestHead } from "./head.js";
 import { normalizeIp } from "./ip.js";
 import type { ResolvedOptions } from "./options.js";
 import { type ProxyHeader, parseProxyHeader, V2_MAX_LENGTH } from "./proxy-protocol.js";
@@ -94,6 +95,15 @@ export class MirrorConnection {
   #reqMono = 0;
   /** 0: request accepted; 401/403: refused for the secret; -1: not decided yet. */
   #verdict = -1;
+  /**
+   * Responses produced while one chunk is read, written together when it is done: one
+   * write (one syscall) per chunk however many pipelined requests it held.
+   */
+  readonly #out: Buffer[] = [];
+  /** Set while a chunk is read: requests completed meanwhile are handed on after the answers. */
+  #inData = false;
+  readonly #later: ParsedRequest[] = [];
+  readonly #laterWall: number[] = [];
 
   constructor(socket: Socket, ctx: ListenerContext, monoNow: number) {
     this.#socket = socket;
@@ -133,7 +143,7 @@ export class MirrorConnection {
     this.#wallNow = Date.now();
     this.#monoNow = performance.now();
     const socket = this.#socket;
-    socket.cork();
+    this.#inData = true;
     try {
       if (this.#phase === Phase.Preface) this.#onPreface(chunk);
       else if (this.#phase === Phase.Http) this.#parser.push(chunk);
@@ -142,10 +152,27 @@ export class MirrorConnection {
       // process does not.
       this.#ctx.stats.parseErrors++;
       this.destroy();
-    } finally {
-      socket.uncork();
+    }
+    this.#inData = false;
+    // Answers first, in one write: the proxy never waits on what we do with the requests.
+    this.#flush();
+    const later = this.#later;
+    if (later.length > 0) {
+      const walls = this.#laterWall;
+      for (let i = 0; i < later.length; i++) this.#handOn(later[i]!, walls[i]!);
+      later.length = 0;
+      walls.length = 0;
     }
     if (socket.writableLength > WRITE_HIGH_WATER && !socket.destroyed) socket.pause();
+  }
+
+  /** Writes the responses gathered so far, as one buffer. */
+  #flush(): void {
+    const out = this.#out;
+    if (out.length === 0) return;
+    const socket = this.#socket;
+    if (!socket.destroyed && socket.writable) socket.write(out.length === 1 ? out[0]! : Buffer.concat(out));
+    out.length = 0;
   }
 
   #onPreface(chunk: Buffer): void {
@@ -219,7 +246,8 @@ export class MirrorConnection {
     let value: string | undefined;
     let count = 0;
     for (const [n, v] of head.headers) {
-      if (n.length === name.length && n.toLowerCase() === name) {
+      // Compared as the exchange builder compares when it removes the field (ASCII case).
+      if (isFieldName(n, name)) {
         value = v;
         count++;
       }
@@ -240,7 +268,8 @@ export class MirrorConnection {
       }
       return 0;
     }
-    if (head.expectContinue) this.#socket.write(CONTINUE);
+    // Goes out when this chunk is done, before the client sends the body it holds back.
+    if (head.expectContinue) this.#out.push(CONTINUE);
     return this.#ctx.options.maxBodyBytes;
   }
 
@@ -248,10 +277,9 @@ export class MirrorConnection {
     const mode = modeOf(req.head);
     if (this.#verdict !== 0) {
       this.#ctx.stats.rejected++;
-      this.#socket.write(response(this.#verdict, mode));
+      this.#out.push(response(this.#verdict, mode));
     } else {
-      // Answer first: the proxy never waits on what we do with the request.
-      this.#socket.write(response(204, mode));
+      this.#out.push(response(204, mode));
       this.#emit(req);
     }
     this.#since = this.#monoNow;
@@ -268,10 +296,31 @@ export class MirrorConnection {
     this.#end(response(status, "close"));
   }
 
+  /** Hands a request on; while a chunk is read, only after its answers are written. */
   #emit(req: ParsedRequest): void {
+    if (this.#inData) {
+      this.#later.push(req);
+      this.#laterWall.push(this.#reqWall);
+    } else this.#handOn(req, this.#reqWall);
+  }
+
+  #handOn(req: ParsedRequest, wall: number): void {
     const ctx = this.#ctx;
     if (req.truncated) ctx.stats.bodyTruncated++;
-    const exchange = buildExchange(ctx.nextId(), this.#reqWall, req, this.#info, ctx.settings);
+    const admit = ctx.options.admit;
+    if (admit !== undefined && !admit()) {
+      ctx.stats.declined++;
+      return;
+    }
+    let exchange: HttpExchange;
+    try {
+      exchange = buildExchange(ctx.nextId(), wall, req, this.#info, ctx.settings);
+    } catch {
+      // Written never to throw; if it does, this request is lost (counted), not the process:
+      // this runs outside the parser's guard, from a socket or timer callback.
+      ctx.stats.parseErrors++;
+      return;
+    }
     ctx.stats.received++;
     try {
       ctx.options.onExchange(exchange);
@@ -286,8 +335,9 @@ export class MirrorConnection {
     this.#phase = Phase.Closing;
     this.#since = this.#monoNow;
     this.#parser.stop();
-    if (last === null) this.#socket.end();
-    else this.#socket.end(last);
+    if (last !== null) this.#out.push(last);
+    this.#flush();
+    this.#socket.end();
   }
 
   #onClose(): void {

@@ -1,7 +1,14 @@
 import type { Anomaly } from "../../model/anomalies.js";
 import type { Endpoint, Header, HttpExchange, HttpRequest } from "../../model/http.js";
 import { addAnomaly } from "./anomaly-list.js";
-import { type ClientIpHeader, type Hop, resolveClient } from "./client-ip.js";
+import {
+  type ClientIpHeader,
+  collectForwarding,
+  type ForwardingFields,
+  type Hop,
+  resolveTrustedPeer,
+} from "./client-ip.js";
+import { isFieldName } from "./head.js";
 import { normalizeIp, parsePort } from "./ip.js";
 import type { ParsedRequest } from "./request-parser.js";
 import type { TrustedNetworks } from "./trusted.js";
@@ -28,11 +35,6 @@ export interface ExchangeSettings {
 
 /** Longest request id kept; ids are correlation handles, not payloads. */
 const MAX_REQUEST_ID = 200;
-
-function first(headers: readonly Header[], lowerName: string): string | undefined {
-  for (const [n, v] of headers) if (n.length === lowerName.length && n.toLowerCase() === lowerName) return v;
-  return undefined;
-}
 
 function hopEndpoint(h: Hop): Endpoint {
   return h.port === undefined ? { ip: h.ip } : { ip: h.ip, port: h.port };
@@ -90,18 +92,25 @@ function schemeOf(value: string | undefined): string | undefined {
   return s;
 }
 
-function serverOf(headers: readonly Header[], conn: ConnectionInfo): Endpoint | undefined {
-  const addr = first(headers, "x-server-addr");
+function serverOf(
+  addr: string | undefined,
+  portText: string | undefined,
+  conn: ConnectionInfo,
+): Endpoint | undefined {
   const ip = addr === undefined ? null : normalizeIp(addr.trim());
   if (ip !== null) {
-    const portText = first(headers, "x-server-port");
     const port = portText === undefined ? null : parsePort(portText.trim());
     return port === null ? { ip: ip.text } : { ip: ip.text, port };
   }
   return conn.proxyDestination === undefined ? undefined : hopEndpoint(conn.proxyDestination);
 }
 
-/** Turns a parsed request into the HttpExchange every later stage reads. */
+/**
+ * Turns a parsed request into the HttpExchange every later stage reads. One pass over the
+ * header fields picks out every one it needs (names compared ASCII case-insensitively,
+ * RFC 9110 §5.1), and, when a secret is configured, drops the secret field; the forwarding
+ * headers are only read when the peer is trusted.
+ */
 export function buildExchange(
   id: string,
   ts: number,
@@ -110,56 +119,86 @@ export function buildExchange(
   settings: ExchangeSettings,
 ): HttpExchange {
   const head = req.head;
-  let headers: readonly Header[] = head.headers;
+  const all = head.headers;
   const secretName = settings.secretHeader;
-  if (secretName !== undefined) {
-    headers = headers.filter(([n]) => !(n.length === secretName.length && n.toLowerCase() === secretName));
+  const trustedPeer = conn.peerTrusted;
+  /** A copy without the secret field, made only once one is met. */
+  let kept: Header[] | undefined;
+  let hostHeader: string | undefined;
+  let requestIdHeader: string | undefined;
+  let serverAddr: string | undefined;
+  let serverPort: string | undefined;
+  let proto: string | undefined;
+  const forwarding: ForwardingFields = {};
+  for (let i = 0; i < all.length; i++) {
+    const h = all[i]!;
+    const name = h[0];
+    if (secretName !== undefined && isFieldName(name, secretName)) {
+      kept ??= all.slice(0, i);
+      continue;
+    }
+    if (kept !== undefined) kept.push(h);
+    switch (name.length) {
+      case 4:
+        if (hostHeader === undefined && isFieldName(name, "host")) hostHeader = h[1];
+        break;
+      case 12:
+        if (requestIdHeader === undefined && isFieldName(name, "x-request-id")) requestIdHeader = h[1];
+        break;
+      case 13:
+        if (!trustedPeer) break;
+        if (isFieldName(name, "x-server-addr")) serverAddr ??= h[1];
+        else if (isFieldName(name, "x-server-port")) serverPort ??= h[1];
+        break;
+      case 17:
+        if (trustedPeer && proto === undefined && isFieldName(name, "x-forwarded-proto")) proto = h[1];
+        break;
+      case 9:
+      case 15:
+        if (trustedPeer) collectForwarding(forwarding, name, h[1]);
+        break;
+    }
   }
+  const headers: readonly Header[] = kept ?? all;
   const anomalies: Anomaly[] = req.anomalies;
   if (req.truncated) {
     addAnomaly(anomalies, "body_truncated", `kept ${req.body.length} of ${req.bodyBytes} body bytes`);
   }
-  const request: HttpRequest = {
-    method: head.method,
-    target: head.target,
-    headers,
-    body: req.body,
-    ...(head.httpVersion === undefined ? {} : { httpVersion: head.httpVersion }),
-  };
+  const request: HttpRequest =
+    head.httpVersion === undefined
+      ? { method: head.method, target: head.target, headers, body: req.body }
+      : { method: head.method, target: head.target, headers, body: req.body, httpVersion: head.httpVersion };
 
   let client: Endpoint = hopEndpoint(conn.peer);
   let server: Endpoint | undefined;
   let scheme: string | undefined;
-  if (conn.peerTrusted) {
-    const r = resolveClient({
-      peer: conn.peer,
-      ...(conn.proxySource === undefined ? {} : { proxySource: conn.proxySource }),
-      headers,
-      trusted: settings.trusted,
-      headerOrder: settings.clientIpHeaders,
-    });
+  if (trustedPeer) {
+    const r = resolveTrustedPeer(
+      conn.peer,
+      conn.proxySource,
+      forwarding,
+      settings.trusted,
+      settings.clientIpHeaders,
+    );
     client = r.client;
     for (const a of r.anomalies) addAnomaly(anomalies, a.code, a.detail, a.point);
-    server = serverOf(headers, conn);
-    scheme = schemeOf(first(headers, "x-forwarded-proto"));
+    server = serverOf(serverAddr, serverPort, conn);
+    scheme = schemeOf(proto);
   }
 
-  const hostHeader = first(headers, "host");
   const rawHost = hostHeader ?? authorityOf(head.target);
   const host = rawHost === undefined || rawHost.trim() === "" ? undefined : cleanHost(rawHost);
-  const rid = first(headers, "x-request-id")?.trim();
+  const rid = requestIdHeader?.trim();
   const requestId = rid === undefined || rid === "" ? undefined : rid.slice(0, MAX_REQUEST_ID);
 
-  return {
-    id,
-    request,
-    client,
-    ...(server === undefined ? {} : { server }),
-    ts,
-    source: SOURCE,
-    ...(scheme === undefined ? {} : { scheme }),
-    ...(host === undefined ? {} : { host }),
-    ...(requestId === undefined ? {} : { requestId }),
-    anomalies,
-  };
+  // Fields in the usual order, optional ones only when present (no spread temporaries).
+  const ex: { -readonly [K in keyof HttpExchange]: HttpExchange[K] } = { id, request, client };
+  if (server !== undefined) ex.server = server;
+  ex.ts = ts;
+  ex.source = SOURCE;
+  if (scheme !== undefined) ex.scheme = scheme;
+  if (host !== undefined) ex.host = host;
+  if (requestId !== undefined) ex.requestId = requestId;
+  ex.anomalies = anomalies;
+  return ex;
 }

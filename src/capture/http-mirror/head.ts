@@ -2,7 +2,7 @@ import { isAscii, isUtf8 } from "node:buffer";
 import type { Anomaly } from "../../model/anomalies.js";
 import type { Header } from "../../model/http.js";
 import { isTchar, isToken, trimOws } from "../../model/index.js";
-import { addAnomaly } from "./anomaly-list.js";
+import { addAnomaly, MAX_ANOMALIES } from "./anomaly-list.js";
 
 /**
  * The request head (request line and header fields, RFC 9112 §3 and §5), read leniently:
@@ -121,8 +121,18 @@ function parseRequestLine(line: string, anomalies: Anomaly[]): RequestLine {
   return { method, target: line.slice(start, end) };
 }
 
-function eqName(name: string, lower: string): boolean {
-  return name.length === lower.length && name.toLowerCase() === lower;
+/**
+ * Whether a field name equals a lower-case ASCII name, ignoring ASCII case (RFC 9110 §5.1:
+ * field names are case-insensitive tokens). Compares in place: no lower-cased copy.
+ */
+export function isFieldName(name: string, lower: string): boolean {
+  if (name.length !== lower.length) return false;
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    const t = lower.charCodeAt(i);
+    if (c !== t && !(c >= 65 && c <= 90 && c + 32 === t)) return false;
+  }
+  return true;
 }
 
 /** Splits a list-valued field (RFC 9110 §5.6.1) into trimmed, non-empty, lower-case items. */
@@ -137,14 +147,16 @@ function listItems(values: readonly string[]): string[] {
   return out;
 }
 
-/** Reads one field line `name: value` (RFC 9112 §5.1). */
-function parseFieldLine(line: string, anomalies: Anomaly[]): Header {
-  const colon = line.indexOf(":");
-  if (colon < 0) {
+/**
+ * Reads one field line `name: value` (RFC 9112 §5.1): text[from, to), CR already cut;
+ * `colon` is the first colon at or after `from` (-1: none in the rest of the head).
+ */
+function parseFieldLine(text: string, from: number, to: number, colon: number, anomalies: Anomaly[]): Header {
+  if (colon < 0 || colon >= to) {
     addAnomaly(anomalies, "bad_header", "field line without a colon");
-    return [line, ""];
+    return [text.slice(from, to), ""];
   }
-  const name = line.slice(0, colon);
+  const name = text.slice(from, colon);
   if (!isToken(name)) {
     const c = name.charCodeAt(name.length - 1);
     addAnomaly(
@@ -153,29 +165,30 @@ function parseFieldLine(line: string, anomalies: Anomaly[]): Header {
       c === 32 || c === 9 ? "whitespace before the colon" : "field name is not a token",
     );
   }
-  return [name, trimOws(line.slice(colon + 1))];
+  // The value without the OWS around it, cut once.
+  let a = colon + 1;
+  let b = to;
+  while (a < b && (text.charCodeAt(a) === 32 || text.charCodeAt(a) === 9)) a++;
+  while (b > a && (text.charCodeAt(b - 1) === 32 || text.charCodeAt(b - 1) === 9)) b--;
+  return [name, text.slice(a, b)];
 }
 
 /**
  * Parses the head text: the request line and the field lines, each ended by LF (a CR before
  * it is dropped; a bare LF is accepted, RFC 9112 §2.2). `text` excludes the empty line that
- * ends the head.
+ * ends the head. Lines are walked in place (no split, no per-line copies): this runs for
+ * every mirrored request on the listener's thread.
  */
 export function parseHead(text: string, limits: HeadLimits): RequestHead {
   const anomalies: Anomaly[] = [];
-  const lines = text.split("\n");
-  if (lines[lines.length - 1] === "") lines.pop();
+  const n = text.length;
   let sawBareLf = false;
   let sawBareCr = false;
-  for (let i = 0; i < lines.length; i++) {
-    const l = lines[i]!;
-    if (l.charCodeAt(l.length - 1) === 13) lines[i] = l.slice(0, -1);
-    else sawBareLf = true;
-    if (lines[i]!.includes("\r")) sawBareCr = true;
-  }
-  if (sawBareLf) addAnomaly(anomalies, "http_parse_error", "line ended by LF without CR");
-  if (sawBareCr) addAnomaly(anomalies, "bad_header", "bare CR inside a line");
-  const rl = parseRequestLine(lines[0] ?? "", anomalies);
+  // Next CR and next colon at or after the line being read (-1: none left). Kept as cursors
+  // so that lines without them do not make each later search rescan the head.
+  let cr = text.indexOf("\r");
+  let colon = text.indexOf(":");
+  let rl: RequestLine | undefined;
   const headers: Header[] = [];
   const te: string[] = [];
   const cl: string[] = [];
@@ -183,20 +196,34 @@ export function parseHead(text: string, limits: HeadLimits): RequestHead {
   let expect = false;
   let last: Header | null = null;
   let dropped = 0;
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i]!;
-    const c0 = line.charCodeAt(0);
+  let pos = 0;
+  while (pos < n) {
+    const lf = text.indexOf("\n", pos);
+    const next = lf < 0 ? n : lf + 1;
+    let end = lf < 0 ? n : lf;
+    if (end > pos && text.charCodeAt(end - 1) === 13) end--;
+    else sawBareLf = true;
+    if (cr >= 0 && cr < pos) cr = text.indexOf("\r", pos);
+    if (cr >= 0 && cr < end) sawBareCr = true;
+    const from = pos;
+    pos = next;
+    if (rl === undefined) {
+      rl = parseRequestLine(text.slice(from, end), anomalies);
+      continue;
+    }
+    const c0 = text.charCodeAt(from);
     if ((c0 === 32 || c0 === 9) && last !== null) {
       // RFC 9112 §5.2: obs-fold; a recipient may replace it with SP.
       addAnomaly(anomalies, "bad_header", "obs-fold line continuation");
-      const joined: Header = [last[0], `${last[1]} ${trimOws(line)}`];
+      const joined: Header = [last[0], `${last[1]} ${trimOws(text.slice(from, end))}`];
       if (headers[headers.length - 1] === last) headers[headers.length - 1] = joined;
-      if (eqName(last[0], "transfer-encoding")) te[te.length - 1] = joined[1];
-      else if (eqName(last[0], "content-length")) cl[cl.length - 1] = joined[1];
+      if (isFieldName(last[0], "transfer-encoding")) te[te.length - 1] = joined[1];
+      else if (isFieldName(last[0], "content-length")) cl[cl.length - 1] = joined[1];
       last = joined;
       continue;
     }
-    const h = parseFieldLine(line, anomalies);
+    if (colon >= 0 && colon < from) colon = text.indexOf(":", from);
+    const h = parseFieldLine(text, from, end, colon, anomalies);
     last = h;
     if (headers.length < limits.maxHeaders) headers.push(h);
     else dropped++;
@@ -204,18 +231,27 @@ export function parseHead(text: string, limits: HeadLimits): RequestHead {
     // Framing-relevant fields are read whether or not the field is kept.
     switch (name.length) {
       case 6:
-        if (eqName(name, "expect") && value.toLowerCase() === "100-continue") expect = true;
+        if (isFieldName(name, "expect") && value.toLowerCase() === "100-continue") expect = true;
         break;
       case 10:
-        if (eqName(name, "connection")) conn.push(value);
+        if (isFieldName(name, "connection")) conn.push(value);
         break;
       case 14:
-        if (eqName(name, "content-length")) cl.push(value);
+        if (isFieldName(name, "content-length")) cl.push(value);
         break;
       case 17:
-        if (eqName(name, "transfer-encoding")) te.push(value);
+        if (isFieldName(name, "transfer-encoding")) te.push(value);
         break;
     }
+  }
+  rl ??= parseRequestLine("", anomalies);
+  if (sawBareLf || sawBareCr) {
+    // Line-ending faults are listed first (they concern the whole head), within the cap.
+    const first: Anomaly[] = [];
+    if (sawBareLf) addAnomaly(first, "http_parse_error", "line ended by LF without CR");
+    if (sawBareCr) addAnomaly(first, "bad_header", "bare CR inside a line");
+    anomalies.splice(0, 0, ...first);
+    if (anomalies.length > MAX_ANOMALIES) anomalies.length = MAX_ANOMALIES;
   }
   if (dropped > 0)
     addAnomaly(anomalies, "headers_limit", `${dropped} header fields past the limit were not kept`);

@@ -24,41 +24,63 @@ function hexValue(c: number): number {
   return l >= 97 && l <= 102 ? l - 87 : -1;
 }
 
-/** Strict dotted-quad: four decimal parts 0–255 without leading zeros (as inet_pton). */
-export function parseIPv4(s: string): Uint8Array | null {
-  if (s.length < 7 || s.length > 15) return null;
-  const out = new Uint8Array(4);
+/**
+ * Strict dotted-quad as a 32-bit unsigned value, or -1: four decimal parts 0–255 without
+ * leading zeros (as inet_pton). No allocation: it runs for every address a request names.
+ */
+export function ipv4Value(s: string): number {
+  if (s.length < 7 || s.length > 15) return -1;
+  let acc = 0;
   let part = 0;
   let value = 0;
   let digits = 0;
   for (let i = 0; i <= s.length; i++) {
     const c = i < s.length ? s.charCodeAt(i) : 46;
     if (c === 46) {
-      if (digits === 0 || part > 3) return null;
-      out[part++] = value;
+      if (digits === 0 || part > 3) return -1;
+      acc = acc * 256 + value;
+      part++;
       value = 0;
       digits = 0;
       continue;
     }
     const d = digitValue(c);
-    if (d < 0 || (digits > 0 && value === 0) || ++digits > 3) return null;
+    if (d < 0 || (digits > 0 && value === 0) || ++digits > 3) return -1;
     value = value * 10 + d;
-    if (value > 255) return null;
+    if (value > 255) return -1;
   }
-  return part === 4 ? out : null;
+  return part === 4 ? acc : -1;
 }
 
-/** RFC 4291 §2.2 text forms, including `::` and a trailing dotted-quad; no zone id. */
-export function parseIPv6(s: string): Uint8Array | null {
-  if (s.length < 2 || s.length > 45) return null;
-  const groups: number[] = [];
+/** Strict dotted-quad (see ipv4Value) as four bytes. */
+export function parseIPv4(s: string): Uint8Array | null {
+  const v = ipv4Value(s);
+  if (v < 0) return null;
+  return Uint8Array.of(v >>> 24, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff);
+}
+
+/** Scratch groups of parseIPv6Into (single-threaded use, filled before every read). */
+const GROUPS = new Uint16Array(8);
+
+/**
+ * RFC 4291 §2.2 text forms, including `::` and a trailing dotted-quad; no zone id. Writes
+ * the 16 bytes into `out` (from `at`) and returns true, or returns false (out is then
+ * undefined). No allocation, for the trust checks that run per request.
+ */
+export function parseIPv6Into(s: string, out: Uint8Array, at = 0): boolean {
+  if (s.length < 2 || s.length > 45) return false;
+  const groups = GROUPS;
+  let count = 0;
   let gap = -1;
   let i = 0;
-  if (s.startsWith("::")) {
+  if (s.charCodeAt(0) === 58 && s.charCodeAt(1) === 58) {
     gap = 0;
     i = 2;
-    if (s.length === 2) return new Uint8Array(16);
-  } else if (s.charCodeAt(0) === 58) return null;
+    if (s.length === 2) {
+      out.fill(0, at, at + 16);
+      return true;
+    }
+  } else if (s.charCodeAt(0) === 58) return false;
   while (i < s.length) {
     // A group is 1–4 hex digits; the last one may instead be an IPv4 address.
     let j = i;
@@ -70,39 +92,46 @@ export function parseIPv6(s: string): Uint8Array | null {
       j++;
     }
     if (j < s.length && s.charCodeAt(j) === 46) {
-      const v4 = parseIPv4(s.slice(i));
-      if (v4 === null || groups.length > 6) return null;
-      groups.push((v4[0]! << 8) | v4[1]!, (v4[2]! << 8) | v4[3]!);
+      const v4 = ipv4Value(s.slice(i));
+      if (v4 < 0 || count > 6) return false;
+      groups[count++] = v4 >>> 16;
+      groups[count++] = v4 & 0xffff;
       i = s.length;
       break;
     }
-    if (j === i || j - i > 4) return null;
-    groups.push(v);
-    if (groups.length > 8) return null;
+    if (j === i || j - i > 4) return false;
+    if (count === 8) return false;
+    groups[count++] = v;
     if (j === s.length) {
       i = j;
       break;
     }
-    if (s.charCodeAt(j) !== 58) return null;
+    if (s.charCodeAt(j) !== 58) return false;
     if (j + 1 < s.length && s.charCodeAt(j + 1) === 58) {
-      if (gap >= 0) return null;
-      gap = groups.length;
+      if (gap >= 0) return false;
+      gap = count;
       i = j + 2;
       if (i === s.length) break;
     } else {
       i = j + 1;
-      if (i === s.length) return null;
+      if (i === s.length) return false;
     }
   }
-  if (gap < 0 ? groups.length !== 8 : groups.length > 7) return null;
-  const out = new Uint8Array(16);
-  const tail = gap < 0 ? 0 : groups.length - gap;
-  for (let g = 0; g < groups.length; g++) {
-    const at = gap >= 0 && g >= gap ? 8 - tail + (g - gap) : g;
-    out[at * 2] = groups[g]! >> 8;
-    out[at * 2 + 1] = groups[g]! & 0xff;
+  if (gap < 0 ? count !== 8 : count > 7) return false;
+  out.fill(0, at, at + 16);
+  const tail = gap < 0 ? 0 : count - gap;
+  for (let g = 0; g < count; g++) {
+    const to = gap >= 0 && g >= gap ? 8 - tail + (g - gap) : g;
+    out[at + to * 2] = groups[g]! >> 8;
+    out[at + to * 2 + 1] = groups[g]! & 0xff;
   }
-  return out;
+  return true;
+}
+
+/** RFC 4291 §2.2 text forms (see parseIPv6Into) as 16 bytes, or null. */
+export function parseIPv6(s: string): Uint8Array | null {
+  const out = new Uint8Array(16);
+  return parseIPv6Into(s, out) ? out : null;
 }
 
 export function formatIPv4(b: Uint8Array, at = 0): string {
@@ -160,8 +189,8 @@ export function normalizeIp(s: string): IpAddress | null {
     if (isV4Mapped(b)) return { family: 4, text: formatIPv4(b, 12) };
     return { family: 6, text: formatIPv6(b) };
   }
-  const b = parseIPv4(t);
-  return b === null ? null : { family: 4, text: formatIPv4(b) };
+  // A strict dotted-quad is its own canonical text: no need to format it again.
+  return ipv4Value(t) < 0 ? null : { family: 4, text: t };
 }
 
 /** A port as decimal text, 0–65535, at most 5 digits. */

@@ -426,6 +426,21 @@ describe("mirror listener: lifecycle", () => {
     assert.equal(listener.stats.callbackErrors, 2);
   });
 
+  it("answers but does not build or hand on what admit() declines", async () => {
+    let room = 1;
+    const { listener, exchanges, port } = await listen({ admit: () => room-- > 0 });
+    const c = await Raw.open(port);
+    c.send("GET /a HTTP/1.1\r\nHost: h\r\n\r\nGET /b HTTP/1.1\r\nHost: h\r\n\r\n");
+    const rs = await c.responses(2);
+    assert.deepEqual(rs.map(status), ["204", "204"]);
+    assert.deepEqual(
+      exchanges.map((e) => e.request.target),
+      ["/a"],
+    );
+    assert.equal(listener.stats.received, 1);
+    assert.equal(listener.stats.declined, 1);
+  });
+
   it("rejects bad options before listening", async () => {
     await assert.rejects(listen({ trustedProxies: ["10.0.0.0/40"] }), /trusted proxy entry/);
     await assert.rejects(listen({ maxBodyBytes: -1 }), /maxBodyBytes/);

@@ -44,6 +44,13 @@ export interface MirrorListenerOptions {
   /** Connections open at once (default 4096); more are refused and counted. */
   readonly maxConnections?: number;
   /**
+   * Asked, when given, before each accepted request is turned into an exchange: false
+   * means the consumer has no room for it now (and counts that itself). The request is
+   * still answered but is not built nor handed on (stats.declined): a consumer that sheds
+   * under overload spares the listener the work of building what it would throw away.
+   */
+  readonly admit?: () => boolean;
+  /**
    * Called once per request, synchronously, before reading on. It must only enqueue:
    * anything slow here slows the proxy. A throw is counted and swallowed.
    */
@@ -66,6 +73,7 @@ export interface ResolvedOptions {
   readonly requestTimeoutMs: number;
   readonly keepAliveTimeoutMs: number;
   readonly maxConnections: number;
+  readonly admit?: () => boolean;
   readonly onExchange: (exchange: HttpExchange) => void;
 }
 
@@ -146,6 +154,7 @@ export function resolveOptions(o: MirrorListenerOptions): ResolvedOptions {
       day,
     ),
     maxConnections: int("maxConnections", o.maxConnections, MIRROR_DEFAULTS.maxConnections, 1, 1_000_000),
+    ...(o.admit === undefined ? {} : { admit: o.admit }),
     onExchange: o.onExchange,
   };
 }

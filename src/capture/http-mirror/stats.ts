@@ -18,6 +18,8 @@ export interface MirrorListenerStats {
   readonly timeouts: number;
   /** PROXY headers received from peers outside the trusted networks (their addresses ignored). */
   readonly proxyUntrusted: number;
+  /** Answered but not built nor handed on: the consumer's admit() had no room (it counts them as shed). */
+  readonly declined: number;
   /** onExchange threw; the exchange is lost, the listener carries on. */
   readonly callbackErrors: number;
   /** Connections open now (gauge). */
@@ -41,6 +43,7 @@ export function newStats(): MutableStats {
     parseErrors: 0,
     timeouts: 0,
     proxyUntrusted: 0,
+    declined: 0,
     callbackErrors: 0,
     connectionsOpen: 0,
     connectionsTotal: 0,
