@@ -90,8 +90,8 @@ export function batchTransfer(b: WireBatch): ArrayBuffer[] {
  * strings and bodies of the exchanges added since the last seal (at most one batch).
  */
 export class BatchBuilder {
-  #parts: string[] = [];
-  #lens: number[] = [];
+  /** The strings in order; undefined for an optional one not there (join reads it as ""). */
+  #parts: (string | undefined)[] = [];
   #nums: number[] = [];
   #bodies: Uint8Array[] = [];
   #bodyBytes = 0;
@@ -105,21 +105,21 @@ export class BatchBuilder {
 
   add(ex: HttpExchange): void {
     const r = ex.request;
-    this.#str(ex.id);
-    this.#str(r.method);
-    this.#str(r.target);
-    this.#opt(r.httpVersion);
+    this.#put(ex.id);
+    this.#put(r.method);
+    this.#put(r.target);
+    this.#put(r.httpVersion);
     const headers = r.headers;
     for (let k = 0; k < headers.length; k++) {
       const h = headers[k]!;
-      this.#str(h[0]);
-      this.#str(h[1]);
+      this.#put(h[0]);
+      this.#put(h[1]);
     }
     let offset = 0;
     let length = -1;
-    if (typeof r.body === "string") this.#str(r.body);
+    if (typeof r.body === "string") this.#put(r.body);
     else {
-      this.#lens.push(ABSENT);
+      this.#put(undefined);
       offset = this.#bodyBytes;
       length = r.body.byteLength;
       if (length > 0) {
@@ -127,17 +127,17 @@ export class BatchBuilder {
         this.#bodyBytes += length;
       }
     }
-    this.#opt(ex.client?.ip);
-    this.#opt(ex.server?.ip);
-    this.#opt(ex.source);
-    this.#opt(ex.scheme);
-    this.#opt(ex.host);
-    this.#opt(ex.requestId);
+    this.#put(ex.client?.ip);
+    this.#put(ex.server?.ip);
+    this.#put(ex.source);
+    this.#put(ex.scheme);
+    this.#put(ex.host);
+    this.#put(ex.requestId);
     const anomalies = ex.anomalies ?? [];
     for (const a of anomalies) {
-      this.#str(a.code);
-      this.#opt(a.detail);
-      this.#opt(a.point);
+      this.#put(a.code);
+      this.#put(a.detail);
+      this.#put(a.point);
     }
     this.#nums.push(
       headers.length,
@@ -164,16 +164,18 @@ export class BatchBuilder {
       bytes.set(b, off);
       off += b.byteLength;
     }
+    const parts = this.#parts;
+    const lens = new Uint32Array(parts.length);
+    for (let k = 0; k < parts.length; k++) lens[k] = parts[k]?.length ?? ABSENT;
     const batch: WireBatch = {
       n: this.#n,
-      text: this.#parts.join(""),
-      lens: new Uint32Array(this.#lens),
+      text: parts.join(""),
+      lens,
       nums: new Float64Array(this.#nums),
       body,
       ...(this.#responses === undefined ? {} : { responses: this.#responses }),
     };
     this.#parts = [];
-    this.#lens = [];
     this.#nums = [];
     this.#bodies = [];
     this.#bodyBytes = 0;
@@ -182,14 +184,9 @@ export class BatchBuilder {
     return batch;
   }
 
-  #str(s: string): void {
+  /** A string, or undefined for an optional one not there. */
+  #put(s: string | undefined): void {
     this.#parts.push(s);
-    this.#lens.push(s.length);
-  }
-
-  #opt(s: string | undefined): void {
-    if (s === undefined) this.#lens.push(ABSENT);
-    else this.#str(s);
   }
 }
 
