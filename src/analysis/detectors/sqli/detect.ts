@@ -122,5 +122,8 @@ function sqlMayFollowBreak(value: string, ctx: number): boolean {
   let k = j;
   while (k < n && k - j < 25 && isAsciiLetter(value.charCodeAt(k))) k++;
   if (k - j > 24 || k - j < 2) return false;
-  return wordClass(value.slice(j, k).toLowerCase()) !== WordClass.Plain;
+  const word = value.slice(j, k).toLowerCase();
+  // `isnull` is a function name, not a keyword, but after a break it is PostgreSQL's
+  // and SQLite's postfix NULL test (rules-break.ts reads `x' isnull--` as `notnull`).
+  return wordClass(word) !== WordClass.Plain || word === "isnull";
 }

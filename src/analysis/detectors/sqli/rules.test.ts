@@ -91,6 +91,7 @@ describe("sqli rules", () => {
   it("reads signs that stray characters around a condition used to hide", () => {
     assert.equal(sign('or 8=8"'), "sqli.tautology");
     assert.equal(sign("q' notnull --"), "sqli.tautology");
+    assert.equal(sign("q' isnull --"), "sqli.tautology");
     assert.equal(sign("abc' or ?--"), "sqli.tautology");
     assert.equal(sign("2='2' or-- x"), "sqli.tautology");
     assert.equal(sign("/f' (select version()) '"), "sqli.recon-call");
