@@ -10,6 +10,7 @@ import { rawFragment } from "./fragment.js";
 import { FRAGMENT_MAX } from "./fragment-vocab.js";
 import { read } from "./grammar.js";
 import { WordClass, wordClass } from "./keywords.js";
+import { Memo } from "./memo.js";
 import { ANYWHERE, BARE, prefilterFlags } from "./prefilter.js";
 import { judge } from "./rules.js";
 import { type StartQuote, tokenize } from "./tokenizer.js";
@@ -21,8 +22,24 @@ const CONTEXTS: readonly StartQuote[] = [0, 39, 34];
 /** Runs the tokenizer and rules over one string; null when nothing fires. */
 export function detectSqli(value: string, rawPairs = false): DetectorMatch | null {
   if (value.length > LONG_VALUE) return detectWindows(value, rawPairs);
-  return detectText(value, rawPairs);
+  // The reading is a pure function of (value, rawPairs): repeats reuse the first answer
+  // (memo.ts). `NONE` stands for a remembered null.
+  const memo = rawPairs ? RAW_MEMO : MEMO;
+  const known = memo.get(value);
+  if (known !== undefined) return known === NONE ? null : known;
+  const m = detectText(value, rawPairs);
+  memo.set(value, m ?? NONE);
+  return m;
 }
+
+/**
+ * Remembered answers for values up to LONG_VALUE characters, read whole and as pairs: at
+ * most 2 × 2048 values and 2 × 256 Ki characters (about 1 MiB) per thread, and a quarter
+ * of that for whole query strings and bodies.
+ */
+const MEMO = new Memo<DetectorMatch>(2048, 256 * 1024);
+const RAW_MEMO = new Memo<DetectorMatch>(512, 64 * 1024);
+const NONE: DetectorMatch = Object.freeze({ signature: "", start: 0, end: 0 });
 
 /**
  * Values longer than this (64 KiB JSON texts, HTML, bundles exist in real traffic) are
