@@ -5,11 +5,12 @@
  * and judged by the rules. Contexts that cannot fire are skipped cheaply first.
  */
 import type { DetectorMatch } from "../types.js";
-import { isAsciiLetter } from "./chars.js";
+import { isAsciiLetter, isOperatorChar, isSqlSpace } from "./chars.js";
 import { rawFragment } from "./fragment.js";
 import { FRAGMENT_MAX } from "./fragment-vocab.js";
 import { read } from "./grammar.js";
 import { WordClass, wordClass } from "./keywords.js";
+import { Memo } from "./memo.js";
 import { ANYWHERE, BARE, prefilterFlags } from "./prefilter.js";
 import { judge } from "./rules.js";
 import { type StartQuote, tokenize } from "./tokenizer.js";
@@ -21,8 +22,24 @@ const CONTEXTS: readonly StartQuote[] = [0, 39, 34];
 /** Runs the tokenizer and rules over one string; null when nothing fires. */
 export function detectSqli(value: string, rawPairs = false): DetectorMatch | null {
   if (value.length > LONG_VALUE) return detectWindows(value, rawPairs);
-  return detectText(value, rawPairs);
+  // The reading is a pure function of (value, rawPairs): repeats reuse the first answer
+  // (memo.ts). `NONE` stands for a remembered null.
+  const memo = rawPairs ? RAW_MEMO : MEMO;
+  const known = memo.get(value);
+  if (known !== undefined) return known === NONE ? null : known;
+  const m = detectText(value, rawPairs);
+  memo.set(value, m ?? NONE);
+  return m;
 }
+
+/**
+ * Remembered answers for values up to LONG_VALUE characters, read whole and as pairs: at
+ * most 2 × 2048 values and 2 × 256 Ki characters (about 1 MiB) per thread, and a quarter
+ * of that for whole query strings and bodies.
+ */
+const MEMO = new Memo<DetectorMatch>(2048, 256 * 1024);
+const RAW_MEMO = new Memo<DetectorMatch>(512, 64 * 1024);
+const NONE: DetectorMatch = Object.freeze({ signature: "", start: 0, end: 0 });
 
 /**
  * Values longer than this (64 KiB JSON texts, HTML, bundles exist in real traffic) are
@@ -93,10 +110,17 @@ function detectText(value: string, rawPairs: boolean): DetectorMatch | null {
 }
 
 /**
- * After the first `ctx` quote (the break), skipping spaces and `)`: anything but a
- * letter, or a word that is an SQL keyword. A cheap look before the full tokenizer.
+ * After the first `ctx` quote (the break), skipping what the tokenizer skips (its spaces)
+ * and `)`: what can open a sign read after a break (rules-break.ts afterBreak), which
+ * needs the first token there to be a comment (`#`, `--`, `/*`), `;`, an operator, `(`,
+ * or a word — of which only SQL keywords (and `isnull`) count. A cheap look before the
+ * full tokenizer; signs that stand anywhere are gated by the ANYWHERE flag instead
+ * (detectText). Digits, quotes, brackets, `,`, `.`, `$`, `_`, `\` and characters beyond
+ * ASCII open none (a number, a string, a name or punctuation, after which afterBreak has
+ * nothing to read): binary bodies and texts where a quote is followed by those are no
+ * longer tokenized in the quoted contexts for nothing.
  */
-function sqlMayFollowBreak(value: string, ctx: number): boolean {
+export function sqlMayFollowBreak(value: string, ctx: number): boolean {
   const n = value.length;
   let i = 0;
   for (; i < n; i++) {
@@ -113,12 +137,13 @@ function sqlMayFollowBreak(value: string, ctx: number): boolean {
   let j = i + 1;
   while (j < n && j - i < 64) {
     const c = value.charCodeAt(j);
-    if (c === 32 || c === 41 || (c >= 9 && c <= 13) || c === 0xa0) j++;
+    if (c === 41 || isSqlSpace(c)) j++;
     else break;
   }
   if (j >= n) return false;
+  if (j - i >= 64) return true;
   const c = value.charCodeAt(j);
-  if (!isAsciiLetter(c)) return true;
+  if (!isAsciiLetter(c)) return mayOpenAfterBreak(c, value.charCodeAt(j + 1));
   let k = j;
   while (k < n && k - j < 25 && isAsciiLetter(value.charCodeAt(k))) k++;
   if (k - j > 24 || k - j < 2) return false;
@@ -126,4 +151,12 @@ function sqlMayFollowBreak(value: string, ctx: number): boolean {
   // `isnull` is a function name, not a keyword, but after a break it is PostgreSQL's
   // and SQLite's postfix NULL test (rules-break.ts reads `x' isnull--` as `notnull`).
   return wordClass(word) !== WordClass.Plain || word === "isnull";
+}
+
+/**
+ * A character that starts a comment, `;`, an operator (`@>` and the `?` forms included)
+ * or `(`: the tokens other than words after which afterBreak may find a sign.
+ */
+function mayOpenAfterBreak(c: number, next: number): boolean {
+  return isOperatorChar(c) || c === 35 || c === 40 || c === 59 || c === 63 || (c === 64 && next === 62);
 }
