@@ -17,6 +17,23 @@ export interface HttpResponse {
   readonly headers: readonly Header[];
   readonly body: Uint8Array | string;
   readonly httpVersion?: string;
+  /** Body bytes as they crossed the wire (before Content-Encoding was undone), when known. */
+  readonly wireBytes?: number;
+  /** Milliseconds since the epoch when the response was complete (packet path). */
+  readonly ts?: number;
+}
+
+/**
+ * The encapsulation a packet-path exchange arrived in. Part of the flow key, so that the
+ * same private addresses in two mirrored VPCs (two VNIs) never mix.
+ */
+export interface TunnelInfo {
+  /** Every layer crossed, outermost first, e.g. `geneve:0 vxlan:42 vlan:10`; "" when none. */
+  readonly id: string;
+  /** The innermost VXLAN or GENEVE network identifier. */
+  readonly vni?: number;
+  /** The innermost 802.1Q VLAN id. */
+  readonly vlan?: number;
 }
 
 export interface Endpoint {
@@ -44,6 +61,8 @@ export interface HttpExchange {
   readonly host?: string;
   /** The request id the source assigned (X-Request-ID), to correlate with its logs. */
   readonly requestId?: string;
+  /** Packet path: the tunnel and VLAN the flow was seen in. */
+  readonly tunnel?: TunnelInfo;
   readonly anomalies?: readonly import("./anomalies.js").Anomaly[];
 }
 
