@@ -6,7 +6,7 @@
 import { DEFAULT_LIMITS } from "../model/index.js";
 
 /** How a variable's text becomes a raw config value before validation. */
-export type EnvKind = "string" | "int" | "bool" | "list" | "size" | "duration" | "workers";
+export type EnvKind = "string" | "int" | "bool" | "list" | "ints" | "size" | "duration" | "workers";
 
 export interface EnvVar {
   readonly name: string;
@@ -88,6 +88,51 @@ export const ENV_VARS: readonly EnvVar[] = [
   v("RETENTION_DAYS", "retention.days", "int", "days hits are kept; 0 keeps them for ever (90)"),
   v("RETENTION_INTERVAL", "retention.interval", "duration", "how often old hits are pruned (1h)"),
   v("LOG_LEVEL", "logging.level", "string", "fatal, error, warn, info, debug, trace or silent (info)"),
+  v("VXLAN", "packet.vxlan.enabled", "bool", "receive VXLAN-mirrored packets over UDP (false)"),
+  v("VXLAN_LISTEN", "packet.vxlan.listen", "string", "VXLAN UDP listener host:port (0.0.0.0:4789)"),
+  v("VXLAN_VNIS", "packet.vxlan.vnis", "ints", "comma list of VXLAN VNIs to decode; empty: all"),
+  v("GENEVE", "packet.geneve.enabled", "bool", "receive GENEVE-mirrored packets over UDP (false)"),
+  v("GENEVE_LISTEN", "packet.geneve.listen", "string", "GENEVE UDP listener host:port (0.0.0.0:6081)"),
+  v("GENEVE_VNIS", "packet.geneve.vnis", "ints", "comma list of GENEVE VNIs to decode; empty: all"),
+  v("CAPTURE", "packet.capture.enabled", "bool", "capture packets live from interfaces (false)"),
+  v("CAPTURE_INTERFACE", "packet.capture.interface", "list", "interface name, or a comma list (any)"),
+  v("CAPTURE_FILTER", "packet.capture.filter", "string", "BPF filter of live capture (tcp)"),
+  v("CAPTURE_SNAPLEN", "packet.capture.snaplen", "size", "bytes captured per packet (262144)"),
+  v("CAPTURE_BUFFER_SIZE", "packet.capture.bufferSize", "size", "kernel capture buffer (32MiB)"),
+  v("CAPTURE_BACKEND", "packet.capture.backend", "string", "auto, libpcap or tcpdump (auto)"),
+  v(
+    "PACKET_IGNORE",
+    "packet.ignore",
+    "list",
+    'comma list of "[source|destination|either] CIDR" whose packets are dropped',
+  ),
+  v("PACKET_TCP_MAX_FLOWS", "packet.tcp.maxFlows", "int", "TCP flows tracked at once (200000)"),
+  v(
+    "PACKET_TCP_FLOW_BUFFER",
+    "packet.tcp.flowBufferBytes",
+    "size",
+    "bytes buffered per flow direction (256KiB)",
+  ),
+  v("PACKET_TCP_TOTAL_BUFFER", "packet.tcp.totalBufferBytes", "size", "bytes buffered by all flows (256MiB)"),
+  v(
+    "PACKET_TCP_IDLE_TIMEOUT",
+    "packet.tcp.idleTimeout",
+    "duration",
+    "idle time after which a flow is dropped (60s)",
+  ),
+  v(
+    "PACKET_HTTP_RESPONSE_TIMEOUT",
+    "packet.http.responseTimeout",
+    "duration",
+    "wait for a response before analysing the request alone (5s)",
+  ),
+  v("PACKET_HTTP_MAX_BODY", "packet.http.maxBodyBytes", "size", "body bytes kept per message (1MiB)"),
+  v(
+    "PACKET_HTTP_MAX_DECODED",
+    "packet.http.maxDecodedBytes",
+    "size",
+    "body bytes kept after gzip/deflate/br decoding (4MiB)",
+  ),
 ];
 
 const TRUE = new Set(["1", "true", "yes", "on"]);
@@ -118,5 +163,11 @@ export function envValue(kind: EnvKind, text: string): unknown {
         .split(",")
         .map((s) => s.trim())
         .filter((s) => s !== "");
+    case "ints":
+      return t
+        .split(",")
+        .map((s) => s.trim())
+        .filter((s) => s !== "")
+        .map((s) => (/^\d{1,15}$/.test(s) ? Number(s) : s));
   }
 }

@@ -111,6 +111,19 @@ export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
       `the secret must be at least ${MIN_SECRET_LENGTH} characters (e.g. \`openssl rand -hex 24\`)`,
     );
   }
+  const pk = raw.packet;
+  if (
+    pk.vxlan.enabled &&
+    pk.geneve.enabled &&
+    pk.vxlan.listen.port !== 0 &&
+    pk.vxlan.listen.port === pk.geneve.listen.port &&
+    pk.vxlan.listen.host === pk.geneve.listen.host
+  ) {
+    issue("packet.geneve.listen", "the VXLAN and GENEVE listeners cannot share one address and port");
+  }
+  if (pk.tcp.flowBufferBytes > pk.tcp.totalBufferBytes) {
+    issue("packet.tcp.flowBufferBytes", "must not be larger than packet.tcp.totalBufferBytes");
+  }
   if (issues.length > 0) throw new ConfigError(issues);
 
   const dataDir = resolve(cwd, raw.dataDir);
@@ -152,6 +165,30 @@ export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
     },
     retention: { days: raw.retention.days, intervalMs: raw.retention.interval },
     logging: raw.logging,
+    packet: {
+      vxlan: pk.vxlan,
+      geneve: pk.geneve,
+      capture: {
+        enabled: pk.capture.enabled,
+        interfaces: pk.capture.interface,
+        filter: pk.capture.filter,
+        snaplen: pk.capture.snaplen,
+        bufferSize: pk.capture.bufferSize,
+        backend: pk.capture.backend,
+      },
+      ignore: pk.ignore,
+      tcp: {
+        maxFlows: pk.tcp.maxFlows,
+        flowBufferBytes: pk.tcp.flowBufferBytes,
+        totalBufferBytes: pk.tcp.totalBufferBytes,
+        idleTimeoutMs: pk.tcp.idleTimeout,
+      },
+      http: {
+        responseTimeoutMs: pk.http.responseTimeout,
+        maxBodyBytes: pk.http.maxBodyBytes,
+        maxDecodedBytes: pk.http.maxDecodedBytes,
+      },
+    },
   };
   return {
     config,

@@ -44,6 +44,40 @@ export function toFileShape(c: NodeConfig): Record<string, unknown> {
     },
     retention: { days: c.retention.days, interval: durationText(c.retention.intervalMs) },
     logging: { level: c.logging.level },
+    packet: packetShape(c.packet),
+  };
+}
+
+function packetShape(p: NodeConfig["packet"]): Record<string, unknown> {
+  const tunnel = (t: NodeConfig["packet"]["vxlan"]) => ({
+    enabled: t.enabled,
+    listen: formatListen(t.listen),
+    vnis: [...t.vnis],
+  });
+  const ifs = p.capture.interfaces;
+  return {
+    vxlan: tunnel(p.vxlan),
+    geneve: tunnel(p.geneve),
+    capture: {
+      enabled: p.capture.enabled,
+      interface: ifs.length === 1 ? ifs[0] : [...ifs],
+      filter: p.capture.filter,
+      snaplen: p.capture.snaplen,
+      bufferSize: sizeText(p.capture.bufferSize),
+      backend: p.capture.backend,
+    },
+    ignore: p.ignore.map((r) => ({ cidr: r.cidr, direction: r.direction })),
+    tcp: {
+      maxFlows: p.tcp.maxFlows,
+      flowBufferBytes: sizeText(p.tcp.flowBufferBytes),
+      totalBufferBytes: sizeText(p.tcp.totalBufferBytes),
+      idleTimeout: durationText(p.tcp.idleTimeoutMs),
+    },
+    http: {
+      responseTimeout: durationText(p.http.responseTimeoutMs),
+      maxBodyBytes: sizeText(p.http.maxBodyBytes),
+      maxDecodedBytes: sizeText(p.http.maxDecodedBytes),
+    },
   };
 }
 
@@ -63,9 +97,24 @@ export function summarizeConfig(c: NodeConfig): string[] {
     `mirror secret    ${c.mirror.secret === undefined ? "none (any source may send traffic)" : `${c.mirror.secretSource === "file" ? `from ${c.mirror.secretFile}` : "set"}, in ${c.mirror.secretHeader}`}`,
     `trusted proxies  ${c.mirror.trustedProxies.length === 0 ? "none (the connection's address is the client)" : c.mirror.trustedProxies.join(", ")}`,
     `masking          ${c.events.masking.enabled ? `on${c.events.masking.fields.length > 0 ? ` (+ ${c.events.masking.fields.join(", ")})` : ""}` : "OFF (stored requests keep passwords and tokens)"}`,
+    `packet sources   ${packetSummary(c.packet)}`,
     `retention        ${c.retention.days === 0 ? "keep for ever" : `${c.retention.days} days`}`,
     `log level        ${c.logging.level}`,
   ];
+}
+
+function packetSummary(p: NodeConfig["packet"]): string {
+  const vnis = (v: readonly number[]) => (v.length === 0 ? "every VNI" : `VNI ${v.join(", ")}`);
+  const out: string[] = [];
+  if (p.vxlan.enabled) out.push(`VXLAN on udp ${formatListen(p.vxlan.listen)} (${vnis(p.vxlan.vnis)})`);
+  if (p.geneve.enabled) out.push(`GENEVE on udp ${formatListen(p.geneve.listen)} (${vnis(p.geneve.vnis)})`);
+  if (p.capture.enabled) {
+    const filter = p.capture.filter === "" ? "no filter" : `filter "${p.capture.filter}"`;
+    out.push(`capture on ${p.capture.interfaces.join(", ")} (${filter}, ${p.capture.backend})`);
+  }
+  if (out.length === 0) return "none";
+  if (p.ignore.length > 0) out.push(`${p.ignore.length} ignore rule${p.ignore.length === 1 ? "" : "s"}`);
+  return out.join("; ");
 }
 
 function bytes(n: number): string {

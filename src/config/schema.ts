@@ -22,6 +22,69 @@ export const MIN_SECRET_LENGTH = 16;
 export const MAX_QUEUE_SIZE = 1_000_000;
 export const MAX_WORKERS = 256;
 
+/** How live capture reads an interface: libpcap bindings, a `tcpdump` child, or whichever works. */
+export const CAPTURE_BACKENDS = ["auto", "libpcap", "tcpdump"] as const;
+export type CaptureBackend = (typeof CAPTURE_BACKENDS)[number];
+/** Which address of a packet an ignore rule looks at. */
+export const IGNORE_DIRECTIONS = ["source", "destination", "either"] as const;
+export type IgnoreDirection = (typeof IGNORE_DIRECTIONS)[number];
+/** VXLAN and GENEVE network identifiers are 24 bits (RFC 7348 §5, RFC 8926 §3.4). */
+export const MAX_VNI = 0xff_ffff;
+/** Ignore rules are checked one by one on every packet: a short list is the intended use. */
+export const MAX_IGNORE_RULES = 1024;
+export const MAX_CAPTURE_INTERFACES = 64;
+
+/** Drop packets whose source/destination address is in `cidr` (after decapsulation). */
+export interface IgnoreRuleConfig {
+  /** An IP or CIDR block, v4 or v6, as written (e.g. `10.0.0.0/8`, `fd00::/8`). */
+  readonly cidr: string;
+  readonly direction: IgnoreDirection;
+}
+
+/** A UDP listener for a tunnel that carries mirrored frames (VXLAN or GENEVE). */
+export interface TunnelListenerConfig {
+  readonly enabled: boolean;
+  readonly listen: ListenAddress;
+  /** Only these VNIs are decoded; empty: every VNI. */
+  readonly vnis: readonly number[];
+}
+
+/** The packet path: tunnel listeners, live capture, and the bounds of reassembly and parsing. */
+export interface PacketConfig {
+  readonly vxlan: TunnelListenerConfig;
+  readonly geneve: TunnelListenerConfig;
+  readonly capture: {
+    readonly enabled: boolean;
+    /** Interface names (`any`: every interface, Linux). */
+    readonly interfaces: readonly string[];
+    /** BPF filter expression (pcap-filter(7)); "" for none. */
+    readonly filter: string;
+    /** Bytes captured per packet. */
+    readonly snaplen: number;
+    /** Kernel capture buffer, bytes. */
+    readonly bufferSize: number;
+    readonly backend: CaptureBackend;
+  };
+  readonly ignore: readonly IgnoreRuleConfig[];
+  readonly tcp: {
+    /** Flows tracked at once; past it the oldest idle flows are evicted. */
+    readonly maxFlows: number;
+    /** Out-of-order and unparsed bytes held per flow direction. */
+    readonly flowBufferBytes: number;
+    /** Bytes held by all flows together. */
+    readonly totalBufferBytes: number;
+    readonly idleTimeoutMs: number;
+  };
+  readonly http: {
+    /** How long a request waits for its response before it is analysed without one. */
+    readonly responseTimeoutMs: number;
+    /** Body bytes kept per message (as on the wire); past it truncated. */
+    readonly maxBodyBytes: number;
+    /** Body bytes kept after Content-Encoding is undone; past it truncated (bombs). */
+    readonly maxDecodedBytes: number;
+  };
+}
+
 /** The resolved configuration `startNode` runs with. Paths are absolute. */
 export interface NodeConfig {
   readonly listeners: { readonly mirror: ListenAddress; readonly api: ListenAddress };
@@ -63,6 +126,7 @@ export interface NodeConfig {
   };
   readonly retention: { readonly days: number; readonly intervalMs: number };
   readonly logging: { readonly level: LogLevel };
+  readonly packet: PacketConfig;
 }
 
 /**
@@ -100,6 +164,23 @@ export const DEFAULTS = {
   },
   retention: { days: 90, interval: "1h" },
   logging: { level: "info" },
+  packet: {
+    vxlan: { enabled: false, listen: "0.0.0.0:4789", vnis: [] as number[] },
+    geneve: { enabled: false, listen: "0.0.0.0:6081", vnis: [] as number[] },
+    capture: {
+      enabled: false,
+      // A name or a list of names.
+      interface: "any" as string | string[],
+      filter: "tcp",
+      snaplen: 262_144,
+      bufferSize: "32MiB",
+      backend: "auto",
+    },
+    // Each entry: `{ cidr, direction }` or the short form "[source|destination|either] CIDR".
+    ignore: [] as (string | { cidr: string; direction?: string })[],
+    tcp: { maxFlows: 200_000, flowBufferBytes: "256KiB", totalBufferBytes: "256MiB", idleTimeout: "60s" },
+    http: { responseTimeout: "5s", maxBodyBytes: "1MiB", maxDecodedBytes: "4MiB" },
+  },
 };
 
 // ───────────────────────────── value schemas ─────────────────────────────
@@ -194,6 +275,77 @@ const fieldName = (v: unknown) =>
     ? v.toLowerCase()
     : { error: `expected a field or header name, got ${show(v)}` };
 
+const vni = (v: unknown) =>
+  typeof v === "number" && Number.isInteger(v) && v >= 0 && v <= MAX_VNI
+    ? v
+    : { error: `expected a VNI from 0 to ${MAX_VNI}, got ${show(v)}` };
+
+/** Interface names are passed to libpcap or as one tcpdump argument: no spaces, no commas. */
+const ifaceName = (v: unknown) =>
+  typeof v === "string" && v.length > 0 && v.length <= 256 && /^[\x21-\x2b\x2d-\x7e]+$/.test(v)
+    ? v
+    : { error: `expected an interface name, got ${show(v)}` };
+
+const interfaces = custom<string[]>((v) => {
+  const items = typeof v === "string" ? [v] : v;
+  if (!Array.isArray(items) || items.length === 0) {
+    return { error: `expected an interface name or a list of them, got ${show(v)}` };
+  }
+  if (items.length > MAX_CAPTURE_INTERFACES) return { error: `at most ${MAX_CAPTURE_INTERFACES} interfaces` };
+  const out: string[] = [];
+  for (let i = 0; i < items.length; i++) {
+    const r = ifaceName(items[i]);
+    if (typeof r !== "string") return items.length === 1 ? r : { error: `entry ${i + 1}: ${r.error}` };
+    if (!out.includes(r)) out.push(r);
+  }
+  return out;
+});
+
+const bpfFilter = custom<string>((v) =>
+  typeof v === "string" && v.length <= 4096 && !/[\0\r\n]/.test(v)
+    ? v.trim()
+    : { error: `expected a BPF filter expression on one line (pcap-filter(7)), got ${show(v)}` },
+);
+
+function oneOf<T extends string>(values: readonly T[]) {
+  return custom<T>((v) =>
+    typeof v === "string" && (values as readonly string[]).includes(v)
+      ? (v as T)
+      : { error: `expected one of ${values.join(", ")}, got ${show(v)}` },
+  );
+}
+
+/** `{ cidr, direction }`, or the short form `[direction] cidr` (the environment's form). */
+function ignoreRule(v: unknown): IgnoreRuleConfig | { error: string } {
+  let cidr: unknown;
+  let direction: unknown = "either";
+  if (typeof v === "string") {
+    const parts = v.trim().split(/\s+/);
+    if (parts.length === 2) [direction, cidr] = parts;
+    else if (parts.length === 1) cidr = parts[0];
+    else return { error: `expected "[source|destination|either] CIDR", got ${show(v)}` };
+  } else if (v !== null && typeof v === "object" && !Array.isArray(v)) {
+    const o = v as Record<string, unknown>;
+    for (const k of Object.keys(o)) {
+      if (k !== "cidr" && k !== "direction") return { error: `unknown setting ${JSON.stringify(k)}` };
+    }
+    cidr = o.cidr;
+    if (o.direction !== undefined) direction = o.direction;
+  } else {
+    return { error: `expected { cidr, direction } or "[direction] CIDR", got ${show(v)}` };
+  }
+  if (typeof direction !== "string" || !(IGNORE_DIRECTIONS as readonly string[]).includes(direction)) {
+    return { error: `direction: expected one of ${IGNORE_DIRECTIONS.join(", ")}, got ${show(direction)}` };
+  }
+  const net = parseNetwork(cidr);
+  if (typeof net !== "string") return { error: `cidr: ${net.error}` };
+  return { cidr: net, direction: direction as IgnoreDirection };
+}
+
+function tunnelListener() {
+  return z.strictObject({ enabled: bool, listen, vnis: list(vni, "VNIs") });
+}
+
 function show(v: unknown): string {
   if (typeof v === "string") return JSON.stringify(v.length > 60 ? `${v.slice(0, 60)}…` : v);
   if (v === null || v === undefined) return "nothing";
@@ -250,6 +402,34 @@ export const rawSchema = z.strictObject({
     interval: duration(1000, 7 * 86_400_000),
   }),
   logging: z.strictObject({ level: logLevel }),
+  packet: z.strictObject({
+    vxlan: tunnelListener(),
+    geneve: tunnelListener(),
+    capture: z.strictObject({
+      enabled: bool,
+      interface: interfaces,
+      filter: bpfFilter,
+      // 64 bytes hold the headers of one TCP segment; 256 KiB is tcpdump's default.
+      snaplen: size(64, 262_144),
+      bufferSize: size(64 * 1024, 4 * 1024 ** 3),
+      backend: oneOf(CAPTURE_BACKENDS),
+    }),
+    ignore: list(ignoreRule, "ignore rules").refine(
+      (l) => l.length <= MAX_IGNORE_RULES,
+      `at most ${MAX_IGNORE_RULES} ignore rules`,
+    ),
+    tcp: z.strictObject({
+      maxFlows: int(1, 10_000_000),
+      flowBufferBytes: size(1024, 1024 ** 3),
+      totalBufferBytes: size(64 * 1024, 64 * 1024 ** 3),
+      idleTimeout: duration(1000, 86_400_000),
+    }),
+    http: z.strictObject({
+      responseTimeout: duration(1, 3_600_000),
+      maxBodyBytes: size(0, 1024 ** 3),
+      maxDecodedBytes: size(0, 4 * 1024 ** 3),
+    }),
+  }),
 });
 
 export type RawParsed = z.output<typeof rawSchema>;

@@ -100,6 +100,7 @@ describe("EventRecorder", () => {
         path: "/items/42",
         pathTemplate: "/items/{id}",
         status: 500,
+        responseBytes: 0,
       },
     );
     assert.equal(rec.counters.hitsReceived, 2);
@@ -108,6 +109,44 @@ describe("EventRecorder", () => {
     assert.equal(rec.counters.batches, 1);
     assert.equal(rec.counters.pendingHits, 0);
     assert.equal(rec.counters.pendingBytes, 0);
+    await rec.close();
+  });
+
+  it("puts the packet path's response and tunnel on the hits and the stored request", async () => {
+    const store = new FakeStore();
+    const rec = new EventRecorder({ store, flushIntervalMs: 0 });
+    const packetEx = ex({
+      ts: T + 0.5,
+      source: "vxlan",
+      tunnel: { id: "geneve:0 vxlan:42 vlan:10", vni: 42, vlan: 10 },
+      response: {
+        status: 404,
+        headers: [["Content-Encoding", "gzip"]],
+        body: "not found, decoded",
+        wireBytes: 38,
+        ts: T + 13.25,
+      },
+    });
+    rec.record(packetEx, [sqli, xss]);
+    await rec.flush();
+    const [req] = store.batches[0]!.requests;
+    assert.equal(req?.tunnel, "geneve:0 vxlan:42 vlan:10");
+    assert.deepEqual(
+      [req?.status, req?.responseBytes, req?.responseMs, req?.vni, req?.vlan],
+      [404, 38, 12.75, 42, 10],
+    );
+    assert.equal(store.hits.length, 2);
+    for (const h of store.hits) {
+      assert.deepEqual(
+        { status: h.status, bytes: h.responseBytes, ms: h.responseMs, vni: h.vni, vlan: h.vlan },
+        { status: 404, bytes: 38, ms: 12.75, vni: 42, vlan: 10 },
+      );
+    }
+    // Without a response or a tunnel, none of these fields is set.
+    rec.record(ex({ ts: T + 5000, client: { ip: "198.51.100.2" } }), [sqli]);
+    await rec.flush();
+    const last = store.hits[store.hits.length - 1]!;
+    for (const k of ["status", "responseBytes", "responseMs", "vni", "vlan"]) assert.ok(!(k in last), k);
     await rec.close();
   });
 

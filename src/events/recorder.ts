@@ -5,7 +5,7 @@ import type { Store, WriteBatch } from "../store/types.js";
 import { AttackGrouper, type AttackState, type GroupingOptions } from "./grouping.js";
 import { createMasker, type Masker, type MaskingOptions } from "./mask/index.js";
 import { pathTemplate } from "./path-template.js";
-import { DEFAULT_MAX_BODY, storedRequest, targetPath } from "./request.js";
+import { DEFAULT_MAX_BODY, type ExchangeFacts, exchangeFacts, storedRequest, targetPath } from "./request.js";
 import { Sampler, type SamplingOptions } from "./sampling.js";
 import { ulid } from "./ulid.js";
 
@@ -83,7 +83,8 @@ interface Pending {
   readonly method: string;
   readonly path: string;
   readonly pathTemplate: string;
-  readonly status: number | undefined;
+  /** Response status, size and time, VNI and VLAN: copied onto every stored hit. */
+  readonly facts: ExchangeFacts;
   readonly request: StoredRequest | undefined;
   readonly hits: readonly PendingHit[];
   readonly bytes: number;
@@ -239,7 +240,7 @@ export class EventRecorder {
         method,
         path,
         pathTemplate: template,
-        status: exchange.response?.status,
+        facts: exchangeFacts(exchange),
         request,
         hits: pending,
         bytes,
@@ -349,8 +350,9 @@ export class EventRecorder {
           method: it.method,
           path: it.path,
           pathTemplate: it.pathTemplate,
+          ...it.facts,
         };
-        hits.push(it.status === undefined ? rec : { ...rec, status: it.status });
+        hits.push(rec);
       }
       if (it.request !== undefined) requests.push(it.request);
     }

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { HttpExchange } from "../model/index.js";
 import { createMasker } from "./mask/index.js";
-import { bodyWindow, finalCut, storedRequest, targetPath } from "./request.js";
+import { bodyWindow, exchangeFacts, finalCut, storedRequest, targetPath } from "./request.js";
 
 const masker = createMasker();
 const meta = { id: "R1", ts: 5, clientIp: "10.0.0.1", host: "shop.example", method: "POST" };
@@ -74,6 +74,7 @@ describe("storedRequest", () => {
       source: "http-mirror",
       anomalies: [{ code: "bad_json" }],
       status: 403,
+      responseBytes: 0,
     });
   });
   it("cuts long bodies and says so", () => {
@@ -115,6 +116,59 @@ describe("storedRequest", () => {
     assert.equal(r.headers.length, 256);
     assert.equal(r.headers[0]![1].length, 8192);
     assert.equal(r.target.length, 16 * 1024);
+  });
+});
+
+describe("exchangeFacts", () => {
+  const req = { method: "GET", target: "/", headers: [], body: "" } as const;
+  it("has nothing to say about an exchange without a response or a tunnel", () => {
+    assert.deepEqual(exchangeFacts({ id: "x", ts: 1, request: req }), {});
+  });
+  it("counts wire bytes when known, else the body's bytes (UTF-8 for text)", () => {
+    const res = { status: 200, headers: [], body: "é✓" } as const;
+    assert.equal(exchangeFacts({ id: "x", request: req, response: res }).responseBytes, 5);
+    assert.equal(
+      exchangeFacts({ id: "x", request: req, response: { ...res, body: new Uint8Array(7) } }).responseBytes,
+      7,
+    );
+    assert.equal(
+      exchangeFacts({ id: "x", request: req, response: { ...res, wireBytes: 3 } }).responseBytes,
+      3,
+    );
+    // A nonsensical wire count falls back to the body.
+    assert.equal(
+      exchangeFacts({ id: "x", request: req, response: { ...res, wireBytes: -1 } }).responseBytes,
+      5,
+    );
+  });
+  it("times the response from the request, to the microsecond, never negative", () => {
+    const at = (reqTs: number | undefined, resTs: number | undefined) =>
+      exchangeFacts({
+        id: "x",
+        request: req,
+        ...(reqTs === undefined ? {} : { ts: reqTs }),
+        response: { status: 200, headers: [], body: "", ...(resTs === undefined ? {} : { ts: resTs }) },
+      }).responseMs;
+    assert.equal(at(1000.0004, 1012.3456789), 12.345);
+    assert.equal(at(1000, 999), 0);
+    assert.equal(at(1000, undefined), undefined);
+    assert.equal(at(undefined, 1000), undefined);
+    assert.equal(at(1000, Number.NaN), undefined);
+  });
+  it("keeps a VNI and a VLAN only when they are valid identifiers", () => {
+    const f = (tunnel: HttpExchange["tunnel"]) =>
+      exchangeFacts({ id: "x", request: req, ...(tunnel === undefined ? {} : { tunnel }) });
+    assert.deepEqual(f({ id: "vxlan:0 vlan:4095", vni: 0, vlan: 4095 }), { vni: 0, vlan: 4095 });
+    assert.deepEqual(f({ id: "x", vni: 0x1000000, vlan: 4096 }), {});
+    assert.deepEqual(f({ id: "x", vni: -1, vlan: 1.5 }), {});
+    assert.deepEqual(f({ id: "" }), {});
+  });
+  it("puts the tunnel on the stored request, bounded", () => {
+    const long = "vxlan:1 ".repeat(100).trim();
+    const r = storedRequest(exchange({}, { tunnel: { id: long, vni: 1 } }), meta, [], masker, 100);
+    assert.equal(r.tunnel, long.slice(0, 256));
+    assert.equal(r.vni, 1);
+    assert.ok(!("tunnel" in storedRequest(exchange({}, { tunnel: { id: "" } }), meta, [], masker, 100)));
   });
 });
 

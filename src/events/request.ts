@@ -63,6 +63,55 @@ function boundHeaders(headers: readonly Header[]): Header[] {
   return out;
 }
 
+/**
+ * What an exchange tells about its response and its tunnel, in the shape both the stored
+ * request and each of its hits carry. Only fields the source saw are present: a response
+ * with an empty body has `responseBytes: 0`, an exchange without a response has none.
+ */
+export interface ExchangeFacts {
+  status?: number;
+  responseBytes?: number;
+  responseMs?: number;
+  vni?: number;
+  vlan?: number;
+}
+
+const MAX_VNI = 0xff_ffff;
+const MAX_VLAN = 4095;
+const MAX_TUNNEL = 256;
+
+/** Bytes, as on the wire: a text body counts its UTF-8 length (counted, not copied). */
+function bodyBytes(body: Uint8Array | string): number {
+  return typeof body === "string" ? Buffer.byteLength(body, "utf8") : body.byteLength;
+}
+
+const isId = (v: unknown, max: number): v is number =>
+  typeof v === "number" && Number.isInteger(v) && v >= 0 && v <= max;
+
+export function exchangeFacts(ex: HttpExchange): ExchangeFacts {
+  const out: ExchangeFacts = {};
+  const res = ex.response;
+  if (res !== undefined) {
+    if (Number.isInteger(res.status)) out.status = res.status;
+    const wire = res.wireBytes;
+    out.responseBytes =
+      wire !== undefined && Number.isSafeInteger(wire) && wire >= 0 ? wire : bodyBytes(res.body);
+    if (res.ts !== undefined && ex.ts !== undefined) {
+      const ms = res.ts - ex.ts;
+      // Capture clocks are per packet: a response stamped before its request (reordered
+      // mirror copies) took no measurable time rather than a negative one. Microseconds
+      // are the finest unit pcap records.
+      if (Number.isFinite(ms)) out.responseMs = ms <= 0 ? 0 : Math.round(ms * 1000) / 1000;
+    }
+  }
+  const t = ex.tunnel;
+  if (t !== undefined) {
+    if (isId(t.vni, MAX_VNI)) out.vni = t.vni;
+    if (isId(t.vlan, MAX_VLAN)) out.vlan = t.vlan;
+  }
+  return out;
+}
+
 export interface RequestMeta {
   readonly id: string;
   readonly ts: number;
@@ -110,7 +159,15 @@ export function storedRequest(
   if (ex.server?.ip !== undefined) out.serverIp = ex.server.ip.slice(0, 64);
   if (ex.server?.port !== undefined) out.serverPort = ex.server.port;
   if (ex.requestId !== undefined) out.sourceRequestId = ex.requestId.slice(0, 256);
-  if (ex.response?.status !== undefined) out.status = ex.response.status;
+  const facts = exchangeFacts(ex);
+  if (facts.status !== undefined) out.status = facts.status;
+  if (facts.responseBytes !== undefined) out.responseBytes = facts.responseBytes;
+  if (facts.responseMs !== undefined) out.responseMs = facts.responseMs;
+  if (ex.tunnel !== undefined && typeof ex.tunnel.id === "string" && ex.tunnel.id !== "") {
+    out.tunnel = ex.tunnel.id.slice(0, MAX_TUNNEL);
+  }
+  if (facts.vni !== undefined) out.vni = facts.vni;
+  if (facts.vlan !== undefined) out.vlan = facts.vlan;
   return out;
 }
 

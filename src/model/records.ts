@@ -27,6 +27,14 @@ export interface HitRecord {
   readonly pathTemplate: string;
   /** Response status when the source saw the response (packet path), else absent. */
   readonly status?: number;
+  /** Response body bytes as on the wire (before Content-Encoding was undone), when seen. */
+  readonly responseBytes?: number;
+  /** Milliseconds from the request to the complete response (fractional), when seen. */
+  readonly responseMs?: number;
+  /** Packet path: the innermost VXLAN/GENEVE network identifier the request came in. */
+  readonly vni?: number;
+  /** Packet path: the innermost 802.1Q VLAN id the request came in. */
+  readonly vlan?: number;
 }
 
 /** Hits grouped: the unit an analyst looks at. */
@@ -71,6 +79,13 @@ export interface StoredRequest {
   readonly source: string;
   readonly anomalies: readonly Anomaly[];
   readonly status?: number;
+  /** See HitRecord: the response's size and time, when the source saw it. */
+  readonly responseBytes?: number;
+  readonly responseMs?: number;
+  /** Packet path: every encapsulation layer crossed, outermost first (`geneve:0 vxlan:42`). */
+  readonly tunnel?: string;
+  readonly vni?: number;
+  readonly vlan?: number;
 }
 
 /** An API token as stored: only the hash of the secret is kept. */

@@ -20,6 +20,7 @@ export interface FilterQuery {
   readonly method?: string;
   readonly point?: string;
   readonly status?: number;
+  readonly vni?: number;
 }
 
 export interface PageQuery {
@@ -63,6 +64,7 @@ export function toHitFilter(q: FilterQuery, extra: { attackId?: string } = {}): 
     ...(q.method === undefined ? {} : { method: q.method }),
     ...(q.point === undefined ? {} : { point: q.point }),
     ...(q.status === undefined ? {} : { status: q.status }),
+    ...(q.vni === undefined ? {} : { vni: q.vni }),
     ...(extra.attackId === undefined ? {} : { attackId: extra.attackId }),
   };
 }

@@ -55,6 +55,13 @@ export const filterProperties = {
     description: "Point name, exactly (`query › id`), or a prefix ending in ` › *` (`body › json › *`).",
   },
   status: { type: "integer", minimum: 100, maximum: 599, description: "Response status, when it was seen." },
+  vni: {
+    type: "integer",
+    minimum: 0,
+    maximum: 16_777_215,
+    description:
+      "Packet path: the VXLAN or GENEVE network identifier (VNI) the request arrived in, e.g. one mirrored VPC.",
+  },
 } as const;
 
 export const pageProperties = {
@@ -209,6 +216,16 @@ export const SHARED_SCHEMAS = [
       path: { type: "string", description: "The path without the query string." },
       pathTemplate: { type: "string" },
       status: { type: "integer", description: "Response status, when the source saw the response." },
+      responseBytes: {
+        type: "integer",
+        description: "Response body bytes as on the wire (before Content-Encoding was undone), when seen.",
+      },
+      responseMs: {
+        type: "number",
+        description: "Milliseconds from the request to the complete response (packet path), when seen.",
+      },
+      vni: { type: "integer", description: "Packet path: the innermost VXLAN/GENEVE network identifier." },
+      vlan: { type: "integer", description: "Packet path: the innermost 802.1Q VLAN id." },
     },
   },
   {
@@ -302,7 +319,22 @@ export const SHARED_SCHEMAS = [
           },
         },
       },
-      status: { type: "integer" },
+      status: { type: "integer", description: "Response status, when the source saw the response." },
+      responseBytes: {
+        type: "integer",
+        description: "Response body bytes as on the wire (before Content-Encoding was undone), when seen.",
+      },
+      responseMs: {
+        type: "number",
+        description: "Milliseconds from the request to the complete response (packet path), when seen.",
+      },
+      vni: { type: "integer", description: "Packet path: the innermost VXLAN/GENEVE network identifier." },
+      vlan: { type: "integer", description: "Packet path: the innermost 802.1Q VLAN id." },
+      tunnel: {
+        type: "string",
+        description:
+          "Packet path: every encapsulation crossed, outermost first, e.g. `geneve:0 vxlan:42 vlan:10`.",
+      },
     },
   },
   {

@@ -34,6 +34,8 @@ interface Spec {
   readonly method: string;
   readonly point: string;
   readonly status?: number;
+  readonly vni?: number;
+  readonly vlan?: number;
 }
 
 // Paths carry LIKE/GLOB metacharacters and SQL on purpose: stored paths are attacker-written.
@@ -49,6 +51,7 @@ const WORLD: readonly Spec[] = [
     method: "GET",
     point: "query › id",
     status: 200,
+    vni: 42,
   },
   {
     key: "b",
@@ -60,6 +63,7 @@ const WORLD: readonly Spec[] = [
     method: "POST",
     point: "body › json › q",
     status: 500,
+    vni: 7,
   },
   {
     key: "c",
@@ -81,6 +85,8 @@ const WORLD: readonly Spec[] = [
     method: "PUT",
     point: "header › user-agent",
     status: 404,
+    vni: 42,
+    vlan: 10,
   },
   {
     key: "e",
@@ -102,6 +108,8 @@ const WORLD: readonly Spec[] = [
     method: "DELETE",
     point: "query",
     status: 200,
+    // VNI 0 is a network like any other, not "no tunnel".
+    vni: 0,
   },
   {
     key: "g",
@@ -136,6 +144,15 @@ const WORLD: readonly Spec[] = [
     status: 200,
   },
 ];
+
+/** The optional fields a spec sets, and only those (absent stays absent). */
+function packetFields(s: Spec): { status?: number; vni?: number; vlan?: number } {
+  return {
+    ...(s.status === undefined ? {} : { status: s.status }),
+    ...(s.vni === undefined ? {} : { vni: s.vni }),
+    ...(s.vlan === undefined ? {} : { vlan: s.vlan }),
+  };
+}
 
 interface World {
   readonly byId: Map<string, string>;
@@ -175,7 +192,7 @@ function buildWorld(): {
           };
     attacks.set(gk, attack);
     const base = requestRec({ ts: s.ts, method: s.method, clientIp: s.ip, host: s.host, target: s.path });
-    const req = s.status === undefined ? base : { ...base, status: s.status };
+    const req = { ...base, ...packetFields(s) };
     requests.push(req);
     const h0 = hitRec(attack, req, {
       ts: s.ts,
@@ -187,7 +204,7 @@ function buildWorld(): {
       path: s.path,
       pathTemplate: template,
     });
-    const h = s.status === undefined ? h0 : { ...h0, status: s.status };
+    const h = { ...h0, ...packetFields(s) };
     hits.push(h);
     world.byId.set(h.id, s.key);
     world.hitOf.set(s.key, h);
@@ -270,17 +287,48 @@ export function storeContract(name: string, makeStore: MakeStore): void {
           sourceRequestId: "req-1",
           anomalies: [{ code: "body_truncated" }, { code: "bad_json", point: "body", detail: "x" }],
           status: 302,
+          responseBytes: 1234,
+          responseMs: 12.345,
+          tunnel: "geneve:0 vxlan:42 vlan:10",
+          vni: 42,
+          vlan: 10,
         });
         const bare = requestRec({ ts: T0 + 1 });
+        // Zero is a value (an empty body, a sub-microsecond answer, VNI 0), not "absent".
+        const zeros = requestRec({
+          ts: T0 + 2,
+          status: 204,
+          responseBytes: 0,
+          responseMs: 0,
+          tunnel: "vlan:0",
+          vni: 0,
+          vlan: 0,
+        });
         const attack = attackRec({ hitCount: 7, storedHits: 2, sourceCount: 2 });
-        const h1 = { ...hitRec(attack, full), status: 302 };
+        const h1 = {
+          ...hitRec(attack, full),
+          status: 302,
+          responseBytes: 1234,
+          responseMs: 12.345,
+          vni: 42,
+          vlan: 10,
+        };
         const h2 = hitRec(attack, bare, { ts: T0 + 1, payload: "'\"%_[]\\ \u{1F600}" });
-        await store.write({ requests: [full, bare], attacks: [attack], hits: [h1, h2] });
+        const h3 = hitRec(attack, zeros, {
+          ts: T0 + 2,
+          status: 204,
+          responseBytes: 0,
+          responseMs: 0,
+          vni: 0,
+          vlan: 0,
+        });
+        await store.write({ requests: [full, bare, zeros], attacks: [attack], hits: [h1, h2, h3] });
         assert.deepEqual(await store.request(full.id), full);
         assert.deepEqual(await store.request(bare.id), bare);
+        assert.deepEqual(await store.request(zeros.id), zeros);
         assert.deepEqual(await store.attack(attack.id), attack);
         const page = await store.hits({});
-        assert.deepEqual(page.items, [h2, h1]);
+        assert.deepEqual(page.items, [h3, h2, h1]);
         assert.equal(page.next, undefined);
         assert.equal(await store.attack("missing"), undefined);
         assert.equal(await store.request("missing"), undefined);
@@ -429,7 +477,11 @@ export function storeContract(name: string, makeStore: MakeStore): void {
         ["exact point", { point: "query › id" }, ["a", "c", "i"]],
         ["point prefix", { point: "query › *" }, ["a", "c", "g", "i"]],
         ["status", { status: 200 }, ["a", "f", "i"]],
+        ["VNI", { vni: 42 }, ["a", "d"]],
+        ["VNI 0 is a VNI", { vni: 0 }, ["f"]],
+        ["a VNI no hit has", { vni: 16_777_215 }, []],
         ["filters combine with AND", { types: ["sqli"], source: "10.0.0.0/8", method: "GET" }, ["a"]],
+        ["VNI and status", { vni: 42, status: 404 }, ["d"]],
       ];
       for (const [label, filter, want] of cases) {
         it(label, async () => {
@@ -453,6 +505,7 @@ export function storeContract(name: string, makeStore: MakeStore): void {
             [{}, { cursor: "djE6eDp5" }, "bad_cursor"],
             [{}, { limit: 0 }, "invalid_filter"],
             [{}, { limit: 1.5 }, "invalid_filter"],
+            [{ vni: 1.5 }, {}, "invalid_filter"],
           ];
           for (const [f, p, code] of bad) {
             const pending = store.hits(f, p);
@@ -475,6 +528,8 @@ export function storeContract(name: string, makeStore: MakeStore): void {
         ["a method of one of its hits", { method: "POST" }, ["a", "b"]],
         ["a path of one of its hits", { path: "/api/users/*" }, ["a"]],
         ["a status of one of its hits", { status: 404 }, ["d"]],
+        ["a VNI of one of its hits", { vni: 42 }, ["a", "d"]],
+        ["a VNI and a method of one same hit", { vni: 42, method: "POST" }, []],
         ["active since (lastSeen >= from)", { from: T0 + 7500 }, ["a"]],
         ["started before (firstSeen < to)", { to: T0 + 1000 }, ["a"]],
         ["hit filters apply to one same hit", { source: "10.0.0.1", method: "POST" }, []],

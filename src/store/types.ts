@@ -5,7 +5,7 @@ import type { AttackRecord, AttackType, HitRecord, StoredRequest, TokenRecord } 
  *
  * On hits every field applies to the hit. On attacks: `from`/`to` select attacks active in
  * the range (lastSeen >= from and firstSeen < to); `types`, `host`, `point` apply to the
- * attack; `source`, `path`, `method`, `status` select attacks with at least one stored hit
+ * attack; `source`, `path`, `method`, `status`, `vni` select attacks with at least one stored hit
  * that matches them all.
  */
 export interface HitFilter {
@@ -23,6 +23,8 @@ export interface HitFilter {
   /** Exact point name, or a prefix ending in ` › *`. */
   readonly point?: string;
   readonly status?: number;
+  /** Packet path: the VXLAN/GENEVE network identifier the request came in. */
+  readonly vni?: number;
   /** Only hits of this attack (attack detail); on attacks, that one attack. */
   readonly attackId?: string;
 }

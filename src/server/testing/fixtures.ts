@@ -23,6 +23,8 @@ const PATHS = [
 const POINTS = ["query › q", "body › json › user › name", "header › user-agent"] as const;
 const METHODS = ["GET", "POST"] as const;
 const STATUSES = [200, 403, undefined] as const;
+/** Packet-path VNIs (undefined: the HTTP mirror), on a cycle of their own; 0 is a VNI. */
+export const VNIS = [42, undefined, 7, undefined, 0, 42, undefined] as const;
 
 function pad(n: number, width: number): string {
   return String(n).padStart(width, "0");
@@ -47,6 +49,12 @@ export function buildFixture(): Fixture {
     const point = POINTS[(i >> 1) % POINTS.length]!;
     const method = METHODS[(i >> 2) % METHODS.length]!;
     const status = STATUSES[i % STATUSES.length];
+    const vni = VNIS[i % VNIS.length];
+    // A packet-path exchange with a response also has its size and time.
+    const packet = {
+      ...(vni === undefined ? {} : { vni, vlan: vni === 42 ? 10 : 0 }),
+      ...(vni === undefined || status === undefined ? {} : { responseBytes: 100 + i, responseMs: i + 0.25 }),
+    };
     const key = `${type}|${point}|${host}|${pathTemplate}`;
     const seq = pad(i, 4);
     let attack = attacks.get(key);
@@ -69,6 +77,7 @@ export function buildFixture(): Fixture {
       path,
       pathTemplate,
       ...(status === undefined ? {} : { status }),
+      ...packet,
     };
     hits.push(hit);
     requests.push({
@@ -89,9 +98,11 @@ export function buildFixture(): Fixture {
       clientPort: 40000 + i,
       scheme: "https",
       host,
-      source: "http-mirror",
+      source: vni === undefined ? "http-mirror" : "vxlan",
       anomalies: [],
       ...(status === undefined ? {} : { status }),
+      ...packet,
+      ...(vni === undefined ? {} : { tunnel: `vxlan:${vni} vlan:${packet.vlan}` }),
     });
     if (attack === undefined) {
       attack = {

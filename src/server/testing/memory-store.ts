@@ -194,6 +194,7 @@ function hitMatcher(f: HitFilter): (h: HitRecord) => boolean {
     (f.point === undefined ||
       (pointPrefix === undefined ? h.point === f.point : h.point.startsWith(pointPrefix))) &&
     (f.status === undefined || h.status === f.status) &&
+    (f.vni === undefined || h.vni === f.vni) &&
     (f.attackId === undefined || h.attackId === f.attackId);
 }
 

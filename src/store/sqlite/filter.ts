@@ -82,6 +82,10 @@ function hitColumns(f: HitFilter, w: Where, withTime: boolean): void {
     w.conds.push("h.status = ?");
     w.params.push(int("status", f.status));
   }
+  if (f.vni !== undefined) {
+    w.conds.push("h.vni = ?");
+    w.params.push(int("vni", f.vni));
+  }
 }
 
 /** Conditions shared by hits and attacks on type, host and point (alias `t`). */

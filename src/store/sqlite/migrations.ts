@@ -104,6 +104,25 @@ CREATE TABLE tokens (
 ) STRICT;
 `,
   },
+  {
+    version: 2,
+    name: "packet path: tunnel, VNI, VLAN, response size and time",
+    // response_ms is REAL: packet timestamps have microseconds, and a LAN response often
+    // takes less than one millisecond. Existing rows keep NULL (not seen) in every column.
+    sql: `
+ALTER TABLE hits ADD COLUMN vni INTEGER;
+ALTER TABLE hits ADD COLUMN vlan INTEGER;
+ALTER TABLE hits ADD COLUMN response_bytes INTEGER;
+ALTER TABLE hits ADD COLUMN response_ms REAL;
+CREATE INDEX hits_vni ON hits (vni, ts, id);
+
+ALTER TABLE requests ADD COLUMN tunnel TEXT;
+ALTER TABLE requests ADD COLUMN vni INTEGER;
+ALTER TABLE requests ADD COLUMN vlan INTEGER;
+ALTER TABLE requests ADD COLUMN response_bytes INTEGER;
+ALTER TABLE requests ADD COLUMN response_ms REAL;
+`,
+  },
 ];
 
 /** The newest schema version this program knows. */

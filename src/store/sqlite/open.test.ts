@@ -6,7 +6,7 @@ import { after, describe, it } from "node:test";
 import Database from "better-sqlite3";
 import { StoreError } from "../errors.js";
 import { openSqliteStore } from "./index.js";
-import { migrate, SCHEMA_VERSION } from "./migrations.js";
+import { MIGRATIONS, migrate, SCHEMA_VERSION } from "./migrations.js";
 import { DB_FILE, toStoreError } from "./store.js";
 
 const root = mkdtempSync(join(tmpdir(), "mw-open-"));
@@ -34,16 +34,65 @@ describe("opening the SQLite store", () => {
     const db = new Database(file);
     assert.equal(migrate(db, 1), SCHEMA_VERSION);
     assert.equal(migrate(db, 2), 0);
-    const rows = db.prepare("SELECT version, applied_at FROM schema_migrations").all();
-    assert.deepEqual(rows, [{ version: 1, applied_at: 1 }]);
+    const rows = db.prepare("SELECT version, applied_at FROM schema_migrations ORDER BY version").all();
+    assert.deepEqual(
+      rows,
+      MIGRATIONS.map((m) => ({ version: m.version, applied_at: 1 })),
+    );
     // A later step applies on its own, in order.
     const steps = [
-      { version: 1, name: "x", sql: "" },
-      { version: 2, name: "add", sql: "CREATE TABLE extra (x INTEGER) STRICT" },
+      ...MIGRATIONS,
+      { version: SCHEMA_VERSION + 1, name: "add", sql: "CREATE TABLE extra (x INTEGER) STRICT" },
     ];
     assert.equal(migrate(db, 3, steps), 1);
     assert.ok(db.prepare("SELECT name FROM sqlite_master WHERE name = 'extra'").get());
     db.close();
+  });
+
+  it("upgrades a version 1 database in place: old rows read as before, new rows carry packet fields", async () => {
+    const file = join(root, "v1.db");
+    const db = new Database(file);
+    migrate(db, 1, MIGRATIONS.slice(0, 1));
+    const t = 1_700_000_000_000;
+    db.prepare(
+      `INSERT INTO requests (id, ts, method, target, http_version, headers, body, body_truncated, client_ip,
+       scheme, host, source, anomalies, status) VALUES ('R1', ?, 'GET', '/', '1.1', '[]', '', 0, '10.0.0.1',
+       'http', 'a.example', 'http-mirror', '[]', 200)`,
+    ).run(t);
+    db.prepare(
+      `INSERT INTO attacks VALUES ('A1', 'sqli', 'query › id', 'a.example', '/', ?, ?, 1, 1, 1, 's', '10.0.0.1')`,
+    ).run(t, t);
+    db.prepare(
+      `INSERT INTO hits (id, attack_id, request_id, ts, type, point, payload, signature, client_ip, ip_key,
+       host, method, path, path_template, status) VALUES ('H1', 'A1', 'R1', ?, 'sqli', 'query › id', 'p', 's',
+       '10.0.0.1', NULL, 'a.example', 'GET', '/', '/', 200)`,
+    ).run(t);
+    db.close();
+
+    const s = await openSqliteStore({ file });
+    try {
+      assert.equal(await s.schemaVersion(), SCHEMA_VERSION);
+      const old = (await s.hits({})).items;
+      assert.equal(old.length, 1);
+      assert.equal(old[0]!.status, 200);
+      for (const k of ["vni", "vlan", "responseBytes", "responseMs"]) assert.ok(!(k in old[0]!), k);
+      const req = await s.request("R1");
+      assert.ok(req !== undefined && !("tunnel" in req) && !("vni" in req));
+      assert.deepEqual((await s.hits({ vni: 5 })).items, []);
+      await s.write({
+        requests: [{ ...req, id: "R2", tunnel: "vxlan:5", vni: 5, responseBytes: 10, responseMs: 0.25 }],
+        attacks: [],
+        hits: [{ ...old[0]!, id: "H2", requestId: "R2", vni: 5, responseBytes: 10, responseMs: 0.25 }],
+      });
+      assert.deepEqual(
+        (await s.hits({ vni: 5 })).items.map((h) => [h.id, h.responseMs]),
+        [["H2", 0.25]],
+      );
+      assert.equal((await s.request("R2"))?.tunnel, "vxlan:5");
+      assert.deepEqual(await s.integrityCheck(), ["ok"]);
+    } finally {
+      await s.close();
+    }
   });
 
   it("rolls back a failing migration step as a whole", () => {

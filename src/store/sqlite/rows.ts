@@ -26,10 +26,14 @@ export interface HitRow {
   path: string;
   path_template: string;
   status: number | null;
+  vni: number | null;
+  vlan: number | null;
+  response_bytes: number | null;
+  response_ms: number | null;
 }
 
 export function hitFromRow(r: HitRow): HitRecord {
-  const base = {
+  const out: { -readonly [K in keyof HitRecord]: HitRecord[K] } = {
     id: r.id,
     attackId: r.attack_id,
     requestId: r.request_id,
@@ -44,7 +48,12 @@ export function hitFromRow(r: HitRow): HitRecord {
     path: r.path,
     pathTemplate: r.path_template,
   };
-  return r.status === null ? base : { ...base, status: r.status };
+  if (r.status !== null) out.status = r.status;
+  if (r.response_bytes !== null) out.responseBytes = r.response_bytes;
+  if (r.response_ms !== null) out.responseMs = r.response_ms;
+  if (r.vni !== null) out.vni = r.vni;
+  if (r.vlan !== null) out.vlan = r.vlan;
+  return out;
 }
 
 export interface AttackRow {
@@ -98,6 +107,11 @@ export interface RequestRow {
   source: string;
   anomalies: string;
   status: number | null;
+  tunnel: string | null;
+  vni: number | null;
+  vlan: number | null;
+  response_bytes: number | null;
+  response_ms: number | null;
 }
 
 /** JSON columns were written by us; a damaged one reads as empty rather than failing the page. */
@@ -133,6 +147,11 @@ export function requestFromRow(r: RequestRow): StoredRequest {
   if (r.server_port !== null) out.serverPort = r.server_port;
   if (r.source_request_id !== null) out.sourceRequestId = r.source_request_id;
   if (r.status !== null) out.status = r.status;
+  if (r.response_bytes !== null) out.responseBytes = r.response_bytes;
+  if (r.response_ms !== null) out.responseMs = r.response_ms;
+  if (r.tunnel !== null) out.tunnel = r.tunnel;
+  if (r.vni !== null) out.vni = r.vni;
+  if (r.vlan !== null) out.vlan = r.vlan;
   return out;
 }
 

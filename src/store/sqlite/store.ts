@@ -345,7 +345,8 @@ export class SqliteStore implements Store {
   private prepareWrite(db: Database.Database): (b: WriteBatch) => void {
     const insRequest = db.prepare(`INSERT INTO requests (id, ts, method, target, http_version, headers, body,
       body_truncated, client_ip, client_port, server_ip, server_port, scheme, host, source_request_id, source,
-      anomalies, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`);
+      anomalies, status, response_bytes, response_ms, tunnel, vni, vlan)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`);
     // Counters in a batch are the writer's new totals; max() keeps a replayed or late batch
     // from moving them back, and "last" fields follow whichever write saw the later hit.
     const upAttack =
@@ -361,8 +362,8 @@ export class SqliteStore implements Store {
         last_client_ip = CASE WHEN excluded.last_seen >= last_seen THEN excluded.last_client_ip ELSE last_client_ip END`);
     const insHit =
       db.prepare(`INSERT INTO hits (id, attack_id, request_id, ts, type, point, payload, signature,
-      client_ip, ip_key, host, method, path, path_template, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-      ON CONFLICT (id) DO NOTHING`);
+      client_ip, ip_key, host, method, path, path_template, status, response_bytes, response_ms, vni, vlan)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`);
     const tx = db.transaction((b: WriteBatch) => {
       for (const r of b.requests) {
         insRequest.run(
@@ -384,6 +385,11 @@ export class SqliteStore implements Store {
           r.source,
           JSON.stringify(r.anomalies),
           r.status ?? null,
+          r.responseBytes ?? null,
+          r.responseMs ?? null,
+          r.tunnel ?? null,
+          r.vni ?? null,
+          r.vlan ?? null,
         );
       }
       for (const a of b.attacks) {
@@ -419,6 +425,10 @@ export class SqliteStore implements Store {
           h.path,
           h.pathTemplate,
           h.status ?? null,
+          h.responseBytes ?? null,
+          h.responseMs ?? null,
+          h.vni ?? null,
+          h.vlan ?? null,
         );
       }
     });

@@ -50,6 +50,11 @@ export function attacksSuite(factory: StoreFactory): void {
         withHit((x) => x.host === "shop.example.com" && x.type === "rce"),
       );
       assert.deepEqual(await ids("type=ssrf"), []);
+      assert.deepEqual(
+        await ids("vni=7"),
+        withHit((x) => x.vni === 7),
+      );
+      assert.ok((await ids("vni=7")).length > 0);
     });
 
     it("walks every attack once with the cursor", async () => {

@@ -59,8 +59,10 @@ export function hitsSuite(factory: StoreFactory): void {
           assert.equal(item[k], rec[k], `${k} of ${item.id}`);
         }
         assert.equal(item.time, new Date(rec.ts).toISOString());
-        assert.equal(item.status, rec.status, "status when known, absent otherwise");
-        if (rec.status === undefined) assert.ok(!("status" in item));
+        for (const k of ["status", "responseBytes", "responseMs", "vni", "vlan"] as const) {
+          assert.equal(item[k], rec[k], `${k} when known, absent otherwise`);
+          if (rec[k] === undefined) assert.ok(!(k in item), `${k} absent`);
+        }
       }
     });
 
@@ -155,6 +157,25 @@ export function hitsSuite(factory: StoreFactory): void {
       );
     });
 
+    it("filters by VNI (packet path), 0 included", async () => {
+      const with42 = expected((x) => x.vni === 42);
+      assert.ok(with42.length > 0 && with42.length < HIT_COUNT);
+      assert.deepEqual(await ids("vni=42"), with42);
+      const zero = expected((x) => x.vni === 0);
+      assert.ok(zero.length > 0);
+      assert.deepEqual(await ids("vni=0"), zero);
+      assert.deepEqual(await ids("vni=16777215"), []);
+      assert.deepEqual(
+        await ids("vni=42&type=sqli"),
+        expected((x) => x.vni === 42 && x.type === "sqli"),
+      );
+      const r = await h().json<PageBody>("/api/v1/hits?vni=42&limit=500");
+      for (const item of r.body.items) {
+        assert.equal(item.vni, 42);
+        assert.equal(item.vlan, 10);
+      }
+    });
+
     it("ANDs filters together", async () => {
       assert.deepEqual(
         await ids(
@@ -213,6 +234,10 @@ export function hitsSuite(factory: StoreFactory): void {
         ["limit=ten", "limit"],
         ["status=99", "status"],
         ["status=abc", "status"],
+        ["vni=-1", "vni"],
+        ["vni=16777216", "vni"],
+        ["vni=4.5", "vni"],
+        ["vni=x", "vni"],
         ["type=sqlx", "type"],
         ["type=sqli,nope", "type"],
         ["from=yesterday", "from"],

@@ -9,8 +9,21 @@ import { type StoreFactory, startHarness, useHarness, withOverrides } from "../h
 interface OpenApiDoc {
   openapi: string;
   info: { version: string };
-  paths: Record<string, Record<string, { security?: unknown[]; responses: Record<string, unknown> }>>;
-  components: { schemas: Record<string, { required?: string[] }>; securitySchemes: Record<string, unknown> };
+  paths: Record<
+    string,
+    Record<
+      string,
+      {
+        security?: unknown[];
+        responses: Record<string, unknown>;
+        parameters?: { name: string; in: string }[];
+      }
+    >
+  >;
+  components: {
+    schemas: Record<string, { required?: string[]; properties?: Record<string, unknown> }>;
+    securitySchemes: Record<string, unknown>;
+  };
 }
 
 export function metaSuite(factory: StoreFactory): void {
@@ -42,6 +55,19 @@ export function metaSuite(factory: StoreFactory): void {
         assert.ok(doc.components.schemas.Hit?.required?.includes(k), `Hit requires ${k}`);
       }
       assert.ok(doc.components.securitySchemes.bearer);
+      // The packet path's fields and filter are documented.
+      for (const path of ["/api/v1/hits", "/api/v1/attacks", "/api/v1/stats"]) {
+        const params = doc.paths[path]?.get?.parameters ?? [];
+        assert.ok(
+          params.some((p) => p.name === "vni" && p.in === "query"),
+          `${path} documents the vni filter`,
+        );
+      }
+      for (const k of ["vni", "vlan", "responseBytes", "responseMs"]) {
+        assert.ok(doc.components.schemas.Hit?.properties?.[k], `Hit has ${k}`);
+        assert.ok(doc.components.schemas.StoredRequest?.properties?.[k], `StoredRequest has ${k}`);
+      }
+      assert.ok(doc.components.schemas.StoredRequest?.properties?.tunnel);
     });
   });
 

@@ -47,6 +47,17 @@ export function requestsSuite(factory: StoreFactory): void {
       assert.equal(r.body.time, new Date(req.ts).toISOString());
     });
 
+    it("returns a packet-path request with its tunnel, VNI, VLAN and response size and time", async () => {
+      const req = h().data.requests.find((x) => x.tunnel !== undefined && x.responseMs !== undefined)!;
+      assert.ok(req, "the fixture has one");
+      const r = await h().json<Record<string, unknown>>(`/api/v1/requests/${req.id}`);
+      assert.equal(r.status, 200);
+      for (const k of ["tunnel", "vni", "vlan", "status", "responseBytes", "responseMs"] as const) {
+        assert.ok(req[k] !== undefined, k);
+        assert.equal(r.body[k], req[k], k);
+      }
+    });
+
     it("renders raw HTTP/1.1 as text/plain", async () => {
       const req = h().data.requests.find((x) => x.method === "POST")!;
       const r = await h().get(`/api/v1/requests/${req.id}/raw`);
