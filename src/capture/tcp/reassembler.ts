@@ -285,16 +285,27 @@ export class TcpReassembler implements PacketSink {
     srcIsA: boolean,
     ts: number,
   ): Flow | null {
+    const c = this.counters;
     const init = INIT0 << dir;
     const isn1 = seqAdd(seq, 1);
+    const finSeen = f.fin0 !== -1 || f.fin1 !== -1;
+    const synDir = (f.bits & SYN_FROM1) !== 0 ? 1 : 0;
+    if ((flags & TCP_ACK) !== 0 && f.synSeq !== -1 && synDir !== dir && p.ack >>> 0 === seqAdd(f.synSeq, 1)) {
+      const clientIsn1 = seqAdd(f.synSeq, 1);
+      c.reused++;
+      this.close(f, finSeen ? "fin" : "evicted", ts);
+      const g = this.open(p, key, srcIsA, flags, ts);
+      g.bits |= INIT0 | (INIT0 << 1);
+      g.seq0 = clientIsn1;
+      g.seq1 = isn1;
+      return (g.bits & IGNORED) !== 0 ? null : g;
+    }
     if ((f.bits & init) === 0) {
       f.bits |= init;
       setSeq(f, dir, isn1);
       return f;
     }
     if (getSeq(f, dir) === isn1) return f; // a duplicate (a retransmitted SYN may carry data)
-    const c = this.counters;
-    const finSeen = f.fin0 !== -1 || f.fin1 !== -1;
     if ((flags & TCP_ACK) === 0) {
       if (finSeen || (f.bits & DATA) === 0) {
         c.reused++;
@@ -308,17 +319,6 @@ export class TcpReassembler implements PacketSink {
       if (dir === 1) f.bits |= SYN_FROM1;
       else f.bits &= ~SYN_FROM1;
       return null;
-    }
-    const synDir = (f.bits & SYN_FROM1) !== 0 ? 1 : 0;
-    if (f.synSeq !== -1 && synDir !== dir && p.ack >>> 0 === seqAdd(f.synSeq, 1)) {
-      const clientIsn1 = seqAdd(f.synSeq, 1);
-      c.reused++;
-      this.close(f, finSeen ? "fin" : "evicted", ts);
-      const g = this.open(p, key, srcIsA, flags, ts);
-      g.bits |= INIT0 | (INIT0 << 1);
-      g.seq0 = clientIsn1;
-      g.seq1 = isn1;
-      return (g.bits & IGNORED) !== 0 ? null : g;
     }
     return null;
   }
