@@ -104,7 +104,9 @@ export class TcpReassembler implements PacketSink {
     if (!Number.isFinite(now)) return;
     this.expire(this.long, now - this.o.establishedTimeoutMs, now);
     this.expire(this.short, now - this.o.shortTimeoutMs, now);
-    if (this.waiting.size === 0 || now < this.nextHoleCheck) return;
+    // Checked every gapTimeoutMs/8; a clock that jumped back (another source) re-arms it.
+    if (this.waiting.size === 0) return;
+    if (now < this.nextHoleCheck && this.nextHoleCheck - now <= this.o.gapTimeoutMs) return;
     this.nextHoleCheck = now + this.o.gapTimeoutMs / 8;
     for (const f of this.waiting) {
       try {
