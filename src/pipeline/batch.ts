@@ -111,7 +111,7 @@ class Accumulator {
         this.withHits++;
         for (const h of r.hits) this.byType.set(h.type, (this.byType.get(h.type) ?? 0) + 1);
       }
-      this.lines.push(verdictLine(ex.id, r));
+      this.lines.push(verdictLine(ex.id, r, ex));
     } catch (e) {
       // The engine is meant never to throw; if it does, the request still gets its line
       // (order and completeness of the output are part of the contract).

@@ -1,7 +1,10 @@
 import { createReadStream } from "node:fs";
 import { open, stat } from "node:fs/promises";
 import { createGunzip } from "node:zlib";
+import { basename } from "node:path";
 import { MAX_LINE_CHARS, readHar } from "../capture/files/index.js";
+import { PacketPath } from "../capture/packet-path.js";
+import { CAPTURE_READ_CHUNK_BYTES, type CaptureFrame, CaptureReader } from "../capture/pcap/index.js";
 import type { HttpExchange } from "../model/index.js";
 import type { Batch } from "./batch.js";
 import { LineBatcher } from "./line-batcher.js";
@@ -120,8 +123,45 @@ export async function* readBatches(
       return;
     case "pcap":
     case "pcapng":
-      throw new InputError(info.file, `${info.format} input is not supported yet (use JSONL or HAR)`);
+      yield* packetBatches(info, input, opts);
+      return;
   }
+}
+
+/**
+ * A capture file, streamed: frames → the packet path (decoders, TCP reassembly, HTTP/1.x)
+ * → exchanges with their responses. Memory is bounded by the reader (one record) and by
+ * the packet path's caps, whatever the file's size.
+ */
+async function* packetBatches(info: InputInfo, input: number, opts: BatchOptions): AsyncGenerator<Batch> {
+  const { file } = info;
+  let out: HttpExchange[] = [];
+  let n = 0;
+  const path = new PacketPath((ex) => out.push(ex), {
+    source: `pcap:${basename(file)}`,
+    nextId: () => `${file}#${++n}`,
+  });
+  const reader = new CaptureReader();
+  const onFrame = (f: CaptureFrame) => path.frame(f.linkType, f.data, f.ts);
+  const raw = createReadStream(file, { highWaterMark: CAPTURE_READ_CHUNK_BYTES });
+  try {
+    for await (const chunk of raw as AsyncIterable<Buffer>) {
+      opts.onBytes?.(chunk.length);
+      if (!reader.push(chunk, onFrame)) throw new InputError(file, reader.error?.message ?? "not a capture file");
+      if (out.length >= opts.batchExchanges) {
+        yield { kind: "exchanges", input, file, exchanges: out };
+        out = [];
+      }
+    }
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw new InputError(file, describeFsError(e));
+  } finally {
+    raw.destroy();
+  }
+  reader.end();
+  path.flush();
+  if (out.length > 0) yield { kind: "exchanges", input, file, exchanges: out };
 }
 
 async function* jsonlBatches(info: InputInfo, input: number, opts: BatchOptions): AsyncGenerator<Batch> {
