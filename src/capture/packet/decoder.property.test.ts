@@ -227,7 +227,8 @@ describe("PacketDecoder properties", () => {
         fc.array(fc.integer({ min: 1, max: 4095 }), { maxLength: 2 }),
         wrap,
         fc.constantFrom(LINKTYPE_ETHERNET, LINKTYPE_LINUX_SLL, LINKTYPE_LINUX_SLL2, LINKTYPE_RAW),
-        ([family, src, dst], t, vlans, w, link) => {
+        fc.uint8Array({ maxLength: 8 }),
+        ([family, src, dst], t, vlans, w, link, pad) => {
           const seg = B.tcp(t);
           const ip =
             family === 4
@@ -292,7 +293,11 @@ describe("PacketDecoder properties", () => {
                 payload: [...p.payload],
               }),
           });
-          d.frame(lt, bytes, 42);
+          // Trailing bytes (Ethernet padding, a capture's slack) must not reach the payload.
+          const padded = new Uint8Array(bytes.length + pad.length);
+          padded.set(bytes);
+          padded.set(pad, bytes.length);
+          d.frame(lt, padded, 42);
           const vni = w.kind === "vxlan" || w.kind === "geneve" ? w.n : -1;
           const vlan = tunnel.length > 0 && vlans.length > 0 ? vlans[vlans.length - 1]! : -1;
           assert.deepEqual(got, [
