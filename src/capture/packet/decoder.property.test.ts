@@ -59,6 +59,7 @@ function checked() {
     {
       tcp(p: TcpPacket) {
         emitted++;
+        // src/dst may be the decoder's own reused arrays; the payload is always a view.
         assert.ok(inBounds(p.src) && inBounds(p.dst) && inBounds(p.payload), "view outside the input");
         assert.equal(p.src.length, p.family === 4 ? 4 : 16);
         assert.equal(p.dst.length, p.src.length);

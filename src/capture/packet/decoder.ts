@@ -40,6 +40,12 @@ import {
  */
 const MAX_STEPS = 256;
 
+const EMPTY = new Uint8Array(0);
+
+function copy(from: Uint8Array, at: number, to: Uint8Array, n: number): void {
+  for (let i = 0; i < n; i++) to[i] = from[at + i]!;
+}
+
 /**
  * Captured frames and tunnel datagrams in, TCP segments out (to the sink), everything else
  * counted. One reusable TcpPacket is filled per segment; its views are valid only during
@@ -53,6 +59,10 @@ export class PacketDecoder {
   private readonly frags: FragmentTable;
   private readonly vnis: ReadonlySet<number> | undefined;
   private readonly p: TcpPacket;
+  private readonly src4 = new Uint8Array(4);
+  private readonly dst4 = new Uint8Array(4);
+  private readonly src6 = new Uint8Array(16);
+  private readonly dst6 = new Uint8Array(16);
 
   constructor(
     private readonly sink: PacketSink,
@@ -67,21 +77,20 @@ export class PacketDecoder {
     this.interner = new TunnelInterner(Math.max(1, o.maxInternedTunnels));
     this.frags = new FragmentTable(o, this.counters);
     this.w = new Walk(this.counters, this.interner, this.frags, ports, o.maxTunnelDepth);
-    const empty = new Uint8Array(0);
     this.p = {
       ts: 0,
       tunnel: "",
       vni: -1,
       vlan: -1,
       family: 4,
-      src: empty,
-      dst: empty,
+      src: this.src4,
+      dst: this.dst4,
       srcPort: 0,
       dstPort: 0,
       seq: 0,
       ack: 0,
       flags: 0,
-      payload: empty,
+      payload: EMPTY,
     };
   }
 
@@ -204,20 +213,35 @@ export class PacketDecoder {
       return;
     }
     const p = this.p;
-    const alen = w.family === 4 ? 4 : 16;
     p.ts = w.ts;
     p.tunnel = w.node.s;
     p.vni = w.vni;
     p.vlan = w.vlan;
     p.family = w.family;
-    p.src = w.addr.subarray(w.srcOff, w.srcOff + alen);
-    p.dst = w.addr.subarray(w.dstOff, w.dstOff + alen);
+    // Addresses are copied into arrays owned by the decoder rather than viewed: a view costs
+    // an object per packet (measured: subarray views for both addresses halved the packet
+    // rate), copying 8 or 32 bytes costs nothing. Same validity as a view (types.ts).
+    const a = w.addr;
+    if (w.family === 4) {
+      copy(a, w.srcOff, this.src4, 4);
+      copy(a, w.dstOff, this.dst4, 4);
+      p.src = this.src4;
+      p.dst = this.dst4;
+    } else {
+      copy(a, w.srcOff, this.src6, 16);
+      copy(a, w.dstOff, this.dst6, 16);
+      p.src = this.src6;
+      p.dst = this.dst6;
+    }
     p.srcPort = u16(b, off);
     p.dstPort = u16(b, off + 2);
     p.seq = u32(b, off + 4);
     p.ack = u32(b, off + 8);
     p.flags = b[off + 13]!;
-    p.payload = b.subarray(off + hl, w.end);
+    // The constructor is cheaper than subarray (no species lookup); pure ACKs share one
+    // empty array, so they allocate nothing.
+    const len = w.end - off - hl;
+    p.payload = len === 0 ? EMPTY : new Uint8Array(b.buffer, b.byteOffset + off + hl, len);
     w.c.tcp++;
     this.sink.tcp(p);
   }

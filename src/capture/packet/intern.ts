@@ -17,6 +17,13 @@ export const L_ERSPAN1 = 7;
 export interface TunnelNode {
   readonly s: string;
   kids: Map<number, TunnelNode> | null;
+  /** The child found last, checked before the Map: a path usually repeats. */
+  lastKey: number;
+  last: TunnelNode | null;
+}
+
+function node(s: string): TunnelNode {
+  return { s, kids: null, lastKey: -1, last: null };
 }
 
 function label(kind: number, value: number): string {
@@ -39,7 +46,7 @@ function label(kind: number, value: number): string {
 }
 
 export class TunnelInterner {
-  root: TunnelNode = { s: "", kids: null };
+  root: TunnelNode = node("");
   private size = 0;
   resets = 0;
 
@@ -47,28 +54,36 @@ export class TunnelInterner {
 
   /** The node for `from` followed by one more layer; `value` is an unsigned 32-bit number. */
   child(from: TunnelNode, kind: number, value: number): TunnelNode {
-    // kind < 16 and value < 2^32: the key is an exact integer below 2^53.
-    const key = kind * 0x100000000 + value;
+    // Values below 2^24 (VNI, VLAN, ERSPAN session) give a small-integer key, which V8
+    // hashes fastest; a GRE key (32 bits) gives a larger exact integer, above them all.
+    const key = value < 0x1000000 ? (kind << 24) | value : kind * 0x100000000 + value;
+    if (from.lastKey === key && from.last !== null) return from.last;
     let kids = from.kids;
     if (kids !== null) {
       const hit = kids.get(key);
-      if (hit !== undefined) return hit;
+      if (hit !== undefined) {
+        from.lastKey = key;
+        from.last = hit;
+        return hit;
+      }
     }
     if (this.size >= this.max) {
       // Start over. `from` may belong to the old trie: the new node hangs off it and is
       // garbage once the packet is done; the next packets build the new trie from its root.
-      this.root = { s: "", kids: null };
+      this.root = node("");
       this.size = 0;
       this.resets++;
     }
     const l = label(kind, value);
-    const node: TunnelNode = { s: from.s === "" ? l : `${from.s} ${l}`, kids: null };
+    const n = node(from.s === "" ? l : `${from.s} ${l}`);
     if (kids === null) {
       kids = new Map();
       from.kids = kids;
     }
-    kids.set(key, node);
+    kids.set(key, n);
+    from.lastKey = key;
+    from.last = n;
     this.size++;
-    return node;
+    return n;
   }
 }

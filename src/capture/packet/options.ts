@@ -37,9 +37,9 @@ export const DEFAULT_DECODER_OPTIONS: Readonly<DecoderOptions> = {
 
 /**
  * What the decoder saw and dropped, as plain numbers (a metrics exporter reads them as they
- * are). Every frame ends in exactly one of: tcp, udp, otherIpProto, nonIp, unsupportedLink,
- * truncated, malformed, unsupportedTunnel, tunnelDepthExceeded, vniFiltered, errors, or a
- * fragment counter (held for reassembly or dropped).
+ * are). No frame is dropped silently: each moves at least one of tcp, udp, otherIpProto,
+ * nonIp, unsupportedLink, truncated, malformed, unsupportedTunnel, tunnelDepthExceeded,
+ * vniFiltered, ipv6ExtLimit, fragments or errors (the property tests check it).
  */
 export interface DecoderCounters {
   /** Calls to frame(), vxlan() and geneve(). */
