@@ -20,7 +20,10 @@ export interface TcpPacket {
   vlan: number;
   /** 4 or 6. */
   family: 4 | 6;
-  /** Address bytes (4 or 16), views into the packet. */
+  /**
+   * Address bytes (4 or 16): views into the packet, or arrays the decoder reuses (cheaper
+   * than a view per packet); either way valid only during the call, like the payload.
+   */
   src: Uint8Array;
   dst: Uint8Array;
   srcPort: number;
