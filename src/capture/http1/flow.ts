@@ -93,6 +93,7 @@ export class HttpFlow implements FlowSink, ReaderOwner {
     try {
       this.readers[dir].data(bytes, ts);
       if (!this.everParsed && this.skippedTotal > NON_HTTP_BYTES) {
+        this.everParsed = true;
         this.host.counters.nonHttpFlows++;
         this.stopReading();
       }

@@ -78,9 +78,15 @@ function noteField(name: string, value: string, scan: FieldScan): void {
   const n = name.length;
   if (n !== 14 && n !== 16 && n !== 17) return;
   const lower = name.toLowerCase();
-  if (lower === "content-length") (scan.lengths ??= []).push(value);
-  else if (lower === "transfer-encoding") (scan.codings ??= []).push(value);
-  else if (lower === "content-encoding") (scan.encodings ??= []).push(value);
+  if (lower === "content-length") scan.lengths = push(scan.lengths, value);
+  else if (lower === "transfer-encoding") scan.codings = push(scan.codings, value);
+  else if (lower === "content-encoding") scan.encodings = push(scan.encodings, value);
+}
+
+function push(list: string[] | null, v: string): string[] {
+  if (list === null) return [v];
+  list.push(v);
+  return list;
 }
 
 /**
