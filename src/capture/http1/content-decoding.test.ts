@@ -52,7 +52,9 @@ describe("decodeContent", () => {
     assert.deepEqual(r.out, bad);
     assert.deepEqual(r.anomalies, [{ code: "decompression_error", detail: "gzip body does not decode" }]);
     const z = dec(bad, "zstd");
-    assert.deepEqual(z.anomalies, [{ code: "decompression_error", detail: "unsupported content coding zstd" }]);
+    assert.deepEqual(z.anomalies, [
+      { code: "decompression_error", detail: "unsupported content coding zstd" },
+    ]);
     assert.equal(dec(bad, "gzip, gzip, gzip, gzip, gzip").counters.decodeErrors, 1);
   });
   it("decodes what there is of a cut body when partial", () => {

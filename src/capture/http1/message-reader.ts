@@ -134,7 +134,8 @@ export class DirectionReader {
   private trailerLast = 0;
   private readonly carry = new ByteBuffer();
   private lineStart = true;
-  private readonly scan: ScanResult = { found: -1, keep: -1 };
+  private carryLineStart = false;
+  private readonly scan: ScanResult = { found: -1, keep: -1, keepLineStart: false };
   /** Time of the last bytes seen in this direction. */
   lastTs = 0;
 
@@ -618,11 +619,12 @@ export class DirectionReader {
     this.owner.onSkipped(n);
   }
 
-  /** Skips to the next line that is a plausible start line (bounded memory: one line kept). */
+  /** Skips to the next plausible message start (bounded memory: at most one line kept). */
   private resync(b: Buffer, p: number, ts: number): number {
     const n = b.length;
+    const scan = this.scan;
     if (this.carry.length > 0) {
-      // An unfinished line from the previous chunk: finish it and look at it alone.
+      // An unfinished tail of the previous chunk: finish its line and look at it alone.
       const lf = b.indexOf(10, p);
       const lineLen = this.carry.length + (lf < 0 ? n : lf + 1) - p;
       if (lineLen > MAX_START_LINE + 2) {
@@ -635,13 +637,14 @@ export class DirectionReader {
       } else {
         this.carry.append(b, p, lf + 1);
         const v = this.carry.view();
-        const kind = startLineKind(v, 0, v.length - 1);
-        if (kind !== NOT_START) {
+        scanForStart(v, 0, v.length, this.carryLineStart, scan);
+        if (scan.found >= 0) {
           // The message starts in the carried line: it becomes the head buffer.
+          this.skipped(scan.found);
           this.state = S_HEAD;
-          this.kind = kind;
+          this.kind = startLineKind(v, scan.found, v.length - 1);
           this.tsStart = ts;
-          this.headBuf.append(v, 0, v.length);
+          this.headBuf.append(v, scan.found, v.length);
           this.carry.clear();
           return lf + 1;
         }
@@ -651,7 +654,6 @@ export class DirectionReader {
         this.lineStart = true;
       }
     }
-    const scan = this.scan;
     scanForStart(b, p, n, this.lineStart, scan);
     if (scan.found >= 0) {
       this.skipped(scan.found - p);
@@ -661,6 +663,7 @@ export class DirectionReader {
     if (scan.keep >= 0) {
       this.skipped(scan.keep - p);
       this.carry.append(b, scan.keep, n);
+      this.carryLineStart = scan.keepLineStart;
     } else {
       this.skipped(n - p);
       this.lineStart = b[n - 1] === 10;

@@ -1,7 +1,14 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import { NOT_START, REQUEST_LINE, type ScanResult, STATUS_LINE, scanForStart, startLineKind } from "./start-line.js";
+import {
+  NOT_START,
+  REQUEST_LINE,
+  type ScanResult,
+  STATUS_LINE,
+  scanForStart,
+  startLineKind,
+} from "./start-line.js";
 
 function kind(s: string): number {
   const b = Buffer.from(s, "latin1");
@@ -42,25 +49,36 @@ describe("startLineKind", () => {
   });
 });
 
-function scan(s: string, lineStart: boolean): ScanResult {
-  const out: ScanResult = { found: -1, keep: -1 };
+function scan(s: string, lineStart: boolean): { found: number; keep: number } {
+  const out: ScanResult = { found: -1, keep: -1, keepLineStart: false };
+  return scanRaw(s, lineStart, out);
+}
+function scanRaw(s: string, lineStart: boolean, out: ScanResult): { found: number; keep: number } {
   const b = Buffer.from(s, "latin1");
   scanForStart(b, 0, b.length, lineStart, out);
-  return out;
+  return { found: out.found, keep: out.keep };
 }
 
 describe("scanForStart", () => {
-  it("finds the next start line at a line start only", () => {
-    assert.deepEqual(scan("xx GET / HTTP/1.1\r\nGET /b HTTP/1.1\r\n", false), { found: 19, keep: -1 });
+  it("finds the next start line at a line start, or a known method in mid-line", () => {
+    assert.deepEqual(scan("xx PUZ / HTTP/1.1\r\nGET /b HTTP/1.1\r\n", false), { found: 19, keep: -1 });
+    assert.deepEqual(scan("xx GET / HTTP/1.1\r\n", false), { found: 3, keep: -1 });
     assert.deepEqual(scan("GET / HTTP/1.1\r\n", true), { found: 0, keep: -1 });
-    assert.deepEqual(scan("GET / HTTP/1.1\r\n", false), { found: -1, keep: -1 });
+    assert.deepEqual(scan("GET / HTTP/1.1\r\n", false), { found: 0, keep: -1 });
+    assert.deepEqual(scan("PUZ / HTTP/1.1\r\n", false), { found: -1, keep: -1 });
     assert.deepEqual(scan("body\nHTTP/1.1 204 No Content\r\n", false), { found: 5, keep: -1 });
+  });
+  it("finds a message glued to the end of a body", () => {
+    assert.deepEqual(scan("aaaaHTTP/1.1 200 OK\r\n", false), { found: 4, keep: -1 });
+    assert.deepEqual(scan("{}POST /x HTTP/1.1\r\n", false), { found: 2, keep: -1 });
+    assert.deepEqual(scan("zzGETX /x HTTP/1.1\r\n", false), { found: -1, keep: -1 });
   });
   it("keeps an unfinished last line that may become a start line", () => {
     assert.deepEqual(scan("junk\nGET / HTT", false), { found: -1, keep: 5 });
     assert.deepEqual(scan("junk\nGET / HTTP/1.1", false), { found: -1, keep: 5 });
     assert.deepEqual(scan("junk\n", false), { found: -1, keep: -1 });
-    assert.deepEqual(scan("junk junk", false), { found: -1, keep: -1 });
+    assert.deepEqual(scan("junk junk", true), { found: -1, keep: 0 });
+    assert.deepEqual(scan(`${"x".repeat(9000)}`, false), { found: -1, keep: 9000 - 32 });
   });
   it("never throws and reports offsets inside the bytes (property)", () => {
     const alphabet = fc.constantFrom(..."GET / HTTP/1.1 200\r\n xX".split(""));

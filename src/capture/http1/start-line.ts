@@ -82,17 +82,59 @@ export interface ScanResult {
   /** Offset of the first byte of a plausible start line, or -1. */
   found: number;
   /**
-   * When nothing was found: offset of an unfinished last line that may still turn out to be
-   * a start line once more bytes arrive (keep b[keep, end)), or -1 to keep nothing.
+   * When nothing was found: offset of an unfinished tail that may still turn out to hold a
+   * start line once more bytes arrive (keep b[keep, end)), or -1 to keep nothing.
    */
   keep: number;
+  /** Whether `keep` is at a line start. */
+  keepLineStart: boolean;
+}
+
+/** Methods recognised in mid-line, after a body that did not end with a line break. */
+const METHODS = [
+  "PROPFIND",
+  "OPTIONS",
+  "CONNECT",
+  "DELETE",
+  "PATCH",
+  "TRACE",
+  "POST",
+  "HEAD",
+  "GET",
+  "PUT",
+].map((m) => Buffer.from(m, "latin1"));
+
+/** Bytes kept from a tail with no line start near the end (a start line cut in mid-needle). */
+const MID_LINE_TAIL = 32;
+
+function matchesAt(b: Uint8Array, at: number, m: Uint8Array): boolean {
+  for (let k = 0; k < m.length; k++) if (b[at + k] !== m[k]) return false;
+  return true;
 }
 
 /**
- * Looks in b[from, end) for the first line that is a plausible start line. Only line starts
- * count (after an LF, or at `from` when `fromIsLineStart`), which makes a body that merely
- * quotes a request line in mid-line harmless. Linear: one native search for `HTTP/1.`, and
- * each line is checked at most once.
+ * A message that starts in mid-line (a body needs no line break after it): a status line
+ * right at the `HTTP/1.` found at i, or a request line whose method is a known method
+ * ending just before ` target HTTP/1.`. Looks no further back than `lo`.
+ */
+function midLineStart(b: Uint8Array, lo: number, i: number, lf: number): number {
+  if (startLineKind(b, i, lf) === STATUS_LINE) return i;
+  const sp = i - 1;
+  if (sp <= lo || b[sp] !== 32) return -1;
+  let k = sp - 1;
+  while (k >= lo && b[k]! > 32 && b[k] !== 127) k--;
+  if (k < lo || b[k] !== 32 || k === sp - 1) return -1;
+  for (const m of METHODS) {
+    const s = k - m.length;
+    if (s >= lo && matchesAt(b, s, m) && startLineKind(b, s, lf) === REQUEST_LINE) return s;
+  }
+  return -1;
+}
+
+/**
+ * Looks in b[from, end) for the first plausible start line: a whole line that is one (after
+ * an LF, or at `from` when `fromIsLineStart`), or a message glued to the end of a body (see
+ * midLineStart). Linear: one native search for `HTTP/1.`, and each line checked once.
  */
 export function scanForStart(
   b: Buffer,
@@ -103,6 +145,7 @@ export function scanForStart(
 ): void {
   out.found = -1;
   out.keep = -1;
+  out.keepLineStart = false;
   let lineStart = fromIsLineStart ? from : -1;
   let nextLf = b.indexOf(10, from);
   if (nextLf >= end) nextLf = -1;
@@ -117,18 +160,30 @@ export function scanForStart(
       if (nextLf >= end) nextLf = -1;
     }
     if (nextLf < 0) {
-      // The candidate's line is not finished yet.
-      if (lineStart >= 0 && end - lineStart <= MAX_START_LINE) out.keep = lineStart;
+      // The candidate's line is not finished yet: keep it for the next bytes.
+      if (lineStart >= 0 && end - lineStart <= MAX_START_LINE) {
+        out.keep = lineStart;
+        out.keepLineStart = true;
+      } else out.keep = Math.max(from, lineStart, i - MAX_START_LINE);
       return;
     }
     if (lineStart >= 0 && startLineKind(b, lineStart, nextLf) !== NOT_START) {
       out.found = lineStart;
       return;
     }
+    const m = midLineStart(b, Math.max(from, lineStart), i, nextLf);
+    if (m >= 0) {
+      out.found = m;
+      return;
+    }
     q = nextLf + 1;
   }
-  // No candidate: still keep an unfinished last line, its `HTTP/1.` may be cut in two.
+  // No candidate: keep an unfinished last line, or a few bytes, as `HTTP/1.` may be cut in two.
   const lastLf = end > from ? b.lastIndexOf(10, end - 1) : -1;
   const tail = lastLf >= from ? lastLf + 1 : fromIsLineStart ? from : -1;
-  if (tail >= 0 && tail < end && end - tail <= MAX_START_LINE) out.keep = tail;
+  if (tail === end) return;
+  if (tail >= 0 && end - tail <= MAX_START_LINE) {
+    out.keep = tail;
+    out.keepLineStart = true;
+  } else out.keep = Math.max(from, end - MID_LINE_TAIL);
 }

@@ -80,7 +80,10 @@ describe("HttpStreamTracker: messages", () => {
 
   it("reads chunked bodies with extensions and trailers", () => {
     const d = new FlowDriver();
-    d.send(0, "POST /up HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n4;name=val\r\nWiki\r\n5 ; a=\"b\"\r\npedia\r\n0\r\n\r\n");
+    d.send(
+      0,
+      'POST /up HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n4;name=val\r\nWiki\r\n5 ; a="b"\r\npedia\r\n0\r\n\r\n',
+    );
     d.send(
       1,
       "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTrailer: X-Sum\r\n\r\nA\r\n0123456789\r\n0\r\nX-Sum: abc\r\n\r\n",
@@ -97,7 +100,10 @@ describe("HttpStreamTracker: messages", () => {
     d.send(0, "PUT /f HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n");
     d.send(1, "HTTP/1.1 100 Continue\r\n\r\n");
     d.send(0, "data");
-    d.send(1, "HTTP/1.1 103 Early Hints\r\nLink: </s.css>\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n");
+    d.send(
+      1,
+      "HTTP/1.1 103 Early Hints\r\nLink: </s.css>\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n",
+    );
     assert.deepEqual(d.close().map(sum), ["PUT /f [data] -> 201 []"]);
     assert.equal(d.tracker.counters.interim, 2);
     assert.equal(d.tracker.counters.responses, 1);
@@ -129,7 +135,11 @@ describe("HttpStreamTracker: messages", () => {
     d.send(1, "HTTP/1.1 204 No Content\r\nContent-Length: 5\r\n\r\n");
     d.send(1, "HTTP/1.1 304 Not Modified\r\nContent-Length: 9\r\n\r\n");
     d.send(1, OK("c"));
-    assert.deepEqual(d.close().map(sum), ["GET /a [] -> 204 []", "GET /b [] -> 304 []", "GET /c [] -> 200 [c]"]);
+    assert.deepEqual(d.close().map(sum), [
+      "GET /a [] -> 204 []",
+      "GET /b [] -> 304 []",
+      "GET /c [] -> 200 [c]",
+    ]);
   });
 
   it("delimits a response without a length by the end of the connection", () => {
@@ -148,8 +158,20 @@ describe("HttpStreamTracker: messages", () => {
     const body = Buffer.from('{"user":"admin","pass":"x"}');
     const gz = gzipSync(body);
     const d = new FlowDriver();
-    d.send(0, Buffer.concat([Buffer.from(`POST /api HTTP/1.1\r\nContent-Encoding: gzip\r\nContent-Length: ${gz.length}\r\n\r\n`), gz]));
-    d.send(1, Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: ${gz.length}\r\n\r\n`), gz]));
+    d.send(
+      0,
+      Buffer.concat([
+        Buffer.from(`POST /api HTTP/1.1\r\nContent-Encoding: gzip\r\nContent-Length: ${gz.length}\r\n\r\n`),
+        gz,
+      ]),
+    );
+    d.send(
+      1,
+      Buffer.concat([
+        Buffer.from(`HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: ${gz.length}\r\n\r\n`),
+        gz,
+      ]),
+    );
     const [e] = d.close();
     assert.equal(text(e!.request.body), body.toString());
     assert.equal(text(e!.response?.body), body.toString());
@@ -161,7 +183,13 @@ describe("HttpStreamTracker: messages", () => {
     const bomb = gzipSync(Buffer.alloc(8 * 1024 * 1024));
     const d = new FlowDriver({ maxDecodedBytes: 64 * 1024 });
     d.send(0, GET("/bomb"));
-    d.send(1, Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: ${bomb.length}\r\n\r\n`), bomb]));
+    d.send(
+      1,
+      Buffer.concat([
+        Buffer.from(`HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: ${bomb.length}\r\n\r\n`),
+        bomb,
+      ]),
+    );
     const [e] = d.close();
     assert.equal(e!.response?.body.length, bomb.length);
     assert.deepEqual(codes(e), ["decompression_limit: response: gzip body decodes past 65536 bytes"]);
@@ -260,7 +288,11 @@ describe("HttpStreamTracker: timing, gaps and bounds", () => {
     d.send(0, GET("/1") + GET("/2") + GET("/3"));
     assert.deepEqual(d.out.map(sum), ["GET /1 [] -> none"]);
     d.send(1, OK("r1") + OK("r2") + OK("r3"));
-    assert.deepEqual(d.close().map(sum), ["GET /1 [] -> none", "GET /2 [] -> 200 [r2]", "GET /3 [] -> 200 [r3]"]);
+    assert.deepEqual(d.close().map(sum), [
+      "GET /1 [] -> none",
+      "GET /2 [] -> 200 [r2]",
+      "GET /3 [] -> 200 [r3]",
+    ]);
     assert.equal(d.tracker.counters.evicted, 1);
   });
 
