@@ -64,7 +64,7 @@ describe("HttpStreamTracker: messages", () => {
 
   it("pairs pipelined requests from one segment with responses from one segment, in order", () => {
     const d = new FlowDriver();
-    d.send(0, GET("/1") + GET("/2") + "HEAD /3 HTTP/1.1\r\n\r\n" + GET("/4"));
+    d.send(0, `${GET("/1") + GET("/2")}HEAD /3 HTTP/1.1\r\n\r\n${GET("/4")}`);
     d.send(
       1,
       `${OK("one")}${OK("two")}HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\nHTTP/1.1 404 Not Found\r\nContent-Length: 4\r\n\r\nnope`,
@@ -199,7 +199,7 @@ describe("HttpStreamTracker: messages", () => {
   it("keeps the first maxBodyBytes of a body and skips the rest by length", () => {
     const d = new FlowDriver({ maxBodyBytes: 10 });
     d.send(0, "POST /big HTTP/1.1\r\nContent-Length: 30\r\n\r\n0123456789abcdefghij");
-    d.send(0, "ABCDEFGHIJ" + GET("/after"));
+    d.send(0, `ABCDEFGHIJ${GET("/after")}`);
     d.send(1, OK("r1") + OK("r2"));
     const out = d.close();
     assert.deepEqual(out.map(sum), ["POST /big [0123456789] -> 200 [r1]", "GET /after [] -> 200 [r2]"]);
@@ -210,7 +210,7 @@ describe("HttpStreamTracker: messages", () => {
 
   it("notes conflicting Content-Length and still frames by the first value", () => {
     const d = new FlowDriver();
-    d.send(0, "POST /s HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 10\r\n\r\nabc" + GET("/n"));
+    d.send(0, `POST /s HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 10\r\n\r\nabc${GET("/n")}`);
     const out = d.close();
     assert.deepEqual(out.map(sum), ["POST /s [abc] -> none", "GET /n [] -> none"]);
     assert.deepEqual(codes(out[0]), ["http_parse_error: conflicting Content-Length values"]);
@@ -240,7 +240,7 @@ describe("HttpStreamTracker: messages", () => {
 
   it("picks a flow up mid-stream at the next message start", () => {
     const d = new FlowDriver({}, { handshake: false });
-    d.send(0, "ody of an earlier request\r\n" + GET("/seen"));
+    d.send(0, `ody of an earlier request\r\n${GET("/seen")}`);
     d.send(1, "tail of an earlier response\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
     assert.deepEqual(d.close().map(sum), ["GET /seen [] -> 200 [ok]"]);
     assert.equal(d.tracker.counters.bytesSkipped, 27 + 28);
@@ -276,7 +276,7 @@ describe("HttpStreamTracker: timing, gaps and bounds", () => {
 
   it("flush emits every pending request, even one whose body never finished", () => {
     const d = new FlowDriver();
-    d.send(0, GET("/a") + "POST /b HTTP/1.1\r\nContent-Length: 100\r\n\r\npartial");
+    d.send(0, `${GET("/a")}POST /b HTTP/1.1\r\nContent-Length: 100\r\n\r\npartial`);
     d.tracker.flush();
     assert.deepEqual(d.out.map(sum), ["GET /a [] -> none", "POST /b [partial] -> none"]);
     assert.deepEqual(codes(d.out[1]), ["http_parse_error: message cut short by the end of the flow"]);
@@ -301,7 +301,7 @@ describe("HttpStreamTracker: timing, gaps and bounds", () => {
     d.send(0, GET("/a") + GET("/b"));
     d.send(1, "HTTP/1.1 200 OK\r\nContent-Length: 20\r\n\r\n01234");
     d.gap(1, 10);
-    d.send(1, "ABCDE" + OK("b"));
+    d.send(1, `ABCDE${OK("b")}`);
     const out = d.close();
     assert.deepEqual(out.map(sum), ["GET /a [] -> 200 [01234]", "GET /b [] -> 200 [b]"]);
     assert.deepEqual(codes(out[0]), ["body_truncated: response: body cut by a capture gap"]);
