@@ -129,7 +129,7 @@ function sampleNg(): { bytes: Buffer; expected: Got[] } {
     .interface(LINKTYPE_ETHERNET, { snaplen: 65535 }) // default resolution: µs
     .interface(LINKTYPE_LINUX_SLL, { tsresol: 9, tsoffset: 100 }) // ns, +100 s
     .enhanced(0, 1_700_000_000_123_456n, a)
-    .enhanced(1, 1_700_000_000_000_000_001n, b, 9000)
+    .enhanced(1, 1_700_000_000_000_500_000n, b, 9000)
     .simple(c) // interface 0, timestamp of the previous frame
     .enhanced(7, 0n, a) // no such interface
     .section("be")
@@ -139,8 +139,8 @@ function sampleNg(): { bytes: Buffer; expected: Got[] } {
     .toBuffer();
   const expected: Got[] = [
     { linkType: LINKTYPE_ETHERNET, ts: 1_700_000_000_123.456, data: [...a], origLen: 60 },
-    { linkType: LINKTYPE_LINUX_SLL, ts: 1_700_000_100_000.000001, data: [...b], origLen: 9000 },
-    { linkType: LINKTYPE_ETHERNET, ts: 1_700_000_100_000.000001, data: [...c], origLen: 40 },
+    { linkType: LINKTYPE_LINUX_SLL, ts: 1_700_000_100_000.5, data: [...b], origLen: 9000 },
+    { linkType: LINKTYPE_ETHERNET, ts: 1_700_000_100_000.5, data: [...c], origLen: 40 },
     { linkType: LINKTYPE_RAW, ts: 5500, data: [...d], origLen: 70 },
     { linkType: LINKTYPE_RAW, ts: 2000, data: [...a], origLen: 60 },
   ];
