@@ -8,4 +8,4 @@ export {
   type LiveCaptureOptions,
   type LiveStats,
 } from "./options.js";
-export { tcpdumpArgs } from "./tcpdump.js";
+export { parseTcpdumpCounts, tcpdumpArgs } from "./tcpdump.js";

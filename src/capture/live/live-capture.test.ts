@@ -16,7 +16,7 @@ import { loadCap } from "./libpcap.js";
 import { linkTypeFromCap } from "./link-type.js";
 import { openLiveCapture } from "./open.js";
 import { LiveCaptureError } from "./options.js";
-import { tcpdumpArgs } from "./tcpdump.js";
+import { parseTcpdumpCounts, tcpdumpArgs } from "./tcpdump.js";
 
 const PAYLOADS = ["live-capture-alpha", "live-capture-bravo"];
 
@@ -263,6 +263,19 @@ describe("options and link types", () => {
       }),
       ["-i", "any", "-w", "-", "-U", "-n", "-s", "128", "-B", "1", "-p"],
     );
+  });
+
+  it("reads tcpdump's packet counts, one line (SIGUSR1) or one per line (exit)", () => {
+    assert.deepEqual(
+      parseTcpdumpCounts(
+        "tcpdump: 12 packets captured, 1 packet received by filter, 3 packets dropped by kernel, 4 packets dropped by interface",
+      ),
+      { received: 1, dropped: 3, ifDropped: 4 },
+    );
+    assert.deepEqual(parseTcpdumpCounts("7 packets dropped by kernel"), { dropped: 7 });
+    assert.deepEqual(parseTcpdumpCounts("0 packets captured"), {});
+    assert.equal(parseTcpdumpCounts("tcpdump: listening on lo, link-type EN10MB"), undefined);
+    assert.equal(parseTcpdumpCounts("x packets dropped by kernel"), undefined);
   });
 
   it("maps the binding's link-type names to LINKTYPE_* numbers", () => {

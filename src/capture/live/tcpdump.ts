@@ -19,7 +19,6 @@ const MAX_STDERR_CHARS = 4096;
 
 /** Lines of tcpdump's that are not errors: the banner and its packet counts. */
 const BANNER = /^tcpdump: listening on /;
-const COUNT = /(\d+) packets? (captured|received by filter|dropped by kernel|dropped by interface)/g;
 
 /** tcpdump's command line: pcap to stdout, flushed per packet, numeric, no name lookups. */
 export function tcpdumpArgs(opts: LiveCaptureOptions): string[] {
@@ -80,15 +79,11 @@ export async function openTcpdumpCapture(opts: LiveCaptureOptions): Promise<Live
 
   const onLine = (line: string) => {
     if (line === "") return;
-    let counted = false;
-    for (const m of line.matchAll(COUNT)) {
-      counted = true;
-      const n = Number(m[1]);
-      if (m[2] === "received by filter") stats.received = n;
-      else if (m[2] === "dropped by kernel") stats.dropped = n;
-      else if (m[2] === "dropped by interface") stats.ifDropped = n;
-    }
-    if (counted) {
+    const counts = parseTcpdumpCounts(line);
+    if (counts !== undefined) {
+      if (counts.received !== undefined) stats.received = counts.received;
+      if (counts.dropped !== undefined) stats.dropped = counts.dropped;
+      if (counts.ifDropped !== undefined) stats.ifDropped = counts.ifDropped;
       if (stats.ifDropped === undefined && stats.dropped !== undefined) stats.ifDropped = 0;
       statsWaiter?.();
       return;
@@ -197,4 +192,35 @@ async function stop(child: ChildProcess, exited: Promise<void>, markClosing: () 
     clearTimeout(t);
   } else await exited;
   // The child's "close" comes after its stdout closed: every frame has been delivered.
+}
+
+/**
+ * tcpdump's packet counts, as it prints them on SIGUSR1 (one line, comma-separated, after
+ * "tcpdump: ") and at exit (one per line): "N packet(s) captured", "… received by filter",
+ * "… dropped by kernel", "… dropped by interface". Undefined when the line has none.
+ */
+export function parseTcpdumpCounts(
+  line: string,
+): { received?: number; dropped?: number; ifDropped?: number } | undefined {
+  const out: { received?: number; dropped?: number; ifDropped?: number } = {};
+  let found = false;
+  const body = line.startsWith("tcpdump: ") ? line.slice(9) : line;
+  for (const raw of body.split(",")) {
+    const part = raw.trim();
+    const space = part.indexOf(" ");
+    if (space <= 0) continue;
+    const n = Number(part.slice(0, space));
+    if (!Number.isSafeInteger(n) || n < 0) continue;
+    let rest = part.slice(space + 1);
+    if (rest.startsWith("packets ")) rest = rest.slice(8);
+    else if (rest.startsWith("packet ")) rest = rest.slice(7);
+    else continue;
+    if (rest === "captured") found = true;
+    else if (rest === "received by filter") out.received = n;
+    else if (rest === "dropped by kernel") out.dropped = n;
+    else if (rest === "dropped by interface") out.ifDropped = n;
+    else continue;
+    found = true;
+  }
+  return found ? out : undefined;
 }
