@@ -11,8 +11,8 @@
  * quiet link still expires what waits.
  */
 import type { HttpExchange } from "../model/http.js";
-import { HttpStreamTracker } from "./http1/index.js";
 import type { Http1Counters, Http1Options } from "./http1/index.js";
+import { HttpStreamTracker } from "./http1/index.js";
 import { IgnoreFilter, type IgnoreRule } from "./ignore.js";
 import { type DecoderCounters, type DecoderOptions, PacketDecoder } from "./packet/index.js";
 import type { PacketSink } from "./packet/types.js";

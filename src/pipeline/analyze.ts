@@ -4,7 +4,7 @@ import type { AnalysisLimits } from "../model/index.js";
 import { analysisClock } from "./analysis-clock.js";
 import type { AnalysisWorkerData } from "./analysis-worker.js";
 import { type Batch, type BatchResult, type BatchWarning, runBatch } from "./batch.js";
-import { InputError, type InputInfo, probeInput, readBatches } from "./inputs.js";
+import { type InputInfo, probeInput, readBatches } from "./inputs.js";
 import { WorkerPool } from "./worker-pool.js";
 
 /**
@@ -67,11 +67,7 @@ export interface AnalyzeStats {
 export async function probeInputs(files: readonly string[]): Promise<InputInfo[]> {
   const infos: InputInfo[] = [];
   for (const f of files) {
-    const info = await probeInput(f);
-    if (info.format === "pcap" || info.format === "pcapng") {
-      throw new InputError(f, `${info.format} input is not supported yet (use JSONL or HAR)`);
-    }
-    infos.push(info);
+    infos.push(await probeInput(f));
   }
   return infos;
 }

@@ -1,7 +1,7 @@
 import { createReadStream } from "node:fs";
 import { open, stat } from "node:fs/promises";
-import { createGunzip } from "node:zlib";
 import { basename } from "node:path";
+import { createGunzip } from "node:zlib";
 import { MAX_LINE_CHARS, readHar } from "../capture/files/index.js";
 import { PacketPath } from "../capture/packet-path.js";
 import { CAPTURE_READ_CHUNK_BYTES, type CaptureFrame, CaptureReader } from "../capture/pcap/index.js";
@@ -147,7 +147,8 @@ async function* packetBatches(info: InputInfo, input: number, opts: BatchOptions
   try {
     for await (const chunk of raw as AsyncIterable<Buffer>) {
       opts.onBytes?.(chunk.length);
-      if (!reader.push(chunk, onFrame)) throw new InputError(file, reader.error?.message ?? "not a capture file");
+      if (!reader.push(chunk, onFrame))
+        throw new InputError(file, reader.error?.message ?? "not a capture file");
       if (out.length >= opts.batchExchanges) {
         yield { kind: "exchanges", input, file, exchanges: out };
         out = [];

@@ -27,7 +27,10 @@ order, including requests without hits:
 Inputs (format from content, then name; gzip accepted):
   JSONL   one request per line: {"id","method","target","headers":[[name,value]…],"body"}
   HAR     HAR 1.2 export of a browser or proxy (*.har, or any JSON with a top-level "log")
-  pcap    not supported yet
+  pcap    a packet capture, classic pcap or pcapng (tcpdump -w, Wireshark, dumpcap),
+          streamed whatever its size: TCP is reassembled, HTTP/1.x requests are paired with
+          their responses; each line then also has "request", "response" (status, bytes,
+          ms), "client", "server", "ts" and, for tunnelled traffic, "tunnel"
 
 Options:
   -o, --output FILE    write the verdicts to FILE instead of stdout
@@ -42,7 +45,7 @@ Exit status: 0 done, 1 failure (unreadable input or output), 2 usage error.`;
 
 export const analyzeCommand: Command = {
   name: "analyze",
-  summary: "analyse recorded requests (JSONL, HAR) and print one JSON verdict per request",
+  summary: "analyse recorded requests (JSONL, HAR, pcap/pcapng) and print one JSON verdict per request",
   help: HELP,
   run: runAnalyze,
 };
