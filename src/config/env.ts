@@ -20,7 +20,11 @@ export interface EnvVar {
 export const CONFIG_FILE_ENV = "MIRRORWATCH_CONFIG";
 
 /** Variables with this prefix that are not settings (so that no warning is given for them). */
-export const OTHER_ENV = new Set([CONFIG_FILE_ENV, "MIRRORWATCH_REQUIRE_NGINX"]);
+export const OTHER_ENV = new Set([
+  CONFIG_FILE_ENV,
+  "MIRRORWATCH_REQUIRE_NGINX",
+  "MIRRORWATCH_REQUIRE_CAPTURE",
+]);
 
 const v = (name: string, path: string, kind: EnvKind, help: string): EnvVar => ({
   name: `MIRRORWATCH_${name}`,
