@@ -210,7 +210,8 @@ export class EventRecorder {
         this.drop(hits.length, "droppedOverflow");
         return false;
       }
-      const ts = exchange.ts ?? this.now();
+      // Whole milliseconds: packet sources stamp µs or ns fractions, the store keeps integers.
+      const ts = Math.floor(exchange.ts ?? this.now());
       const clientIp = (exchange.client?.ip ?? "").slice(0, 64);
       const host = (exchange.host ?? headerValue(req.headers, "host") ?? "").slice(0, MAX_HOST).toLowerCase();
       const method = req.method.slice(0, MAX_METHOD);

@@ -6,6 +6,7 @@
  */
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { MirrorListenerStats } from "../capture/http-mirror/index.js";
+import type { PacketSourceSnapshot } from "./packet-sources.js";
 
 /** Why an exchange was not analysed. */
 export type ShedReason = "queue_full" | "queue_bytes" | "shutdown" | "analysis_failed";
@@ -64,6 +65,13 @@ export interface NodeMetrics {
   setRecorderSource(counts: RecorderCounts): void;
   /** The listener's counters, read at scrape time. */
   setListenerSource(counts: ListenerCounts): void;
+  /** The packet sources' counters (every stage, every drop), read at scrape time. */
+  setPacketSource(source: PacketCounts): void;
+}
+
+export interface PacketCounts {
+  snapshots(): PacketSourceSnapshot[];
+  kernelDrops(): Promise<Record<string, number>>;
 }
 
 export interface MetricsOptions {
@@ -79,6 +87,7 @@ export function createNodeMetrics(opts: MetricsOptions = {}): NodeMetrics {
   let pipeline: (() => PipelineCounts) | undefined;
   let recorder: RecorderCounts | undefined;
   let listener: ListenerCounts | undefined;
+  let packets: PacketCounts | undefined;
 
   /** A counter whose value another part keeps: set from the source when scraped. */
   const mirrored = (name: string, help: string, read: () => number | undefined) =>
@@ -199,6 +208,62 @@ export function createNodeMetrics(opts: MetricsOptions = {}): NodeMetrics {
     lis("connectionsDropped"),
   );
 
+  // The packet path: one series per source, stage and counter, so that every drop (gaps,
+  // caps, timeouts, malformed frames, filtered VNIs…) is visible without a metric each.
+  new Counter({
+    name: "mirrorwatch_packet_events_total",
+    help: "Packet path counters by source and stage (input, decoder, ignore, tcp, http): frames, segments, exchanges and every drop",
+    labelNames: ["source", "stage", "event"] as const,
+    registers,
+    collect() {
+      this.reset();
+      for (const s of packets?.snapshots() ?? []) {
+        const stages: [string, object][] = [
+          ["input", s.input],
+          ["decoder", s.path.decoder],
+          ["tcp", s.path.tcp],
+          ["http", s.path.http],
+        ];
+        for (const [stage, counts] of stages)
+          for (const [event, v] of Object.entries(counts))
+            if (typeof v === "number" && v > 0) this.inc({ source: s.source, stage, event }, v);
+        if (s.path.ignored > 0)
+          this.inc({ source: s.source, stage: "ignore", event: "ignored" }, s.path.ignored);
+      }
+    },
+  });
+  new Gauge({
+    name: "mirrorwatch_packet_flows",
+    help: "TCP flows tracked now, by packet source",
+    labelNames: ["source"] as const,
+    registers,
+    collect() {
+      this.reset();
+      for (const s of packets?.snapshots() ?? []) this.set({ source: s.source }, s.path.flows);
+    },
+  });
+  new Gauge({
+    name: "mirrorwatch_packet_buffered_bytes",
+    help: "Out-of-order TCP bytes held now, by packet source",
+    labelNames: ["source"] as const,
+    registers,
+    collect() {
+      this.reset();
+      for (const s of packets?.snapshots() ?? []) this.set({ source: s.source }, s.path.bufferedBytes);
+    },
+  });
+  new Counter({
+    name: "mirrorwatch_packet_kernel_dropped_total",
+    help: "Packets the kernel dropped before the node read them (socket buffer or capture ring full), where it tells",
+    labelNames: ["source"] as const,
+    registers,
+    async collect() {
+      this.reset();
+      if (packets === undefined) return;
+      for (const [source, n] of Object.entries(await packets.kernelDrops())) this.inc({ source }, n);
+    },
+  });
+
   return {
     registry,
     hits: new Counter({
@@ -238,6 +303,9 @@ export function createNodeMetrics(opts: MetricsOptions = {}): NodeMetrics {
     },
     setListenerSource(counts) {
       listener = counts;
+    },
+    setPacketSource(source) {
+      packets = source;
     },
   };
 }

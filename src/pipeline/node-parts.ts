@@ -8,12 +8,14 @@ import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import { startMirrorListener } from "../capture/http-mirror/index.js";
+import type { PacketConfig } from "../config/index.js";
 import { EventRecorder, startRetention } from "../events/index.js";
 import type { Hit, HttpExchange, Role, TokenRecord } from "../model/index.js";
 import { buildApp, createToken } from "../server/index.js";
 import { openSqliteStore } from "../store/index.js";
 import type { Store } from "../store/types.js";
 import type { ListenerCounts, RecorderCounts } from "./metrics.js";
+import { type PacketSourceDeps, type PacketSources, startPacketSources } from "./packet-sources.js";
 
 /** events/: hits → attacks → store batches. */
 export interface RecorderPart {
@@ -85,6 +87,8 @@ export interface NodeParts {
   startRetention(options: RetentionPartOptions): RetentionPart;
   buildApp(deps: AppPartDeps): FastifyInstance;
   startMirrorListener(options: MirrorListenerPartOptions): Promise<MirrorListenerPart>;
+  /** VXLAN/GENEVE listeners and live capture, each with its packet path. */
+  startPacketSources(config: PacketConfig, deps: PacketSourceDeps): Promise<PacketSources>;
   createToken(
     store: Store,
     options: { readonly name: string; readonly role: Role; readonly now: number },
@@ -98,5 +102,6 @@ export const NODE_PARTS: NodeParts = {
   startRetention: (options) => startRetention(options),
   buildApp: (deps) => buildApp(deps),
   startMirrorListener: (options) => startMirrorListener(options),
+  startPacketSources: (config, deps) => startPacketSources(config, deps),
   createToken: (store, o) => createToken(store, o),
 };

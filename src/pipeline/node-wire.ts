@@ -25,6 +25,7 @@ import type {
   HttpExchange,
   HttpRequest,
   HttpResponse,
+  TunnelInfo,
 } from "../model/index.js";
 
 /** Length marking an optional string that is not there (an empty string has length 0). */
@@ -55,6 +56,8 @@ export interface WireBatch {
   readonly body: ArrayBuffer;
   /** Exchanges that carry a response (none from the mirror listener), by index. */
   readonly responses?: readonly (readonly [number, HttpResponse])[];
+  /** Exchanges that came through a tunnel (packet path), by index. */
+  readonly tunnels?: readonly (readonly [number, TunnelInfo])[];
 }
 
 /** An exchange that had hits, sent back whole. */
@@ -96,6 +99,7 @@ export class BatchBuilder {
   #bodies: Uint8Array[] = [];
   #bodyBytes = 0;
   #responses: [number, HttpResponse][] | undefined;
+  #tunnels: [number, TunnelInfo][] | undefined;
   #n = 0;
 
   /** Exchanges added since the last seal. */
@@ -152,6 +156,10 @@ export class BatchBuilder {
       this.#responses ??= [];
       this.#responses.push([this.#n, ex.response]);
     }
+    if (ex.tunnel !== undefined) {
+      this.#tunnels ??= [];
+      this.#tunnels.push([this.#n, ex.tunnel]);
+    }
     this.#n++;
   }
 
@@ -174,12 +182,14 @@ export class BatchBuilder {
       nums: new Float64Array(this.#nums),
       body,
       ...(this.#responses === undefined ? {} : { responses: this.#responses }),
+      ...(this.#tunnels === undefined ? {} : { tunnels: this.#tunnels }),
     };
     this.#parts = [];
     this.#nums = [];
     this.#bodies = [];
     this.#bodyBytes = 0;
     this.#responses = undefined;
+    this.#tunnels = undefined;
     this.#n = 0;
     return batch;
   }
@@ -230,6 +240,7 @@ export function decodeBatch(b: WireBatch): HttpExchange[] {
   const rd = new StringReader(b.text, b.lens);
   const nums = b.nums;
   let responses = 0;
+  let tunnels = 0;
   for (let i = 0; i < b.n; i++) {
     const at = i * NUMS_PER;
     const id = rd.str();
@@ -271,6 +282,11 @@ export function decodeBatch(b: WireBatch): HttpExchange[] {
     if (resp !== undefined && resp[0] === i) {
       ex.response = resp[1];
       responses++;
+    }
+    const tunnel = b.tunnels?.[tunnels];
+    if (tunnel !== undefined && tunnel[0] === i) {
+      ex.tunnel = tunnel[1];
+      tunnels++;
     }
     if (client !== undefined) ex.client = client;
     if (server !== undefined) ex.server = server;

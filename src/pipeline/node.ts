@@ -2,7 +2,8 @@
  * `startNode`: the one place that wires the running node together (ARCHITECTURE.md:
  * pipeline/ wires sources → analysis → events → store, with bounded queues and workers).
  *
- *   mirror listener ─offer→ bounded queue ─batches→ worker threads ─hits→ event recorder ─→ store
+ *   mirror listener ─┐
+ *   packet sources ──┴offer→ bounded queue ─batches→ worker threads ─hits→ event recorder ─→ store
  *                                                                                  REST API ─┘
  * Start order: store, recorder, analysis, mirror listener, then the API, so that when the
  * API answers `/healthz` everything behind it is up. Stop order is the reverse of the
@@ -26,6 +27,7 @@ import {
   type RecorderPart,
   type RetentionPart,
 } from "./node-parts.js";
+import type { PacketSources } from "./packet-sources.js";
 
 export interface StartNodeOptions {
   readonly logger: Logger;
@@ -151,6 +153,18 @@ export async function startNode(config: NodeConfig, opts: StartNodeOptions): Pro
     cleanups.push(() => listener.close());
     metrics.setListenerSource(listener.stats);
 
+    // Packet sources (VXLAN/GENEVE listeners, live capture): their exchanges, now with
+    // responses, go to the same bounded queue as the mirror's.
+    const packets: PacketSources = await parts.startPacketSources(config.packet, {
+      offer: (ex) => {
+        analyzer.offer(ex);
+      },
+      log,
+      problem,
+    });
+    cleanups.push(() => packets.close());
+    metrics.setPacketSource(packets);
+
     const app: FastifyInstance = parts.buildApp({
       store,
       registry: metrics.registry,
@@ -171,6 +185,7 @@ export async function startNode(config: NodeConfig, opts: StartNodeOptions): Pro
         dataDir: config.dataDir,
         secretRequired: config.mirror.secret !== undefined,
         trustedProxies: config.mirror.trustedProxies,
+        packetSources: packets.started,
       },
       "mirrorwatch node started",
     );
@@ -197,6 +212,11 @@ export async function startNode(config: NodeConfig, opts: StartNodeOptions): Pro
         await listener
           .close()
           .catch((e: unknown) => problem("closing the mirror listener failed", { error: errorText(e) }));
+        // Stopping the packet sources flushes their paths: requests still waiting for a
+        // response are analysed without one rather than lost.
+        await packets
+          .close()
+          .catch((e: unknown) => problem("closing the packet sources failed", { error: errorText(e) }));
         const { dropped } = await analyzer.drain(config.analysis.drainTimeoutMs);
         await analyzer.close();
         await retention?.stop();
