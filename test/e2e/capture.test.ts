@@ -165,7 +165,7 @@ describe("packet path on a real capture (tcpdump, NGINX, curl)", { skip }, () =>
       const [methods = "", uris = ""] = line.split("\t");
       const m = methods.split("|");
       const u = uris.split("|");
-      m.forEach((x, i) => theirs.push(`${x} ${u[i]}`));
+      for (const [i, x] of m.entries()) theirs.push(`${x} ${u[i]}`);
     }
     const ours = exchanges.map((e) => `${e.request.method} ${e.request.target}`);
     assert.deepEqual([...ours].sort(), theirs.sort());
