@@ -13,15 +13,18 @@
  */
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
+import { createSocket } from "node:dgram";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { ethernet, ipv4, ipv6, tcp, vxlan } from "../../src/capture/packet/build.js";
+import { PacketDecoder } from "../../src/capture/packet/index.js";
 import { PacketPath } from "../../src/capture/packet-path.js";
 import { readCaptureFile } from "../../src/capture/pcap/index.js";
 import { type HttpExchange, headerValue } from "../../src/model/index.js";
 import { type CaptureSession, captureUnavailable, recordSession } from "./capture-session.js";
-import { BIN, run } from "./harness.js";
+import { allHits, BIN, createTokenCli, freePort, poll, run, startServe } from "./harness.js";
 
 const required = process.env.MIRRORWATCH_REQUIRE_CAPTURE === "1";
 const missing = captureUnavailable();
@@ -35,6 +38,46 @@ async function exchangesOf(pcap: string): Promise<HttpExchange[]> {
   await readCaptureFile(pcap, (f) => path.frame(f.linkType, f.data, f.ts));
   path.flush();
   return out.sort((a, b) => (a.ts ?? 0) - (b.ts ?? 0));
+}
+
+/**
+ * The capture's frames, ready for a VXLAN mirror: loopback frames are up to 64 KiB (no MTU,
+ * segmentation offload), more than a UDP datagram holds, so TCP payloads are cut into
+ * 1400-byte segments as a real network would carry them (same sequence numbers and flags,
+ * FIN/PSH on the last piece).
+ */
+async function mirrorFrames(pcap: string): Promise<Uint8Array[]> {
+  const frames: Uint8Array[] = [];
+  const decoder = new PacketDecoder({
+    tcp(p) {
+      const src = Uint8Array.from(p.src);
+      const dst = Uint8Array.from(p.dst);
+      const wrap = (seq: number, flags: number, payload: Uint8Array) => {
+        const seg = tcp({ srcPort: p.srcPort, dstPort: p.dstPort, seq, ack: p.ack, flags, payload });
+        const ip =
+          p.family === 4
+            ? ipv4({ src, dst, proto: 6, payload: seg })
+            : ipv6({ src, dst, proto: 6, payload: seg });
+        frames.push(ethernet({ etherType: p.family === 4 ? 0x0800 : 0x86dd, payload: ip }));
+      };
+      const MSS = 1400;
+      if (p.payload.length <= MSS) {
+        wrap(p.seq, p.flags, Uint8Array.from(p.payload));
+        return;
+      }
+      for (let off = 0; off < p.payload.length; off += MSS) {
+        const last = off + MSS >= p.payload.length;
+        // FIN and PSH belong to the last piece only.
+        wrap(
+          (p.seq + off) >>> 0,
+          last ? p.flags : p.flags & ~0x09,
+          Uint8Array.from(p.payload.subarray(off, off + MSS)),
+        );
+      }
+    },
+  });
+  await readCaptureFile(pcap, (f) => decoder.frame(f.linkType, f.data, f.ts));
+  return frames;
 }
 
 function bodyBytes(b: Uint8Array | string): Uint8Array {
@@ -177,5 +220,36 @@ describe("packet path on a real capture (tcpdump, NGINX, curl)", { skip }, () =>
       .filter((c) => c >= 200);
     const ourCodes = exchanges.map((e) => e.response?.status ?? 0);
     assert.deepEqual([...ourCodes].sort(), theirCodes.sort());
+  });
+
+  it("finds the same attacks when the capture arrives as a VXLAN mirror", async () => {
+    const frames = await mirrorFrames(session?.pcap ?? "");
+    const vxlanPort = await freePort();
+    const node = await startServe({
+      dataDir: join(dir, "node"),
+      env: { MIRRORWATCH_VXLAN: "true", MIRRORWATCH_VXLAN_LISTEN: `127.0.0.1:${vxlanPort}` },
+    });
+    try {
+      const token = await createTokenCli(join(dir, "node"));
+      const sock = createSocket("udp4");
+      for (const f of frames) {
+        await new Promise<void>((resolve, reject) =>
+          sock.send(vxlan(77, f), vxlanPort, "127.0.0.1", (e) => (e ? reject(e) : resolve())),
+        );
+      }
+      sock.close();
+      const attacks = (session?.sent ?? []).filter((s) => s.attack !== undefined);
+      const hits = await poll("the mirrored attacks in the API", async () => {
+        const h = await allHits(node.api, token, "vni=77");
+        return h.length >= attacks.length ? h : undefined;
+      });
+      assert.deepEqual(
+        hits.map((h) => `${h.type} ${h.method} ${h.path} ${h.clientIp}`).sort(),
+        attacks.map((a) => `${a.attack} ${a.method} ${a.target.split("?")[0]} 127.0.0.1`).sort(),
+      );
+      for (const h of hits) assert.equal((h as unknown as { status?: number }).status, 200);
+    } finally {
+      await node.stop();
+    }
   });
 });
