@@ -9,7 +9,7 @@
  * Figures are heap + external (Buffers live outside the V8 heap) after two GCs, before and
  * after, divided by the flow count, and the RSS growth.
  */
-import { PacketPath } from "../../src/capture/packet-path.js";
+import { PacketPath, type PacketPathCounters } from "../../src/capture/packet-path.js";
 import { ACK, type Endpoints, FrameWriter, MSS, SYN } from "./frames.js";
 
 export type MemoryVariant = "clean" | "out-of-order" | "long-heads";
@@ -29,6 +29,8 @@ export interface MemoryFigures {
   readonly capsHitGlobal: number;
   readonly capsHitFlow: number;
   readonly seconds: number;
+  /** Stage counters, to tell where held bytes went. */
+  readonly counters: PacketPathCounters;
 }
 
 const gc = (): void => {
@@ -121,6 +123,7 @@ export function measureMemory(variant: MemoryVariant, flows: number): MemoryFigu
     capsHitGlobal: cs.tcp.capsHitGlobal,
     capsHitFlow: cs.tcp.capsHitFlow,
     seconds,
+    counters: cs,
   };
   return figures;
 }
