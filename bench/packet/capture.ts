@@ -68,6 +68,8 @@ export function generateCapture(path: string, spec: CaptureSpec): CaptureFile {
   let frames = 0;
   let connections = 0;
   let pipelined = 0;
+  /** Message bytes queued on open connections and not yet sent: where the file is heading. */
+  let pending = 0;
   let ts = Date.UTC(2024, 4, 14, 10, 0, 0);
   let first = true;
   const flushBlock = (): void => {
@@ -137,10 +139,16 @@ export function generateCapture(path: string, spec: CaptureSpec): CaptureFile {
           c.exchangesLeft >= 2 && r() < 0.05 ? Math.min(c.exchangesLeft, 2 + Math.floor(r() * 2)) : 1;
         if (burst > 1) pipelined += burst;
         c.exchangesLeft -= burst;
-        for (let i = 0; i < burst; i++)
-          c.queue.push({ fromClient: true, bytes: traffic.request(burst > 1).bytes, off: 0 });
-        for (let i = 0; i < burst; i++)
-          c.queue.push({ fromClient: false, bytes: traffic.response(), off: 0 });
+        for (let i = 0; i < burst; i++) {
+          const bytes = traffic.request(burst > 1).bytes;
+          pending += bytes.length;
+          c.queue.push({ fromClient: true, bytes, off: 0 });
+        }
+        for (let i = 0; i < burst; i++) {
+          const bytes = traffic.response();
+          pending += bytes.length;
+          c.queue.push({ fromClient: false, bytes, off: 0 });
+        }
         m = c.queue[0]!;
       } else {
         emit(c, true, FIN | ACK, null, 0, 0);
@@ -153,6 +161,7 @@ export function generateCapture(path: string, spec: CaptureSpec): CaptureFile {
     const end = Math.min(m.bytes.length, m.off + MSS);
     const last = end === m.bytes.length;
     emit(c, m.fromClient, last ? ACK | PSH : ACK, m.bytes, m.off, end);
+    pending -= end - m.off;
     m.off = end;
     // The receiver acknowledges every second segment and the end of each message.
     if (m.fromClient) {
@@ -178,7 +187,8 @@ export function generateCapture(path: string, spec: CaptureSpec): CaptureFile {
     let alive = true;
     for (let k = 0; k < burst && alive; k++) alive = step(c);
     if (!alive) {
-      if (fileBytes + w.bytes < spec.bytes) live[i] = open();
+      // Queued messages still to come count too, so that the file ends near its size.
+      if (fileBytes + w.bytes + pending < spec.bytes) live[i] = open();
       else {
         // Past the size: the others finish the exchange under way and close.
         for (const o of live) o.exchangesLeft = 0;
