@@ -7,6 +7,7 @@
  * (RFC 9293 §3.1). IP and TCP checksums are filled in, so a kept capture opens cleanly in
  * Wireshark.
  */
+import { put16, put32 } from "../../src/capture/packet/build.js";
 
 export const FIN = 0x01;
 export const SYN = 0x02;
@@ -123,18 +124,6 @@ export class FrameWriter {
     put16(b, o + 16, fold(s));
     return b.subarray(0, tcpEnd);
   }
-}
-
-function put16(b: Uint8Array, i: number, v: number): void {
-  b[i] = (v >>> 8) & 0xff;
-  b[i + 1] = v & 0xff;
-}
-
-function put32(b: Uint8Array, i: number, v: number): void {
-  b[i] = (v >>> 24) & 0xff;
-  b[i + 1] = (v >>> 16) & 0xff;
-  b[i + 2] = (v >>> 8) & 0xff;
-  b[i + 3] = v & 0xff;
 }
 
 /** RFC 1071 sum of big-endian 16-bit words (not yet folded); `from` is even. */

@@ -5,6 +5,7 @@
  * 1 GB of traffic costs copies, not compression. Attack payloads are textbook shapes.
  */
 import { gzipSync } from "node:zlib";
+import { concat } from "../../src/capture/packet/build.js";
 
 /** Deterministic PRNG (mulberry32): the same seed gives the same capture byte for byte. */
 export function rng(seed: number): () => number {
@@ -41,18 +42,6 @@ const ATTACKS = [
 
 const enc = new TextEncoder();
 const bytes = (s: string): Uint8Array => enc.encode(s);
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
 
 /** Log-uniform integer in [lo, hi]: many small messages, a long tail of large ones. */
 function logUniform(r: () => number, lo: number, hi: number): number {
@@ -204,7 +193,7 @@ export class Traffic {
     const type = isJson ? "application/json" : "application/x-www-form-urlencoded";
     const head = `POST ${target} HTTP/1.1\r\n${this.commonHeaders()}Content-Type: ${type}\r\nContent-Length: ${body.length}\r\n\r\n`;
     return {
-      bytes: concat([bytes(head), body]),
+      bytes: concat(bytes(head), body),
       method: "POST",
       targetChars: target.length,
       bodyBytes: body.length,
@@ -237,7 +226,7 @@ export class Traffic {
       (gzip ? "Content-Encoding: gzip\r\nVary: Accept-Encoding\r\n" : "");
     if (!chunked) {
       head += `Content-Length: ${body.length}\r\n\r\n`;
-      return concat([bytes(head), body]);
+      return concat(bytes(head), body);
     }
     this.stats.chunked++;
     head += "Transfer-Encoding: chunked\r\n\r\n";
@@ -248,6 +237,6 @@ export class Traffic {
       o += n;
     }
     parts.push(bytes("0\r\n\r\n"));
-    return concat(parts);
+    return concat(...parts);
   }
 }

@@ -14,7 +14,7 @@ import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { createServer as createHttpServer, type Server } from "node:http";
 import { connect } from "node:net";
 import { join } from "node:path";
-import { findNginx, freePort, run, sleep, startChild } from "./harness.js";
+import { findNginx, freePort, nginxPreamble, run, sleep, startChild } from "./harness.js";
 
 /** One request the session sent, with the status NGINX must answer. */
 export interface SentRequest {
@@ -58,19 +58,7 @@ function sha256(b: Uint8Array | string): string {
 }
 
 function nginxConf(dir: string, port: number, backend: number): string {
-  const user = process.getuid?.() === 0 ? "user root;\n" : "";
-  return `${user}worker_processes 1;
-pid ${dir}/nginx.pid;
-error_log ${dir}/error.log warn;
-events { worker_connections 64; }
-http {
-    access_log off;
-    client_body_temp_path ${dir}/client_body;
-    proxy_temp_path ${dir}/proxy;
-    fastcgi_temp_path ${dir}/fastcgi;
-    uwsgi_temp_path ${dir}/uwsgi;
-    scgi_temp_path ${dir}/scgi;
-    keepalive_requests 1000;
+  return `${nginxPreamble(dir, 64)}    keepalive_requests 1000;
     gzip on;
     gzip_min_length 64;
     gzip_types text/plain application/json;

@@ -258,3 +258,24 @@ export function findNginx(): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * The start of an NGINX configuration that runs unprivileged files in `dir` (pid, logs,
+ * temp paths) up to and including `http {`; the caller adds its servers and the closing `}`.
+ */
+export function nginxPreamble(dir: string, connections: number): string {
+  // As root, NGINX would switch its workers to `nobody`, who cannot use the 0700 temp dir.
+  const user = process.getuid?.() === 0 ? "user root;\n" : "";
+  return `${user}worker_processes 1;
+pid ${dir}/nginx.pid;
+error_log ${dir}/error.log warn;
+events { worker_connections ${connections}; }
+http {
+    access_log off;
+    client_body_temp_path ${dir}/client_body;
+    proxy_temp_path ${dir}/proxy;
+    fastcgi_temp_path ${dir}/fastcgi;
+    uwsgi_temp_path ${dir}/uwsgi;
+    scgi_temp_path ${dir}/scgi;
+`;
+}

@@ -22,6 +22,7 @@ import {
   freePort,
   type HitItem,
   http,
+  nginxPreamble,
   poll,
   ROOT,
   type ServeNode,
@@ -42,20 +43,7 @@ const SNIPPET = join(ROOT, "deploy", "nginx", "mirrorwatch-location.conf");
 function nginxConf(dir: string, front: number, backend: number, mirror: number): string {
   // The snippet operators use, as shipped: the test fails if it stops working.
   const location = `    include ${SNIPPET};`;
-  // As root, NGINX would switch its workers to `nobody`, who cannot use the 0700 temp dir.
-  const user = process.getuid?.() === 0 ? "user root;\n" : "";
-  return `${user}worker_processes 1;
-pid ${dir}/nginx.pid;
-error_log ${dir}/error.log warn;
-events { worker_connections 256; }
-http {
-    access_log off;
-    client_body_temp_path ${dir}/client_body;
-    proxy_temp_path ${dir}/proxy;
-    fastcgi_temp_path ${dir}/fastcgi;
-    uwsgi_temp_path ${dir}/uwsgi;
-    scgi_temp_path ${dir}/scgi;
-
+  return `${nginxPreamble(dir, 256)}
     upstream mirrorwatch {
         server 127.0.0.1:${mirror} max_fails=0;
         keepalive 16;

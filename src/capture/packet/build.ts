@@ -9,7 +9,7 @@
 
 export type Addr = string | Uint8Array;
 
-function concat(...parts: Uint8Array[]): Uint8Array {
+export function concat(...parts: Uint8Array[]): Uint8Array {
   let n = 0;
   for (const p of parts) n += p.length;
   const out = new Uint8Array(n);
@@ -21,12 +21,12 @@ function concat(...parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
-function put16(b: Uint8Array, i: number, v: number): void {
+export function put16(b: Uint8Array, i: number, v: number): void {
   b[i] = (v >>> 8) & 0xff;
   b[i + 1] = v & 0xff;
 }
 
-function put32(b: Uint8Array, i: number, v: number): void {
+export function put32(b: Uint8Array, i: number, v: number): void {
   b[i] = (v >>> 24) & 0xff;
   b[i + 1] = (v >>> 16) & 0xff;
   b[i + 2] = (v >>> 8) & 0xff;
