@@ -160,12 +160,24 @@ export class HttpFlow implements FlowSink, ReaderOwner, Holder {
     } catch {
       this.internalError();
     }
+    this.emitWaiting();
+  }
+
+  /**
+   * Emits the finished requests at the front of the queue without their responses (those,
+   * when they come, are orphans). The request being read is never among them, so this is
+   * safe while a reader is in the middle of a chunk. Whether any was emitted.
+   */
+  private emitWaiting(): boolean {
+    let any = false;
     while (this.queue.length > 0 && this.queue[0]!.req !== null) {
       const r = this.queue.shift()!;
       if (!r.respStarted) this.owed++;
       this.emitRecord(r);
+      any = true;
     }
     if (this.queue.length === 0) this.host.waiting(this, false);
+    return any;
   }
 
   /** Emits the requests whose response has not come within the timeout. */
@@ -269,7 +281,11 @@ export class HttpFlow implements FlowSink, ReaderOwner, Holder {
   }
 
   reserve(n: number): boolean {
-    return this.host.budget.reserve(this, n);
+    const budget = this.host.budget;
+    if (budget.reserve(this, n)) return true;
+    // No room even after the other flows were cut: this flow's own finished requests that
+    // wait for responses go out first, rather than the message being read losing bytes.
+    return this.emitWaiting() && budget.reserve(this, n);
   }
 
   charge(n: number): void {
