@@ -5,7 +5,8 @@
  *  - out of order: each flow a handshake then segments after a hole that never fills, which
  *    reassembly must buffer; the global cap (`maxBufferedBytes`) has to hold memory down;
  *  - long heads: each flow a handshake then a request head that keeps going (several KiB,
- *    no end), which HTTP/1.x buffers up to its per-message `maxHeadBytes`.
+ *    no end), which HTTP/1.x buffers up to its per-message `maxHeadBytes` and, all flows
+ *    together, up to its global `maxHeldBytes` (the biggest holders are cut past it).
  * Figures are heap + external (Buffers live outside the V8 heap) after two GCs, before and
  * after, divided by the flow count, and the RSS growth.
  */
@@ -28,6 +29,8 @@ export interface MemoryFigures {
   readonly bufferedBytes: number;
   readonly capsHitGlobal: number;
   readonly capsHitFlow: number;
+  /** HTTP/1.x's own account of what it holds (unfinished lines and heads, bodies). */
+  readonly httpHeldBytes: number;
   readonly seconds: number;
   /** Stage counters, to tell where held bytes went. */
   readonly counters: PacketPathCounters;
@@ -122,6 +125,7 @@ export function measureMemory(variant: MemoryVariant, flows: number): MemoryFigu
     bufferedBytes: cs.bufferedBytes,
     capsHitGlobal: cs.tcp.capsHitGlobal,
     capsHitFlow: cs.tcp.capsHitFlow,
+    httpHeldBytes: cs.httpHeldBytes,
     seconds,
     counters: cs,
   };

@@ -37,6 +37,8 @@ export interface PacketPathCounters {
   readonly http: Readonly<Http1Counters>;
   readonly flows: number;
   readonly bufferedBytes: number;
+  /** Bytes HTTP/1.x holds now (unfinished heads, bodies, requests awaiting responses). */
+  readonly httpHeldBytes: number;
 }
 
 /** How often (ms of packet time) the stages are asked to expire what waits. */
@@ -106,6 +108,7 @@ export class PacketPath {
       http: this.http.counters,
       flows: this.tcpStage.flows,
       bufferedBytes: this.tcpStage.bufferedBytes,
+      httpHeldBytes: this.http.heldBytes,
     };
   }
 

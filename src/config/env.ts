@@ -137,6 +137,12 @@ export const ENV_VARS: readonly EnvVar[] = [
     "size",
     "body bytes kept after gzip/deflate/br decoding (4MiB)",
   ),
+  v(
+    "PACKET_HTTP_TOTAL_BUFFER",
+    "packet.http.totalBufferBytes",
+    "size",
+    "bytes held by HTTP/1.x for all connections: heads, bodies, requests awaiting responses (128MiB)",
+  ),
 ];
 
 const TRUE = new Set(["1", "true", "yes", "on"]);

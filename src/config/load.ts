@@ -124,6 +124,9 @@ export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
   if (pk.tcp.flowBufferBytes > pk.tcp.totalBufferBytes) {
     issue("packet.tcp.flowBufferBytes", "must not be larger than packet.tcp.totalBufferBytes");
   }
+  if (pk.http.maxBodyBytes > pk.http.totalBufferBytes) {
+    issue("packet.http.maxBodyBytes", "must not be larger than packet.http.totalBufferBytes");
+  }
   if (issues.length > 0) throw new ConfigError(issues);
 
   const dataDir = resolve(cwd, raw.dataDir);
@@ -187,6 +190,7 @@ export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
         responseTimeoutMs: pk.http.responseTimeout,
         maxBodyBytes: pk.http.maxBodyBytes,
         maxDecodedBytes: pk.http.maxDecodedBytes,
+        totalBufferBytes: pk.http.totalBufferBytes,
       },
     },
   };

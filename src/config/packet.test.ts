@@ -57,6 +57,7 @@ describe("packet settings", () => {
       responseTimeoutMs: 5000,
       maxBodyBytes: 1024 ** 2,
       maxDecodedBytes: 4 * 1024 ** 2,
+      totalBufferBytes: 128 * 1024 ** 2,
     });
   });
 
@@ -94,6 +95,7 @@ describe("packet settings", () => {
         "    responseTimeout: 1500ms",
         "    maxBodyBytes: 256KiB",
         "    maxDecodedBytes: 2MiB",
+        "    totalBufferBytes: 64MiB",
         "",
       ].join("\n"),
     );
@@ -121,6 +123,7 @@ describe("packet settings", () => {
       responseTimeoutMs: 1500,
       maxBodyBytes: 262_144,
       maxDecodedBytes: 2 * 1024 ** 2,
+      totalBufferBytes: 64 * 1024 ** 2,
     });
   });
 
@@ -150,6 +153,7 @@ describe("packet settings", () => {
         MIRRORWATCH_PACKET_HTTP_RESPONSE_TIMEOUT: "10s",
         MIRRORWATCH_PACKET_HTTP_MAX_BODY: "2MiB",
         MIRRORWATCH_PACKET_HTTP_MAX_DECODED: "16MiB",
+        MIRRORWATCH_PACKET_HTTP_TOTAL_BUFFER: "512MiB",
       },
     });
     const p = config.packet;
@@ -182,6 +186,7 @@ describe("packet settings", () => {
       responseTimeoutMs: 10_000,
       maxBodyBytes: 2 * 1024 ** 2,
       maxDecodedBytes: 16 * 1024 ** 2,
+      totalBufferBytes: 512 * 1024 ** 2,
     });
     assert.ok(envUsed.includes("MIRRORWATCH_PACKET_IGNORE"));
   });
@@ -255,7 +260,7 @@ describe("packet settings", () => {
     }
   });
 
-  it("refuses VXLAN and GENEVE on one address, and a flow buffer larger than the total", () => {
+  it("refuses VXLAN and GENEVE on one address, and a flow buffer or a body larger than the total", () => {
     const errs = errorsOf(() =>
       loadConfig({
         env: {
@@ -263,11 +268,14 @@ describe("packet settings", () => {
           MIRRORWATCH_GENEVE: "1",
           MIRRORWATCH_GENEVE_LISTEN: "0.0.0.0:4789",
           MIRRORWATCH_PACKET_TCP_FLOW_BUFFER: "512MiB",
+          MIRRORWATCH_PACKET_HTTP_MAX_BODY: "2MiB",
+          MIRRORWATCH_PACKET_HTTP_TOTAL_BUFFER: "1MiB",
         },
       }),
     );
     has(errs, /^MIRRORWATCH_GENEVE_LISTEN \(packet\.geneve\.listen\): .*cannot share/);
     has(errs, /^MIRRORWATCH_PACKET_TCP_FLOW_BUFFER \(packet\.tcp\.flowBufferBytes\): must not be larger/);
+    has(errs, /^MIRRORWATCH_PACKET_HTTP_MAX_BODY \(packet\.http\.maxBodyBytes\): must not be larger/);
     // One of them off: no clash.
     assert.equal(
       loadConfig({ env: { MIRRORWATCH_VXLAN: "1", MIRRORWATCH_GENEVE_LISTEN: "0.0.0.0:4789" } }).config.packet
@@ -286,6 +294,7 @@ describe("packet settings", () => {
         MIRRORWATCH_CAPTURE_INTERFACE: "eth0,eth1",
         MIRRORWATCH_PACKET_IGNORE: "source 10.0.0.0/8,fd00::/8",
         MIRRORWATCH_PACKET_HTTP_RESPONSE_TIMEOUT: "1500ms",
+        MIRRORWATCH_PACKET_HTTP_TOTAL_BUFFER: "96MiB",
       },
     }).config;
     const f = file("printed.yaml", printConfig(a));

@@ -77,6 +77,7 @@ function packetShape(p: NodeConfig["packet"]): Record<string, unknown> {
       responseTimeout: durationText(p.http.responseTimeoutMs),
       maxBodyBytes: sizeText(p.http.maxBodyBytes),
       maxDecodedBytes: sizeText(p.http.maxDecodedBytes),
+      totalBufferBytes: sizeText(p.http.totalBufferBytes),
     },
   };
 }

@@ -82,6 +82,11 @@ export interface PacketConfig {
     readonly maxBodyBytes: number;
     /** Body bytes kept after Content-Encoding is undone; past it truncated (bombs). */
     readonly maxDecodedBytes: number;
+    /**
+     * Bytes held by all connections together (unfinished heads, bodies being read, requests
+     * waiting for responses); past it the biggest holders are cut and their requests analysed.
+     */
+    readonly totalBufferBytes: number;
   };
 }
 
@@ -179,7 +184,12 @@ export const DEFAULTS = {
     // Each entry: `{ cidr, direction }` or the short form "[source|destination|either] CIDR".
     ignore: [] as (string | { cidr: string; direction?: string })[],
     tcp: { maxFlows: 200_000, flowBufferBytes: "256KiB", totalBufferBytes: "256MiB", idleTimeout: "60s" },
-    http: { responseTimeout: "5s", maxBodyBytes: "1MiB", maxDecodedBytes: "4MiB" },
+    http: {
+      responseTimeout: "5s",
+      maxBodyBytes: "1MiB",
+      maxDecodedBytes: "4MiB",
+      totalBufferBytes: "128MiB",
+    },
   },
 };
 
@@ -428,6 +438,7 @@ export const rawSchema = z.strictObject({
       responseTimeout: duration(1, 3_600_000),
       maxBodyBytes: size(0, 1024 ** 3),
       maxDecodedBytes: size(0, 4 * 1024 ** 3),
+      totalBufferBytes: size(64 * 1024, 64 * 1024 ** 3),
     }),
   }),
 });

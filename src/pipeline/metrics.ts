@@ -252,6 +252,16 @@ export function createNodeMetrics(opts: MetricsOptions = {}): NodeMetrics {
       for (const s of packets?.snapshots() ?? []) this.set({ source: s.source }, s.path.bufferedBytes);
     },
   });
+  new Gauge({
+    name: "mirrorwatch_packet_http_held_bytes",
+    help: "Bytes the HTTP/1.x layer holds now (unfinished heads, bodies, requests awaiting responses), by packet source",
+    labelNames: ["source"] as const,
+    registers,
+    collect() {
+      this.reset();
+      for (const s of packets?.snapshots() ?? []) this.set({ source: s.source }, s.path.httpHeldBytes);
+    },
+  });
   new Counter({
     name: "mirrorwatch_packet_kernel_dropped_total",
     help: "Packets the kernel dropped before the node read them (socket buffer or capture ring full), where it tells",

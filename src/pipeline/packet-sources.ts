@@ -74,6 +74,7 @@ export async function startPacketSources(cfg: PacketConfig, deps: PacketSourceDe
         responseTimeoutMs: cfg.http.responseTimeoutMs,
         maxBodyBytes: cfg.http.maxBodyBytes,
         maxDecodedBytes: cfg.http.maxDecodedBytes,
+        maxHeldBytes: cfg.http.totalBufferBytes,
       },
       ignore: cfg.ignore,
     });

@@ -45,6 +45,12 @@ export interface Http1Counters {
   decodeErrors: number;
   /** Bodies that would have decoded past maxDecodedBytes: kept raw. */
   decodeLimit: number;
+  /** Times the held-bytes budget (maxHeldBytes) was reached: a shedding pass or a refused allocation. */
+  heldBudgetHits: number;
+  /** Flows whose messages in progress were cut to bring held bytes under the budget. */
+  heldFlowsShed: number;
+  /** Bytes released by those cuts. */
+  heldBytesShed: number;
   /** Exceptions inside the parser or the exchange sink (a bug, not an input): the flow stops. */
   internalErrors: number;
 }
@@ -72,6 +78,9 @@ export function newHttp1Counters(): Http1Counters {
     decoded: 0,
     decodeErrors: 0,
     decodeLimit: 0,
+    heldBudgetHits: 0,
+    heldFlowsShed: 0,
+    heldBytesShed: 0,
     internalErrors: 0,
   };
 }

@@ -3,6 +3,7 @@ import type { CloseReason, Direction, FlowInfo, FlowSink } from "../tcp/types.js
 import type { Http1Counters } from "./counters.js";
 import { buildExchange, type ExchangeContext } from "./exchange.js";
 import type { MessageHead } from "./head.js";
+import type { HeldBudget, Holder } from "./held-budget.js";
 import {
   type BodyRule,
   DirectionReader,
@@ -19,6 +20,7 @@ export interface FlowHost {
   readonly opts: Http1Options;
   readonly counters: Http1Counters;
   readonly source: string;
+  readonly budget: HeldBudget;
   nextId(): string;
   emit(ex: HttpExchange): void;
   /** The flow has requests waiting (tick must look at it), or no longer has. */
@@ -37,6 +39,8 @@ interface Pending {
   respStarted: boolean;
   /** Whether it was emitted already (a late response is then an orphan). */
   emitted: boolean;
+  /** Bytes charged to the flow for the finished messages it keeps (req, resp). */
+  held: number;
 }
 
 /**
@@ -53,7 +57,9 @@ function other(d: Direction): Direction {
  * One TCP connection: two readers, one per direction, and the queue that pairs requests
  * with responses in order (RFC 9112 §9.3.2: responses come in the order of the requests).
  */
-export class HttpFlow implements FlowSink, ReaderOwner {
+export class HttpFlow implements FlowSink, ReaderOwner, Holder {
+  /** Bytes this flow holds against the tracker's budget (readers' buffers, waiting messages). */
+  held = 0;
   private readonly readers: [DirectionReader, DirectionReader];
   private clientDir: Direction = 0;
   private rolesKnown = false;
@@ -100,6 +106,10 @@ export class HttpFlow implements FlowSink, ReaderOwner {
     } catch {
       this.internalError();
     }
+    // Heads parsed from this delivery were charged unconditionally: between deliveries the
+    // total is back under the budget (this flow may be the one cut).
+    const budget = this.host.budget;
+    if (budget.held > budget.max) budget.settle();
   }
 
   gap(dir: Direction, lost: number, ts: number): void {
@@ -122,14 +132,52 @@ export class HttpFlow implements FlowSink, ReaderOwner {
     if (this.isClosed) return;
     this.isClosed = true;
     try {
-      this.readers[this.clientDir].end(ts);
-      this.readers[other(this.clientDir)].end(ts);
+      // Both readers, whatever the first one's head says about roles (it may swap them).
+      const client = this.clientDir;
+      this.readers[client].end(ts);
+      this.readers[other(client)].end(ts);
     } catch {
       this.host.counters.parseErrors++;
     }
     while (this.queue.length > 0) this.emitRecord(this.queue.shift()!);
     this.host.waiting(this, false);
     this.host.closed(this);
+  }
+
+  /**
+   * The tracker's budget cuts this flow: each direction gives back what it holds (messages
+   * in progress emitted with an anomaly, see DirectionReader.shed), the response first so
+   * that it still pairs, then the requests waiting for responses are emitted without them
+   * (their responses, when they come, are counted as orphans).
+   */
+  shed(): void {
+    if (this.isClosed) return;
+    const ts = this.lastTs();
+    try {
+      const client = this.clientDir;
+      this.readers[other(client)].shed(ts);
+      this.readers[client].shed(ts);
+    } catch {
+      this.internalError();
+    }
+    this.emitWaiting();
+  }
+
+  /**
+   * Emits the finished requests at the front of the queue without their responses (those,
+   * when they come, are orphans). The request being read is never among them, so this is
+   * safe while a reader is in the middle of a chunk. Whether any was emitted.
+   */
+  private emitWaiting(): boolean {
+    let any = false;
+    while (this.queue.length > 0 && this.queue[0]!.req !== null) {
+      const r = this.queue.shift()!;
+      if (!r.respStarted) this.owed++;
+      this.emitRecord(r);
+      any = true;
+    }
+    if (this.queue.length === 0) this.host.waiting(this, false);
+    return any;
   }
 
   /** Emits the requests whose response has not come within the timeout. */
@@ -204,6 +252,8 @@ export class HttpFlow implements FlowSink, ReaderOwner {
       if (r === null) return;
       r.req = msg;
       this.drain();
+      // Still waiting for its response: what it keeps is charged until it is emitted.
+      if (!r.emitted) this.keepHeld(r, msg.held);
       return;
     }
     const status = msg.head.status;
@@ -217,10 +267,33 @@ export class HttpFlow implements FlowSink, ReaderOwner {
     }
     t.resp = msg;
     this.drain();
+    if (!t.emitted) this.keepHeld(t, msg.held);
+  }
+
+  private keepHeld(r: Pending, n: number): void {
+    if (n <= 0) return;
+    r.held += n;
+    this.host.budget.charge(this, n);
   }
 
   onSkipped(n: number): void {
     this.skippedTotal += n;
+  }
+
+  reserve(n: number): boolean {
+    const budget = this.host.budget;
+    if (budget.reserve(this, n)) return true;
+    // No room even after the other flows were cut: this flow's own finished requests that
+    // wait for responses go out first, rather than the message being read losing bytes.
+    return this.emitWaiting() && budget.reserve(this, n);
+  }
+
+  charge(n: number): void {
+    this.host.budget.charge(this, n);
+  }
+
+  release(n: number): void {
+    this.host.budget.release(this, n);
   }
 
   // --- pairing ---
@@ -233,7 +306,15 @@ export class HttpFlow implements FlowSink, ReaderOwner {
       this.host.counters.evicted++;
       this.emitRecord(old);
     }
-    const rec: Pending = { head, tsStart: ts, req: null, resp: null, respStarted: false, emitted: false };
+    const rec: Pending = {
+      head,
+      tsStart: ts,
+      req: null,
+      resp: null,
+      respStarted: false,
+      emitted: false,
+      held: 0,
+    };
     this.queue.push(rec);
     this.reqCurrent = rec;
     this.host.waiting(this, true);
@@ -295,6 +376,10 @@ export class HttpFlow implements FlowSink, ReaderOwner {
 
   private emitRecord(r: Pending): void {
     r.emitted = true;
+    if (r.held > 0) {
+      this.host.budget.release(this, r.held);
+      r.held = 0;
+    }
     const c = this.host.counters;
     if (r.resp !== null) c.paired++;
     else c.unpaired++;
@@ -306,6 +391,7 @@ export class HttpFlow implements FlowSink, ReaderOwner {
       complete: false,
       tsStart: r.tsStart,
       tsEnd: r.tsStart,
+      held: 0,
     };
     if (this.reqCurrent === r) this.reqCurrent = null;
     const ex = buildExchange(this.host.nextId(), req, r.resp, null, this.context());

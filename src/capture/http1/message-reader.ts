@@ -12,6 +12,7 @@ import {
   parseHead,
   readFieldLines,
 } from "./head.js";
+import { headCost } from "./held-budget.js";
 import {
   MAX_START_LINE,
   NOT_START,
@@ -35,6 +36,8 @@ export interface ParsedMessage {
   readonly complete: boolean;
   readonly tsStart: number;
   readonly tsEnd: number;
+  /** Bytes it keeps in memory (head estimate + body capacity), charged while it waits. */
+  readonly held: number;
 }
 
 /** What the flow tells the reader about the body of a message once it has seen its head. */
@@ -50,6 +53,11 @@ export interface ReaderOwner {
   onMessage(dir: Direction, msg: ParsedMessage): void;
   /** Bytes skipped while resynchronising (lets the flow give up on non-HTTP traffic). */
   onSkipped(n: number): void;
+  /** Room for n more bytes under the tracker's held-bytes budget; false: keep less. */
+  reserve(n: number): boolean;
+  /** Bytes already in memory (a parsed head) charged to the flow; never refused. */
+  charge(n: number): void;
+  release(n: number): void;
 }
 
 export interface ReaderLimits {
@@ -74,6 +82,16 @@ const MAX_CHUNK_DIGITS = 12;
 const MAX_CHUNK_EXT = 4096;
 
 const EMPTY = new Uint8Array(0);
+
+/**
+ * Bodies of known length up to this are allocated at their exact size on their first
+ * bytes (most bodies: no copy, which the throughput shows); longer ones start here and grow
+ * fourfold, so that a Content-Length and one byte never reserve more than this.
+ */
+const FIRST_BODY_ALLOC = 256 * 1024;
+
+/** Detail of the anomaly on a message cut by the tracker's held-bytes budget. */
+export const BUDGET_DETAIL = "cut by the HTTP/1.x memory budget (maxHeldBytes)";
 
 function hexValue(c: number): number {
   if (c >= 48 && c <= 57) return c - 48;
@@ -113,14 +131,22 @@ function findHeadEnd(b: Buffer, from: number): number {
  */
 export class DirectionReader {
   private state = S_HEAD;
-  private readonly headBuf = new ByteBuffer();
+  private readonly headBuf: ByteBuffer;
   /** Kind of the start line in headBuf, once its first line is complete. */
   private kind: StartKind = NOT_START;
   private head: MessageHead | null = null;
+  /** What `head` is charged to the flow (headCost), 0 when none. */
+  private headHeld = 0;
   private tsStart = 0;
   private remaining = 0;
   private body: Uint8Array | null = null;
   private bodyLen = 0;
+  /** Most body bytes this message may be allocated (min(Content-Length, maxBodyBytes)). */
+  private bodyLimit = 0;
+  /** Whether the budget refused body room: bytes past the allocation are not kept. */
+  private bodyDenied = false;
+  /** The message was emitted early (budget): the rest of its framing is skipped, not kept. */
+  private skipRest = false;
   private wire = 0;
   private truncated = false;
   private hole = false;
@@ -129,10 +155,11 @@ export class DirectionReader {
   private inExt = false;
   private extLen = 0;
   private sawCr = false;
-  private readonly trailer = new ByteBuffer();
+  private readonly trailer: ByteBuffer;
+  private trailerDenied = false;
   private trailerLine = 0;
   private trailerLast = 0;
-  private readonly carry = new ByteBuffer();
+  private readonly carry: ByteBuffer;
   private lineStart = true;
   private carryLineStart = false;
   private readonly scan: ScanResult = { found: -1, keep: -1, keepLineStart: false };
@@ -148,6 +175,9 @@ export class DirectionReader {
   ) {
     // Picked up mid-stream: the first bytes may be anywhere in a message.
     if (midStream) this.state = S_RESYNC;
+    this.headBuf = new ByteBuffer(limits.maxHeadBytes + 1, owner);
+    this.trailer = new ByteBuffer(limits.maxHeadBytes, owner);
+    this.carry = new ByteBuffer(MAX_START_LINE + 2, owner);
   }
 
   get stopped(): boolean {
@@ -275,7 +305,7 @@ export class DirectionReader {
           const head = parseHead(v, 0, v.length, this.kind === STATUS_LINE, this.limits.maxHeaders);
           addAnomaly(head.anomalies, "http_parse_error", "head cut short by the end of the flow");
           this.owner.onHead(this.dir, head, ts);
-          this.head = head;
+          this.setHead(head, v.length);
           this.finish(ts, false);
         } else if (this.headBuf.length > 0) this.skipped(this.headBuf.length);
         break;
@@ -291,8 +321,7 @@ export class DirectionReader {
   /** Stop reading this direction for good (upgrade, tunnel, end, not HTTP). */
   stop(): void {
     this.state = S_DEAD;
-    this.head = null;
-    this.body = null;
+    this.dropMessage();
     this.headBuf.clear();
     this.carry.clear();
     this.trailer.clear();
@@ -313,19 +342,20 @@ export class DirectionReader {
       if (lf < 0) {
         if (n - p > lineMax) return this.notAStart(p, false);
         this.kind = NOT_START;
-        this.headBuf.append(b, p, n);
+        if (!this.headBuf.append(b, p, n)) return this.headRefused(p, ts);
         return n;
       }
       const kind = startLineKind(b, p, lf);
       if (kind === NOT_START) return this.notAStart(p, false);
       const e = findHeadEnd(b, lf);
       if (e >= 0 && e - p <= max) {
-        this.gotHead(parseHead(b, p, e, kind === STATUS_LINE, this.limits.maxHeaders), ts);
+        this.gotHead(parseHead(b, p, e, kind === STATUS_LINE, this.limits.maxHeaders), e - p, ts);
         return e;
       }
       if (e < 0 && n - p <= max) {
         this.kind = kind;
-        this.headBuf.append(b, p, n);
+        // No room under the budget: what this chunk holds of the head is all there will be.
+        if (!this.headBuf.append(b, p, n)) this.headTooLong(b, p, n, kind, ts, BUDGET_DETAIL);
         return n;
       }
       this.headTooLong(b, p, p + max, kind, ts);
@@ -334,7 +364,7 @@ export class DirectionReader {
     // A head begun in an earlier chunk.
     const old = this.headBuf.length;
     const take = Math.min(n - p, max + 1 - old);
-    this.headBuf.append(b, p, p + take);
+    if (!this.headBuf.append(b, p, p + take)) return this.headRefused(p, ts);
     const v = this.headBuf.view();
     let from = Math.max(0, old - 3);
     if (this.kind === NOT_START) {
@@ -358,7 +388,7 @@ export class DirectionReader {
     if (e >= 0 && e <= max) {
       const head = parseHead(v, 0, e, this.kind === STATUS_LINE, this.limits.maxHeaders);
       this.headBuf.clear();
-      this.gotHead(head, ts);
+      this.gotHead(head, e, ts);
       return p + (e - old);
     }
     if (v.length > max) {
@@ -368,26 +398,75 @@ export class DirectionReader {
     return p + take;
   }
 
-  /** A head longer than maxHeadBytes: keep what fits, and find the next message. */
-  private headTooLong(b: Buffer, start: number, cut: number, kind: StartKind, ts: number): void {
+  /**
+   * The budget refused room for a head begun in an earlier chunk: the head is cut at what
+   * was gathered (emitted with an anomaly when its start line is known), and the rest of it
+   * in this chunk is skipped by resynchronising.
+   */
+  private headRefused(p: number, ts: number): number {
+    const v = this.headBuf.view();
+    if (this.kind === NOT_START) {
+      this.skipped(v.length);
+      this.counters.resyncs++;
+      this.enterResync(false);
+      return p;
+    }
+    this.headTooLong(v, 0, v.length, this.kind, ts, BUDGET_DETAIL);
+    this.headBuf.clear();
+    return p;
+  }
+
+  /**
+   * A head longer than maxHeadBytes (or than the budget left room for, `detail`): keep
+   * what fits, and find the next message.
+   */
+  private headTooLong(
+    b: Buffer,
+    start: number,
+    cut: number,
+    kind: StartKind,
+    ts: number,
+    detail?: string,
+  ): void {
     let end = b.lastIndexOf(10, cut - 1);
     if (end < start) end = cut;
     const head = parseHead(b, start, end, kind === STATUS_LINE, this.limits.maxHeaders);
-    addAnomaly(head.anomalies, "headers_limit", `head longer than ${this.limits.maxHeadBytes} bytes`);
-    this.counters.parseErrors++;
+    if (detail === undefined) {
+      addAnomaly(head.anomalies, "headers_limit", `head longer than ${this.limits.maxHeadBytes} bytes`);
+      this.counters.parseErrors++;
+    } else addAnomaly(head.anomalies, "headers_limit", `head ${detail}`);
     this.owner.onHead(this.dir, head, ts);
     if (this.state === S_DEAD) return;
-    this.head = head;
+    this.setHead(head, end - start);
     this.finish(ts, false);
     if (this.state === S_DEAD) return;
     this.counters.resyncs++;
     this.enterResync(false);
   }
 
-  private gotHead(head: MessageHead, ts: number): void {
+  /** The message being read is `head` (`raw` bytes on the wire): charged until it leaves. */
+  private setHead(head: MessageHead, raw: number): void {
+    this.head = head;
+    this.headHeld = headCost(raw, head.headers.length);
+    this.owner.charge(this.headHeld);
+  }
+
+  /** Forgets the message being read (head and body) and releases what it held. */
+  private dropMessage(): void {
+    this.head = null;
+    const held = this.headHeld + (this.body === null ? 0 : this.body.length);
+    this.headHeld = 0;
+    this.body = null;
+    this.bodyLen = 0;
+    this.bodyDenied = false;
+    this.skipRest = false;
+    if (held > 0) this.owner.release(held);
+  }
+
+  private gotHead(head: MessageHead, raw: number, ts: number): void {
     const rule = this.owner.onHead(this.dir, head, ts);
     if (this.state === S_DEAD) return;
-    this.head = head;
+    this.setHead(head, raw);
     if (rule === RULE_TUNNEL) {
       this.finish(ts, true);
       this.stop();
@@ -397,10 +476,11 @@ export class DirectionReader {
     switch (head.framing) {
       case BODY_LENGTH:
         this.remaining = head.length;
-        this.body = new Uint8Array(Math.min(head.length, this.limits.maxBodyBytes));
+        this.bodyLimit = Math.min(head.length, this.limits.maxBodyBytes);
         this.state = S_BODY;
         return;
       case BODY_CHUNKED:
+        this.bodyLimit = this.limits.maxBodyBytes;
         this.state = S_CHUNK_SIZE;
         this.chunkSize = 0;
         this.chunkDigits = 0;
@@ -408,6 +488,7 @@ export class DirectionReader {
         this.extLen = 0;
         return;
       case BODY_UNTIL_CLOSE:
+        this.bodyLimit = this.limits.maxBodyBytes;
         this.state = S_UNTIL_CLOSE;
         return;
       case BODY_UNKNOWN:
@@ -435,28 +516,47 @@ export class DirectionReader {
 
   private keep(b: Buffer, p: number, len: number): void {
     this.wire += len;
-    if (this.hole || len === 0) return;
+    if (this.hole || this.skipRest || len === 0) return;
     const max = this.limits.maxBodyBytes;
-    const room = max - this.bodyLen;
-    const k = Math.min(room, len);
+    let k = Math.min(max - this.bodyLen, len);
     if (k > 0) {
-      let body = this.body;
       const need = this.bodyLen + k;
-      if (body === null || need > body.length) {
-        const next = new Uint8Array(Math.min(max, Math.max(1024, need * 2)));
-        if (body !== null) next.set(body.subarray(0, this.bodyLen));
-        body = next;
-        this.body = next;
+      const cap = this.body === null ? 0 : this.body.length;
+      if (need > cap) {
+        if (this.bodyDenied) k = cap - this.bodyLen;
+        else {
+          // Known lengths up to FIRST_BODY_ALLOC get their exact size at once (no copy); longer
+          // ones grow fourfold (few copies: what is reserved is at most 4x what arrived), other
+          // bodies double. Never past the limit.
+          const limit = this.bodyLimit;
+          const known = this.state === S_BODY;
+          const grown = cap === 0 ? (known ? FIRST_BODY_ALLOC : 1024) : known ? cap * 4 : cap * 2;
+          const size = Math.max(need, Math.min(limit, Math.max(need * 2, grown)));
+          if (this.owner.reserve(size - cap)) {
+            const next = new Uint8Array(size);
+            if (this.body !== null) next.set(this.body.subarray(0, this.bodyLen));
+            this.body = next;
+          } else {
+            this.bodyDenied = true;
+            k = cap - this.bodyLen;
+          }
+        }
       }
-      b.copy(body, this.bodyLen, p, p + k);
-      this.bodyLen = need;
+      if (k > 0) {
+        b.copy(this.body!, this.bodyLen, p, p + k);
+        this.bodyLen += k;
+      }
     }
     if (len > k) {
       if (!this.truncated) {
         this.truncated = true;
         this.counters.bodiesTruncated++;
         if (this.head !== null)
-          addAnomaly(this.head.anomalies, "body_truncated", `body longer than ${max} bytes`);
+          addAnomaly(
+            this.head.anomalies,
+            "body_truncated",
+            this.bodyDenied ? `body ${BUDGET_DETAIL}` : `body longer than ${max} bytes`,
+          );
       }
       this.counters.bodyBytesDropped += len - k;
     }
@@ -528,7 +628,7 @@ export class DirectionReader {
       const segEnd = lf < 0 ? n : lf;
       const len = segEnd - p;
       if (len > 0) {
-        if (this.trailer.length + len <= this.limits.maxHeadBytes) this.trailer.append(b, p, segEnd);
+        if (this.trailer.length + len <= this.limits.maxHeadBytes) this.keepTrailer(b, p, segEnd);
         this.trailerLine += len;
         this.trailerLast = b[segEnd - 1]!;
       }
@@ -538,11 +638,20 @@ export class DirectionReader {
         this.finish(ts, true);
         return lf + 1;
       }
-      if (this.trailer.length < this.limits.maxHeadBytes) this.trailer.append(b, lf, lf + 1);
+      if (this.trailer.length < this.limits.maxHeadBytes) this.keepTrailer(b, lf, lf + 1);
       this.trailerLine = 0;
       p = lf + 1;
     }
     return p;
+  }
+
+  private keepTrailer(b: Buffer, start: number, end: number): void {
+    if (this.trailerDenied || this.skipRest) return;
+    if (this.trailer.append(b, start, end)) return;
+    this.trailerDenied = true;
+    this.trailer.clear();
+    if (this.head !== null)
+      addAnomaly(this.head.anomalies, "headers_limit", `trailer section ${BUDGET_DETAIL}`);
   }
 
   private endTrailers(): void {
@@ -573,9 +682,17 @@ export class DirectionReader {
 
   private finish(ts: number, complete: boolean): void {
     const head = this.head;
-    if (head === null) return;
+    if (head === null) {
+      // The end of a message emitted early (shed): its framing is done, the next begins.
+      if (this.skipRest) {
+        this.resetMessage();
+        this.state = S_HEAD;
+      }
+      return;
+    }
     this.trailer.clear();
     const body = this.body;
+    const held = this.headHeld + (body === null ? 0 : body.length);
     const msg: ParsedMessage = {
       head,
       body: body === null ? EMPTY : this.bodyLen === body.length ? body : body.subarray(0, this.bodyLen),
@@ -584,16 +701,75 @@ export class DirectionReader {
       complete,
       tsStart: this.tsStart,
       tsEnd: ts,
+      held,
     };
     this.head = null;
+    this.headHeld = 0;
     this.body = null;
+    this.resetMessage();
+    this.state = S_HEAD;
+    // What the message holds is the flow's to charge now, if it keeps it.
+    if (held > 0) this.owner.release(held);
+    this.owner.onMessage(this.dir, msg);
+  }
+
+  private resetMessage(): void {
     this.bodyLen = 0;
     this.wire = 0;
     this.truncated = false;
     this.hole = false;
     this.remaining = 0;
-    this.state = S_HEAD;
-    this.owner.onMessage(this.dir, msg);
+    this.bodyDenied = false;
+    this.skipRest = false;
+    this.trailerDenied = false;
+    this.trailer.clear();
+  }
+
+  // --- the held-bytes budget ---
+
+  /**
+   * The tracker's budget wants this direction's bytes back: an unfinished head is cut
+   * (emitted with a `headers_limit` anomaly when its start line is known) and the direction
+   * resynchronises; a message whose body is arriving is emitted now with what it has
+   * (`body_truncated`) and the rest of its body is skipped by its framing, which stays in
+   * sync; a carried partial line is skipped. Afterwards this reader holds nothing.
+   */
+  shed(ts: number): void {
+    switch (this.state) {
+      case S_HEAD:
+        if (this.headBuf.length > 0) this.headRefused(0, ts);
+        return;
+      case S_RESYNC:
+        if (this.carry.length > 0) {
+          this.skipped(this.carry.length);
+          this.carry.clear();
+          this.lineStart = false;
+        }
+        return;
+      case S_BODY:
+      case S_CHUNK_SIZE:
+      case S_CHUNK_DATA:
+      case S_CHUNK_END:
+      case S_TRAILERS:
+      case S_UNTIL_CLOSE: {
+        const head = this.head;
+        if (head === null) return;
+        addAnomaly(head.anomalies, "body_truncated", `body ${BUDGET_DETAIL}`);
+        const state = this.state;
+        const remaining = this.remaining;
+        const wire = this.wire;
+        this.truncated = true;
+        this.finish(ts, false);
+        if (this.stopped) return;
+        this.state = state;
+        this.remaining = remaining;
+        this.wire = wire;
+        this.skipRest = true;
+        return;
+      }
+      default:
+        return;
+    }
   }
 
   // --- resynchronisation ---
@@ -602,12 +778,8 @@ export class DirectionReader {
     if (this.state === S_DEAD) return;
     this.state = S_RESYNC;
     this.lineStart = lineStart;
-    this.head = null;
-    this.body = null;
-    this.bodyLen = 0;
-    this.wire = 0;
-    this.truncated = false;
-    this.hole = false;
+    this.dropMessage();
+    this.resetMessage();
     this.headBuf.clear();
     this.carry.clear();
     this.trailer.clear();
@@ -632,19 +804,26 @@ export class DirectionReader {
         this.carry.clear();
         this.lineStart = false;
       } else if (lf < 0) {
-        this.carry.append(b, p, n);
+        if (this.carry.append(b, p, n)) return n;
+        // No room under the budget: the line is skipped.
+        this.skipped(this.carry.length + n - p);
+        this.carry.clear();
+        this.lineStart = false;
         return n;
+      } else if (!this.carry.append(b, p, lf + 1)) {
+        this.skipped(this.carry.length + lf + 1 - p);
+        this.carry.clear();
+        p = lf + 1;
+        this.lineStart = true;
       } else {
-        this.carry.append(b, p, lf + 1);
         const v = this.carry.view();
         scanForStart(v, 0, v.length, this.carryLineStart, scan);
-        if (scan.found >= 0) {
+        if (scan.found >= 0 && this.headBuf.append(v, scan.found, v.length)) {
           // The message starts in the carried line: it becomes the head buffer.
           this.skipped(scan.found);
           this.state = S_HEAD;
           this.kind = startLineKind(v, scan.found, v.length - 1);
           this.tsStart = ts;
-          this.headBuf.append(v, scan.found, v.length);
           this.carry.clear();
           return lf + 1;
         }
@@ -662,8 +841,11 @@ export class DirectionReader {
     }
     if (scan.keep >= 0) {
       this.skipped(scan.keep - p);
-      this.carry.append(b, scan.keep, n);
-      this.carryLineStart = scan.keepLineStart;
+      if (this.carry.append(b, scan.keep, n)) this.carryLineStart = scan.keepLineStart;
+      else {
+        this.skipped(n - scan.keep);
+        this.lineStart = false;
+      }
     } else {
       this.skipped(n - p);
       this.lineStart = b[n - 1] === 10;

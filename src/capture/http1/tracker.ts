@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { FlowInfo, FlowSink, FlowSinkFactory } from "../tcp/types.js";
 import { type Http1Counters, newHttp1Counters } from "./counters.js";
 import { type FlowHost, HttpFlow } from "./flow.js";
+import { HeldBudget } from "./held-budget.js";
 import { DEFAULT_HTTP1_OPTIONS, type ExchangeSink, type Http1Options } from "./types.js";
 
 export interface HttpStreamTrackerOptions extends Partial<Http1Options> {
@@ -23,6 +24,7 @@ export class HttpStreamTracker {
   private readonly flows = new Set<HttpFlow>();
   private readonly pending = new Set<HttpFlow>();
   private readonly host: FlowHost;
+  private readonly budget: HeldBudget;
 
   constructor(emit: ExchangeSink, opts: HttpStreamTrackerOptions = {}) {
     const o: Http1Options = {
@@ -32,6 +34,7 @@ export class HttpStreamTracker {
       maxDecodedBytes: positive(opts.maxDecodedBytes, DEFAULT_HTTP1_OPTIONS.maxDecodedBytes),
       responseTimeoutMs: positive(opts.responseTimeoutMs, DEFAULT_HTTP1_OPTIONS.responseTimeoutMs, 0),
       maxPending: positive(opts.maxPending, DEFAULT_HTTP1_OPTIONS.maxPending),
+      maxHeldBytes: positive(opts.maxHeldBytes, DEFAULT_HTTP1_OPTIONS.maxHeldBytes),
     };
     let nextId = opts.nextId;
     if (nextId === undefined) {
@@ -41,9 +44,12 @@ export class HttpStreamTracker {
     }
     const flows = this.flows;
     const pending = this.pending;
+    const budget = new HeldBudget(o.maxHeldBytes, flows, this.counters);
+    this.budget = budget;
     this.host = {
       opts: o,
       counters: this.counters,
+      budget,
       source: opts.source ?? "packet",
       nextId,
       emit,
@@ -54,6 +60,7 @@ export class HttpStreamTracker {
       closed(flow) {
         flows.delete(flow);
         pending.delete(flow);
+        budget.forget(flow);
       },
     };
     this.factory = (info: FlowInfo): FlowSink => {
@@ -72,6 +79,14 @@ export class HttpStreamTracker {
   /** End of the input: every flow is closed and every pending request emitted. */
   flush(): void {
     for (const flow of [...this.flows]) flow.close("end", flow.lastTs());
+  }
+
+  /**
+   * Bytes all flows hold now (unfinished heads and lines, bodies being collected, messages
+   * waiting to be paired; heads by estimate): at most maxHeldBytes between deliveries.
+   */
+  get heldBytes(): number {
+    return this.budget.held;
   }
 
   /** Flows open now (for memory accounting). */

@@ -17,6 +17,12 @@ export interface Http1Options {
   readonly responseTimeoutMs: number;
   /** Most requests waiting for their responses on one connection (pipelining). */
   readonly maxPending: number;
+  /**
+   * Most bytes all flows of one tracker hold together (unfinished heads and start lines,
+   * bodies being collected, requests waiting for their responses). Past it the biggest
+   * holders are cut: their requests are emitted with an anomaly, their buffers released.
+   */
+  readonly maxHeldBytes: number;
 }
 
 export const DEFAULT_HTTP1_OPTIONS: Http1Options = {
@@ -26,6 +32,7 @@ export const DEFAULT_HTTP1_OPTIONS: Http1Options = {
   maxDecodedBytes: 4 * 1024 * 1024,
   responseTimeoutMs: 5000,
   maxPending: 64,
+  maxHeldBytes: 128 * 1024 * 1024,
 };
 
 /** Receives each finished exchange (paired, timed out, or cut by the end of the flow). */
