@@ -141,7 +141,7 @@ export const ENV_VARS: readonly EnvVar[] = [
     "PACKET_HTTP_TOTAL_BUFFER",
     "packet.http.totalBufferBytes",
     "size",
-    "bytes held by HTTP/1.x for all connections: heads, bodies, requests awaiting responses (128MiB)",
+    "bytes held by HTTP/1.x for all connections: heads, bodies, requests awaiting responses (256MiB)",
   ),
 ];
 

@@ -57,7 +57,7 @@ describe("packet settings", () => {
       responseTimeoutMs: 5000,
       maxBodyBytes: 1024 ** 2,
       maxDecodedBytes: 4 * 1024 ** 2,
-      totalBufferBytes: 128 * 1024 ** 2,
+      totalBufferBytes: 256 * 1024 ** 2,
     });
   });
 

@@ -188,7 +188,7 @@ export const DEFAULTS = {
       responseTimeout: "5s",
       maxBodyBytes: "1MiB",
       maxDecodedBytes: "4MiB",
-      totalBufferBytes: "128MiB",
+      totalBufferBytes: "256MiB",
     },
   },
 };

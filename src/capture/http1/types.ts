@@ -32,7 +32,7 @@ export const DEFAULT_HTTP1_OPTIONS: Http1Options = {
   maxDecodedBytes: 4 * 1024 * 1024,
   responseTimeoutMs: 5000,
   maxPending: 64,
-  maxHeldBytes: 128 * 1024 * 1024,
+  maxHeldBytes: 256 * 1024 * 1024,
 };
 
 /** Receives each finished exchange (paired, timed out, or cut by the end of the flow). */
