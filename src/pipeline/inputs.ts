@@ -1,7 +1,7 @@
 import { createReadStream } from "node:fs";
 import { open, stat } from "node:fs/promises";
 import { basename } from "node:path";
-import { createGunzip } from "node:zlib";
+import { createGunzip, gunzipSync, constants as zlibConstants } from "node:zlib";
 import { MAX_LINE_CHARS, readHar } from "../capture/files/index.js";
 import { PacketPath } from "../capture/packet-path.js";
 import { CAPTURE_READ_CHUNK_BYTES, type CaptureFrame, CaptureReader } from "../capture/pcap/index.js";
@@ -72,13 +72,30 @@ export async function probeInput(file: string): Promise<InputInfo> {
     throw new InputError(file, describeFsError(e));
   }
   const gzip = head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
-  const packet = packetFormat(head);
-  if (packet !== null) return { file, format: packet, gzip: false, bytes: st.size };
+  const packet = packetFormat(gzip ? gunzipHead(head) : head);
+  if (packet !== null) return { file, format: packet, gzip, bytes: st.size };
   const lower = file.toLowerCase();
   let format: InputFormat = "jsonl";
   if (lower.endsWith(".har") || lower.endsWith(".har.gz")) format = "har";
   else if (!gzip && looksLikeHar(head)) format = "har";
   return { file, format, gzip, bytes: st.size };
+}
+
+/**
+ * The first bytes of a gzip file's content (captures are often kept gzipped: `.pcap.gz`).
+ * A partial stream: what inflates from the head read, bounded by its size.
+ */
+function gunzipHead(head: Buffer): Buffer {
+  try {
+    // 512 compressed bytes inflate to at most ~0.5 MiB (deflate's ratio is bounded by
+    // ~1032:1), within the output bound; the magic number is in the first bytes.
+    return gunzipSync(head.subarray(0, 512), {
+      finishFlush: zlibConstants.Z_SYNC_FLUSH,
+      maxOutputLength: 1 << 20,
+    });
+  } catch {
+    return Buffer.alloc(0);
+  }
 }
 
 /** pcap (both byte orders, micro- and nanosecond variants) and pcapng magic numbers. */
@@ -144,9 +161,15 @@ async function* packetBatches(info: InputInfo, input: number, opts: BatchOptions
   const reader = new CaptureReader();
   const onFrame = (f: CaptureFrame) => path.frame(f.linkType, f.data, f.ts);
   const raw = createReadStream(file, { highWaterMark: CAPTURE_READ_CHUNK_BYTES });
+  const stream = info.gzip ? raw.pipe(createGunzip({ chunkSize: CAPTURE_READ_CHUNK_BYTES })) : raw;
+  if (info.gzip) raw.on("error", (e) => stream.destroy(e));
+  let seen = 0;
   try {
-    for await (const chunk of raw as AsyncIterable<Buffer>) {
-      opts.onBytes?.(chunk.length);
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      if (opts.onBytes !== undefined && raw.bytesRead !== seen) {
+        opts.onBytes(raw.bytesRead - seen);
+        seen = raw.bytesRead;
+      }
       if (!reader.push(chunk, onFrame))
         throw new InputError(file, reader.error?.message ?? "not a capture file");
       if (out.length >= opts.batchExchanges) {

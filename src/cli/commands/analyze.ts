@@ -27,7 +27,7 @@ order, including requests without hits:
 Inputs (format from content, then name; gzip accepted):
   JSONL   one request per line: {"id","method","target","headers":[[name,value]…],"body"}
   HAR     HAR 1.2 export of a browser or proxy (*.har, or any JSON with a top-level "log")
-  pcap    a packet capture, classic pcap or pcapng (tcpdump -w, Wireshark, dumpcap),
+  pcap    a packet capture, classic pcap or pcapng, plain or gzip (tcpdump -w, Wireshark, dumpcap),
           streamed whatever its size: TCP is reassembled, HTTP/1.x requests are paired with
           their responses; each line then also has "request", "response" (status, bytes,
           ms), "client", "server", "ts" and, for tunnelled traffic, "tunnel"
