@@ -15,9 +15,10 @@ const PSH = 0x08;
 function capture(requests: readonly string[]): Buffer {
   const w = new PcapWriter({ linkType: LINKTYPE_ETHERNET });
   let t = 1_790_000_000_000;
-  const frame = (toServer: boolean, seq: number, ack: number, flags: number, payload = "") =>
+  const frame = (toServer: boolean, seq: number, ack: number, flags: number, payload = "") => {
+    t += 1;
     w.write(
-      (t += 1),
+      t,
       ethernet({
         etherType: 0x0800,
         payload: ipv4({
@@ -35,6 +36,7 @@ function capture(requests: readonly string[]): Buffer {
         }),
       }),
     );
+  };
   let c = 1000;
   let s = 9000;
   frame(true, c++, 0, TCP_SYN);
@@ -68,7 +70,12 @@ describe("analyze reads captures", () => {
       const infos = await probeInputs([file]);
       assert.equal(infos[0]?.format, "pcap");
       let text = "";
-      const stats = await analyzeFiles(infos, { workers: 0, write: (t) => void (text += t) });
+      const stats = await analyzeFiles(infos, {
+        workers: 0,
+        write: (t) => {
+          text += t;
+        },
+      });
       assert.equal(stats.requests, 3);
       const lines = text
         .trim()
