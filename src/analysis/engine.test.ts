@@ -192,6 +192,22 @@ describe("findings cache (header and cookie values)", () => {
       body: "",
     },
     { method: "GET", target: "/", headers: [["Referer", sqli] as const], body: "" },
+    // Derived points (decoded JSON in a cookie, a double-encoded Referer) are cached too.
+    {
+      method: "GET",
+      target: "/",
+      headers: [
+        ["Cookie", `prefs=${encodeURIComponent(JSON.stringify({ q: sqli, [sqli]: "k" }))}`] as const,
+        ["Referer", `https://example.com/?q=${encodeURIComponent(encodeURIComponent(sqli))}`] as const,
+      ],
+      body: "",
+    },
+    {
+      method: "GET",
+      target: "/",
+      headers: [["Cookie", `prefs=${encodeURIComponent(JSON.stringify({ r: sqli, n: [sqli] }))}`] as const],
+      body: "",
+    },
   ];
 
   it("gives the same hits as an engine without it, request after request", () => {
