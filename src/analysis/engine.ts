@@ -35,13 +35,16 @@ const BOMB_ANOMALIES = new Set(["decompression_limit", "xml_dtd_bomb"]);
 
 /**
  * One request → hits. Pure and synchronous (no I/O, no clock of its own): safe to run
- * in worker threads. Every point is offered to every detector's prefilter; the full
- * detector runs only where the prefilter says it may match.
+ * in worker threads. Every point is offered to every detector's prefilter (unless its
+ * character mask lacks all the classes the detector `needs`); the full detector runs
+ * only where the prefilter says it may match.
  */
 export class Engine {
   private readonly limits: AnalysisLimits;
   private readonly detectors: readonly Detector[];
   private readonly requestDetectors: readonly Detector[];
+  /** Each detector's `needs` by index (0: declares none, always asked). */
+  private readonly needs: Int32Array;
   private readonly clock: (() => number) | undefined;
   private readonly timeBudgetMs: number;
   private readonly cache: PointCache | undefined;
@@ -52,6 +55,7 @@ export class Engine {
     this.limits = opts.limits ?? DEFAULT_LIMITS;
     this.detectors = opts.detectors ?? BUILTIN_DETECTORS;
     this.requestDetectors = this.detectors.filter((d) => d.detectRequest !== undefined);
+    this.needs = Int32Array.from(this.detectors, (d) => d.needs ?? 0);
     this.clock = opts.clock;
     this.timeBudgetMs = opts.timeBudgetMs ?? 250;
     const cacheSize = opts.cacheSize ?? 2048;
@@ -153,9 +157,13 @@ export class Engine {
   private scan(p: Point, skip: ReadonlySet<string> | undefined): PointFindings {
     const mask = charMask(p.value);
     const detectors = this.detectors;
+    const needs = this.needs;
     let found: [AttackType, DetectorMatch][] | undefined;
     let work = 0;
     for (let k = 0; k < detectors.length; k++) {
+      // A detector whose trigger characters are all absent is not even asked.
+      const need = needs[k]!;
+      if (need !== 0 && (mask & need) === 0) continue;
       const d = detectors[k]!;
       if (skip?.has(`${p.steps[0]}:${d.type}`)) continue;
       if (!d.prefilter(p.value, mask)) continue;

@@ -27,6 +27,13 @@ export interface Detector {
    * engine and shared by all detectors: test it before scanning the value yourself.
    */
   prefilter(value: string, mask: number): boolean;
+  /**
+   * Optional: character classes (charmask.ts `CH` bits) without which `prefilter` always
+   * says no. The engine then skips the call for a value whose mask has none of them
+   * (most values are short names and tokens); 0 or absent: always asked. A test holds
+   * each detector to it.
+   */
+  readonly needs?: number;
   detect(point: Point): DetectorMatch | null;
   /** Checks on the request as a whole: method, header set, protocol. */
   detectRequest?(view: RequestView): Hit[];
