@@ -2,7 +2,7 @@ import type { AnalysisLimits, Anomaly, AttackType, Hit, HttpRequest, Point } fro
 import { DEFAULT_LIMITS, excerpt, pointName } from "../model/index.js";
 import { charMask } from "./detectors/charmask.js";
 import { BUILTIN_DETECTORS, type Detector, type DetectorMatch } from "./detectors/index.js";
-import { NO_FINDINGS, PointCache, type PointFindings } from "./point-cache.js";
+import { NO_FINDINGS, PointCache, type PointFindings, RequestMemo } from "./point-cache.js";
 import { extractPoints } from "./points/index.js";
 
 export interface AnalysisResult {
@@ -28,6 +28,8 @@ export interface EngineOptions {
    * 0 turns it off. Default 2048.
    */
   readonly cacheSize?: number;
+  /** Reuse findings for a value repeated within a request (point-cache.ts RequestMemo). Default true. */
+  readonly requestMemo?: boolean;
 }
 
 /** Anomalies that are findings of their own (a zip or XML bomb is an attack). */
@@ -48,6 +50,8 @@ export class Engine {
   private readonly clock: (() => number) | undefined;
   private readonly timeBudgetMs: number;
   private readonly cache: PointCache | undefined;
+  /** Findings of values repeated within the request being analysed. */
+  private readonly memo: RequestMemo | undefined;
   /** Work units of the last `scan` (value length + 64 per detector that ran). */
   private scanWork = 0;
 
@@ -60,6 +64,7 @@ export class Engine {
     this.timeBudgetMs = opts.timeBudgetMs ?? 250;
     const cacheSize = opts.cacheSize ?? 2048;
     this.cache = cacheSize > 0 ? new PointCache(cacheSize) : undefined;
+    this.memo = opts.requestMemo === false ? undefined : new RequestMemo();
   }
 
   /** Findings-cache hits and misses so far (for metrics and benchmarks). */
@@ -88,6 +93,8 @@ export class Engine {
     };
 
     const cache = this.cache;
+    const memo = this.memo;
+    memo?.clear();
     for (let i = 0; i < points.length && !over; i++) {
       const p = points[i]!;
       if (p.wellFormed === true || p.covered === true) continue;
@@ -97,8 +104,13 @@ export class Engine {
       const cached = cache !== undefined && PointCache.eligible(p);
       let findings = cached ? cache!.get(p) : undefined;
       if (findings === undefined) {
-        findings = this.scan(p, raw && zoneTypes.size > 0 ? zoneTypes : undefined);
-        work += this.scanWork;
+        const memoed = memo !== undefined && RequestMemo.eligible(p);
+        findings = memoed ? memo!.get(p) : undefined;
+        if (findings === undefined) {
+          findings = this.scan(p, raw && zoneTypes.size > 0 ? zoneTypes : undefined);
+          work += this.scanWork;
+          if (memoed) memo!.set(p, findings);
+        }
         if (cached) cache!.set(p, findings);
       }
       for (let f = 0; f < findings.length; f++) {

@@ -18,7 +18,11 @@ export interface RequestView {
  * One attack type's detector, registered by name. Contract:
  *  - `prefilter(v)` is cheap and returns true for every value `detect` could flag
  *    (a property-based test holds each detector to it);
- *  - `detect` and `detectRequest` never throw and do no I/O.
+ *  - `detect` and `detectRequest` never throw and do no I/O;
+ *  - `detect` is a pure function of the point, and does not tell array indices apart
+ *    (two all-digit steps): the engine reuses its answer for a value repeated in the
+ *    same request at another index, and for header and cookie values across requests
+ *    (point-cache.ts).
  */
 export interface Detector {
   readonly type: AttackType;
