@@ -192,6 +192,22 @@ describe("findings cache (header and cookie values)", () => {
       body: "",
     },
     { method: "GET", target: "/", headers: [["Referer", sqli] as const], body: "" },
+    // Derived points (decoded JSON in a cookie, a double-encoded Referer) are cached too.
+    {
+      method: "GET",
+      target: "/",
+      headers: [
+        ["Cookie", `prefs=${encodeURIComponent(JSON.stringify({ q: sqli, [sqli]: "k" }))}`] as const,
+        ["Referer", `https://example.com/?q=${encodeURIComponent(encodeURIComponent(sqli))}`] as const,
+      ],
+      body: "",
+    },
+    {
+      method: "GET",
+      target: "/",
+      headers: [["Cookie", `prefs=${encodeURIComponent(JSON.stringify({ r: sqli, n: [sqli] }))}`] as const],
+      body: "",
+    },
   ];
 
   it("gives the same hits as an engine without it, request after request", () => {
@@ -217,5 +233,68 @@ describe("findings cache (header and cookie values)", () => {
     assert.ok(names.includes("header › user-agent"));
     assert.ok(names.includes("header › x-note"));
     assert.ok(names.includes("header › referer"));
+  });
+});
+
+describe("findings memo (values repeated within a request)", () => {
+  const sqli = "1' UNION SELECT password FROM users WHERE name = 'admin'-- -";
+  const xss = "<img src=x onerror=alert(document.domain)> and some padding text";
+  const plain = "a long plain value that repeats in every element of the array, nothing more";
+
+  it("reports every repeat at its own point, as an engine without it does", () => {
+    const body = JSON.stringify([
+      { c: sqli, d: plain },
+      { c: sqli, d: xss },
+      { c: xss, d: plain, e: [sqli, sqli] },
+      { c: sqli },
+    ]);
+    const req = {
+      method: "POST",
+      target: "/e",
+      headers: [["Content-Type", "application/json"] as const],
+      body,
+    };
+    const hits = new Engine().analyze(req).hits;
+    assert.deepEqual(hits, new Engine({ requestMemo: false }).analyze(req).hits);
+    const points = hits.filter((h) => h.type === "sqli").map((h) => h.point);
+    for (const p of ["body › json › 0 › c", "body › json › 1 › c", "body › json › 3 › c"])
+      assert.ok(points.includes(p), p);
+  });
+
+  it("gives the same hits as an engine without it (property)", () => {
+    const values = [sqli, xss, plain, `${plain}; cat /etc/passwd`, "../../../../etc/passwd%00.png"];
+    const value = fc.constantFrom(...values);
+    const doc = fc.array(
+      fc.oneof(
+        value,
+        fc.record({ a: value, b: fc.array(value, { maxLength: 3 }) }),
+        fc.array(value, { maxLength: 3 }),
+      ),
+      { maxLength: 8 },
+    );
+    fc.assert(
+      fc.property(doc, fc.constantFrom("json", "form"), (d, kind) => {
+        const body =
+          kind === "json"
+            ? JSON.stringify(d)
+            : d.map((x, i) => `k${i % 3}=${encodeURIComponent(JSON.stringify(x))}`).join("&");
+        const req = {
+          method: "POST",
+          target: "/",
+          headers: [
+            [
+              "Content-Type",
+              kind === "json" ? "application/json" : "application/x-www-form-urlencoded",
+            ] as const,
+          ],
+          body,
+        };
+        assert.deepEqual(
+          new Engine().analyze(req).hits,
+          new Engine({ requestMemo: false }).analyze(req).hits,
+        );
+      }),
+      { numRuns: 200 },
+    );
   });
 });

@@ -2,7 +2,7 @@ import type { AnalysisLimits, Anomaly, AttackType, Hit, HttpRequest, Point } fro
 import { DEFAULT_LIMITS, excerpt, pointName } from "../model/index.js";
 import { charMask } from "./detectors/charmask.js";
 import { BUILTIN_DETECTORS, type Detector, type DetectorMatch } from "./detectors/index.js";
-import { NO_FINDINGS, PointCache, type PointFindings } from "./point-cache.js";
+import { NO_FINDINGS, PointCache, type PointFindings, RequestMemo } from "./point-cache.js";
 import { extractPoints } from "./points/index.js";
 
 export interface AnalysisResult {
@@ -28,6 +28,8 @@ export interface EngineOptions {
    * 0 turns it off. Default 2048.
    */
   readonly cacheSize?: number;
+  /** Reuse findings for a value repeated within a request (point-cache.ts RequestMemo). Default true. */
+  readonly requestMemo?: boolean;
 }
 
 /** Anomalies that are findings of their own (a zip or XML bomb is an attack). */
@@ -35,16 +37,21 @@ const BOMB_ANOMALIES = new Set(["decompression_limit", "xml_dtd_bomb"]);
 
 /**
  * One request → hits. Pure and synchronous (no I/O, no clock of its own): safe to run
- * in worker threads. Every point is offered to every detector's prefilter; the full
- * detector runs only where the prefilter says it may match.
+ * in worker threads. Every point is offered to every detector's prefilter (unless its
+ * character mask lacks all the classes the detector `needs`); the full detector runs
+ * only where the prefilter says it may match.
  */
 export class Engine {
   private readonly limits: AnalysisLimits;
   private readonly detectors: readonly Detector[];
   private readonly requestDetectors: readonly Detector[];
+  /** Each detector's `needs` by index (0: declares none, always asked). */
+  private readonly needs: Int32Array;
   private readonly clock: (() => number) | undefined;
   private readonly timeBudgetMs: number;
   private readonly cache: PointCache | undefined;
+  /** Findings of values repeated within the request being analysed. */
+  private readonly memo: RequestMemo | undefined;
   /** Work units of the last `scan` (value length + 64 per detector that ran). */
   private scanWork = 0;
 
@@ -52,10 +59,12 @@ export class Engine {
     this.limits = opts.limits ?? DEFAULT_LIMITS;
     this.detectors = opts.detectors ?? BUILTIN_DETECTORS;
     this.requestDetectors = this.detectors.filter((d) => d.detectRequest !== undefined);
+    this.needs = Int32Array.from(this.detectors, (d) => d.needs ?? 0);
     this.clock = opts.clock;
     this.timeBudgetMs = opts.timeBudgetMs ?? 250;
     const cacheSize = opts.cacheSize ?? 2048;
     this.cache = cacheSize > 0 ? new PointCache(cacheSize) : undefined;
+    this.memo = opts.requestMemo === false ? undefined : new RequestMemo();
   }
 
   /** Findings-cache hits and misses so far (for metrics and benchmarks). */
@@ -84,6 +93,8 @@ export class Engine {
     };
 
     const cache = this.cache;
+    const memo = this.memo;
+    memo?.clear();
     for (let i = 0; i < points.length && !over; i++) {
       const p = points[i]!;
       if (p.wellFormed === true || p.covered === true) continue;
@@ -93,8 +104,13 @@ export class Engine {
       const cached = cache !== undefined && PointCache.eligible(p);
       let findings = cached ? cache!.get(p) : undefined;
       if (findings === undefined) {
-        findings = this.scan(p, raw && zoneTypes.size > 0 ? zoneTypes : undefined);
-        work += this.scanWork;
+        const memoed = memo !== undefined && RequestMemo.eligible(p);
+        findings = memoed ? memo!.get(p) : undefined;
+        if (findings === undefined) {
+          findings = this.scan(p, raw && zoneTypes.size > 0 ? zoneTypes : undefined);
+          work += this.scanWork;
+          if (memoed) memo!.set(p, findings);
+        }
         if (cached) cache!.set(p, findings);
       }
       for (let f = 0; f < findings.length; f++) {
@@ -153,9 +169,13 @@ export class Engine {
   private scan(p: Point, skip: ReadonlySet<string> | undefined): PointFindings {
     const mask = charMask(p.value);
     const detectors = this.detectors;
+    const needs = this.needs;
     let found: [AttackType, DetectorMatch][] | undefined;
     let work = 0;
     for (let k = 0; k < detectors.length; k++) {
+      // A detector whose trigger characters are all absent is not even asked.
+      const need = needs[k]!;
+      if (need !== 0 && (mask & need) === 0) continue;
       const d = detectors[k]!;
       if (skip?.has(`${p.steps[0]}:${d.type}`)) continue;
       if (!d.prefilter(p.value, mask)) continue;

@@ -15,7 +15,8 @@ const MAX_LENGTH = 1024;
 const ENTRIES_PER_VALUE = 4;
 
 interface Entry {
-  readonly steps: readonly string[];
+  /** The point the findings are for (its value is the map key). */
+  readonly point: Point;
   readonly findings: PointFindings;
 }
 
@@ -27,10 +28,14 @@ interface Entry {
  * browser traffic). Detectors are pure functions of the point (detectors/types.ts), so a
  * repeat reuses the first answer. Measured: caching *every* point cost more than it saved
  * (most points are short values the prefilters reject in well under a microsecond), hence
- * the narrow scope: depth-0 header and cookie values of MIN_LENGTH..MAX_LENGTH characters.
+ * the narrow scope: header and cookie values of MIN_LENGTH..MAX_LENGTH characters.
  *
- * Keyed by the value, with the point's path compared (a value seen in another header or
- * cookie is a different point). Bounded: two generations of `generationSize` values each
+ * Derived points of those values are cached too (a Referer's double-decoded form, a
+ * cookie's JSON members, base64 inside a cookie): they repeat exactly as their source
+ * does, and a covered source hands its analysis to them.
+ *
+ * Keyed by the value, with the rest of the point compared (path, kind, depth, names: a
+ * value seen in another header or cookie is a different point). Bounded: two generations of `generationSize` values each
  * (a cheap LRU: a hit in the old generation is promoted; when the young one fills, the old
  * one is dropped). An attacker sending unique values only turns lookups into misses.
  */
@@ -45,15 +50,13 @@ export class PointCache {
   /** Whether this point is worth caching. */
   static eligible(p: Point): boolean {
     const n = p.value.length;
-    return (
-      n >= MIN_LENGTH && n <= MAX_LENGTH && p.depth === 0 && (p.zone === "header" || p.zone === "cookie")
-    );
+    return n >= MIN_LENGTH && n <= MAX_LENGTH && (p.zone === "header" || p.zone === "cookie");
   }
 
   get(p: Point): PointFindings | undefined {
-    let e = find(this.young.get(p.value), p.steps);
+    let e = find(this.young.get(p.value), p);
     if (e === undefined) {
-      e = find(this.old.get(p.value), p.steps);
+      e = find(this.old.get(p.value), p);
       if (e !== undefined) this.add(p.value, e);
     }
     if (e === undefined) {
@@ -65,7 +68,7 @@ export class PointCache {
   }
 
   set(p: Point, findings: PointFindings): void {
-    this.add(p.value, { steps: p.steps, findings });
+    this.add(p.value, { point: p, findings });
   }
 
   private add(value: string, e: Entry): void {
@@ -83,18 +86,102 @@ export class PointCache {
   }
 }
 
-function find(list: readonly Entry[] | undefined, steps: readonly string[]): Entry | undefined {
+function find(list: readonly Entry[] | undefined, p: Point): Entry | undefined {
   if (list === undefined) return undefined;
   for (let i = 0; i < list.length; i++) {
     const e = list[i]!;
-    if (sameSteps(e.steps, steps)) return e;
+    if (samePoint(e.point, p)) return e;
   }
   return undefined;
+}
+
+/** Same point but for the value (compared by the map): every field a detector may read. */
+function samePoint(a: Point, b: Point): boolean {
+  return (
+    a.kind === b.kind &&
+    a.depth === b.depth &&
+    a.zone === b.zone &&
+    a.header === b.header &&
+    a.name === b.name &&
+    sameSteps(a.steps, b.steps)
+  );
 }
 
 function sameSteps(a: readonly string[], b: readonly string[]): boolean {
   if (a === b) return true;
   if (a.length !== b.length) return false;
   for (let i = a.length - 1; i >= 0; i--) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * Values shorter than this are cheaper to analyse again than to look up (measured on
+ * blazehttp: 24 was no faster than no memo, 64 and 256 were).
+ */
+const MEMO_MIN_LENGTH = 64;
+
+/**
+ * Findings for values repeated within one request, the elements of a JSON array above
+ * all (a batch of analytics events each carrying the same cookie string or stack trace:
+ * up to 2048 points of 1–60 KB). Such points differ only in their array index, and
+ * detectors do not read indices, so a repeat at another index reuses the first answer.
+ * Compared like the findings cache (every field but the value), except that two
+ * all-digit steps (array indices, or numeric keys) count as the same step. Raw points
+ * are left out (their scan may skip types, see engine.ts). Cleared for each request;
+ * at most one entry per point, so bounded by `maxPoints`.
+ */
+export class RequestMemo {
+  private readonly map = new Map<string, Entry[]>();
+
+  static eligible(p: Point): boolean {
+    return p.value.length >= MEMO_MIN_LENGTH && p.kind !== "raw";
+  }
+
+  get(p: Point): PointFindings | undefined {
+    const list = this.map.get(p.value);
+    if (list === undefined) return undefined;
+    for (let i = 0; i < list.length; i++) {
+      const e = list[i]!;
+      if (sameElement(e.point, p)) return e.findings;
+    }
+    return undefined;
+  }
+
+  set(p: Point, findings: PointFindings): void {
+    const list = this.map.get(p.value);
+    if (list === undefined) this.map.set(p.value, [{ point: p, findings }]);
+    else if (list.length < ENTRIES_PER_VALUE) list.push({ point: p, findings });
+  }
+
+  clear(): void {
+    if (this.map.size > 0) this.map.clear();
+  }
+}
+
+/** `samePoint`, with any two all-digit steps taken as equal. */
+function sameElement(a: Point, b: Point): boolean {
+  if (
+    a.kind !== b.kind ||
+    a.depth !== b.depth ||
+    a.zone !== b.zone ||
+    a.header !== b.header ||
+    a.name !== b.name ||
+    a.steps.length !== b.steps.length
+  )
+    return false;
+  for (let i = a.steps.length - 1; i >= 0; i--) {
+    const s = a.steps[i]!;
+    const t = b.steps[i]!;
+    if (s !== t && !(allDigits(s) && allDigits(t))) return false;
+  }
+  return true;
+}
+
+function allDigits(s: string): boolean {
+  if (s.length === 0) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
   return true;
 }

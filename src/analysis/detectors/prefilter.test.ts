@@ -148,3 +148,19 @@ describe("detector prefilters never drop what the detector flags", () => {
     });
   }
 });
+
+describe("a detector's `needs` holds: without those characters its prefilter says no", () => {
+  for (const d of BUILTIN_DETECTORS) {
+    const needs = d.needs;
+    if (needs === undefined) continue;
+    it(d.type, () => {
+      fc.assert(
+        fc.property(valueArb, (value) => {
+          const mask = charMask(value);
+          if ((mask & needs) === 0) assert.equal(d.prefilter(value, mask), false, JSON.stringify(value));
+        }),
+        { numRuns: 3000 },
+      );
+    });
+  }
+});

@@ -23,7 +23,7 @@ import { isEventAttr } from "./html-rules.js";
 import { findHtmlSign, findSpacedTag, isCommentBreakout } from "./html-scan.js";
 import { findJsSign, isJsFuck } from "./js-rules.js";
 import { tokenizeJs } from "./js-tokenizer.js";
-import { lastPassed, xssPrefilter } from "./prefilter.js";
+import { lastPassed, XSS_TRIGGERS, xssPrefilter } from "./prefilter.js";
 import {
   hasCodeEscape,
   hasInvisible,
@@ -352,6 +352,7 @@ export function detectXssRequest(view: RequestView): Hit[] {
 export const xssDetector: Detector = {
   type: "xss",
   prefilter: xssPrefilter,
+  needs: XSS_TRIGGERS,
   detect: detectXss,
   detectRequest: detectXssRequest,
 };

@@ -95,7 +95,7 @@ const SCHEME_LAST = new Uint8Array(128);
 for (const ch of "tagrTAGR") SCHEME_LAST[ch.charCodeAt(0)] = 1;
 
 /** Every character class below that can start a sign; a value with none is plain. */
-const TRIGGERS =
+export const XSS_TRIGGERS =
   CH.LT |
   CH.BACKSLASH |
   CH.BACKTICK |
@@ -281,7 +281,7 @@ function prefilterCore(s: string, mask: number): boolean {
   // A value made of letters, digits and plain punctuation holds no sign. (XML element
   // and attribute names, which arrive without `<`, are judged per request instead: see
   // detectXssRequest.)
-  if ((mask & TRIGGERS) === 0) return false;
+  if ((mask & XSS_TRIGGERS) === 0) return false;
   if ((mask & (CH.LT | CH.BACKSLASH | CH.BACKTICK)) !== 0) return true;
   // FULLWIDTH `＜` and `¼` open tags (html-tokenizer.ts).
   if ((mask & CH.NONASCII) !== 0 && LOOKALIKE_LT.test(s)) return true;
