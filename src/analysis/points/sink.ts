@@ -93,6 +93,34 @@ export class PointSink {
   }
 
   /**
+   * Adds a JSON number or `true`/`false` literal (RFC 8259 §3, §6 grammar, checked by the
+   * JSON scanner): marked `wellFormed`, so the engine skips it like a standard header
+   * value (a property test in body.test.ts holds every detector to flagging none).
+   * Analytics bodies carry hundreds of them.
+   */
+  pushLiteral(
+    steps: readonly string[],
+    zone: PointZone,
+    value: string,
+    depth: number,
+    header: string | undefined,
+    name: string | undefined,
+  ): void {
+    if (this.full) return;
+    if (this.points.length >= this.maxPoints) {
+      this.full = true;
+      this.anomaly("points_limit");
+      return;
+    }
+    // A literal longer than maxValue is not a JSON number a client sends: analyse it.
+    if (value.length > this.maxValue) {
+      this.push(steps, zone, "value", value, depth, header, name);
+      return;
+    }
+    this.points.push(makePoint(steps, zone, "value", value, depth, header, name, true, undefined));
+  }
+
+  /**
    * Marks point `index` as covered (`Point.covered`): a decoder re-emitted its whole
    * content in decoded form, so detectors read the children instead of the encoded text.
    * Only call it when nothing was cut on the way (no anomaly raised while emitting).
