@@ -33,8 +33,9 @@ export interface Point {
   readonly depth: number;
   /**
    * Set on a header value that matches its header's standard grammar exactly (see
-   * analysis/points/header-grammar.ts): nothing in it can carry an injection, so point
-   * detectors skip it. Request-level checks still see it.
+   * analysis/points/header-grammar.ts), and on a JSON number or `true`/`false` literal:
+   * nothing in it can carry an injection, so point detectors skip it. Request-level
+   * checks still see it.
    */
   readonly wellFormed?: true;
   /**

@@ -34,7 +34,8 @@ export function emitValue(
 /**
  * `emitValue` with the optional header and name as plain arguments (no meta object).
  * `absent`: `T_PCT | T_AMP | T_BSL` bits the caller already knows do not occur in the
- * value (e.g. a segment of a path that has no `%`), so they are not searched again.
+ * value (e.g. a segment of a path that has no `%`), so they are not searched again;
+ * `T_OPEN` when the value was already read as a JSON document (not again as embedded JSON).
  */
 export function emitV(
   sink: PointSink,
@@ -93,8 +94,9 @@ export function triggerFacts(value: string, kind: PointKind, name: string | unde
   const c0 = value.charCodeAt(0);
   const c1 = value.charCodeAt(1);
   let f = 0;
-  if (c0 === 123 || c0 === 91) f |= T_OPEN;
-  else if (c0 === 101 || c0 === 66 || c0 === 98) f |= T_TOKEN;
+  if (c0 === 123 || c0 === 91) {
+    if ((absent & T_OPEN) === 0) f |= T_OPEN;
+  } else if (c0 === 101 || c0 === 66 || c0 === 98) f |= T_TOKEN;
   else if (c0 === 0 || c0 === 0xff || c0 === 0xfe) f |= T_NUL;
   if (c1 === 0) f |= T_NUL;
   if (value.length >= 16 && kind !== "key") f |= T_LONG;

@@ -76,6 +76,27 @@ function timed<T>(f: () => T, maxMs: number): T {
   return r;
 }
 
+describe("point objects", () => {
+  it("all have the same keys in the same order (one hidden class for every reader)", () => {
+    const req: HttpRequest = {
+      method: "POST",
+      target: "/a/b.php?q=%2541&x=eyJhIjoxfQ",
+      headers: [
+        ["Accept-Language", "en-US,en;q=0.9"],
+        ["Cookie", "s=1; t=%7B%22a%22%3A1%7D"],
+        ["User-Agent", "Mozilla/5.0"],
+        ["Content-Type", "application/json"],
+      ],
+      body: '{"a":{"b":[1,"x"]},"c":"<p>hi</p>"}',
+    };
+    const { points } = extractPoints(req);
+    assert.ok(points.some((p) => p.wellFormed === true) && points.some((p) => p.covered === true));
+    assert.ok(points.some((p) => p.header !== undefined) && points.some((p) => p.name === undefined));
+    const shape = Object.keys(points[0]!).join(",");
+    for (const p of points) assert.equal(Object.keys(p).join(","), shape, p.steps.join(" › "));
+  });
+});
+
 describe("hostile input: no crash, no hang, bounded", () => {
   const limits = DEFAULT_LIMITS;
 

@@ -13,9 +13,9 @@ const MAX_ANOMALIES = 64;
  * Collects the points of one request and enforces the limits on them. Parsers and
  * decoders only ever talk to a sink, so a bound is applied in exactly one place.
  *
- * Hot path: `push` is called ~50 times per browser request. It builds the point with
- * one of four object-literal shapes (optional `header`/`name` present or not) so that
- * V8 keeps property access on points monomorphic-ish, and allocates nothing else.
+ * Hot path: `push` is called ~50 times per browser request. Every point it builds has
+ * one and the same shape (`makePoint`), so that property reads on points stay
+ * monomorphic in the engine and in every detector; it allocates nothing else.
  */
 export class PointSink {
   readonly points: Point[] = [];
@@ -76,12 +76,7 @@ export class PointSink {
       v = v.slice(0, this.maxValue);
       this.anomaly("value_truncated", steps.join(POINT_SEPARATOR));
     }
-    let p: Point;
-    if (header === undefined) {
-      if (name === undefined) p = { steps, zone, kind, value: v, depth };
-      else p = { steps, zone, kind, value: v, depth, name };
-    } else if (name === undefined) p = { steps, zone, kind, value: v, depth, header };
-    else p = { steps, zone, kind, value: v, depth, header, name };
+    const p = makePoint(steps, zone, kind, v, depth, header, name, undefined, undefined);
     this.points.push(p);
     return v;
   }
@@ -94,16 +89,35 @@ export class PointSink {
       this.anomaly("points_limit");
       return;
     }
-    this.points.push({
-      steps,
-      zone: "header",
-      kind: "value",
-      value,
-      depth: 0,
-      header,
-      name: header,
-      wellFormed: true,
-    });
+    this.points.push(makePoint(steps, "header", "value", value, 0, header, header, true, undefined));
+  }
+
+  /**
+   * Adds a JSON number or `true`/`false` literal (RFC 8259 §3, §6 grammar, checked by the
+   * JSON scanner): marked `wellFormed`, so the engine skips it like a standard header
+   * value (a property test in body.test.ts holds every detector to flagging none).
+   * Analytics bodies carry hundreds of them.
+   */
+  pushLiteral(
+    steps: readonly string[],
+    zone: PointZone,
+    value: string,
+    depth: number,
+    header: string | undefined,
+    name: string | undefined,
+  ): void {
+    if (this.full) return;
+    if (this.points.length >= this.maxPoints) {
+      this.full = true;
+      this.anomaly("points_limit");
+      return;
+    }
+    // A literal longer than maxValue is not a JSON number a client sends: analyse it.
+    if (value.length > this.maxValue) {
+      this.push(steps, zone, "value", value, depth, header, name);
+      return;
+    }
+    this.points.push(makePoint(steps, zone, "value", value, depth, header, name, true, undefined));
   }
 
   /**
@@ -114,7 +128,17 @@ export class PointSink {
   cover(index: number): void {
     const p = this.points[index];
     if (p === undefined || p.covered === true) return;
-    this.points[index] = { ...p, covered: true };
+    this.points[index] = makePoint(
+      p.steps,
+      p.zone,
+      p.kind,
+      p.value,
+      p.depth,
+      p.header,
+      p.name,
+      p.wellFormed,
+      true,
+    );
   }
 
   /** True when an anomaly with this code was recorded. */
@@ -142,6 +166,27 @@ export class PointSink {
     else a = detail === undefined ? { code, point } : { code, point, detail };
     this.anomalies.push(a);
   }
+}
+
+/**
+ * Every point has the same hidden class: all nine properties, in this order, absent
+ * optional ones `undefined`. Points are read by every detector on every request; with
+ * one shape per combination of optional properties (six of them), property reads in
+ * the engine and the detectors went megamorphic. `undefined` reads the same as absent
+ * for every `p.header` / `p.wellFormed === true` test (nothing uses `in` or key lists).
+ */
+function makePoint(
+  steps: readonly string[],
+  zone: PointZone,
+  kind: PointKind,
+  value: string,
+  depth: number,
+  header: string | undefined,
+  name: string | undefined,
+  wellFormed: true | undefined,
+  covered: true | undefined,
+): Point {
+  return { steps, zone, kind, value, depth, header, name, wellFormed, covered } as Point;
 }
 
 /** `steps` plus one step, without the iterator protocol of a spread. */

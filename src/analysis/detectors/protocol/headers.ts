@@ -22,11 +22,20 @@ export function protocolHit(point: string, value: string, start: number, end: nu
  * with one native search per value (no concatenation: that copies every value).
  */
 function anyValueBreaks(headers: HttpRequest["headers"]): boolean {
-  for (const h of headers) if (VALUE_BREAK.test(h[1])) return true;
+  for (let i = 0; i < headers.length; i++) {
+    const v = headers[i]![1];
+    if (BREAK_START.test(v) && VALUE_BREAK.test(v)) return true;
+  }
   return false;
 }
 
 const VALUE_BREAK = /%0|[\r\n\0]/;
+/**
+ * What VALUE_BREAK's matches start with, as one character class: irregexp scans a value
+ * for a class several times faster than for an alternation, and most header values hold
+ * none of these (the alternation then runs on the few with a `%`).
+ */
+const BREAK_START = /[\r\n\0%]/;
 
 export function checkHeaders(req: HttpRequest, out: Hit[]): void {
   let te: string | null = null;

@@ -72,7 +72,7 @@ export const scannerDetector: Detector = {
       const c = name.charCodeAt(0) | 0x20;
       // Only `User-Agent`, `Acunetix-*` and `X-*` names can say anything: one test each.
       if (c === 0x75 /* u */) {
-        if (name.length !== 10 || name.toLowerCase() !== "user-agent") continue;
+        if (!isUserAgent(name)) continue;
         const value = h[1];
         const t = findTool(value);
         if (t !== null) {
@@ -101,6 +101,18 @@ export const scannerDetector: Detector = {
     return out;
   },
 };
+
+/** `name` is `User-Agent` in any case (compared in place: no lower-cased copy per request). */
+function isUserAgent(name: string): boolean {
+  if (name.length !== 10) return false;
+  for (let i = 0; i < 10; i++) {
+    let c = name.charCodeAt(i);
+    if (c >= 65 && c <= 90) c += 32;
+    if (c !== USER_AGENT.charCodeAt(i)) return false;
+  }
+  return true;
+}
+const USER_AGENT = "user-agent";
 
 /** A tool's probe string in the decoded request path, else in the raw request-target. */
 function probeHit(view: RequestView): Hit | null {

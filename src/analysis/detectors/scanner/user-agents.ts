@@ -175,6 +175,18 @@ export interface ToolMatch {
 
 /** The first listed token standing as whole words in `s` (its first 4 KiB), or null. */
 export function findTool(s: string): ToolMatch | null {
+  if (s.length > MEMO_MAX_LENGTH) return scan(s);
+  // A client sends the same User-Agent on every request: its verdict is kept.
+  let r = memo.get(s);
+  if (r === undefined) {
+    r = scan(s);
+    if (memo.size >= MEMO_ENTRIES) memo.clear();
+    memo.set(s, r);
+  }
+  return r;
+}
+
+function scan(s: string): ToolMatch | null {
   const m = TOOL_RE.exec(s.length > 4096 ? s.slice(0, 4096) : s);
   if (m === null) return null;
   const token = m[1]!;
@@ -182,3 +194,12 @@ export function findTool(s: string): ToolMatch | null {
   const tool = TOOL_OF.get(token.toLowerCase());
   return tool === undefined ? null : { tool, start: end - token.length, end };
 }
+
+/**
+ * Verdicts on User-Agent values (a pure function of the value), bounded and cleared when
+ * full; each worker thread has its own. The expression is tried after every non-alphanumeric
+ * character of the value (a few dozen in a browser's), which costs more than hashing it.
+ */
+const memo = new Map<string, ToolMatch | null>();
+const MEMO_ENTRIES = 1024;
+const MEMO_MAX_LENGTH = 512;

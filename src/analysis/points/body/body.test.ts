@@ -4,7 +4,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { gzipSync } from "node:zlib";
+import fc from "fast-check";
 import type { Header, HttpRequest, Point } from "../../../model/index.js";
+import { charMask } from "../../detectors/charmask.js";
+import { BUILTIN_DETECTORS } from "../../detectors/index.js";
 import { Engine } from "../../engine.js";
 import { extractPoints } from "../index.js";
 
@@ -97,6 +100,74 @@ describe("JSON bodies", () => {
     assert.ok(bodyPoints(req).includes("body › json › after [value] = yes"));
     assert.ok(!bodyPoints(req).some((p) => p.endsWith("= deep")));
     assert.ok(codes(req).includes("nesting_limit"));
+  });
+});
+
+describe("JSON number and boolean literals", () => {
+  /** RFC 8259 §6: `-? int frac? exp?`. */
+  const digits = (min: number) => fc.stringMatching(new RegExp(`^[0-9]{${min},24}$`));
+  const jsonNumber = fc
+    .tuple(
+      fc.boolean(),
+      fc.oneof(
+        fc.constant("0"),
+        fc.tuple(fc.integer({ min: 1, max: 9 }), digits(0)).map(([a, b]) => `${a}${b}`),
+      ),
+      fc.option(digits(1)),
+      fc.option(fc.tuple(fc.constantFrom("e", "E"), fc.constantFrom("", "+", "-"), digits(1))),
+    )
+    .map(
+      ([neg, int, frac, exp]) =>
+        `${neg ? "-" : ""}${int}${frac === null ? "" : `.${frac}`}${exp === null ? "" : exp.join("")}`,
+    );
+  const literal = fc.oneof(jsonNumber, fc.constantFrom("true", "false"));
+  /** Names that make some detectors look harder (file-ish, URL-ish, query-ish). */
+  const NAMES = [
+    "id",
+    "file",
+    "path",
+    "url",
+    "redirect",
+    "cmd",
+    "query",
+    "q",
+    "page",
+    "template",
+    "$where",
+    "x",
+  ];
+
+  it("are marked wellFormed (skipped by point detectors); strings are not", () => {
+    const points = extractPoints(
+      post("application/json", '{"a":12.5e-3,"b":[true,false,-0],"c":"7","d":null}'),
+    )
+      .points.filter((p) => p.zone === "body" && p.kind === "value")
+      .map((p) => `${p.steps.join(" › ")} = ${p.value}${p.wellFormed === true ? " (literal)" : ""}`);
+    assert.deepEqual(points, [
+      "body › json › a = 12.5e-3 (literal)",
+      "body › json › b › 0 = true (literal)",
+      "body › json › b › 1 = false (literal)",
+      "body › json › b › 2 = -0 (literal)",
+      "body › json › c = 7",
+    ]);
+  });
+
+  it("are flagged by no detector, whatever the member name (why skipping them is safe)", () => {
+    fc.assert(
+      fc.property(
+        literal,
+        fc.constantFrom(...NAMES),
+        fc.integer({ min: 0, max: 2 }),
+        (value, name, depth) => {
+          const p: Point = { steps: ["body", "json", name], zone: "body", kind: "value", value, depth, name };
+          for (const d of BUILTIN_DETECTORS) {
+            if (!d.prefilter(value, charMask(value))) continue;
+            assert.equal(d.detect(p), null, `${d.type} flagged ${value}`);
+          }
+        },
+      ),
+      { numRuns: 3000 },
+    );
   });
 });
 

@@ -1,6 +1,7 @@
 import type { HttpRequest, PointZone } from "../../../model/index.js";
 import { headerValue } from "../../../model/index.js";
 import { emitV } from "../decode.js";
+import { T_OPEN } from "../decoders/types.js";
 import { percentDecode } from "../percent.js";
 import type { PointSink } from "../sink.js";
 import { stepsName, stepsPlus } from "../sink.js";
@@ -49,7 +50,10 @@ export function emitDocument(
   switch (kind) {
     case "json":
       if (!emitJson(sink, stepsPlus(prefix, "json"), zone, text, depth, true)) {
-        emitV(sink, prefix, zone, "raw", text, depth, undefined, undefined);
+        // The whole text too (a payload may be what broke the parser), offered to the
+        // textual decoders but not to embedded JSON: that would read the same document
+        // again into the same points one level deeper (NDJSON beacons: hundreds each).
+        emitV(sink, prefix, zone, "raw", text, depth, undefined, undefined, T_OPEN);
       }
       return;
     case "form":

@@ -191,7 +191,7 @@ export function emitJson(
       name = key ?? undefined;
     }
     if (isString) emitV(sink, steps, zone, "value", value, depth, header, name, absent);
-    else sink.push(steps, zone, "value", value, depth, header, name);
+    else sink.pushLiteral(steps, zone, value, depth, header, name);
   };
 
   /** After a complete value: count it in its container and expect `,` or the end. */
