@@ -35,7 +35,7 @@ import { execFileSync, fork, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { PerformanceObserver } from "node:perf_hooks";
+import { monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
 import { pino } from "pino";
 import { startMirrorListener } from "../src/capture/http-mirror/index.js";
 import { loadConfig } from "../src/config/index.js";
@@ -133,6 +133,12 @@ interface PhaseResult {
   /** Main-thread GC pauses during the phase: total and longest, ms. */
   readonly gcTotalMs: number;
   readonly gcMaxMs: number;
+  /**
+   * The node's main-thread event-loop delay p99, ms: how long a readable mirror socket can
+   * wait before the listener runs, the listener's share of the client-side p99 (the rest is
+   * the kernel's and the load generator's, which share the same cores here).
+   */
+  readonly mainLagP99: number;
   readonly late?: number;
   readonly errors: number;
 }
@@ -221,8 +227,11 @@ async function phase(
   const cpu0 = readCpu();
   const s = sampler(target);
   const gc = gcWatch();
+  const loop = monitorEventLoopDelay({ resolution: 1 });
+  loop.enable();
   const t0 = performance.now();
   const g = await drive();
+  loop.disable();
   const secs = (performance.now() - t0) / 1000;
   const cpu1 = readCpu();
   const { peakRss, maxQueue } = s.stop();
@@ -258,6 +267,7 @@ async function phase(
     ...(g.lagP99 !== undefined ? { generatorLagP99: g.lagP99 } : {}),
     gcTotalMs: pauses.total,
     gcMaxMs: pauses.max,
+    mainLagP99: loop.percentile(99) / 1e6,
     ...(g.late !== undefined ? { late: g.late } : {}),
     errors: g.errors,
   };
@@ -471,6 +481,7 @@ function print(command: string, setting: string, results: readonly PhaseResult[]
       "peak RSS",
       "max queue",
       "main GC ms (max)",
+      "main lag p99",
       "main µs/req (user)",
       "main CPU",
       "workers CPU (per analysed)",
@@ -489,6 +500,7 @@ function print(command: string, setting: string, results: readonly PhaseResult[]
       `${Math.round(r.peakRssMiB)} MiB`,
       String(r.maxQueue),
       `${Math.round(r.gcTotalMs)} (${r.gcMaxMs.toFixed(1)})`,
+      `${r.mainLagP99.toFixed(1)} ms`,
       r.mainUsPerReq === undefined
         ? "-"
         : `${r.mainUsPerReq.toFixed(1)} (${(r.mainUserUsPerReq ?? 0).toFixed(1)})`,
@@ -509,7 +521,8 @@ function print(command: string, setting: string, results: readonly PhaseResult[]
     "CPU in % of one core; main = the node's main thread (listener, queue, hand-off, results; " +
       "user = its user-space part, the rest is the kernel's socket work), " +
       "workers = every other thread of the node (analysis, store); main GC = time the main " +
-      "thread spent in GC pauses during the phase (longest pause); loadgen lag = the load " +
+      "thread spent in GC pauses during the phase (longest pause); main lag = the main thread's " +
+      "event-loop delay p99 (how long a mirror socket can wait for the listener); loadgen lag = the load " +
       "generator's own event-loop delay: when it nears the p99, the generator was starved and " +
       "that part of the latency is its own.\n",
   );
