@@ -11,6 +11,8 @@
  * quiet link still expires what waits.
  */
 import type { HttpExchange } from "../model/http.js";
+import { resolveClient } from "./http-mirror/client-ip.js";
+import { TrustedNetworks } from "./http-mirror/trusted.js";
 import type { Http1Counters, Http1Options } from "./http1/index.js";
 import { HttpStreamTracker } from "./http1/index.js";
 import { IgnoreFilter, type IgnoreRule } from "./ignore.js";
@@ -27,6 +29,12 @@ export interface PacketPathOptions {
   readonly tcp?: Partial<TcpOptions>;
   readonly http?: Partial<Http1Options>;
   readonly ignore?: readonly IgnoreRule[];
+  /**
+   * Proxies and load balancers in front of the captured servers (IPs, CIDRs, aliases):
+   * from these TCP peers the forwarding headers name the client, with the HTTP mirror's
+   * rules (src/capture/http-mirror/client-ip.ts). Absent or empty: the TCP peer is the client.
+   */
+  readonly trustedProxies?: readonly string[];
 }
 
 /** Every counter of every stage, for metrics and the `analyze` summary. */
@@ -41,6 +49,27 @@ export interface PacketPathCounters {
   readonly httpHeldBytes: number;
 }
 
+/**
+ * The exchange with its client taken from the forwarding headers, when the TCP peer is a
+ * trusted proxy (a load balancer in front of the captured server adds X-Forwarded-For).
+ */
+function withForwardedClient(ex: HttpExchange, trusted: TrustedNetworks): HttpExchange {
+  const peer = ex.client;
+  if (peer === undefined) return ex;
+  const r = resolveClient({
+    peer: {
+      ip: peer.ip,
+      family: peer.ip.includes(":") ? 6 : 4,
+      ...(peer.port !== undefined ? { port: peer.port } : {}),
+    },
+    headers: ex.request.headers,
+    trusted,
+  });
+  if (r.via === "peer" && r.anomalies.length === 0) return ex;
+  const anomalies = r.anomalies.length > 0 ? [...(ex.anomalies ?? []), ...r.anomalies] : ex.anomalies;
+  return anomalies === undefined ? { ...ex, client: r.client } : { ...ex, client: r.client, anomalies };
+}
+
 /** How often (ms of packet time) the stages are asked to expire what waits. */
 const TICK_EVERY_MS = 250;
 
@@ -53,7 +82,12 @@ export class PacketPath {
   private lastTs = 0;
 
   constructor(emit: (exchange: HttpExchange) => void, opts: PacketPathOptions) {
-    this.http = new HttpStreamTracker(emit, {
+    const trusted =
+      opts.trustedProxies !== undefined && opts.trustedProxies.length > 0
+        ? new TrustedNetworks(opts.trustedProxies)
+        : undefined;
+    const out = trusted === undefined ? emit : (ex: HttpExchange) => emit(withForwardedClient(ex, trusted));
+    this.http = new HttpStreamTracker(out, {
       ...opts.http,
       source: opts.source,
       ...(opts.nextId !== undefined ? { nextId: opts.nextId } : {}),

@@ -110,6 +110,12 @@ export const ENV_VARS: readonly EnvVar[] = [
     "list",
     'comma list of "[source|destination|either] CIDR" whose packets are dropped',
   ),
+  v(
+    "PACKET_TRUSTED_PROXIES",
+    "packet.trustedProxies",
+    "list",
+    "comma list of load balancer IPs/CIDRs whose forwarding headers name the client (none)",
+  ),
   v("PACKET_TCP_MAX_FLOWS", "packet.tcp.maxFlows", "int", "TCP flows tracked at once (200000)"),
   v(
     "PACKET_TCP_FLOW_BUFFER",

@@ -180,6 +180,7 @@ export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
         backend: pk.capture.backend,
       },
       ignore: pk.ignore,
+      trustedProxies: pk.trustedProxies,
       tcp: {
         maxFlows: pk.tcp.maxFlows,
         flowBufferBytes: pk.tcp.flowBufferBytes,

@@ -67,6 +67,7 @@ function packetShape(p: NodeConfig["packet"]): Record<string, unknown> {
       backend: p.capture.backend,
     },
     ignore: p.ignore.map((r) => ({ cidr: r.cidr, direction: r.direction })),
+    trustedProxies: [...p.trustedProxies],
     tcp: {
       maxFlows: p.tcp.maxFlows,
       flowBufferBytes: sizeText(p.tcp.flowBufferBytes),
@@ -115,6 +116,8 @@ function packetSummary(p: NodeConfig["packet"]): string {
   }
   if (out.length === 0) return "none";
   if (p.ignore.length > 0) out.push(`${p.ignore.length} ignore rule${p.ignore.length === 1 ? "" : "s"}`);
+  if (p.trustedProxies.length > 0)
+    out.push(`client from forwarding headers of ${p.trustedProxies.join(", ")}`);
   return out.join("; ");
 }
 

@@ -66,6 +66,12 @@ export interface PacketConfig {
     readonly backend: CaptureBackend;
   };
   readonly ignore: readonly IgnoreRuleConfig[];
+  /**
+   * IPs, CIDRs or aliases of the load balancers and proxies in front of the captured
+   * servers: only from these TCP peers are X-Forwarded-For, X-Real-IP and Forwarded read to
+   * find the client (as for the HTTP mirror). Empty: the TCP peer is the client.
+   */
+  readonly trustedProxies: readonly string[];
   readonly tcp: {
     /** Flows tracked at once; past it the oldest idle flows are evicted. */
     readonly maxFlows: number;
@@ -183,6 +189,8 @@ export const DEFAULTS = {
     },
     // Each entry: `{ cidr, direction }` or the short form "[source|destination|either] CIDR".
     ignore: [] as (string | { cidr: string; direction?: string })[],
+    // Behind a load balancer, its subnets: then the client comes from X-Forwarded-For.
+    trustedProxies: [] as string[],
     tcp: { maxFlows: 200_000, flowBufferBytes: "256KiB", totalBufferBytes: "256MiB", idleTimeout: "60s" },
     http: {
       responseTimeout: "5s",
@@ -428,6 +436,7 @@ export const rawSchema = z.strictObject({
       (l) => l.length <= MAX_IGNORE_RULES,
       `at most ${MAX_IGNORE_RULES} ignore rules`,
     ),
+    trustedProxies: list(network, "IP addresses, CIDR blocks or loopback/private/linklocal"),
     tcp: z.strictObject({
       maxFlows: int(1, 10_000_000),
       flowBufferBytes: size(1024, 1024 ** 3),

@@ -77,6 +77,7 @@ export async function startPacketSources(cfg: PacketConfig, deps: PacketSourceDe
         maxHeldBytes: cfg.http.totalBufferBytes,
       },
       ignore: cfg.ignore,
+      trustedProxies: cfg.trustedProxies,
     });
 
   const closeAll = async () => {
