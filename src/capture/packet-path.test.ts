@@ -29,7 +29,8 @@ function run(peer: string, headers: string, opts: Partial<PacketPathOptions> = {
       proto: 6,
       payload: seg,
     });
-    path.frame(LINKTYPE_ETHERNET, ethernet({ etherType: 0x0800, payload: ip }), (t += 1));
+    t += 1;
+    path.frame(LINKTYPE_ETHERNET, ethernet({ etherType: 0x0800, payload: ip }), t);
   };
   send(true, 100, 0, TCP_SYN);
   send(false, 500, 101, TCP_SYN | TCP_ACK);
