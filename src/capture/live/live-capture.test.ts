@@ -135,7 +135,7 @@ describe("when a backend is missing", () => {
         e.code === "live_capture_unavailable" &&
         e.message.startsWith('live capture on "eth7": the libpcap binding') &&
         e.message.includes("apt-get install libpcap-dev") &&
-        e.message.includes("npm rebuild cap"),
+        e.message.includes("npm ci"),
     );
   });
 
@@ -151,7 +151,7 @@ describe("when a backend is missing", () => {
         e instanceof LiveCaptureError &&
         e.code === "live_capture_unavailable" &&
         e.message.includes("tcpdump is not installed either") &&
-        e.message.includes("npm rebuild cap"),
+        e.message.includes("npm ci"),
     );
   });
 });

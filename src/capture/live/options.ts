@@ -75,7 +75,7 @@ export class LiveCaptureError extends Error {
 }
 
 export const INSTALL_ADVICE =
-  'install libpcap-dev (apt-get install libpcap-dev) then run "npm rebuild cap" in mirrorwatch\'s directory (or reinstall mirrorwatch), or install tcpdump for the tcpdump backend';
+  'install libpcap-dev (apt-get install libpcap-dev), then run "npm ci" again in mirrorwatch\'s directory so that the optional binding builds, or install tcpdump for the tcpdump backend';
 
 export function newStats(): LiveStats {
   return { frames: 0, bytes: 0, truncated: 0, received: undefined, dropped: undefined, ifDropped: undefined };
