@@ -485,6 +485,7 @@ export function rawFragment(s: string): Verdict | null {
     }
     if ((c0 === 39 || c0 === 34) && z - a <= 24 && quoteThenKeyword(s, a, z))
       return { sign: "string-break-keyword", at: 0 };
+    if (escapedQuoteBreak(s, a, z)) return { sign: "escaped-quote-break", at: 0 };
     // Strip one pair of quotes, backticks or brackets.
     let qa = a;
     let qz = z;
@@ -679,11 +680,15 @@ const BREAK_KEYWORDS = new Set([
  * `'UNION A`, `" alter/`, `' or abc!`: a short value opening with a quote (the break),
  * then a keyword that continues the query outside the string, and no second quote of
  * the same kind (which would make the first one a quotation: `"Union Pacific"`).
+ * The break may be a run of up to three quotes (`'''or 1`): doubled quotes stay inside
+ * the application's string, the odd one closes it.
  */
 function quoteThenKeyword(s: string, a: number, z: number): boolean {
   const q = s.charCodeAt(a);
-  if (s.indexOf(q === 39 ? "'" : '"', a + 1) !== -1) return false;
-  let i = a + 1;
+  let b = a + 1;
+  while (b < z && b - a < 3 && s.charCodeAt(b) === q) b++;
+  if (s.indexOf(q === 39 ? "'" : '"', b) !== -1) return false;
+  let i = b;
   while (i < z && s.charCodeAt(i) === 32) i++;
   let j = i;
   while (j < z && isLetter(s.charCodeAt(j))) j++;
@@ -694,6 +699,43 @@ function quoteThenKeyword(s: string, a: number, z: number): boolean {
   if (j === z) return j - i > 3;
   const c = s.charCodeAt(j);
   return c === 32 || c === 47 || c === 40;
+}
+
+/**
+ * `\'and`, `x\' or 1`: a backslash before the quote, then a logic word that ends the
+ * value or is followed by one literal only. Written for applications that escape a quote
+ * by doubling it: `\'` becomes `\''`, MySQL reads `\'` as an escaped quote and the added
+ * one closes the string. In text that escapes its apostrophes for a program, `\'` is
+ * followed by more of a word (`it\'s`) or by prose, not by `and` and the end of the value.
+ */
+function escapedQuoteBreak(s: string, a: number, z: number): boolean {
+  let x = s.indexOf("\\", a);
+  for (let count = 0; x !== -1 && x + 1 < z && count < 4; count++) {
+    const q = s.charCodeAt(x + 1);
+    if ((q === 39 || q === 34) && logicThenLiteral(s, x + 2, z)) return true;
+    x = s.indexOf("\\", x + 2);
+  }
+  return false;
+}
+
+/** From `i` to `z`: spaces, `and`/`or`/`xor`, then nothing, or spaces and one literal. */
+function logicThenLiteral(s: string, i: number, z: number): boolean {
+  while (i < z && isSpace(s.charCodeAt(i))) i++;
+  let j = i;
+  while (j < z && isLetter(s.charCodeAt(j))) j++;
+  const w = s.slice(i, j).toLowerCase();
+  if (w !== "and" && w !== "or" && w !== "xor") return false;
+  if (j === z) return true;
+  if (!isSpace(s.charCodeAt(j))) return false;
+  while (j < z && isSpace(s.charCodeAt(j))) j++;
+  let k = j;
+  while (k < z && isDigitCode(s.charCodeAt(k))) k++;
+  if (k === j) {
+    while (k < z && isLetter(s.charCodeAt(k))) k++;
+    const lit = s.slice(j, k).toLowerCase();
+    if (lit !== "true" && lit !== "false" && lit !== "null") return false;
+  }
+  return k === z;
 }
 
 /** After an opening backtick: spaces, then an operator or a logic/comparison word. */
