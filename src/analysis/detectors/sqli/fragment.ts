@@ -27,7 +27,7 @@ import {
 } from "./fragment-vocab.js";
 import { isCallWord, type Reading, read } from "./grammar.js";
 import { WordClass, wordClass } from "./keywords.js";
-import { isWord, STRONG_CATALOG, type Verdict } from "./shapes.js";
+import { isComparison, isWord, STRONG_CATALOG, type Verdict } from "./shapes.js";
 import { F_GLUED, F_OPEN, F_SYSVAR, Tk, type Token } from "./tokenizer.js";
 
 const MAX_TOKENS = 40;
@@ -348,6 +348,19 @@ function operatorFragment(r: Reading, s: string): Verdict | null {
     (n === 2 || sig[2]!.kind === Tk.Op)
   )
     return { sign: "tautology", at: 0 };
+  // `'{"a":1}' @> '{"a":1}'`, `'[1,2]' < '$[0]'`: a JSON document in a string literal,
+  // an operator, and another document or an SQL/JSON path. The JSON operators and
+  // functions of the databases written out as a whole value, which the JSON-syntax WAF
+  // bypasses use; a JSON API sends documents without SQL quotes around them.
+  for (let k = 0; k + 2 < n; k++) {
+    const a = sig[k]!;
+    const op = sig[k + 1]!;
+    const b = sig[k + 2]!;
+    if (a.kind !== Tk.Str || b.kind !== Tk.Str || (a.flags & F_OPEN) !== 0) continue;
+    if (op.kind !== Tk.Op || !(JSON_OPERATORS.has(op.text) || isComparison(op))) continue;
+    if (jsonInString(s, a) && (jsonInString(s, b) || jsonPathInString(s, b)))
+      return { sign: "json-operator", at: k + 1 };
+  }
   // Comparisons of literals, at the start or after `x=` / `x,`.
   for (let k = 0; k + 2 < n && k < 4; k++) {
     const a = sig[k]!;
@@ -386,6 +399,30 @@ function operatorFragment(r: Reading, s: string): Verdict | null {
     if (text(s, a) === text(s, b!)) return { sign: "tautology", at: k + 1 };
   }
   return null;
+}
+
+/** PostgreSQL's, MySQL's and SQLite's JSON operators (comparisons are added to them). */
+const JSON_OPERATORS = new Set(["->", "->>", "@>", "<@", "?", "?|", "?&", "#>", "#>>", "#-", "@?", "@@"]);
+
+/** A string token (quotes included, the last one maybe missing) holding `{…}` or `[…]`. */
+function jsonInString(s: string, t: Token): boolean {
+  let a = t.start + 1;
+  let z = (t.flags & F_OPEN) !== 0 ? t.end : t.end - 1;
+  while (a < z && isSpace(s.charCodeAt(a))) a++;
+  while (z > a && isSpace(s.charCodeAt(z - 1))) z--;
+  if (z - a < 2) return false;
+  const o = s.charCodeAt(a);
+  const c = s.charCodeAt(z - 1);
+  return (o === 123 && c === 125 && s.charCodeAt(a + 1) === 34) || (o === 91 && c === 93);
+}
+
+/** A string token holding an SQL/JSON path: `$`, then `.`, `[` or the end. */
+function jsonPathInString(s: string, t: Token): boolean {
+  let a = t.start + 1;
+  while (a < t.end && isSpace(s.charCodeAt(a))) a++;
+  if (s.charCodeAt(a) !== 36) return false;
+  const c = s.charCodeAt(a + 1);
+  return c === 46 || c === 91 || c === s.charCodeAt(t.start) || isSpace(c) || a + 1 >= t.end;
 }
 
 /** From sig[k]: literals separated by commas up to `)` (or the end). */
