@@ -27,7 +27,7 @@ import {
 } from "./fragment-vocab.js";
 import { isCallWord, type Reading, read } from "./grammar.js";
 import { WordClass, wordClass } from "./keywords.js";
-import { isWord, STRONG_CATALOG, type Verdict } from "./shapes.js";
+import { isComparison, isWord, STRONG_CATALOG, type Verdict } from "./shapes.js";
 import { F_GLUED, F_OPEN, F_SYSVAR, Tk, type Token } from "./tokenizer.js";
 
 const MAX_TOKENS = 40;
@@ -348,6 +348,19 @@ function operatorFragment(r: Reading, s: string): Verdict | null {
     (n === 2 || sig[2]!.kind === Tk.Op)
   )
     return { sign: "tautology", at: 0 };
+  // `'{"a":1}' @> '{"a":1}'`, `'[1,2]' < '$[0]'`: a JSON document in a string literal,
+  // an operator, and another document or an SQL/JSON path. The JSON operators and
+  // functions of the databases written out as a whole value, which the JSON-syntax WAF
+  // bypasses use; a JSON API sends documents without SQL quotes around them.
+  for (let k = 0; k + 2 < n; k++) {
+    const a = sig[k]!;
+    const op = sig[k + 1]!;
+    const b = sig[k + 2]!;
+    if (a.kind !== Tk.Str || b.kind !== Tk.Str || (a.flags & F_OPEN) !== 0) continue;
+    if (op.kind !== Tk.Op || !(JSON_OPERATORS.has(op.text) || isComparison(op))) continue;
+    if (jsonInString(s, a) && (jsonInString(s, b) || jsonPathInString(s, b)))
+      return { sign: "json-operator", at: k + 1 };
+  }
   // Comparisons of literals, at the start or after `x=` / `x,`.
   for (let k = 0; k + 2 < n && k < 4; k++) {
     const a = sig[k]!;
@@ -386,6 +399,30 @@ function operatorFragment(r: Reading, s: string): Verdict | null {
     if (text(s, a) === text(s, b!)) return { sign: "tautology", at: k + 1 };
   }
   return null;
+}
+
+/** PostgreSQL's, MySQL's and SQLite's JSON operators (comparisons are added to them). */
+const JSON_OPERATORS = new Set(["->", "->>", "@>", "<@", "?", "?|", "?&", "#>", "#>>", "#-", "@?", "@@"]);
+
+/** A string token (quotes included, the last one maybe missing) holding `{…}` or `[…]`. */
+function jsonInString(s: string, t: Token): boolean {
+  let a = t.start + 1;
+  let z = (t.flags & F_OPEN) !== 0 ? t.end : t.end - 1;
+  while (a < z && isSpace(s.charCodeAt(a))) a++;
+  while (z > a && isSpace(s.charCodeAt(z - 1))) z--;
+  if (z - a < 2) return false;
+  const o = s.charCodeAt(a);
+  const c = s.charCodeAt(z - 1);
+  return (o === 123 && c === 125 && s.charCodeAt(a + 1) === 34) || (o === 91 && c === 93);
+}
+
+/** A string token holding an SQL/JSON path: `$`, then `.`, `[` or the end. */
+function jsonPathInString(s: string, t: Token): boolean {
+  let a = t.start + 1;
+  while (a < t.end && isSpace(s.charCodeAt(a))) a++;
+  if (s.charCodeAt(a) !== 36) return false;
+  const c = s.charCodeAt(a + 1);
+  return c === 46 || c === 91 || c === s.charCodeAt(t.start) || isSpace(c) || a + 1 >= t.end;
 }
 
 /** From sig[k]: literals separated by commas up to `)` (or the end). */
@@ -485,6 +522,7 @@ export function rawFragment(s: string): Verdict | null {
     }
     if ((c0 === 39 || c0 === 34) && z - a <= 24 && quoteThenKeyword(s, a, z))
       return { sign: "string-break-keyword", at: 0 };
+    if (escapedQuoteBreak(s, a, z)) return { sign: "escaped-quote-break", at: 0 };
     // Strip one pair of quotes, backticks or brackets.
     let qa = a;
     let qz = z;
@@ -679,11 +717,15 @@ const BREAK_KEYWORDS = new Set([
  * `'UNION A`, `" alter/`, `' or abc!`: a short value opening with a quote (the break),
  * then a keyword that continues the query outside the string, and no second quote of
  * the same kind (which would make the first one a quotation: `"Union Pacific"`).
+ * The break may be a run of up to three quotes (`'''or 1`): doubled quotes stay inside
+ * the application's string, the odd one closes it.
  */
 function quoteThenKeyword(s: string, a: number, z: number): boolean {
   const q = s.charCodeAt(a);
-  if (s.indexOf(q === 39 ? "'" : '"', a + 1) !== -1) return false;
-  let i = a + 1;
+  let b = a + 1;
+  while (b < z && b - a < 3 && s.charCodeAt(b) === q) b++;
+  if (s.indexOf(q === 39 ? "'" : '"', b) !== -1) return false;
+  let i = b;
   while (i < z && s.charCodeAt(i) === 32) i++;
   let j = i;
   while (j < z && isLetter(s.charCodeAt(j))) j++;
@@ -694,6 +736,43 @@ function quoteThenKeyword(s: string, a: number, z: number): boolean {
   if (j === z) return j - i > 3;
   const c = s.charCodeAt(j);
   return c === 32 || c === 47 || c === 40;
+}
+
+/**
+ * `\'and`, `x\' or 1`: a backslash before the quote, then a logic word that ends the
+ * value or is followed by one literal only. Written for applications that escape a quote
+ * by doubling it: `\'` becomes `\''`, MySQL reads `\'` as an escaped quote and the added
+ * one closes the string. In text that escapes its apostrophes for a program, `\'` is
+ * followed by more of a word (`it\'s`) or by prose, not by `and` and the end of the value.
+ */
+function escapedQuoteBreak(s: string, a: number, z: number): boolean {
+  let x = s.indexOf("\\", a);
+  for (let count = 0; x !== -1 && x + 1 < z && count < 4; count++) {
+    const q = s.charCodeAt(x + 1);
+    if ((q === 39 || q === 34) && logicThenLiteral(s, x + 2, z)) return true;
+    x = s.indexOf("\\", x + 2);
+  }
+  return false;
+}
+
+/** From `i` to `z`: spaces, `and`/`or`/`xor`, then nothing, or spaces and one literal. */
+function logicThenLiteral(s: string, i: number, z: number): boolean {
+  while (i < z && isSpace(s.charCodeAt(i))) i++;
+  let j = i;
+  while (j < z && isLetter(s.charCodeAt(j))) j++;
+  const w = s.slice(i, j).toLowerCase();
+  if (w !== "and" && w !== "or" && w !== "xor") return false;
+  if (j === z) return true;
+  if (!isSpace(s.charCodeAt(j))) return false;
+  while (j < z && isSpace(s.charCodeAt(j))) j++;
+  let k = j;
+  while (k < z && isDigitCode(s.charCodeAt(k))) k++;
+  if (k === j) {
+    while (k < z && isLetter(s.charCodeAt(k))) k++;
+    const lit = s.slice(j, k).toLowerCase();
+    if (lit !== "true" && lit !== "false" && lit !== "null") return false;
+  }
+  return k === z;
 }
 
 /** After an opening backtick: spaces, then an operator or a logic/comparison word. */

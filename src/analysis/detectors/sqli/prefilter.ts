@@ -370,6 +370,7 @@ function scan(v: string, gate: boolean): number {
   const short = n <= FRAGMENT_MAX;
   let frag = false;
   let fragFn = false;
+  let jsonStr = false;
   let lastNonSpace = 0;
   let i = 0;
   while (i < n) {
@@ -420,6 +421,11 @@ function scan(v: string, gate: boolean): number {
       case 34: // "
         if (gate) return PASS;
         out |= PASS;
+        // `'{"…` / `'[…`: a JSON document in an SQL string (fragment.ts json-operator).
+        if (short && !jsonStr) {
+          const d = v.charCodeAt(i + 1);
+          jsonStr = (d === 123 && v.charCodeAt(i + 2) === 34) || d === 91;
+        }
         break;
       case 96: // ` : an identifier, read in the bare context
         if (gate) return PASS;
@@ -494,7 +500,7 @@ function scan(v: string, gate: boolean): number {
     i++;
   }
   if ((stmt && semi) || (fn && paren)) out |= PASS | ANYWHERE | BARE;
-  if (frag || (fragFn && paren)) out |= PASS | BARE;
+  if (frag || (fragFn && paren) || (jsonStr && cond)) out |= PASS | BARE;
   if (n >= 10 && n <= 23 && isDigit(v.charCodeAt(0)) && MAGIC_NUMBERS.has(v)) out |= PASS;
   if (sysvarHead(v)) out |= PASS | BARE;
   if (logic && short && logicThenNumber(v)) out |= PASS | BARE;

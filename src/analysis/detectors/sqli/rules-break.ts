@@ -81,16 +81,19 @@ export function afterBreak(r: Reading, ctx: StartQuote, s: string): Verdict | nu
     // and the tail holds what no prose does (`' or 1=(select top 1 cast(a as nvarchar) ':' …`).
     const stmtHead =
       t.kind === Tk.Word && t.wc === WordClass.Statement && statementIsSql(r, j) && r.hardBefore[j + 2] === 0;
-    if (!stmtHead && !(firstCondition(r, j + 1, true) && strongTail(r, j + 1))) return null;
+    const closing = !stmtHead && tight && closingTautology(r, ctx, s);
+    if (!stmtHead && !closing && !(firstCondition(r, j + 1, true) && strongTail(r, j + 1))) return null;
     if (spaced) return null;
     return {
-      sign: subquery
-        ? "string-break-subquery"
-        : stmtHead
-          ? "string-break-clause"
-          : isLogic(t) || isComparison(t)
-            ? "tautology"
-            : "string-break-operator",
+      sign: closing
+        ? "tautology"
+        : subquery
+          ? "string-break-subquery"
+          : stmtHead
+            ? "string-break-clause"
+            : isLogic(t) || isComparison(t)
+              ? "tautology"
+              : "string-break-operator",
       at: j,
     };
   }
@@ -129,6 +132,35 @@ export function afterBreak(r: Reading, ctx: StartQuote, s: string): Verdict | nu
   )
     return { sign: "string-break-operator", at: j };
   return null;
+}
+
+/**
+ * The stream ends with `… <operand> OR '9`, the application's closing quote completing the
+ * number: a condition true for every row, whatever garbage came between the break and it
+ * (`' * from = 1 or '9`). SQL at both ends of the payload, and no fault from the logic
+ * word on.
+ */
+function closingTautology(r: Reading, ctx: StartQuote, s: string): boolean {
+  const sig = r.sig;
+  const n = sig.length;
+  if (n < 4) return false;
+  const last = sig[n - 1]!;
+  const logic = sig[n - 2]!;
+  const operand = sig[n - 3]!;
+  if (last.kind !== Tk.Str || (last.flags & F_OPEN) === 0 || s.charCodeAt(last.start) !== ctx) return false;
+  if (last.end - last.start < 2 || last.end - last.start > 7) return false;
+  for (let i = last.start + 1; i < last.end; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  if (!isWord(logic, "or") || r.hardBefore[n - 2] !== r.hard || r.softBefore[n - 2] !== r.soft) return false;
+  return (
+    operand.kind === Tk.Num ||
+    operand.kind === Tk.Str ||
+    operand.kind === Tk.Ident ||
+    operand.kind === Tk.RParen ||
+    (operand.kind === Tk.Word && operand.wc === WordClass.Literal)
+  );
 }
 
 /** From sig[from] on, only strings made of nothing but quote characters. */

@@ -313,6 +313,11 @@ function breakShape(s: string, quote: number): number {
       continue;
     }
     allSpace = false;
+    // A doubled quote is an apostrophe inside the string (`O''Brien`): part of the word.
+    if (c === q && i + 1 < quote && s.charCodeAt(i + 1) === q) {
+      i++;
+      continue;
+    }
     if (!(isWordChar(c) || c === 64 || c === 46 || c === 45 || c === 43 || c === 58 || c === 47 || c === 92))
       tight = false;
   }

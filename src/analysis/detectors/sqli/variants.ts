@@ -15,7 +15,8 @@ import { hasPercentEscape, percentDecode } from "../../points/percent.js";
  *  - the text after a leading `name=` in a name: a pair the parser could not split, and
  *    the values of the pairs when the name holds a whole query string;
  *  - the parameter values of a URL carried in a header (Referer);
- *  - typographic quotes read as `'`.
+ *  - typographic quotes read as `'`;
+ *  - MySQL's `\'` escape inside a string, as ANSI's doubled quote.
  */
 /** Longest value some readings are tried on: payloads are short. */
 const PAYLOAD_MAX = 4096;
@@ -29,6 +30,10 @@ export function variants(p: Point, v: string): string[] {
   if (v.indexOf("\\") !== -1 && (small || v.indexOf("\\'") !== -1 || v.indexOf('\\"') !== -1)) {
     const u = unescapeQuoting(v);
     if (u !== v) out.push(u);
+    if (small) {
+      const d = backslashAsDoubled(v);
+      if (d !== v) out.push(d);
+    }
   }
   const base =
     (p.zone === "header" ||
@@ -71,6 +76,30 @@ function unescapeQuoting(v: string): string {
     }
   }
   return from === 0 ? v : out + v.slice(from);
+}
+
+/**
+ * `\'` written as `''` (and `\"` as `""`): the readings of the quoted contexts follow ANSI,
+ * where a backslash escapes nothing, but MySQL reads `\'` inside a string as an escaped
+ * quote, so its string ends at the next quote instead (`x\''or'1`: the break is the
+ * second quote). The doubled quote is ANSI's escaped quote, which gives that reading.
+ * Only when a bare quote of the same kind follows the escaped one (else nothing moves).
+ */
+function backslashAsDoubled(v: string): string {
+  let out = v;
+  for (const q of ["'", '"']) {
+    const esc = out.indexOf(`\\${q}`);
+    if (esc === -1 || !bareQuoteAfter(out, q, esc + 2)) continue;
+    out = out.replaceAll(`\\${q}`, q + q);
+  }
+  return out;
+}
+
+/** A `q` from `from` on that no backslash precedes. */
+function bareQuoteAfter(v: string, q: string, from: number): boolean {
+  for (let i = v.indexOf(q, from); i !== -1; i = v.indexOf(q, i + 1))
+    if (v.charCodeAt(i - 1) !== 92) return true;
+  return false;
 }
 
 /**

@@ -288,6 +288,10 @@ export function detectXss(point: Point): DetectorMatch | null {
     if (u !== v) {
       const m = findHtmlSign(u);
       if (m !== null) return whole("xss.escaped-markup", v);
+      // The escapes may be the bytes of UTF-8 characters (`\xc2\xbc`: `¼`, which opens a
+      // tag for US-ASCII back-ends, html-tokenizer.ts).
+      const u8 = unescapeCode(v, true);
+      if (u8 !== u && findHtmlSign(u8) !== null) return whole("xss.escaped-markup", v);
     }
   }
   if (hasInvisible(v)) {

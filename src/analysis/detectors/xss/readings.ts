@@ -26,8 +26,11 @@ export function hasCodeEscape(s: string): boolean {
  * Decodes `\xHH`, `\uHHHH`, `\u{…}` and octal `\NNN` escapes everywhere: markup written
  * as a JS or Python string (`'\74img/src/onerror\75…'`, `\x3cscript\x3e`) becomes markup
  * when the string is written into the page.
+ * With `utf8`, a run of `\xHH` escapes that spells one UTF-8 sequence is one character,
+ * as in a byte string (Python `b'…'`, PHP, C) written out as UTF-8 (`\xc2\xbc` is `¼`);
+ * JavaScript reads each escape as a character of its own (`Â¼`).
  */
-export function unescapeCode(s: string): string {
+export function unescapeCode(s: string, utf8 = false): string {
   const n = Math.min(s.length, 16 * 1024);
   let i = s.indexOf("\\");
   if (i === -1 || i >= n) return s.length > n ? s.slice(0, n) : s;
@@ -43,8 +46,15 @@ export function unescapeCode(s: string): string {
     const d = s.charCodeAt(i + 1);
     let next = i + 1;
     if (d === 120 /* x */ && hexVal(s.charCodeAt(i + 2)) >= 0 && hexVal(s.charCodeAt(i + 3)) >= 0) {
-      out += String.fromCharCode(hexVal(s.charCodeAt(i + 2)) * 16 + hexVal(s.charCodeAt(i + 3)));
-      next = i + 4;
+      const b = hexVal(s.charCodeAt(i + 2)) * 16 + hexVal(s.charCodeAt(i + 3));
+      const seq = utf8 && b >= 0xc2 && b <= 0xf4 ? utf8Run(s, i, b, n) : 0;
+      if (seq > 0) {
+        out += String.fromCodePoint(seq);
+        next = i + 4 * (seq < 0x800 ? 2 : seq < 0x10000 ? 3 : 4);
+      } else {
+        out += String.fromCharCode(b);
+        next = i + 4;
+      }
     } else if (d === 117 /* u */) {
       let cp = 0;
       let j = i + 2;
@@ -91,6 +101,33 @@ export function unescapeCode(s: string): string {
     i = stop;
   }
   return out;
+}
+
+/** The byte of a `\xHH` escape at `i`, or -1. */
+function escapedByte(s: string, i: number, n: number): number {
+  if (i + 4 > n) return -1;
+  if (s.charCodeAt(i) !== 92 || s.charCodeAt(i + 1) !== 120) return -1;
+  const h = hexVal(s.charCodeAt(i + 2));
+  const l = hexVal(s.charCodeAt(i + 3));
+  return h < 0 || l < 0 ? -1 : h * 16 + l;
+}
+
+/**
+ * The code point of the UTF-8 sequence whose lead byte `lead` is escaped at `i` and whose
+ * continuation bytes are escaped right after it; 0 when the escapes do not spell one
+ * (missing or stray continuation, overlong form, surrogate, past U+10FFFF).
+ */
+function utf8Run(s: string, i: number, lead: number, n: number): number {
+  const more = lead < 0xe0 ? 1 : lead < 0xf0 ? 2 : 3;
+  let cp = lead & (lead < 0xe0 ? 0x1f : lead < 0xf0 ? 0x0f : 0x07);
+  for (let k = 1; k <= more; k++) {
+    const b = escapedByte(s, i + 4 * k, n);
+    if (b < 0x80 || b > 0xbf) return 0;
+    cp = (cp << 6) | (b & 0x3f);
+  }
+  const min = more === 1 ? 0x80 : more === 2 ? 0x800 : 0x10000;
+  if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
+  return cp;
 }
 
 /**
