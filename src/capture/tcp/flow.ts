@@ -11,6 +11,13 @@ export const IGNORED = 64; // no consumer: track flags only
 export const SHORT_LIST = 128; // the flow is on the short-timeout list
 export const SYN_FROM1 = 256; // the pending SYN (`Flow.synSeq`) came from direction 1
 export const CLOSED = 512; // closed and out of the table: no more calls to its consumer
+/**
+ * Finished (FIN both ways, or RST) and its consumer closed, but kept in the table for the
+ * short timeout, like TCP's TIME_WAIT: retransmissions that arrive after the close are
+ * dropped instead of opening a flow picked up mid-stream (which would hand the HTTP layer
+ * a request it already saw). A SYN still starts a new connection at once.
+ */
+export const LINGER = 1024;
 
 /** Bytes charged per buffered segment on top of its data (object, array slot, typed-array header). */
 export const SEGMENT_OVERHEAD = 96;

@@ -70,6 +70,8 @@ export interface TcpCounters {
   outOfOrderSegments: number;
   /** Bytes seen again (already delivered or already buffered). */
   retransmittedBytes: number;
+  /** Segments that came after their flow finished (late retransmissions), dropped. */
+  afterClose: number;
   /** Overlapping segments whose bytes differed from those kept (first arrival wins). */
   overlapConflicts: number;
   /** Segments dropped for starting beyond `maxWindow` or after the direction's FIN. */
@@ -99,6 +101,7 @@ export function newTcpCounters(): TcpCounters {
     capsHitGlobal: 0,
     outOfOrderSegments: 0,
     retransmittedBytes: 0,
+    afterClose: 0,
     overlapConflicts: 0,
     outOfWindowSegments: 0,
     ignoredRst: 0,

@@ -335,4 +335,29 @@ describe("TcpReassembler", () => {
     assert.equal(r.counters.errors, 1);
     assert.equal(r.flows, 0);
   });
+
+  it("drops retransmissions that come after the close, and takes a new SYN at once", () => {
+    const rec = recorder();
+    const r = new TcpReassembler(rec.factory);
+    handshake(r);
+    const req = "GET /a HTTP/1.1\r\n\r\n";
+    feed(r, tcpPacket({ seq: C + 1, ack: S + 1, payload: req }));
+    feed(r, tcpPacket({ seq: C + 1 + req.length, ack: S + 1, flags: FINACK }));
+    feed(r, reverse({ seq: S + 1, ack: C + 2 + req.length, flags: FINACK }));
+    assert.equal(rec.flows[0]?.closed, "fin");
+    // The request again, late (its ACK was lost): no flow picked up mid-stream from it.
+    feed(r, tcpPacket({ seq: C + 1, ack: S + 2, payload: req }));
+    assert.equal(rec.flows.length, 1);
+    assert.equal(r.counters.afterClose, 1);
+    assert.equal(r.flows, 0);
+    // A new connection on the same ports is a new flow.
+    handshake(r, 90_000, 70_000);
+    feed(r, tcpPacket({ seq: 90_001, ack: 70_001, payload: "GET /b HTTP/1.1\r\n\r\n" }));
+    assert.equal(rec.flows.length, 2);
+    assert.equal(rec.flows[1]?.text(0), "GET /b HTTP/1.1\r\n\r\n");
+    assert.equal(r.flows, 1);
+    r.flush(0);
+    assert.equal(r.flows, 0);
+    assert.equal(r.counters.flowsOpened - r.counters.flowsClosed, 0);
+  });
 });

@@ -10,6 +10,7 @@ import {
   FlowList,
   IGNORED,
   INIT0,
+  LINGER,
   Pending,
   SEGMENT_OVERHEAD,
   type Segment,
@@ -66,6 +67,8 @@ export class TcpReassembler implements PacketSink {
   /** Flows holding out-of-order data or a FIN past a hole, oldest first. */
   private readonly waiting = new Set<Flow>();
   private held = 0;
+  /** Finished flows kept as tombstones (LINGER), in the table but not counted as flows. */
+  private lingering = 0;
   private current: Flow | null = null;
   private lastTs = 0;
   private nextHoleCheck = Number.NEGATIVE_INFINITY;
@@ -77,9 +80,9 @@ export class TcpReassembler implements PacketSink {
     this.o = { ...DEFAULT_TCP_OPTIONS, ...opts };
   }
 
-  /** Flows currently tracked (ignored ones included). */
+  /** Flows currently tracked (ignored ones included, finished ones lingering not). */
   get flows(): number {
-    return this.table.size;
+    return this.table.size - this.lingering;
   }
 
   /** Bytes held for out-of-order data, each segment charged SEGMENT_OVERHEAD on top. */
@@ -238,6 +241,20 @@ export class TcpReassembler implements PacketSink {
 
   /** Flows the factory declined: only FIN, RST and reuse matter, to know when to forget them. */
   private ignoredPacket(f: Flow, dir: Direction, flags: number, p: TcpPacket, ts: number): void {
+    if ((f.bits & LINGER) !== 0) {
+      if ((flags & TCP_SYN) !== 0 && (flags & TCP_ACK) === 0) {
+        // A new connection on the same addresses and ports (TIME_WAIT reuse).
+        this.close(f, "fin", ts);
+        this.counters.reused++;
+        this.packet(p);
+      } else {
+        if (p.payload.length > 0) this.counters.afterClose++;
+        // Kept while retransmissions go on; the list stays in order of last activity.
+        this.short.remove(f);
+        this.short.push(f);
+      }
+      return;
+    }
     if ((flags & TCP_RST) !== 0) {
       this.close(f, "rst", ts);
       return;
@@ -266,7 +283,7 @@ export class TcpReassembler implements PacketSink {
         return;
       }
     }
-    this.close(f, "rst", ts);
+    this.finish(f, "rst", ts);
   }
 
   /**
@@ -604,7 +621,7 @@ export class TcpReassembler implements PacketSink {
   private settle(f: Flow, ts: number): void {
     if ((f.bits & CLOSED) !== 0) return;
     if ((f.bits & (DONE0 | DONE1)) === (DONE0 | DONE1)) {
-      this.close(f, "fin", ts);
+      this.finish(f, "fin", ts);
       return;
     }
     const short = (f.bits & (IGNORED | DATA)) !== DATA || f.fin0 !== -1 || f.fin1 !== -1;
@@ -620,8 +637,34 @@ export class TcpReassembler implements PacketSink {
     }
   }
 
+  /**
+   * A flow that ended on the wire (FIN both ways, RST): closed for its consumer, then kept
+   * as a tombstone for the short timeout (see LINGER). Ignored flows just close.
+   */
+  private finish(f: Flow, reason: CloseReason, ts: number): void {
+    if ((f.bits & IGNORED) !== 0 || (f.bits & CLOSED) !== 0) {
+      this.close(f, reason, ts);
+      return;
+    }
+    this.close(f, reason, ts);
+    // Back in the table as a tombstone: no consumer, no buffers, on the short list.
+    f.bits = (f.bits & ~(CLOSED | SHORT_LIST)) | LINGER | IGNORED | SHORT_LIST;
+    f.last = ts;
+    this.table.set(f.key, f);
+    this.short.push(f);
+    this.lingering++;
+  }
+
   private close(f: Flow, reason: CloseReason, ts: number): void {
     if ((f.bits & CLOSED) !== 0) return;
+    if ((f.bits & LINGER) !== 0) {
+      // A tombstone leaving: it was counted closed when it finished.
+      f.bits |= CLOSED;
+      this.lingering--;
+      if (this.table.get(f.key) === f) this.table.delete(f.key);
+      ((f.bits & SHORT_LIST) !== 0 ? this.short : this.long).remove(f);
+      return;
+    }
     f.bits |= CLOSED;
     if (this.table.get(f.key) === f) this.table.delete(f.key);
     ((f.bits & SHORT_LIST) !== 0 ? this.short : this.long).remove(f);
@@ -656,13 +699,13 @@ export class TcpReassembler implements PacketSink {
     const b = this.short.head;
     const victim = a === null ? b : b === null ? a : a.last <= b.last ? a : b;
     if (victim === null) return;
-    this.counters.evicted++;
+    if ((victim.bits & LINGER) === 0) this.counters.evicted++;
     this.close(victim, "evicted", ts);
   }
 
   private expire(list: FlowList, before: number, now: number): void {
     for (let f = list.head; f !== null && f.last < before; f = list.head) {
-      this.counters.timedOut++;
+      if ((f.bits & LINGER) === 0) this.counters.timedOut++;
       this.close(f, "timeout", now);
     }
   }
