@@ -3,7 +3,7 @@ import { open, stat } from "node:fs/promises";
 import { basename } from "node:path";
 import { createGunzip, gunzipSync, constants as zlibConstants } from "node:zlib";
 import { MAX_LINE_CHARS, readHar } from "../capture/files/index.js";
-import { PacketPath } from "../capture/packet-path.js";
+import { PacketPath, type PacketPathCounters } from "../capture/packet-path.js";
 import { CAPTURE_READ_CHUNK_BYTES, type CaptureFrame, CaptureReader } from "../capture/pcap/index.js";
 import type { HttpExchange } from "../model/index.js";
 import type { Batch } from "./batch.js";
@@ -185,7 +185,36 @@ async function* packetBatches(info: InputInfo, input: number, opts: BatchOptions
   }
   reader.end();
   path.flush();
+  const losses = captureLosses(reader.counters.truncatedRecords, path.counters());
+  if (losses !== "") opts.onLineWarning?.(file, 0, `capture: ${losses}`);
   if (out.length > 0) yield { kind: "exchanges", input, file, exchanges: out };
+}
+
+/**
+ * What the capture did not let us read, said once per file (nothing is lost silently): an
+ * analyst reading the verdicts needs to know that holes or cut records may hide requests.
+ */
+function captureLosses(truncatedRecords: number, c: PacketPathCounters): string {
+  const parts: string[] = [];
+  const say = (n: number, what: string) => {
+    if (n > 0) parts.push(`${n.toLocaleString("en-US")} ${what}`);
+  };
+  say(truncatedRecords, "truncated record(s) at the end of the file");
+  say(c.decoder.truncated + c.decoder.malformed, "frame(s) cut short or malformed");
+  say(c.decoder.unsupportedLink, "frame(s) of an unsupported link type");
+  if (c.tcp.gaps > 0)
+    parts.push(
+      `${c.tcp.gaps.toLocaleString("en-US")} TCP gap(s) (${c.tcp.gapBytes.toLocaleString("en-US")} bytes never captured)`,
+    );
+  say(
+    c.tcp.evicted + c.tcp.capsHitFlow + c.tcp.capsHitGlobal,
+    "TCP flow(s) or holes dropped at the memory caps",
+  );
+  say(c.http.parseErrors, "HTTP message(s) that could not be read");
+  say(c.http.unpaired, "request(s) without a response");
+  say(c.http.orphanResponses, "response(s) without a request");
+  say(c.http.nonHttpFlows, "connection(s) that did not carry HTTP/1.x");
+  return parts.join(", ");
 }
 
 async function* jsonlBatches(info: InputInfo, input: number, opts: BatchOptions): AsyncGenerator<Batch> {
