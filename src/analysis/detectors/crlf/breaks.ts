@@ -166,6 +166,12 @@ export function nextBreak(v: string, from: number, run: BreakRun): boolean {
   return false;
 }
 
+/**
+ * Mask bits one of which `mayHaveBreak` needs: CR/LF, non-ASCII (look-alikes), `&` (of
+ * `&#`), `\` (of `\n`…). For detectors' `needs`.
+ */
+export const BREAK_NEEDS = CH.NEWLINE | CH.NONASCII | CH.AMP | CH.BACKSLASH;
+
 /** True when the value holds anything `nextBreak` could report (cheap, for prefilters). */
 export function mayHaveBreak(v: string, m = -1): boolean {
   // Without the engine's mask (in `detect`), one native search answers exactly.

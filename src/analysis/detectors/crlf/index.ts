@@ -2,6 +2,7 @@ import type { Point } from "../../../model/index.js";
 import { CH } from "../charmask.js";
 import type { Detector, DetectorMatch } from "../types.js";
 import {
+  BREAK_NEEDS,
   BREAK_REAL,
   BREAK_UNICODE,
   type BreakRun,
@@ -148,5 +149,8 @@ export const crlfDetector: Detector = {
   // `http-equiv` after `<` or `&lt;`: the meta sign needs a dash and one of those.
   prefilter: (v, m) =>
     mayHaveBreak(v, m) || ((m & (CH.LT | CH.AMP)) !== 0 && (m & CH.DASH) !== 0 && mayHaveMetaHeader(v)),
+  // A break (mayHaveBreak: CR/LF, a non-ASCII look-alike, `&#`, a backslash escape) or the
+  // `<`/`&lt;` of the meta sign.
+  needs: BREAK_NEEDS | CH.LT,
   detect: detectCrlf,
 };

@@ -1,3 +1,4 @@
+import { CH } from "../charmask.js";
 import type { Detector } from "../types.js";
 import { findLdapInjection, mayHaveFilter } from "./scan.js";
 
@@ -5,5 +6,6 @@ import { findLdapInjection, mayHaveFilter } from "./scan.js";
 export const ldapiDetector: Detector = {
   type: "ldapi",
   prefilter: mayHaveFilter,
+  needs: CH.LPAREN | CH.RPAREN,
   detect: (p) => findLdapInjection(p.value),
 };

@@ -1,5 +1,7 @@
 import type { Point } from "../../../model/index.js";
+import { CH } from "../charmask.js";
 import {
+  BREAK_NEEDS,
   BREAK_REAL,
   BREAK_UNICODE,
   type BreakRun,
@@ -104,5 +106,7 @@ export function detectMailInjection(p: Point): DetectorMatch | null {
 export const mailInjectionDetector: Detector = {
   type: "mail_injection",
   prefilter: (v, m) => mayHaveBreak(v, m) || mayHaveSendmailArgs(v, m),
+  // A break (mayHaveBreak), or `${run{` / a `-X` option (mayHaveSendmailArgs).
+  needs: BREAK_NEEDS | CH.DOLLAR | CH.DASH,
   detect: detectMailInjection,
 };

@@ -25,6 +25,23 @@ const JS_WORDS = /return|sleep|this|while|Date|emit|tojson|db\.|==/;
 /** Keywords of the signs that need a parenthesis: `.match(`, `new Date`, `db.x.find(`. */
 const CALL_WORDS = /this\.|Date|db\./;
 
+/**
+ * One of these in the mask, or `mayHaveNoSql` says no: every rule below tests one of
+ * them (`==` with a separator, quote or parenthesis; the match-all regex literal with `{` or `(`).
+ */
+const NOSQL_NEEDS =
+  CH.DOLLAR |
+  CH.NEWLINE |
+  CH.NONASCII |
+  CH.PERCENT |
+  CH.SQUOTE |
+  CH.DQUOTE |
+  CH.SEMI |
+  CH.AMP |
+  CH.PIPE |
+  CH.LPAREN |
+  CH.LBRACE;
+
 export function mayHaveNoSql(v: string, m: number = maskOf(v)): boolean {
   if ((m & (CH.DOLLAR | CH.NEWLINE)) !== 0) return true;
   if ((m & CH.NONASCII) !== 0 && census(v, C_BREAK, m) !== 0) return true;
@@ -125,6 +142,7 @@ export const nosqliDetector: Detector = {
     remember(v, m);
     return mayHaveNoSql(v, m);
   },
+  needs: NOSQL_NEEDS,
   detect: detectNoSql,
   detectRequest(view: RequestView): Hit[] {
     const h = couchdbAdminRole(view.request) ?? splitTautology(view.request);

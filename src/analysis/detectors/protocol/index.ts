@@ -22,6 +22,8 @@ const MIN_REQUEST_LINE = 12;
 export const protocolDetector: Detector = {
   type: "protocol",
 
+  needs: CH.SLASH,
+
   // "M / HTTP/1" is the shortest request line: shorter values cannot hold one.
   prefilter(value: string, mask: number): boolean {
     return (mask & CH.SLASH) !== 0 && value.length >= MIN_REQUEST_LINE && value.indexOf("HTTP/") !== -1;

@@ -246,5 +246,6 @@ export function ptravPrefilter(v: string, mask: number = charMask(v)): boolean {
 export const ptravDetector: Detector = {
   type: "ptrav",
   prefilter: ptravPrefilter,
+  needs: PATHISH | SMUGGLING,
   detect: detectPtrav,
 };

@@ -179,5 +179,6 @@ function hasScheme(v: string, from: number): boolean {
 export const redirDetector: Detector = {
   type: "redir",
   prefilter: redirPrefilter,
+  needs: CH.SLASH | CH.BACKSLASH | CH.AT | CH.COLON,
   detect: detectRedir,
 };

@@ -282,5 +282,7 @@ function gate(v: string, m: number): boolean {
 export const rfiDetector: Detector = {
   type: "rfi",
   prefilter: rfiPrefilter,
+  // gate(): a colon, a slash or a `?` (PUNCT) in every sign.
+  needs: CH.COLON | CH.SLASH | CH.PUNCT,
   detect: detectRfi,
 };

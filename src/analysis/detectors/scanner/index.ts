@@ -50,6 +50,8 @@ export const scannerDetector: Detector = {
   type: "scanner",
 
   prefilter: scannerPrefilter,
+  // A callback host needs a separator (and a dot), introspection `{`, `(` or `@`.
+  needs: OOB_SEP | GRAPHQL_MASK,
 
   detect(point: Point): DetectorMatch | null {
     // Path segments and extensions repeat the whole path, which is scanned once; the

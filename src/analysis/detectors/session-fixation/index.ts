@@ -1,5 +1,6 @@
 import type { Hit, Point } from "../../../model/index.js";
 import { excerpt, pointName } from "../../../model/index.js";
+import { CH } from "../charmask.js";
 import type { Detector, DetectorMatch, RequestView } from "../types.js";
 import { findCookieMarkup, mentionsCookie } from "./cookie-markup.js";
 import { isSessionIdName } from "./names.js";
@@ -18,6 +19,8 @@ export const sessionFixationDetector: Detector = {
   type: "session_fixation",
 
   prefilter: (v, mask) => mentionsCookie(v, mask),
+  // Every sign assigns (mentionsCookie).
+  needs: CH.EQ,
 
   detect(point: Point): DetectorMatch | null {
     const m = findCookieMarkup(point.value);

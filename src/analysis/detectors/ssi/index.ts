@@ -1,4 +1,5 @@
 import { percentDecode } from "../../points/index.js";
+import { CH } from "../charmask.js";
 import type { Detector } from "../types.js";
 import { findInclude, mayHaveInclude } from "./scan.js";
 
@@ -11,6 +12,8 @@ import { findInclude, mayHaveInclude } from "./scan.js";
 export const ssiDetector: Detector = {
   type: "ssi",
   prefilter: mayHaveInclude,
+  // `#`, `<`, `$(` or their percent-encoded forms.
+  needs: CH.HASH | CH.LT | CH.DOLLAR | CH.PERCENT,
   detect(p) {
     const v = p.value;
     if (!mayHaveInclude(v)) return null;

@@ -232,5 +232,6 @@ function ssrfPrefilter(v: string, mask: number): boolean {
 export const ssrfDetector: Detector = {
   type: "ssrf",
   prefilter: ssrfPrefilter,
+  needs: CH.COLON | CH.SLASH,
   detect: detectSsrf,
 };

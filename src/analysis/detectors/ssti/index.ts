@@ -155,6 +155,7 @@ function detectRequest(view: RequestView): Hit[] {
 export const sstiDetector: Detector = {
   type: "ssti",
   prefilter: sstiPrefilter,
+  needs: GATE,
   detect: detectValue,
   detectRequest,
 };

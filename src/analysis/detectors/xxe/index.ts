@@ -46,5 +46,7 @@ export function detectXxe(p: Point): DetectorMatch | null {
 export const xxeDetector: Detector = {
   type: "xxe",
   prefilter: xxePrefilter,
+  // `<`, or the `!` of a `!ENTITY` cut from its `<`.
+  needs: CH.LT | CH.PUNCT,
   detect: detectXxe,
 };
