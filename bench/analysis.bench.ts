@@ -27,6 +27,7 @@ import { BUILTIN_DETECTORS, Engine } from "../src/analysis/index.js";
 import { parseJsonlRecord } from "../src/capture/files/index.js";
 import type { HttpRequest } from "../src/model/index.js";
 import { analyzeBatches, type Batch } from "../src/pipeline/index.js";
+import { rng } from "./rng.js";
 
 interface Options {
   files: string[];
@@ -87,18 +88,6 @@ function usage(msg?: string): never {
 }
 
 // ───────────────────────────── inputs ─────────────────────────────
-
-/** Deterministic PRNG (mulberry32) so that samples and synthetic traffic repeat run to run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Keeps a uniform sample of at most `max` items (reservoir sampling). */
 class Reservoir {

@@ -8,8 +8,9 @@
  */
 import { closeSync, openSync, writeSync } from "node:fs";
 import { PcapWriter } from "../../src/capture/pcap/index.js";
+import { rng } from "../rng.js";
 import { ACK, type Endpoints, FIN, FrameWriter, MSS, PSH, SYN } from "./frames.js";
-import { rng, Traffic, type TrafficStats } from "./traffic.js";
+import { Traffic, type TrafficStats } from "./traffic.js";
 
 export interface CaptureSpec {
   /** Target size of the file in bytes (the last connections are closed past it). */

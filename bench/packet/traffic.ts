@@ -7,18 +7,6 @@
 import { gzipSync } from "node:zlib";
 import { concat } from "../../src/capture/packet/build.js";
 
-/** Deterministic PRNG (mulberry32): the same seed gives the same capture byte for byte. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const WORDS = (
   "the product order account search cart price shipping review customer item page list " +
   "update delete create status report invoice profile settings catalog category detail " +
