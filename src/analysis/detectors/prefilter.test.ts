@@ -164,3 +164,24 @@ describe("a detector's `needs` holds: without those characters its prefilter say
     });
   }
 });
+
+describe("sqli and rce declare no `needs`: they flag values of letters and `_` alone", () => {
+  // A `needs` skips every value whose mask is 0 (letters and `_` only), and these are
+  // flagged as they stand: a catalog or procedure name, a Java gadget class.
+  const cases: [string, string][] = [
+    ["sqli", "pg_catalog"],
+    ["sqli", "sp_executesql"],
+    ["rce", "invokertransformer"],
+  ];
+  for (const [type, value] of cases) {
+    it(`${type}: ${value}`, () => {
+      const d = BUILTIN_DETECTORS.find((x) => x.type === type);
+      assert.ok(d !== undefined);
+      assert.equal(charMask(value), 0);
+      const p: Point = { steps: ["query", "q"], zone: "query", kind: "value", value, depth: 0, name: "q" };
+      assert.ok(d.prefilter(value, 0));
+      assert.notEqual(d.detect(p), null, `${type} no longer flags ${value}`);
+      assert.equal(d.needs ?? 0, 0);
+    });
+  }
+});
