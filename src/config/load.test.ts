@@ -1,33 +1,14 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { DEFAULT_LIMITS } from "../model/index.js";
 import { ENV_VARS } from "./env.js";
-import { ConfigError } from "./errors.js";
 import { loadConfig } from "./load.js";
 import { MASK, printConfig } from "./print.js";
 import { DEFAULTS } from "./schema.js";
+import { configDir, errorsOf } from "./testing.js";
 
-const dir = mkdtempSync(join(tmpdir(), "mw-config-"));
-after(() => rmSync(dir, { recursive: true, force: true }));
-
-function file(name: string, text: string): string {
-  const p = join(dir, name);
-  writeFileSync(p, text);
-  return p;
-}
-
-function errorsOf(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof ConfigError, `expected a ConfigError, got ${String(e)}`);
-    return e.message.split("\n");
-  }
-  assert.fail("expected the configuration to be refused");
-}
+const { dir, file } = configDir("mw-config-");
 
 function leaves(tree: object, prefix: string[] = []): string[] {
   const out: string[] = [];

@@ -1,30 +1,10 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { after, describe, it } from "node:test";
-import { ConfigError } from "./errors.js";
+import { describe, it } from "node:test";
 import { loadConfig } from "./load.js";
 import { printConfig, summarizeConfig } from "./print.js";
+import { configDir, errorsOf } from "./testing.js";
 
-const dir = mkdtempSync(join(tmpdir(), "mw-config-packet-"));
-after(() => rmSync(dir, { recursive: true, force: true }));
-
-function file(name: string, text: string): string {
-  const p = join(dir, name);
-  writeFileSync(p, text);
-  return p;
-}
-
-function errorsOf(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof ConfigError, `expected a ConfigError, got ${String(e)}`);
-    return e.message.split("\n");
-  }
-  assert.fail("expected the configuration to be refused");
-}
+const { dir, file } = configDir("mw-config-packet-");
 
 function has(errs: readonly string[], re: RegExp): void {
   assert.ok(
