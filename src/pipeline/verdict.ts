@@ -1,4 +1,5 @@
 import type { AnalysisResult } from "../analysis/index.js";
+import { exchangeFacts } from "../events/request.js";
 import type { Anomaly, HttpExchange } from "../model/index.js";
 
 /**
@@ -41,27 +42,16 @@ function isCaptured(ex: HttpExchange): boolean {
  * endpoints, the tunnel, and the response's status, size and time.
  */
 function capturedFields(ex: HttpExchange) {
-  const res = ex.response;
-  const bytes =
-    res === undefined
-      ? undefined
-      : (res.wireBytes ?? (typeof res.body === "string" ? res.body.length : res.body.byteLength));
+  // The same status, size and time the node stores on hits.
+  const facts = ex.response === undefined ? undefined : exchangeFacts(ex);
   return {
     request: {
       method: ex.request.method,
       target: ex.request.target,
       ...(ex.host !== undefined ? { host: ex.host } : {}),
     },
-    ...(res !== undefined
-      ? {
-          response: {
-            status: res.status,
-            bytes,
-            ...(res.ts !== undefined && ex.ts !== undefined
-              ? { ms: Math.max(0, Math.round((res.ts - ex.ts) * 1000) / 1000) }
-              : {}),
-          },
-        }
+    ...(facts !== undefined
+      ? { response: { status: facts.status, bytes: facts.responseBytes, ms: facts.responseMs } }
       : {}),
     ...(ex.client !== undefined ? { client: endpoint(ex.client) } : {}),
     ...(ex.server !== undefined ? { server: endpoint(ex.server) } : {}),
