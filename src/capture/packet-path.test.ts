@@ -1,43 +1,30 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { HttpExchange } from "../model/index.js";
-import { ethernet, ipv4, tcp } from "./packet/build.js";
-import { LINKTYPE_ETHERNET, TCP_ACK, TCP_FIN, TCP_SYN } from "./packet/types.js";
+import { tcpConversation } from "./packet/build.js";
+import { LINKTYPE_ETHERNET } from "./packet/types.js";
 import { PacketPath, type PacketPathOptions } from "./packet-path.js";
-
-const PSH = 0x08;
 
 /** Runs one request/response conversation from `peer` through a packet path. */
 function run(peer: string, headers: string, opts: Partial<PacketPathOptions> = {}): HttpExchange[] {
   const out: HttpExchange[] = [];
   const path = new PacketPath((ex) => out.push(ex), { source: "test", ...opts });
-  const req = `GET /account?id=7 HTTP/1.1\r\nHost: app.example.test\r\n${headers}\r\n`;
-  const res = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+  const frames = tcpConversation({
+    client: peer,
+    server: "10.0.1.10",
+    clientPort: 51000,
+    exchanges: [
+      [
+        `GET /account?id=7 HTTP/1.1\r\nHost: app.example.test\r\n${headers}\r\n`,
+        "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok",
+      ],
+    ],
+  });
   let t = 1_790_000_000_000;
-  const send = (toServer: boolean, seq: number, ack: number, flags: number, payload = "") => {
-    const seg = tcp({
-      srcPort: toServer ? 51000 : 80,
-      dstPort: toServer ? 80 : 51000,
-      seq,
-      ack,
-      flags,
-      payload: Buffer.from(payload),
-    });
-    const ip = ipv4({
-      src: toServer ? peer : "10.0.1.10",
-      dst: toServer ? "10.0.1.10" : peer,
-      proto: 6,
-      payload: seg,
-    });
+  for (const f of frames) {
     t += 1;
-    path.frame(LINKTYPE_ETHERNET, ethernet({ etherType: 0x0800, payload: ip }), t);
-  };
-  send(true, 100, 0, TCP_SYN);
-  send(false, 500, 101, TCP_SYN | TCP_ACK);
-  send(true, 101, 501, TCP_ACK | PSH, req);
-  send(false, 501, 101 + req.length, TCP_ACK | PSH, res);
-  send(true, 101 + req.length, 501 + res.length, TCP_ACK | TCP_FIN);
-  send(false, 501 + res.length, 102 + req.length, TCP_ACK | TCP_FIN);
+    path.frame(LINKTYPE_ETHERNET, f, t);
+  }
   path.flush();
   return out;
 }

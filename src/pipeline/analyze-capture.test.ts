@@ -4,54 +4,24 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { gzipSync } from "node:zlib";
-import { ethernet, ipv4, tcp } from "../capture/packet/build.js";
-import { LINKTYPE_ETHERNET, TCP_ACK, TCP_FIN, TCP_SYN } from "../capture/packet/types.js";
+import { tcpConversation } from "../capture/packet/build.js";
+import { LINKTYPE_ETHERNET } from "../capture/packet/types.js";
 import { PcapWriter } from "../capture/pcap/index.js";
 import { analyzeFiles, probeInputs } from "./analyze.js";
-
-const PSH = 0x08;
 
 /** A pcap of `requests` exchanges on one keep-alive connection, each answered 200. */
 function capture(requests: readonly string[]): Buffer {
   const w = new PcapWriter({ linkType: LINKTYPE_ETHERNET });
-  let t = 1_790_000_000_000;
-  const frame = (toServer: boolean, seq: number, ack: number, flags: number, payload = "") => {
-    t += 1;
-    w.write(
-      t,
-      ethernet({
-        etherType: 0x0800,
-        payload: ipv4({
-          src: toServer ? "10.0.0.5" : "10.0.1.10",
-          dst: toServer ? "10.0.1.10" : "10.0.0.5",
-          proto: 6,
-          payload: tcp({
-            srcPort: toServer ? 40000 : 80,
-            dstPort: toServer ? 80 : 40000,
-            seq,
-            ack,
-            flags,
-            payload: Buffer.from(payload),
-          }),
-        }),
-      }),
-    );
-  };
-  let c = 1000;
-  let s = 9000;
-  frame(true, c++, 0, TCP_SYN);
-  frame(false, s++, c, TCP_SYN | TCP_ACK);
-  frame(true, c, s, TCP_ACK);
-  for (const target of requests) {
-    const req = `GET ${target} HTTP/1.1\r\nHost: app.example.test\r\n\r\n`;
-    const res = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
-    frame(true, c, s, TCP_ACK | PSH, req);
-    c += req.length;
-    frame(false, s, c, TCP_ACK | PSH, res);
-    s += res.length;
-  }
-  frame(true, c, s, TCP_ACK | TCP_FIN);
-  frame(false, s, c + 1, TCP_ACK | TCP_FIN);
+  const frames = tcpConversation({
+    client: "10.0.0.5",
+    server: "10.0.1.10",
+    clientPort: 40000,
+    exchanges: requests.map((target) => [
+      `GET ${target} HTTP/1.1\r\nHost: app.example.test\r\n\r\n`,
+      "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok",
+    ]),
+  });
+  for (const [i, f] of frames.entries()) w.write(1_790_000_000_000 + i, f);
   return w.toBuffer();
 }
 

@@ -12,14 +12,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { ethernet, geneve, ipv4, tcp, udp, vxlan } from "../../src/capture/packet/build.js";
-import { TCP_ACK, TCP_FIN, TCP_SYN } from "../../src/capture/packet/types.js";
+import { geneve, ipv4, tcpConversation, udp, vxlan } from "../../src/capture/packet/build.js";
 import { allHits, createTokenCli, freePort, http, poll, type ServeNode, startServe } from "./harness.js";
 
-const PSH = 0x08;
 const ETH_IPV4 = 0x0800;
 
-/** The frames of one HTTP exchange on a fresh connection: handshake, request, response, close. */
+/** The frames of one HTTP exchange on a fresh connection to port 80. */
 function conversation(
   client: string,
   server: string,
@@ -27,38 +25,7 @@ function conversation(
   request: string,
   response: string,
 ): Uint8Array[] {
-  const c2s = (seq: number, ack: number, flags: number, payload = "") =>
-    ethernet({
-      etherType: ETH_IPV4,
-      payload: ipv4({
-        src: client,
-        dst: server,
-        proto: 6,
-        payload: tcp({ srcPort: clientPort, dstPort: 80, seq, ack, flags, payload: Buffer.from(payload) }),
-      }),
-    });
-  const s2c = (seq: number, ack: number, flags: number, payload = "") =>
-    ethernet({
-      etherType: ETH_IPV4,
-      payload: ipv4({
-        src: server,
-        dst: client,
-        proto: 6,
-        payload: tcp({ srcPort: 80, dstPort: clientPort, seq, ack, flags, payload: Buffer.from(payload) }),
-      }),
-    });
-  const q = Buffer.byteLength(request);
-  const r = Buffer.byteLength(response);
-  return [
-    c2s(1000, 0, TCP_SYN),
-    s2c(9000, 1001, TCP_SYN | TCP_ACK),
-    c2s(1001, 9001, TCP_ACK),
-    c2s(1001, 9001, TCP_ACK | PSH, request),
-    s2c(9001, 1001 + q, TCP_ACK | PSH, response),
-    c2s(1001 + q, 9001 + r, TCP_ACK | TCP_FIN),
-    s2c(9001 + r, 1002 + q, TCP_ACK | TCP_FIN),
-    c2s(1002 + q, 9002 + r, TCP_ACK),
-  ];
+  return tcpConversation({ client, server, clientPort, exchanges: [[request, response]] });
 }
 
 const RESPONSE = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nhello";

@@ -487,3 +487,59 @@ export function fragmentIpv6(o: Ipv6Options, size: number, id: number): Uint8Arr
   }
   return out;
 }
+
+/**
+ * The Ethernet/IPv4 frames of one fresh TCP connection carrying HTTP exchanges: the
+ * three-way handshake, each request followed by its response, then FIN both ways and the
+ * last ACK (RFC 9293 §3.5). Sequence numbers follow the bytes sent; for tests and examples.
+ */
+export function tcpConversation(o: {
+  client: Addr;
+  server: Addr;
+  clientPort: number;
+  serverPort?: number;
+  exchanges: readonly (readonly [request: string, response: string])[];
+  clientIsn?: number;
+  serverIsn?: number;
+}): Uint8Array[] {
+  const SYN = 0x02;
+  const FIN = 0x01;
+  const PSH_ACK = 0x18;
+  const ACK = 0x10;
+  const serverPort = o.serverPort ?? 80;
+  const frame = (toServer: boolean, seq: number, ack: number, flags: number, payload: Uint8Array) =>
+    ethernet({
+      etherType: 0x0800,
+      payload: ipv4({
+        src: toServer ? o.client : o.server,
+        dst: toServer ? o.server : o.client,
+        proto: 6,
+        payload: tcp({
+          srcPort: toServer ? o.clientPort : serverPort,
+          dstPort: toServer ? serverPort : o.clientPort,
+          seq: seq >>> 0,
+          ack: ack >>> 0,
+          flags,
+          payload,
+        }),
+      }),
+    });
+  const none = new Uint8Array(0);
+  let c = o.clientIsn ?? 1000;
+  let s = o.serverIsn ?? 9000;
+  const out = [frame(true, c, 0, SYN, none), frame(false, s, c + 1, SYN | ACK, none)];
+  c += 1;
+  s += 1;
+  out.push(frame(true, c, s, ACK, none));
+  for (const [request, response] of o.exchanges) {
+    const q = new TextEncoder().encode(request);
+    const r = new TextEncoder().encode(response);
+    out.push(frame(true, c, s, PSH_ACK, q));
+    c += q.length;
+    out.push(frame(false, s, c, PSH_ACK, r));
+    s += r.length;
+  }
+  out.push(frame(true, c, s, FIN | ACK, none), frame(false, s, c + 1, FIN | ACK, none));
+  out.push(frame(true, c + 1, s + 1, ACK, none));
+  return out;
+}
