@@ -170,6 +170,78 @@ describe("EventRecorder", () => {
     await rec.close();
   });
 
+  it("counts sampled-out hits per minute and kind in the batch", async () => {
+    const store = new FakeStore();
+    const rec = new EventRecorder({ store, flushIntervalMs: 0 });
+    // T is 20 s into its minute: 12 hits within 24 s, all in that minute.
+    const minute = Math.floor(T / 60_000) * 60_000;
+    for (let i = 0; i < 12; i++) rec.record(ex({ ts: T + i * 2000 }), [sqli]);
+    await rec.flush();
+    assert.equal(store.batches.length, 1);
+    const [b] = store.batches;
+    assert.equal(b!.hits.length, 5);
+    assert.deepEqual(b!.counts, [
+      {
+        attackId: b!.attacks[0]!.id,
+        ts: minute,
+        type: "sqli",
+        point: "query › id",
+        clientIp: "203.0.113.9",
+        host: "shop.example",
+        method: "GET",
+        path: "/items/42",
+        pathTemplate: "/items/{id}",
+        count: 7,
+      },
+    ]);
+    assert.equal(b!.attacks[0]!.hitCount, 12);
+    assert.equal(rec.counters.hitsSampled, 7);
+    // The next minute, another response status and another VNI are other kinds; a batch
+    // with no sampled-out hit carries no counts.
+    rec.record(ex({ ts: minute + 60_000 }), [sqli]);
+    rec.record(ex({ ts: minute + 60_001 }), [sqli]);
+    rec.record(ex({ ts: minute + 60_002, response: { status: 403, headers: [], body: "" } }), [sqli]);
+    rec.record(ex({ ts: minute + 60_003, tunnel: { id: "vxlan:9", vni: 9 } }), [sqli]);
+    await rec.flush();
+    assert.deepEqual(
+      store.batches[1]!.counts!.map((c) => [c.ts - minute, c.count, c.status, c.vni]),
+      [
+        [60_000, 2, undefined, undefined],
+        [60_000, 1, 403, undefined],
+        [60_000, 1, undefined, 9],
+      ],
+    );
+    assert.equal(store.batches[1]!.hits.length, 0);
+    rec.record(ex({ ts: T, client: { ip: "198.51.100.1" } }), [sqli]);
+    await rec.flush();
+    assert.deepEqual(store.batches[2]!.counts, []);
+    await rec.close();
+  });
+
+  it("makes SQLite stats count every hit of a flood, over several batches", async () => {
+    const store = await openSqliteStore({ file: ":memory:" });
+    try {
+      const rec = new EventRecorder({ store, flushIntervalMs: 0, batchSize: 3, grouping: { maxOpen: 10 } });
+      for (let i = 0; i < 12; i++) {
+        rec.record(ex({ ts: T + i * 2000 }), [sqli]);
+        // Small batches: one minute's count of one kind arrives in several writes.
+        if (i % 3 === 2) await rec.flush();
+      }
+      await rec.close();
+      assert.equal((await store.hits({})).items.length, 5);
+      assert.equal((await store.attacks({})).items[0]!.hitCount, 12);
+      const s = await store.stats({});
+      assert.equal(s.total, 12);
+      assert.deepEqual(s.byType, { sqli: 12 });
+      assert.deepEqual(s.topSources, [{ ip: "203.0.113.9", hits: 12 }]);
+      assert.deepEqual(s.topTargets, [{ host: "shop.example", path: "/items/42", hits: 12 }]);
+      assert.equal((await store.stats({ source: "203.0.113.0/24", path: "/items/*" })).total, 12);
+      assert.equal((await store.stats({ source: "198.51.100.0/24" })).total, 0);
+    } finally {
+      await store.close();
+    }
+  });
+
   it("writes in batches of at most batchSize hits, starting as soon as one is full", async () => {
     const store = new FakeStore();
     const rec = new EventRecorder({ store, flushIntervalMs: 0, batchSize: 10, grouping: { maxOpen: 100 } });

@@ -1,6 +1,6 @@
 import { performance } from "node:perf_hooks";
-import type { Hit, HitRecord, HttpExchange, StoredRequest } from "../model/index.js";
-import { headerValue } from "../model/index.js";
+import type { Hit, HitCountRecord, HitRecord, HttpExchange, StoredRequest } from "../model/index.js";
+import { HIT_COUNT_BUCKET_MS, headerValue } from "../model/index.js";
 import type { Store, WriteBatch } from "../store/types.js";
 import { AttackGrouper, type AttackState, type GroupingOptions } from "./grouping.js";
 import { createMasker, type Masker, type MaskingOptions } from "./mask/index.js";
@@ -55,7 +55,7 @@ export interface RecorderCounters {
   hitsReceived: number;
   /** Hits written to the store in full. */
   hitsStored: number;
-  /** Hits only counted on their attack (sampling). */
+  /** Hits not stored in full, only counted (sampling): on their attack and in the hit counts. */
   hitsSampled: number;
   /** Hits lost: buffer full, write failed, or recorded after close. */
   hitsDropped: number;
@@ -323,6 +323,7 @@ export class EventRecorder {
     const touched = new Map<string, AttackState>();
     const hits: HitRecord[] = [];
     const requests: StoredRequest[] = [];
+    const counts = new Map<string, { rec: Omit<HitCountRecord, "count">; count: number }>();
     for (const it of items) {
       for (const { hit, stored } of it.hits) {
         const st = await this.grouper.assign({
@@ -336,7 +337,11 @@ export class EventRecorder {
           stored,
         });
         touched.set(st.id, st);
-        if (!stored || it.request === undefined) continue;
+        if (!stored) {
+          this.countSampled(counts, st.id, hit, it);
+          continue;
+        }
+        if (it.request === undefined) continue;
         const rec: HitRecord = {
           id: ulid(it.ts),
           attackId: st.id,
@@ -357,7 +362,12 @@ export class EventRecorder {
       }
       if (it.request !== undefined) requests.push(it.request);
     }
-    const batch: WriteBatch = { requests, attacks: [...touched.values()].map((s) => s.record()), hits };
+    const batch: WriteBatch = {
+      requests,
+      attacks: [...touched.values()].map((s) => s.record()),
+      hits,
+      counts: [...counts.values()].map((c) => ({ ...c.rec, count: c.count })),
+    };
     const t0 = performance.now();
     try {
       await this.store.write(batch);
@@ -377,7 +387,9 @@ export class EventRecorder {
       const ms = performance.now() - t0;
       this.counters.writeErrors++;
       this.drop(hits.length, "droppedWriteFailed");
-      // These hits were counted as stored on their attacks: take that back.
+      // These hits were counted as stored on their attacks: take that back. The batch's
+      // counts of sampled-out hits are lost with it: like the dropped hits, those stay in
+      // their attack's hitCount but are missing from stats.
       for (const h of hits) {
         const st = touched.get(h.attackId);
         if (st !== undefined) st.storedHits--;
@@ -391,6 +403,55 @@ export class EventRecorder {
         attacks: batch.attacks.length,
       });
     }
+  }
+
+  /**
+   * Adds a sampled-out hit to the batch's counts: one per minute and kind (its attack and
+   * every field a hit filter selects on), so that stats stay exact under a flood. At most
+   * one entry per hit of the batch, so the map is bounded by batchSize.
+   */
+  private countSampled(
+    counts: Map<string, { rec: Omit<HitCountRecord, "count">; count: number }>,
+    attackId: string,
+    hit: Hit,
+    it: Pending,
+  ): void {
+    const ts = Math.floor(it.ts / HIT_COUNT_BUCKET_MS) * HIT_COUNT_BUCKET_MS;
+    const { status, vni } = it.facts;
+    // JSON keeps the parts apart whatever characters they hold.
+    const key = JSON.stringify([
+      ts,
+      attackId,
+      hit.type,
+      hit.point,
+      it.clientIp,
+      it.host,
+      it.method,
+      it.path,
+      status ?? null,
+      vni ?? null,
+    ]);
+    const c = counts.get(key);
+    if (c !== undefined) {
+      c.count++;
+      return;
+    }
+    counts.set(key, {
+      rec: {
+        attackId,
+        ts,
+        type: hit.type,
+        point: hit.point,
+        clientIp: it.clientIp,
+        host: it.host,
+        method: it.method,
+        path: it.path,
+        pathTemplate: it.pathTemplate,
+        ...(status === undefined ? {} : { status }),
+        ...(vni === undefined ? {} : { vni }),
+      },
+      count: 1,
+    });
   }
 
   private observe(o: WriteObservation): void {

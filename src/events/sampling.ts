@@ -4,8 +4,9 @@ import { Lru } from "./lru.js";
 /**
  * Identical hits — same type, point, target (host and path), method and client IP — are
  * stored in full up to `limit` per window (default 5 per hour); beyond that they are only
- * counted on their attack. A flood of one payload from one client then costs a counter,
- * not a row per request. Windows are fixed per key, starting at the key's first hit.
+ * counted: on their attack (`hitCount`) and per minute for stats (`WriteBatch.counts`). A
+ * flood of one payload from one client then costs a counter, not a row per request.
+ * Windows are fixed per key, starting at the key's first hit.
  *
  * Memory is bounded: at most `maxKeys` keys (least recently seen forgotten first), each a
  * 20-byte digest rather than the attacker-chosen strings. A forgotten key starts over,

@@ -37,6 +37,32 @@ export interface HitRecord {
   readonly vlan?: number;
 }
 
+/**
+ * Hits counted but not stored in full (sampling: identical hits beyond the limit), summed
+ * per minute and per kind: one attack, and the hit fields filters select on. Stats add
+ * `count` to the stored hits, so they stay exact under a flood; the hits sit at the start
+ * of their minute, so a time filter or bucket finer than a minute sees them there.
+ */
+export interface HitCountRecord {
+  readonly attackId: string;
+  /** Start of the minute the hits fell in (ms since the epoch, a multiple of 60,000). */
+  readonly ts: number;
+  readonly type: AttackType;
+  readonly point: string;
+  readonly clientIp: string;
+  readonly host: string;
+  readonly method: string;
+  readonly path: string;
+  readonly pathTemplate: string;
+  readonly status?: number;
+  readonly vni?: number;
+  /** Hits of this kind in this minute (a positive integer). */
+  readonly count: number;
+}
+
+/** The minute a sampled-out hit is counted in (HitCountRecord.ts). */
+export const HIT_COUNT_BUCKET_MS = 60_000;
+
 /** Hits grouped: the unit an analyst looks at. */
 export interface AttackRecord {
   readonly id: string;

@@ -395,7 +395,7 @@ export const attackDetail = {
 
 export const statsReply = {
   type: "object",
-  description: "Counts over the time range.",
+  description: "Counts over the time range: every hit, stored in full or only counted by sampling.",
   required: ["from", "to", "bucketMs", "total", "byType", "series", "topSources", "topTargets"],
   properties: {
     from: isoTime,

@@ -1,4 +1,11 @@
-import type { AttackRecord, AttackType, HitRecord, StoredRequest, TokenRecord } from "../model/index.js";
+import type {
+  AttackRecord,
+  AttackType,
+  HitCountRecord,
+  HitRecord,
+  StoredRequest,
+  TokenRecord,
+} from "../model/index.js";
 
 /** Record builders for the contract suite: every field set, overridable. */
 
@@ -72,6 +79,23 @@ export function hitRec(
     method: request.method,
     path: "/search",
     pathTemplate: attack.pathTemplate,
+    ...over,
+  };
+}
+
+/** A count of sampled-out hits of `attack`, in the minute that starts at `ts` (default: T0's). */
+export function countRec(attack: AttackRecord, over: Partial<HitCountRecord> = {}): HitCountRecord {
+  return {
+    attackId: attack.id,
+    ts: Math.floor(attack.firstSeen / 60_000) * 60_000,
+    type: attack.type as AttackType,
+    point: attack.point,
+    clientIp: attack.lastClientIp,
+    host: attack.host,
+    method: "GET",
+    path: "/search",
+    pathTemplate: attack.pathTemplate,
+    count: 1,
     ...over,
   };
 }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { AttackRecord, AttackType, HitRecord, StoredRequest } from "../model/index.js";
-import { attackRec, hitRec, requestRec, tokenRec } from "./contract-fixtures.js";
+import { attackRec, countRec, hitRec, requestRec, tokenRec } from "./contract-fixtures.js";
 import { StoreError, type StoreErrorCode } from "./errors.js";
 import type { HitFilter, Page, Store } from "./types.js";
 
@@ -21,6 +21,7 @@ export type MakeStore = () => ContractSubject | Promise<ContractSubject>;
 
 const T0 = 1_700_000_000_000;
 const HOUR = 3_600_000;
+const MINUTE = 60_000;
 
 /** One hit of the filter world: every attribute a filter can select on. */
 interface Spec {
@@ -640,6 +641,139 @@ export function storeContract(name: string, makeStore: MakeStore): void {
       });
     });
 
+    it("counts sampled-out hits in every stats figure, under the same filters", async () => {
+      await withStore(async (store) => {
+        const b0 = Math.floor(T0 / HOUR) * HOUR;
+        const a = attackRec({ point: "query › id", lastClientIp: "10.0.0.1" });
+        const x = attackRec({ type: "xss", point: "body › q", host: "blog.example", pathTemplate: "/q" });
+        const req = requestRec();
+        const stored = [
+          hitRec(a, req, { ts: b0 + 1, clientIp: "10.0.0.1", path: "/api/users/1", method: "GET" }),
+          hitRec(x, req, { ts: b0 + HOUR + 5, clientIp: "2001:db8::1", path: "/q", method: "POST" }),
+        ];
+        // Hits of one key in one minute arrive over several batches and add up; an unseen
+        // status (absent) is a key of its own, and adds up too.
+        const c1 = countRec(a, {
+          ts: b0 + 5 * MINUTE,
+          clientIp: "10.0.0.1",
+          path: "/api/users/1",
+          status: 200,
+          vni: 42,
+          count: 7,
+        });
+        const c1bare = countRec(a, {
+          ts: b0 + 5 * MINUTE,
+          clientIp: "10.0.0.1",
+          path: "/api/users/1",
+          count: 2,
+        });
+        const c2 = countRec(x, {
+          ts: b0 + HOUR + 2 * MINUTE,
+          clientIp: "10.1.2.3",
+          host: "Blog.Example",
+          path: "/q",
+          method: "POST",
+          count: 5,
+        });
+        await store.write({ requests: [req], attacks: [a, x], hits: stored, counts: [c1, c1bare, c2] });
+        await store.write({ requests: [], attacks: [], hits: [], counts: [{ ...c1, count: 3 }, c1bare] });
+        // Counts are not hits: the hit list shows what is stored in full.
+        assert.equal((await store.hits({})).items.length, 2);
+
+        const s = await store.stats({});
+        assert.equal(s.total, 2 + 10 + 4 + 5);
+        assert.deepEqual(s.byType, { sqli: 15, xss: 6 });
+        assert.deepEqual(s.series, [
+          { ts: b0, byType: { sqli: 15 } },
+          { ts: b0 + HOUR, byType: { xss: 6 } },
+        ]);
+        assert.deepEqual(s.topSources, [
+          { ip: "10.0.0.1", hits: 15 },
+          { ip: "10.1.2.3", hits: 5 },
+          { ip: "2001:db8::1", hits: 1 },
+        ]);
+        // Hosts compare case-insensitively: the stored hit and the count are one target.
+        assert.deepEqual(
+          s.topTargets.map((t) => ({ ...t, host: t.host.toLowerCase() })),
+          [
+            { host: "shop.example", path: "/api/users/1", hits: 15 },
+            { host: "blog.example", path: "/q", hits: 6 },
+          ],
+        );
+        assert.deepEqual((await store.stats({ top: 1 })).topSources, [{ ip: "10.0.0.1", hits: 15 }]);
+
+        const total = async (f: HitFilter) => (await store.stats(f)).total;
+        assert.equal(await total({ types: ["xss"] }), 6);
+        assert.equal(await total({ source: "10.0.0.0/8" }), 20);
+        assert.equal(await total({ source: "10.1.2.3" }), 5);
+        assert.equal(await total({ host: "BLOG.example" }), 6);
+        assert.equal(await total({ path: "/api/*" }), 15);
+        assert.equal(await total({ method: "POST" }), 6);
+        assert.equal(await total({ point: "query › *" }), 15);
+        assert.equal(await total({ status: 200 }), 10);
+        assert.equal(await total({ vni: 42 }), 10);
+        assert.equal(await total({ attackId: a.id }), 15);
+        assert.equal(await total({ attackId: x.id, source: "10.1.2.3" }), 5);
+        // Counted hits sit at the start of their minute.
+        assert.equal(await total({ from: b0 + 5 * MINUTE, to: b0 + 5 * MINUTE + 1 }), 14);
+        assert.equal(await total({ from: b0 + 5 * MINUTE + 1 }), 6);
+        assert.equal(await total({ from: b0 + 2, to: b0 + HOUR }), 14);
+        const minutes = await store.stats({ types: ["sqli"], bucketMs: MINUTE });
+        assert.deepEqual(minutes.series, [
+          { ts: b0, byType: { sqli: 1 } },
+          { ts: b0 + 5 * MINUTE, byType: { sqli: 14 } },
+        ]);
+        assert.deepEqual(
+          (await store.stats({ from: b0 + 2 * MINUTE, bucketMs: 1000 })).series.map((b) => b.ts),
+          [b0 + 5 * MINUTE, b0 + HOUR, b0 + HOUR + 2 * MINUTE],
+        );
+
+        // A count of an attack the store does not have fails its whole batch.
+        const lone = requestRec({ ts: T0 + 9 });
+        await assert.rejects(
+          store.write({
+            requests: [lone],
+            attacks: [],
+            hits: [],
+            counts: [countRec(attackRec(), { count: 3 })],
+          }),
+          coded("invalid_record"),
+        );
+        assert.equal(await store.request(lone.id), undefined);
+        assert.equal(await total({}), 21);
+      });
+    });
+
+    it("prunes old hit counts, and keeps an attack while a count of it is left", async () => {
+      await withStore(async (store) => {
+        const cut = T0 + 10 * HOUR;
+        const old = attackRec({ firstSeen: T0, lastSeen: T0 + HOUR });
+        const recent = attackRec({ firstSeen: cut + MINUTE, lastSeen: cut + HOUR, point: "query › r" });
+        // Counts only, no stored hit at all: the hit rows alone would call it empty.
+        const quiet = attackRec({ firstSeen: T0, lastSeen: T0 + HOUR, point: "query › quiet" });
+        const counts = [
+          countRec(old, { ts: T0, count: 4 }),
+          countRec(old, { ts: T0 + 30 * MINUTE, count: 2 }),
+          countRec(recent, { ts: cut + MINUTE, count: 5 }),
+          countRec(quiet, { ts: cut, count: 1 }),
+        ];
+        await store.write({ requests: [], attacks: [old, recent, quiet], hits: [], counts });
+        assert.equal((await store.stats({})).total, 12);
+        // Stored hits deleted: none (the counts are not hits).
+        assert.equal(await store.prune(cut), 0);
+        assert.equal(await store.attack(old.id), undefined);
+        assert.ok(await store.attack(recent.id));
+        assert.ok(await store.attack(quiet.id));
+        const s = await store.stats({});
+        assert.equal(s.total, 6);
+        assert.deepEqual(s.series, [{ ts: Math.floor(cut / HOUR) * HOUR, byType: { sqli: 6 } }]);
+        assert.equal(await store.prune(cut + 2 * HOUR), 0);
+        assert.equal((await store.stats({})).total, 0);
+        assert.equal(await store.attack(recent.id), undefined);
+        assert.equal(await store.attack(quiet.id), undefined);
+      });
+    });
+
     it("prunes old hits, and the requests and attacks left without hits", async () => {
       await withStore(async (store) => {
         const cut = T0 + 10 * HOUR;
@@ -719,18 +853,27 @@ export function storeContract(name: string, makeStore: MakeStore): void {
       }
       try {
         await subject.store.open();
-        const { batch } = buildWorld();
+        const { batch, world } = buildWorld();
         const tok = tokenRec();
         await subject.store.write(batch);
+        await subject.store.write({
+          requests: [],
+          attacks: [],
+          hits: [],
+          counts: [countRec(world.attackOf.get("a")!, { ts: T0 + MINUTE, count: 40 })],
+        });
         await subject.store.createToken(tok);
         const before = await subject.store.hits({}, { limit: 500 });
         const attacksBefore = await subject.store.attacks({}, { limit: 500 });
+        const statsBefore = await subject.store.stats({});
+        assert.equal(statsBefore.total, WORLD.length + 40);
         await subject.store.close();
         const again = await subject.reopen();
         await again.open();
         try {
           assert.deepEqual(await again.hits({}, { limit: 500 }), before);
           assert.deepEqual(await again.attacks({}, { limit: 500 }), attacksBefore);
+          assert.deepEqual(await again.stats({}), statsBefore);
           assert.deepEqual(await again.request(batch.requests[0]!.id), batch.requests[0]);
           assert.deepEqual(await again.tokenByHash(tok.hash), tok);
         } finally {

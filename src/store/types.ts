@@ -1,4 +1,11 @@
-import type { AttackRecord, AttackType, HitRecord, StoredRequest, TokenRecord } from "../model/index.js";
+import type {
+  AttackRecord,
+  AttackType,
+  HitCountRecord,
+  HitRecord,
+  StoredRequest,
+  TokenRecord,
+} from "../model/index.js";
 
 /**
  * Filters shared by hits and attacks queries (all optional, ANDed).
@@ -55,6 +62,9 @@ export interface StatsQuery extends HitFilter {
 }
 
 /**
+ * Every figure counts all hits seen: stored hits one each, plus the hits counted but not
+ * stored (sampling, `WriteBatch.counts`). Counted hits sit at the start of their minute, so
+ * with `from`/`to` or `bucketMs` finer than a minute they fall where that minute starts.
  * `series` lists only buckets with hits, oldest first, each starting at a multiple of
  * `bucketMs` since the epoch; `topSources` and `topTargets` are ordered by hits, most first.
  */
@@ -79,6 +89,12 @@ export interface WriteBatch {
    */
   readonly attacks: readonly AttackRecord[];
   readonly hits: readonly HitRecord[];
+  /**
+   * Hits counted but not stored (sampling), per minute and kind (absent: none). A store
+   * adds each count to what it holds for the same key, so unlike the rest a batch written
+   * twice counts these twice; the recorder writes every batch once.
+   */
+  readonly counts?: readonly HitCountRecord[];
 }
 
 /**
@@ -88,8 +104,9 @@ export interface WriteBatch {
  * async although better-sqlite3 answers synchronously, so that a server database
  * (PostgreSQL, later) fits the same interface.
  *
- * Stats count stored hits: hits counted but not stored (sampling) appear only in the
- * attack's `hitCount`.
+ * `hits` lists stored hits only; `stats` counts every hit written, stored in full or only
+ * counted (sampling), so a flood of one payload shows its full size there (see Stats for
+ * the precision).
  */
 export interface Store {
   /** Opens the store and applies pending migrations. */
@@ -110,9 +127,9 @@ export interface Store {
   request(id: string): Promise<StoredRequest | undefined>;
   stats(query: StatsQuery): Promise<Stats>;
   /**
-   * Deletes hits (and requests and attacks left without hits) older than `before`, in
-   * bounded chunks so that writers are never held off for long. Resolves to the number of
-   * hits deleted.
+   * Deletes hits and hit counts older than `before` (and the requests and attacks left
+   * without either), in bounded chunks so that writers are never held off for long.
+   * Resolves to the number of stored hits deleted.
    */
   prune(before: number): Promise<number>;
   createToken(token: TokenRecord): Promise<void>;

@@ -26,7 +26,9 @@ export function statsRoutes(app: FastifyInstance, ctx: RouteContext): void {
     {
       schema: {
         tags: ["stats"],
-        summary: "Counts per type and per time bucket, top sources and top targets.",
+        summary: "Hit counts per type and per time bucket, top sources and top targets.",
+        description:
+          "Counts every hit, stored in full or only counted by sampling (identical hits beyond 5 an hour), so a flood shows its full size; /api/v1/hits lists the stored ones. Counted hits are placed at the start of their minute.",
         querystring: statsQuery,
         response: { 200: statsReply, ...authErrors },
       },

@@ -1,5 +1,11 @@
 import { BlockList, isIP } from "node:net";
-import type { AttackRecord, HitRecord, StoredRequest, TokenRecord } from "../../model/index.js";
+import type {
+  AttackRecord,
+  HitCountRecord,
+  HitRecord,
+  StoredRequest,
+  TokenRecord,
+} from "../../model/index.js";
 import type {
   HitFilter,
   Page,
@@ -18,10 +24,13 @@ import type {
  *  - pages are newest first (ids are time-ordered, so by id descending) and the cursor
  *    is the id of the page's last item;
  *  - an attack matches a filter when one of its stored hits does;
- *  - host matching is case-insensitive, path globs and methods are case-sensitive.
+ *  - host matching is case-insensitive, path globs and methods are case-sensitive;
+ *  - stats count stored hits one each plus the counts of sampled-out hits (`counts`).
  */
 export class MemoryStore implements Store {
   private readonly hitList: HitRecord[] = [];
+  /** Counts of sampled-out hits, by their key (minute and every filter field). */
+  private readonly countMap = new Map<string, HitCountRecord>();
   private readonly attackMap = new Map<string, AttackRecord>();
   private readonly requestMap = new Map<string, StoredRequest>();
   private readonly tokenList: TokenRecord[] = [];
@@ -44,6 +53,22 @@ export class MemoryStore implements Store {
     for (const r of batch.requests) this.requestMap.set(r.id, r);
     for (const a of batch.attacks) this.attackMap.set(a.id, a);
     for (const h of batch.hits) this.hitList.push(h);
+    for (const c of batch.counts ?? []) {
+      const key = JSON.stringify([
+        c.ts,
+        c.attackId,
+        c.type,
+        c.point,
+        c.clientIp,
+        c.host.toLowerCase(),
+        c.method,
+        c.path,
+        c.status ?? null,
+        c.vni ?? null,
+      ]);
+      const prev = this.countMap.get(key);
+      this.countMap.set(key, prev === undefined ? c : { ...prev, count: prev.count + c.count });
+    }
   }
 
   async findOpenAttack(key: Parameters<Store["findOpenAttack"]>[0]): Promise<AttackRecord | undefined> {
@@ -83,27 +108,31 @@ export class MemoryStore implements Store {
 
   async stats(q: StatsQuery): Promise<Stats> {
     this.check();
-    const hits = this.hitList.filter(hitMatcher(q));
+    const match = hitMatcher(q);
+    const hits: { h: HitFields; n: number }[] = this.hitList.filter(match).map((h) => ({ h, n: 1 }));
+    for (const c of this.countMap.values()) if (match(c)) hits.push({ h: c, n: c.count });
     const bucketMs = q.bucketMs ?? 3_600_000;
     const byType: Record<string, number> = {};
     const buckets = new Map<number, Record<string, number>>();
     const sources = new Map<string, number>();
     const targets = new Map<string, { host: string; path: string; hits: number }>();
-    for (const h of hits) {
-      byType[h.type] = (byType[h.type] ?? 0) + 1;
+    let total = 0;
+    for (const { h, n } of hits) {
+      total += n;
+      byType[h.type] = (byType[h.type] ?? 0) + n;
       const b = Math.floor(h.ts / bucketMs) * bucketMs;
       const bt = buckets.get(b) ?? {};
-      bt[h.type] = (bt[h.type] ?? 0) + 1;
+      bt[h.type] = (bt[h.type] ?? 0) + n;
       buckets.set(b, bt);
-      sources.set(h.clientIp, (sources.get(h.clientIp) ?? 0) + 1);
+      sources.set(h.clientIp, (sources.get(h.clientIp) ?? 0) + n);
       const key = `${h.host}\n${h.path}`;
       const t = targets.get(key) ?? { host: h.host, path: h.path, hits: 0 };
-      t.hits++;
+      t.hits += n;
       targets.set(key, t);
     }
     const top = Math.min(q.top ?? 10, 100);
     return {
-      total: hits.length,
+      total,
       byType,
       series: [...buckets.entries()].sort((a, b) => a[0] - b[0]).map(([ts, bt]) => ({ ts, byType: bt })),
       topSources: [...sources.entries()]
@@ -121,7 +150,9 @@ export class MemoryStore implements Store {
     const keep = this.hitList.filter((h) => h.ts >= before);
     const removed = this.hitList.length - keep.length;
     this.hitList.splice(0, this.hitList.length, ...keep);
+    for (const [k, c] of [...this.countMap]) if (c.ts < before) this.countMap.delete(k);
     const liveAttacks = new Set(keep.map((h) => h.attackId));
+    for (const c of this.countMap.values()) liveAttacks.add(c.attackId);
     const liveRequests = new Set(keep.map((h) => h.requestId));
     for (const id of [...this.attackMap.keys()]) if (!liveAttacks.has(id)) this.attackMap.delete(id);
     for (const id of [...this.requestMap.keys()]) if (!liveRequests.has(id)) this.requestMap.delete(id);
@@ -177,7 +208,13 @@ function paginate<T>(list: T[], id: (t: T) => string, page: PageRequest): Page<T
   return rest.length > limit && last !== undefined ? { items, next: id(last) } : { items };
 }
 
-function hitMatcher(f: HitFilter): (h: HitRecord) => boolean {
+/** What a hit filter looks at: on stored hits and on counts of sampled-out hits alike. */
+type HitFields = Pick<
+  HitRecord,
+  "ts" | "type" | "clientIp" | "host" | "path" | "method" | "point" | "status" | "vni" | "attackId"
+>;
+
+function hitMatcher(f: HitFilter): (h: HitFields) => boolean {
   const types = f.types === undefined ? undefined : new Set<string>(f.types);
   const source = f.source === undefined ? undefined : sourceMatcher(f.source);
   const path = f.path === undefined ? undefined : f.path;

@@ -1,8 +1,9 @@
 /**
- * Test helper for crash.test.ts, run as a child process: writes numbered batches to the
- * store at argv[2] as fast as it can and prints `ack <round> <n>` after each write()
- * resolves. The parent kills it with SIGKILL mid-stream and checks that every acknowledged
- * batch survived, whole. Not part of the product.
+ * Test helper for crash.test.ts, run as a child process: writes numbered batches (20
+ * stored hits and a count of 30 more each) to the store at argv[2] as fast as it can and
+ * prints `ack <round> <n>` after each write() resolves. The parent kills it with SIGKILL
+ * mid-stream and checks that every acknowledged batch survived, whole. Not part of the
+ * product.
  */
 import { openSqliteStore } from "./index.js";
 
@@ -63,7 +64,7 @@ for (let n = 0; ; n++) {
         pathTemplate: "/items/{id}",
         firstSeen: ts,
         lastSeen: ts,
-        hitCount: 20,
+        hitCount: 50,
         storedHits: 20,
         sourceCount: 20,
         lastSignature: "sqli.tautology",
@@ -71,6 +72,21 @@ for (let n = 0; ; n++) {
       },
     ],
     hits,
+    // 30 more hits counted but not stored (sampling): in the same transaction.
+    counts: [
+      {
+        attackId,
+        ts: Math.floor(ts / 60_000) * 60_000,
+        type: "sqli",
+        point: "query › id",
+        clientIp: "10.0.0.1",
+        host: "crash.example",
+        method: "GET",
+        path: `/items/${n}`,
+        pathTemplate: "/items/{id}",
+        count: 30,
+      },
+    ],
   });
   // stdout to a pipe is synchronous on Linux: once printed, the parent can rely on it.
   process.stdout.write(`ack ${round} ${n}\n`);

@@ -69,6 +69,7 @@ describe("SQLite store after kill -9", () => {
           assert.ok(a, `batch ${round}/${n} was acknowledged but is missing`);
           const hits = await store.hits({ attackId: a.id }, { limit: 500 });
           assert.equal(hits.items.length, 20);
+          assert.equal((await store.stats({ attackId: a.id })).total, 50, "the batch's hit count too");
           assert.ok(await store.request(`R-${round}-${n}`));
         }
         // Batches are atomic: any batch the kill interrupted is either whole or absent.
@@ -80,6 +81,7 @@ describe("SQLite store after kill -9", () => {
           );
           for (const a of page.items) {
             assert.equal((await store.hits({ attackId: a.id }, { limit: 500 })).items.length, 20, a.id);
+            assert.equal((await store.stats({ attackId: a.id })).total, 50, a.id);
           }
           cursor = page.next;
         } while (cursor !== undefined);

@@ -123,6 +123,40 @@ ALTER TABLE requests ADD COLUMN response_bytes INTEGER;
 ALTER TABLE requests ADD COLUMN response_ms REAL;
 `,
   },
+  {
+    version: 3,
+    name: "hit_counts: hits counted but not stored (sampling), per minute",
+    // One row per minute (`ts` is the minute's start) and per kind of sampled-out hit, so
+    // that stats add these to the stored hits and stay exact under a flood. The filter
+    // columns carry the same names as in `hits`, so one WHERE clause (filter.ts, alias
+    // `h`) selects from both. status and vni stay NULL when unseen, as on hits (a filter
+    // on them never matches NULL); the unique key reads NULL as -1, which no HTTP status
+    // or VNI can be, because NULLs are all distinct to a plain UNIQUE constraint and a
+    // second write of the same key would then add a row instead of adding to it.
+    // path_template and ip_key follow from path and client_ip, so they are not part of it.
+    sql: `
+CREATE TABLE hit_counts (
+  ts INTEGER NOT NULL,
+  attack_id TEXT NOT NULL REFERENCES attacks (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
+  type TEXT NOT NULL,
+  point TEXT NOT NULL,
+  client_ip TEXT NOT NULL,
+  ip_key TEXT,
+  host TEXT NOT NULL COLLATE NOCASE,
+  method TEXT NOT NULL,
+  path TEXT NOT NULL,
+  path_template TEXT NOT NULL,
+  status INTEGER,
+  vni INTEGER,
+  count INTEGER NOT NULL CHECK (count > 0)
+) STRICT;
+-- The upsert key; led by ts, it also serves time-range scans and prune.
+CREATE UNIQUE INDEX hit_counts_key ON hit_counts
+  (ts, attack_id, type, point, client_ip, host, method, path, ifnull(status, -1), ifnull(vni, -1));
+-- Attack detail (attackId filter), prune's "attack left without hits", and ON DELETE CASCADE.
+CREATE INDEX hit_counts_attack ON hit_counts (attack_id, ts);
+`,
+  },
 ];
 
 /** The newest schema version this program knows. */

@@ -95,6 +95,59 @@ describe("opening the SQLite store", () => {
     }
   });
 
+  it("upgrades a version 2 database in place: stats add the new hit counts to the old hits", async () => {
+    const file = join(root, "v2.db");
+    const db = new Database(file);
+    migrate(db, 1, MIGRATIONS.slice(0, 2));
+    const t = 1_700_000_040_000;
+    db.prepare(
+      `INSERT INTO requests (id, ts, method, target, http_version, headers, body, body_truncated, client_ip,
+       scheme, host, source, anomalies) VALUES ('R1', ?, 'GET', '/', '1.1', '[]', '', 0, '10.0.0.1',
+       'http', 'a.example', 'http-mirror', '[]')`,
+    ).run(t);
+    db.prepare(
+      `INSERT INTO attacks VALUES ('A1', 'sqli', 'query › id', 'a.example', '/', ?, ?, 9, 1, 1, 's', '10.0.0.1')`,
+    ).run(t, t);
+    db.prepare(
+      `INSERT INTO hits (id, attack_id, request_id, ts, type, point, payload, signature, client_ip, ip_key,
+       host, method, path, path_template, vni) VALUES ('H1', 'A1', 'R1', ?, 'sqli', 'query › id', 'p', 's',
+       '10.0.0.1', NULL, 'a.example', 'GET', '/', '/', 5)`,
+    ).run(t);
+    db.close();
+
+    const s = await openSqliteStore({ file });
+    try {
+      assert.equal(await s.schemaVersion(), SCHEMA_VERSION);
+      assert.equal((await s.stats({})).total, 1);
+      await s.write({
+        requests: [],
+        attacks: [],
+        hits: [],
+        counts: [
+          {
+            attackId: "A1",
+            ts: t,
+            type: "sqli",
+            point: "query › id",
+            clientIp: "10.0.0.1",
+            host: "a.example",
+            method: "GET",
+            path: "/",
+            pathTemplate: "/",
+            vni: 5,
+            count: 8,
+          },
+        ],
+      });
+      const st = await s.stats({ vni: 5 });
+      assert.equal(st.total, 9);
+      assert.deepEqual(st.topSources, [{ ip: "10.0.0.1", hits: 9 }]);
+      assert.deepEqual(await s.integrityCheck(), ["ok"]);
+    } finally {
+      await s.close();
+    }
+  });
+
   it("rolls back a failing migration step as a whole", () => {
     const db = new Database(":memory:");
     const steps = [

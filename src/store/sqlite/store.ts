@@ -191,11 +191,19 @@ export class SqliteStore implements Store {
       }
       const w = hitWhere(query);
       const where = whereSql(w);
+      // Stored hits count one each, rows of hit_counts their `count`. The same conditions
+      // (filter.ts, alias `h`) select from both tables; each side is aggregated on its own
+      // (the hits side keeps its count over an index) and the outer query adds the two
+      // up. Parameters: the hits side's, then the counts side's.
+      const sides = (cols: string, group: string): string =>
+        `SELECT ${cols}, count(*) AS n FROM hits h${where}${group} UNION ALL ` +
+        `SELECT ${cols}, sum(h.count) AS n FROM hit_counts h${where}${group}`;
+      const twice = (...before: unknown[]): unknown[] => [...before, ...w.params, ...before, ...w.params];
       // One read transaction: every figure comes from the same snapshot.
       return this.db!.transaction((): Stats => {
-        const range = this.stmt(`SELECT min(h.ts) AS lo, max(h.ts) AS hi FROM hits h${where}`).get(
-          ...w.params,
-        ) as {
+        const range = this.stmt(
+          `SELECT min(lo) AS lo, max(hi) AS hi FROM (SELECT min(h.ts) AS lo, max(h.ts) AS hi FROM hits h${where} UNION ALL SELECT min(h.ts), max(h.ts) FROM hit_counts h${where})`,
+        ).get(...twice()) as {
           lo: number | null;
           hi: number | null;
         };
@@ -210,8 +218,8 @@ export class SqliteStore implements Store {
           }
         }
         const byTypeRows = this.stmt(
-          `SELECT h.type AS type, count(*) AS n FROM hits h${where} GROUP BY h.type`,
-        ).all(...w.params) as { type: string; n: number }[];
+          `SELECT type, sum(n) AS n FROM (${sides("h.type AS type", " GROUP BY h.type")}) GROUP BY type`,
+        ).all(...twice()) as { type: string; n: number }[];
         const byType: Record<string, number> = {};
         let total = 0;
         for (const r of byTypeRows) {
@@ -219,8 +227,11 @@ export class SqliteStore implements Store {
           total += r.n;
         }
         const seriesRows = this.stmt(
-          `SELECT (h.ts / CAST(? AS INTEGER)) * CAST(? AS INTEGER) AS b, h.type AS type, count(*) AS n FROM hits h${where} GROUP BY b, h.type ORDER BY b`,
-        ).all(bucket, bucket, ...w.params) as { b: number; type: string; n: number }[];
+          `SELECT b, type, sum(n) AS n FROM (${sides(
+            "(h.ts / CAST(? AS INTEGER)) * CAST(? AS INTEGER) AS b, h.type AS type",
+            " GROUP BY b, h.type",
+          )}) GROUP BY b, type ORDER BY b`,
+        ).all(...twice(bucket, bucket)) as { b: number; type: string; n: number }[];
         const series: { ts: number; byType: Record<string, number> }[] = [];
         for (const r of seriesRows) {
           let last = series[series.length - 1];
@@ -232,13 +243,14 @@ export class SqliteStore implements Store {
         }
         const topSources = (
           this.stmt(
-            `SELECT h.client_ip AS ip, count(*) AS n FROM hits h${where} GROUP BY h.client_ip ORDER BY n DESC, ip LIMIT ?`,
-          ).all(...w.params, top) as { ip: string; n: number }[]
+            `SELECT ip, sum(n) AS n FROM (${sides("h.client_ip AS ip", " GROUP BY h.client_ip")}) GROUP BY ip ORDER BY n DESC, ip LIMIT ?`,
+          ).all(...twice(), top) as { ip: string; n: number }[]
         ).map((r) => ({ ip: r.ip, hits: r.n }));
+        // Hosts compare case-insensitively, as on the columns.
         const topTargets = (
           this.stmt(
-            `SELECT h.host AS host, h.path AS path, count(*) AS n FROM hits h${where} GROUP BY h.host, h.path ORDER BY n DESC, host, path LIMIT ?`,
-          ).all(...w.params, top) as { host: string; path: string; n: number }[]
+            `SELECT host, path, sum(n) AS n FROM (${sides("h.host AS host, h.path AS path", " GROUP BY h.host, h.path")}) GROUP BY host COLLATE NOCASE, path ORDER BY n DESC, host COLLATE NOCASE, path LIMIT ?`,
+          ).all(...twice(), top) as { host: string; path: string; n: number }[]
         ).map((r) => ({ host: r.host, path: r.path, hits: r.n }));
         return { total, byType, series, topSources, topTargets };
       })();
@@ -261,11 +273,14 @@ export class SqliteStore implements Store {
       }
     };
     const hits = await loop("DELETE FROM hits WHERE id IN (SELECT id FROM hits WHERE ts < ? LIMIT ?)");
+    // A count row is as old as its minute's start.
+    await loop("DELETE FROM hit_counts WHERE rowid IN (SELECT rowid FROM hit_counts WHERE ts < ? LIMIT ?)");
     await loop(
       "DELETE FROM requests WHERE id IN (SELECT r.id FROM requests r WHERE r.ts < ? AND NOT EXISTS (SELECT 1 FROM hits h WHERE h.request_id = r.id) LIMIT ?)",
     );
+    // An attack goes once neither stored hits nor counts of it are left.
     await loop(
-      "DELETE FROM attacks WHERE id IN (SELECT a.id FROM attacks a WHERE a.last_seen < ? AND NOT EXISTS (SELECT 1 FROM hits h WHERE h.attack_id = a.id) LIMIT ?)",
+      "DELETE FROM attacks WHERE id IN (SELECT a.id FROM attacks a WHERE a.last_seen < ? AND NOT EXISTS (SELECT 1 FROM hits h WHERE h.attack_id = a.id) AND NOT EXISTS (SELECT 1 FROM hit_counts c WHERE c.attack_id = a.id) LIMIT ?)",
     );
     return hits;
   }
@@ -364,6 +379,12 @@ export class SqliteStore implements Store {
       db.prepare(`INSERT INTO hits (id, attack_id, request_id, ts, type, point, payload, signature,
       client_ip, ip_key, host, method, path, path_template, status, response_bytes, response_ms, vni, vlan)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`);
+    // Counts add up: hits of one key in one minute may arrive over several batches.
+    const upCount =
+      db.prepare(`INSERT INTO hit_counts (ts, attack_id, type, point, client_ip, ip_key, host, method, path,
+      path_template, status, vni, count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (ts, attack_id, type, point, client_ip, host, method, path, ifnull(status, -1), ifnull(vni, -1))
+      DO UPDATE SET count = count + excluded.count`);
     const tx = db.transaction((b: WriteBatch) => {
       for (const r of b.requests) {
         insRequest.run(
@@ -429,6 +450,23 @@ export class SqliteStore implements Store {
           h.responseMs ?? null,
           h.vni ?? null,
           h.vlan ?? null,
+        );
+      }
+      for (const c of b.counts ?? []) {
+        upCount.run(
+          c.ts,
+          c.attackId,
+          c.type,
+          c.point,
+          c.clientIp,
+          ipKey(c.clientIp) ?? null,
+          c.host,
+          c.method,
+          c.path,
+          c.pathTemplate,
+          c.status ?? null,
+          c.vni ?? null,
+          c.count,
         );
       }
     });

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { HitRecord } from "../../../model/index.js";
+import { EventRecorder } from "../../../events/recorder.js";
+import type { Hit, HitRecord, HttpExchange } from "../../../model/index.js";
 import { HIT_COUNT, STEP_MS, T0 } from "../fixtures.js";
 import { type StoreFactory, useHarness } from "../harness.js";
 
@@ -72,6 +73,62 @@ export function statsSuite(factory: StoreFactory): void {
       );
       assert.equal(later.body.total, 0);
       assert.deepEqual(later.body.series, []);
+    });
+
+    describe("after a flood of one payload from one client", () => {
+      const f = useHarness(factory, { seed: false });
+      const FLOOD = 1000;
+
+      it("counts every hit, stored in full or only counted", async () => {
+        const now = f().clock.now;
+        const sqli: Hit = {
+          type: "sqli",
+          point: "query › id",
+          payload: "1 OR 1=1",
+          signature: "sqli.tautology",
+        };
+        const exchange = (ts: number, ip: string): HttpExchange => ({
+          id: `e${ts}`,
+          ts,
+          client: { ip, port: 40000 },
+          host: "shop.example.com",
+          source: "http-mirror",
+          request: { method: "GET", target: "/items/7?id=1%20OR%201=1", headers: [], body: "" },
+        });
+        const rec = new EventRecorder({ store: f().store, flushIntervalMs: 0 });
+        // 1000 identical hits over ten minutes, and one from another client.
+        const start = now - 3_600_000;
+        for (let i = 0; i < FLOOD; i++)
+          assert.ok(rec.record(exchange(start + i * 600, "203.0.113.66"), [sqli]));
+        rec.record(exchange(start + 1, "198.51.100.2"), [sqli]);
+        await rec.close();
+        assert.equal(rec.counters.hitsSampled, FLOOD - 5);
+
+        const r = await f().json<StatsBody>("/api/v1/stats?bucket=5m");
+        assert.equal(r.status, 200, JSON.stringify(r.body));
+        assert.equal(r.body.total, FLOOD + 1);
+        assert.deepEqual(r.body.byType, { sqli: FLOOD + 1 });
+        assert.deepEqual(r.body.topSources, [
+          { ip: "203.0.113.66", hits: FLOOD },
+          { ip: "198.51.100.2", hits: 1 },
+        ]);
+        assert.deepEqual(r.body.topTargets, [
+          { host: "shop.example.com", path: "/items/7", hits: FLOOD + 1 },
+        ]);
+        let sum = 0;
+        for (const b of r.body.series) sum += b.byType.sqli ?? 0;
+        assert.equal(sum, FLOOD + 1, "the series adds up");
+        const one = await f().json<StatsBody>("/api/v1/stats?source=203.0.113.0/24");
+        assert.equal(one.body.total, FLOOD);
+        // The hit list shows what is stored in full; the attack counts everything.
+        const hits = await f().json<{ items: unknown[] }>("/api/v1/hits?limit=500");
+        assert.equal(hits.body.items.length, 6);
+        const attacks = await f().json<{ items: { hitCount: number }[] }>("/api/v1/attacks");
+        assert.deepEqual(
+          attacks.body.items.map((a) => a.hitCount),
+          [FLOOD + 1],
+        );
+      });
     });
 
     it("rejects bad buckets and ranges", async () => {
