@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { analyzeBatches } from "./analyze.js";
+import {
+  AUTO_WORKERS_MIN_BYTES,
+  AUTO_WORKERS_MIN_BYTES_2_CORES,
+  analyzeBatches,
+  autoWorkers,
+} from "./analyze.js";
 import type { Batch } from "./batch.js";
 
 const rec = (i: number) =>
@@ -59,5 +64,26 @@ describe("analyzeBatches", () => {
     });
     assert.equal(stats.stopped, true);
     assert.ok(stats.requests < 400);
+  });
+});
+
+describe("autoWorkers", () => {
+  const input = (bytes: number, gzip = false) => [{ file: "x", format: "jsonl" as const, gzip, bytes }];
+
+  it("stays on this thread for small inputs and on one core", () => {
+    assert.equal(autoWorkers(input(1024), 8), 0);
+    assert.equal(autoWorkers(input(10 * AUTO_WORKERS_MIN_BYTES_2_CORES), 1), 0);
+  });
+
+  it("needs a much larger input on 2 cores, where cold workers cost more than they save", () => {
+    // blazehttp-sized (35 MB): measured slower with two workers than inline on 2 cores.
+    assert.equal(autoWorkers(input(35_000_000), 2), 0);
+    assert.equal(autoWorkers(input(AUTO_WORKERS_MIN_BYTES_2_CORES), 2), 2);
+    assert.equal(autoWorkers(input(35_000_000), 4), 4);
+  });
+
+  it("estimates a compressed input by its uncompressed size", () => {
+    assert.equal(autoWorkers(input(AUTO_WORKERS_MIN_BYTES / 2), 4), 0);
+    assert.equal(autoWorkers(input(AUTO_WORKERS_MIN_BYTES / 2, true), 4), 4);
   });
 });

@@ -8,12 +8,20 @@ import { type InputInfo, probeInput, readBatches } from "./inputs.js";
 import { WorkerPool } from "./worker-pool.js";
 
 /**
- * Below this much (estimated, uncompressed) input, threads cost more than they save: each
- * worker starts cold and runs its first thousand or so requests before the JIT has
- * optimised the detectors (measured: ~0.7 s of extra CPU per worker), and 16 MiB is
- * about 8,000 browser requests.
+ * Below this much (estimated, uncompressed) input, worker threads cost more than they
+ * save. Each worker starts cold: its first ~15,000 requests run at two to three times the
+ * steady cost while the JIT optimises the detectors (measured on blazehttp: ~400 µs of CPU
+ * per request in the first pass over the file, ~120 from the fourth), and the main thread
+ * still reads, batches and writes. On 2 cores (`mirrorwatch analyze` of
+ * blazehttp-benign-a, 35 MB, 16,468 requests): inline 5.2 s, two workers 6.6 s; the same
+ * file four times (141 MB): inline 14.0 s, two workers 13.0 s. So on 2 cores threads pay
+ * off from about 128 MiB. With more cores each worker adds a whole core of analysis and
+ * 16 MiB (about 8,000 browser requests) is kept there (not measured on this project's
+ * 2-core machines).
  */
 export const AUTO_WORKERS_MIN_BYTES = 16 * 1024 * 1024;
+/** `AUTO_WORKERS_MIN_BYTES` on machines with 2 cores or fewer (see above). */
+export const AUTO_WORKERS_MIN_BYTES_2_CORES = 128 * 1024 * 1024;
 /** Rough gzip ratio of request logs, to estimate work from a compressed file's size. */
 const GZIP_RATIO = 5;
 /** Batch sizes: large enough to amortise messaging, small enough to keep every core busy. */
@@ -73,10 +81,10 @@ export async function probeInputs(files: readonly string[]): Promise<InputInfo[]
 }
 
 /** How many worker threads `auto` picks for these inputs. */
-export function autoWorkers(infos: readonly InputInfo[]): number {
+export function autoWorkers(infos: readonly InputInfo[], cores = availableParallelism()): number {
   const estimate = infos.reduce((n, i) => n + i.bytes * (i.gzip ? GZIP_RATIO : 1), 0);
-  const cores = availableParallelism();
-  return estimate >= AUTO_WORKERS_MIN_BYTES && cores > 1 ? cores : 0;
+  const min = cores <= 2 ? AUTO_WORKERS_MIN_BYTES_2_CORES : AUTO_WORKERS_MIN_BYTES;
+  return estimate >= min && cores > 1 ? cores : 0;
 }
 
 /** Analyses files (probed with `probeInputs`) in order. Throws `InputError` for an unreadable one. */

@@ -2,6 +2,7 @@ export {
   type AnalyzeOptions,
   type AnalyzeStats,
   AUTO_WORKERS_MIN_BYTES,
+  AUTO_WORKERS_MIN_BYTES_2_CORES,
   analyzeBatches,
   analyzeFiles,
   autoWorkers,
