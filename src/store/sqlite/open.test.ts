@@ -51,23 +51,8 @@ describe("opening the SQLite store", () => {
 
   it("upgrades a version 1 database in place: old rows read as before, new rows carry packet fields", async () => {
     const file = join(root, "v1.db");
-    const db = new Database(file);
-    migrate(db, 1, MIGRATIONS.slice(0, 1));
     const t = 1_700_000_000_000;
-    db.prepare(
-      `INSERT INTO requests (id, ts, method, target, http_version, headers, body, body_truncated, client_ip,
-       scheme, host, source, anomalies, status) VALUES ('R1', ?, 'GET', '/', '1.1', '[]', '', 0, '10.0.0.1',
-       'http', 'a.example', 'http-mirror', '[]', 200)`,
-    ).run(t);
-    db.prepare(
-      `INSERT INTO attacks VALUES ('A1', 'sqli', 'query › id', 'a.example', '/', ?, ?, 1, 1, 1, 's', '10.0.0.1')`,
-    ).run(t, t);
-    db.prepare(
-      `INSERT INTO hits (id, attack_id, request_id, ts, type, point, payload, signature, client_ip, ip_key,
-       host, method, path, path_template, status) VALUES ('H1', 'A1', 'R1', ?, 'sqli', 'query › id', 'p', 's',
-       '10.0.0.1', NULL, 'a.example', 'GET', '/', '/', 200)`,
-    ).run(t);
-    db.close();
+    oldDatabase(file, 1, t, { hitCount: 1, status: 200, vni: null });
 
     const s = await openSqliteStore({ file });
     try {
@@ -97,23 +82,8 @@ describe("opening the SQLite store", () => {
 
   it("upgrades a version 2 database in place: stats add the new hit counts to the old hits", async () => {
     const file = join(root, "v2.db");
-    const db = new Database(file);
-    migrate(db, 1, MIGRATIONS.slice(0, 2));
     const t = 1_700_000_040_000;
-    db.prepare(
-      `INSERT INTO requests (id, ts, method, target, http_version, headers, body, body_truncated, client_ip,
-       scheme, host, source, anomalies) VALUES ('R1', ?, 'GET', '/', '1.1', '[]', '', 0, '10.0.0.1',
-       'http', 'a.example', 'http-mirror', '[]')`,
-    ).run(t);
-    db.prepare(
-      `INSERT INTO attacks VALUES ('A1', 'sqli', 'query › id', 'a.example', '/', ?, ?, 9, 1, 1, 's', '10.0.0.1')`,
-    ).run(t, t);
-    db.prepare(
-      `INSERT INTO hits (id, attack_id, request_id, ts, type, point, payload, signature, client_ip, ip_key,
-       host, method, path, path_template, vni) VALUES ('H1', 'A1', 'R1', ?, 'sqli', 'query › id', 'p', 's',
-       '10.0.0.1', NULL, 'a.example', 'GET', '/', '/', 5)`,
-    ).run(t);
-    db.close();
+    oldDatabase(file, 2, t, { hitCount: 9, status: null, vni: 5 });
 
     const s = await openSqliteStore({ file });
     try {
@@ -205,3 +175,32 @@ describe("opening the SQLite store", () => {
     assert.equal(toStoreError("weird", "w").code, "internal");
   });
 });
+
+/**
+ * A database left at schema `version` by an older release, holding request R1, attack A1
+ * and its hit H1 at `t` (status on the request and the hit, vni on the hit when given).
+ */
+function oldDatabase(
+  file: string,
+  version: number,
+  t: number,
+  o: { hitCount: number; status: number | null; vni: number | null },
+): void {
+  const db = new Database(file);
+  migrate(db, 1, MIGRATIONS.slice(0, version));
+  db.prepare(
+    `INSERT INTO requests (id, ts, method, target, http_version, headers, body, body_truncated, client_ip,
+     scheme, host, source, anomalies, status) VALUES ('R1', ?, 'GET', '/', '1.1', '[]', '', 0, '10.0.0.1',
+     'http', 'a.example', 'http-mirror', '[]', ?)`,
+  ).run(t, o.status);
+  db.prepare(
+    `INSERT INTO attacks VALUES ('A1', 'sqli', 'query › id', 'a.example', '/', ?, ?, ?, 1, 1, 's', '10.0.0.1')`,
+  ).run(t, t, o.hitCount);
+  const vni = version >= 2 ? ", vni" : "";
+  db.prepare(
+    `INSERT INTO hits (id, attack_id, request_id, ts, type, point, payload, signature, client_ip, ip_key,
+     host, method, path, path_template, status${vni}) VALUES ('H1', 'A1', 'R1', ?, 'sqli', 'query › id', 'p', 's',
+     '10.0.0.1', NULL, 'a.example', 'GET', '/', '/', ?${vni === "" ? "" : ", ?"})`,
+  ).run(t, o.status, ...(vni === "" ? [] : [o.vni]));
+  db.close();
+}
