@@ -744,6 +744,40 @@ export function storeContract(name: string, makeStore: MakeStore): void {
       });
     });
 
+    it("lists an attack by a counted (sampled-out) hit as by a stored one", async () => {
+      await withStore(async (store) => {
+        // The stored hits come from one source; a second source's hits were all past the
+        // sampling limit, so they exist as counts only.
+        const a = attackRec({ firstSeen: T0, lastSeen: T0 + MINUTE });
+        const other = attackRec({ firstSeen: T0 + 1, lastSeen: T0 + MINUTE, point: "query › id" });
+        const req = requestRec({ ts: T0, clientIp: "10.0.0.1" });
+        const counted = countRec(a, {
+          ts: T0,
+          clientIp: "192.0.2.9",
+          method: "POST",
+          path: "/search/deep",
+          status: 500,
+          vni: 7,
+          count: 12,
+        });
+        await store.write({
+          requests: [req],
+          attacks: [a, other],
+          hits: [hitRec(a, req, { clientIp: "10.0.0.1" }), hitRec(other, req, { clientIp: "10.0.0.1" })],
+          counts: [counted],
+        });
+        const ids = async (f: HitFilter) => (await store.attacks(f)).items.map((x) => x.id);
+        assert.deepEqual(await ids({ source: "192.0.2.9" }), [a.id]);
+        assert.deepEqual(await ids({ source: "192.0.2.0/24", method: "POST" }), [a.id]);
+        assert.deepEqual(await ids({ path: "/search/*", status: 500, vni: 7 }), [a.id]);
+        // Conditions still hold on one same hit: no counted hit is a GET with status 500.
+        assert.deepEqual(await ids({ method: "GET", status: 500 }), []);
+        assert.deepEqual(await ids({ source: "198.51.100.1" }), []);
+        // Counts are not hits: the hit list still shows the stored ones only.
+        assert.equal((await store.hits({ source: "192.0.2.9" })).items.length, 0);
+      });
+    });
+
     it("prunes old hit counts, and keeps an attack while a count of it is left", async () => {
       await withStore(async (store) => {
         const cut = T0 + 10 * HOUR;

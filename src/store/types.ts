@@ -106,7 +106,8 @@ export interface WriteBatch {
  *
  * `hits` lists stored hits only; `stats` counts every hit written, stored in full or only
  * counted (sampling), so a flood of one payload shows its full size there (see Stats for
- * the precision).
+ * the precision), and `attacks` selects an attack when one of its hits matches the hit
+ * filters, stored or counted.
  */
 export interface Store {
   /** Opens the store and applies pending migrations. */

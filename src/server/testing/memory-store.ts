@@ -91,7 +91,9 @@ export class MemoryStore implements Store {
   async attacks(filter: HitFilter, page: PageRequest = {}): Promise<Page<AttackRecord>> {
     this.check();
     const match = hitMatcher(filter);
+    // Counted (sampled-out) hits select their attack as stored ones do.
     const ids = new Set(this.hitList.filter(match).map((h) => h.attackId));
+    for (const c of this.countMap.values()) if (match(c)) ids.add(c.attackId);
     const list = [...this.attackMap.values()].filter((a) => ids.has(a.id));
     return paginate(list, (a) => a.id, page);
   }

@@ -147,8 +147,15 @@ export function attackWhere(f: HitFilter): Where {
   const sub: Where = { conds: [], params: [] };
   hitColumns(f, sub, false);
   if (sub.conds.length > 0) {
-    w.conds.push(`EXISTS (SELECT 1 FROM hits h WHERE h.attack_id = a.id AND ${sub.conds.join(" AND ")})`);
-    w.params.push(...sub.params);
+    // One of its hits matches: stored in full, or counted only (sampled out, see
+    // migrations.ts hit_counts, whose filter columns carry the same names). An attack
+    // whose only hits from a source are past the sampling limit is still that source's.
+    const cond = sub.conds.join(" AND ");
+    w.conds.push(
+      `(EXISTS (SELECT 1 FROM hits h WHERE h.attack_id = a.id AND ${cond}) OR ` +
+        `EXISTS (SELECT 1 FROM hit_counts h WHERE h.attack_id = a.id AND ${cond}))`,
+    );
+    w.params.push(...sub.params, ...sub.params);
   }
   return w;
 }
