@@ -2,15 +2,19 @@
  * Load benchmark of the mirror listener with analysis on:
  *   npm run bench:mirror -- [--seconds N] [--connections N] [--pipeline N] [--rate N]
  *                           [--workers N|auto] [--queue-size N] [--attack-share F]
+ *                           [--generator auto|c|node]
  *                           [--phases closed,open,wrk] [--listener-only] [--no-wrk] [--json]
  *
  * Runs the whole node in this process (mirror listener, bounded queue, analysis worker
  * threads, event recorder, SQLite store in a temp dir, API) and a load generator in a
- * child process (bench/load/generator.ts: raw keep-alive connections, one request in
- * flight each like a proxy's upstream pool — NGINX does not pipeline to upstreams;
- * --connections, default 64 like the `keepalive 64` of deploy/nginx; --pipeline N keeps
- * N in flight per connection). Phases, each bounded by --seconds (default 10), after a
- * 3 s warm-up:
+ * child process: raw keep-alive connections, one request in flight each like a proxy's
+ * upstream pool — NGINX does not pipeline to upstreams; --connections, default 64 like
+ * the `keepalive 64` of deploy/nginx; --pipeline N keeps N in flight per connection.
+ * The generator is bench/load/loadgen.c, compiled on the fly with `cc` (`auto`, the
+ * default, falls back to the Node.js one, bench/load/generator.ts, where there is no
+ * compiler): it paces an open loop to 100 µs instead of Node's 1 ms timers, which
+ * otherwise add up to a millisecond to every latency (RATIONALE.md). The `tool` column
+ * says which one ran. Phases, each bounded by --seconds (default 10), after a 3 s warm-up:
  *   1. closed loop: every connection sends again as soon as it is answered — the most the
  *      listener takes, with analysis saturated;
  *   2. open loop at --rate requests/s (default 15,000, the issue's target): latency counted
@@ -42,6 +46,7 @@ import { loadConfig } from "../src/config/index.js";
 import { startNode } from "../src/pipeline/index.js";
 import { readCpu, readProcessCpuMs } from "./load/cpu.js";
 import type { GeneratorJob, GeneratorResult } from "./load/generator.js";
+import { buildLoadgen, runLoadgen, writeRequests } from "./load/loadgen.js";
 
 interface Options {
   seconds: number;
@@ -52,6 +57,8 @@ interface Options {
   queueSize: number;
   attackShare: number;
   listenerOnly: boolean;
+  /** Load generator: the C one (compiled on the fly) when a C compiler is there, or Node.js. */
+  generator: "auto" | "c" | "node";
   phases: ReadonlySet<string>;
   json: boolean;
 }
@@ -66,6 +73,7 @@ function parseOptions(argv: readonly string[]): Options {
     queueSize: 10_000,
     attackShare: 0.05,
     listenerOnly: false,
+    generator: "auto",
     phases: new Set(["closed", "open", "wrk"]),
     json: false,
   };
@@ -84,7 +92,11 @@ function parseOptions(argv: readonly string[]): Options {
     else if (a === "--queue-size") o.queueSize = Math.floor(num());
     else if (a === "--attack-share") o.attackShare = Math.min(1, Number(argv[++i]));
     else if (a === "--listener-only") o.listenerOnly = true;
-    else if (a === "--no-wrk") o.phases = new Set([...o.phases].filter((p) => p !== "wrk"));
+    else if (a === "--generator") {
+      const g = argv[++i];
+      if (g !== "auto" && g !== "c" && g !== "node") throw new Error("--generator takes auto, c or node");
+      o.generator = g;
+    } else if (a === "--no-wrk") o.phases = new Set([...o.phases].filter((p) => p !== "wrk"));
     else if (a === "--phases") {
       const list = (argv[++i] ?? "").split(",").filter((p) => p !== "");
       const bad = list.find((p) => p !== "closed" && p !== "open" && p !== "wrk");
@@ -427,20 +439,22 @@ async function main(): Promise<void> {
     (o.listenerOnly ? "listener only (no analysis)" : `${target.workers} analysis worker(s)`) +
     `, ${o.connections} connections × ${o.pipeline} in flight, ${o.seconds} s per phase, ` +
     `${(o.attackShare * 100).toFixed(0)}% attacks`;
+  const loadgen = o.generator === "node" ? undefined : buildLoadgen(dir, o.generator === "c");
+  const requests = join(dir, "requests.bin");
+  if (loadgen !== undefined) writeRequests(requests, o.attackShare);
+  const tool = loadgen !== undefined ? "c" : "node";
+  const generate = (j: GeneratorJob): Promise<GeneratorResult> =>
+    loadgen !== undefined ? runLoadgen(loadgen, requests, j) : runGenerator(j);
   let shutdown: unknown;
   try {
-    if (!o.json) process.stderr.write(`mirror bench running: ${setting}\n`);
-    await phase(target, "warm-up", "node", () => runGenerator(job("closed", 3)));
+    if (!o.json) process.stderr.write(`mirror bench running: ${setting}, ${tool} load generator\n`);
+    await phase(target, "warm-up", tool, () => generate(job("closed", 3)));
     if (o.phases.has("closed")) {
-      results.push(
-        await phase(target, "closed loop (max)", "node", () => runGenerator(job("closed", o.seconds))),
-      );
+      results.push(await phase(target, "closed loop (max)", tool, () => generate(job("closed", o.seconds))));
     }
     if (o.phases.has("open")) {
       results.push(
-        await phase(target, `open loop ${o.rate}/s`, "node", () =>
-          runGenerator(job("open", o.seconds, o.rate)),
-        ),
+        await phase(target, `open loop ${o.rate}/s`, tool, () => generate(job("open", o.seconds, o.rate))),
       );
     }
     const wrk = o.phases.has("wrk") ? findWrk() : undefined;
