@@ -236,6 +236,44 @@ describe("findings cache (header and cookie values)", () => {
   });
 });
 
+describe("findings cache: sources whose values never repeat", () => {
+  const ua = "Mozilla/5.0 (X11; Linux x86_64; rv:126.0) Gecko/20100101 Firefox/126.0";
+  const req = (i: number): HttpRequest => ({
+    method: "GET",
+    target: "/",
+    headers: [
+      ["User-Agent", ua],
+      ["X-Request-ID", `req-${String(i).padStart(28, "0")}`],
+      ["Cookie", `sid=session-token-${String(i).padStart(16, "0")}`],
+    ],
+    body: "",
+  });
+
+  it("stops looking up a header or cookie once its values prove fresh each time, and keeps the others", () => {
+    const e = new Engine();
+    for (let i = 0; i < 200; i++) e.analyze(req(i));
+    const before = e.cacheStats();
+    for (let i = 200; i < 300; i++) e.analyze(req(i));
+    const after = e.cacheStats();
+    // The User-Agent still hits on every request; the request id and the session cookie,
+    // judged after 64 misses each, are no longer looked up (no new misses).
+    assert.equal(after.hits - before.hits, 100);
+    assert.equal(after.misses - before.misses, 0);
+  });
+
+  it("gives the same hits as an engine without the cache", () => {
+    const cached = new Engine();
+    const plain = new Engine({ cacheSize: 0 });
+    const sqli = "1' UNION SELECT password FROM users-- -";
+    for (let i = 0; i < 150; i++) {
+      const r = req(i);
+      const withAttack: HttpRequest =
+        i % 10 === 9 ? { ...r, headers: [...r.headers, ["X-Request-ID", `${sqli} ${i}`]] } : r;
+      assert.deepEqual(cached.analyze(withAttack).hits, plain.analyze(withAttack).hits);
+    }
+  });
+});
+
 describe("findings memo (values repeated within a request)", () => {
   const sqli = "1' UNION SELECT password FROM users WHERE name = 'admin'-- -";
   const xss = "<img src=x onerror=alert(document.domain)> and some padding text";

@@ -101,8 +101,9 @@ export class Engine {
       const raw = p.kind === "raw";
       // A raw point may skip types already reported in its zone (its findings are then
       // partial); raw points are never header or cookie values, so never cached.
-      const cached = cache !== undefined && PointCache.eligible(p);
+      const cached = cache !== undefined && PointCache.eligible(p) && cache.worth(p);
       let findings = cached ? cache!.get(p) : undefined;
+      if (cached) cache!.seen(p, findings !== undefined);
       if (findings === undefined) {
         const memoed = memo !== undefined && RequestMemo.eligible(p);
         findings = memoed ? memo!.get(p) : undefined;
