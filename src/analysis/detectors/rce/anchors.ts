@@ -239,27 +239,26 @@ for (const [fam, words] of ANCHORS) {
 const nStates = trie.length;
 const DELTA = new Int32Array(nStates * nClasses);
 const OUT = new Uint32Array(nStates);
-{
-  const fail = new Int32Array(nStates);
-  const queue: number[] = [];
+const fail = new Int32Array(nStates);
+/** States in breadth-first order (a state's failure target comes before it). */
+const queue: number[] = [];
+for (let k = 0; k < nClasses; k++) {
+  const nx = trie[0]!.get(k);
+  DELTA[k] = nx ?? 0;
+  if (nx !== undefined) queue.push(nx);
+}
+OUT[0] = outs[0]!;
+for (let qi = 0; qi < queue.length; qi++) {
+  const s = queue[qi]!;
+  OUT[s] = outs[s]! | OUT[fail[s]!]!;
   for (let k = 0; k < nClasses; k++) {
-    const nx = trie[0]!.get(k);
-    DELTA[k] = nx ?? 0;
-    if (nx !== undefined) queue.push(nx);
-  }
-  OUT[0] = outs[0]!;
-  for (let qi = 0; qi < queue.length; qi++) {
-    const s = queue[qi]!;
-    OUT[s] = outs[s]! | OUT[fail[s]!]!;
-    for (let k = 0; k < nClasses; k++) {
-      const nx = trie[s]!.get(k);
-      if (nx !== undefined) {
-        fail[nx] = DELTA[fail[s]! * nClasses + k]!;
-        DELTA[s * nClasses + k] = nx;
-        queue.push(nx);
-      } else {
-        DELTA[s * nClasses + k] = DELTA[fail[s]! * nClasses + k]!;
-      }
+    const nx = trie[s]!.get(k);
+    if (nx !== undefined) {
+      fail[nx] = DELTA[fail[s]! * nClasses + k]!;
+      DELTA[s * nClasses + k] = nx;
+      queue.push(nx);
+    } else {
+      DELTA[s * nClasses + k] = DELTA[fail[s]! * nClasses + k]!;
     }
   }
 }
@@ -277,6 +276,47 @@ export const ANCHOR_STEP = new Int32Array(nStates * nClasses);
 for (let i = 0; i < ANCHOR_STEP.length; i++) {
   const nx = DELTA[i]!;
   ANCHOR_STEP[i] = nx * nClasses * 2 + (OUT[nx]! !== 0 ? 1 : 0);
+}
+
+/**
+ * For a subset of the anchor words: 1 for each state where one of them ends (itself or
+ * through its failure chain), to test for those words alone with the same automaton.
+ */
+function subsetOutput(accept: (word: string) => boolean): Uint8Array {
+  const out = new Uint8Array(nStates);
+  for (const [, words] of ANCHORS) {
+    for (const w of words) {
+      if (!accept(w)) continue;
+      let st = 0;
+      for (const ch of w) st = trie[st]!.get(CLASS[ch.charCodeAt(0)]!)!;
+      out[st] = 1;
+    }
+  }
+  for (const st of queue) if (out[fail[st]!] === 1) out[st] = 1;
+  return out;
+}
+
+/** Anchor words a plain token can hold: letters, digits and `_.:,=+/-` only. */
+export const PLAIN_WORDS = subsetOutput((w) => /^[a-z0-9_.:,=+/-]+$/.test(w));
+/** Every anchor word (for serialized JSON, whose strings are points of their own). */
+export const ANY_WORDS = subsetOutput(() => true);
+/** The same without `.` and `:` (most ids and random tokens). */
+export const WORD_WORDS = subsetOutput((w) => /^[a-z0-9_,=+/-]+$/.test(w));
+
+/**
+ * Whether `v` from index `from` holds one of the words of a subset table (PLAIN_WORDS,
+ * WORD_WORDS), ASCII case ignored: one walk of the automaton, where a regular expression
+ * alternation of the same hundred words tried each of them at each position.
+ */
+export function hasAnchorWord(v: string, from: number, words: Uint8Array): boolean {
+  let s = 0;
+  const n = Math.min(v.length, 65536);
+  for (let i = from; i < n; i++) {
+    const c = v.charCodeAt(i);
+    s = DELTA[s * nClasses + (c < 128 ? CLASS[c]! : 0)]!;
+    if (words[s] === 1) return true;
+  }
+  return false;
 }
 
 /** Families whose anchors occur in `v` (stand-alone use; the prefilter inlines the loop). */

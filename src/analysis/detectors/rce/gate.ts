@@ -8,38 +8,12 @@
  * two stay consistent.
  */
 import { CH } from "../charmask.js";
-import { ANCHORS } from "./anchors.js";
+import { ANY_WORDS, hasAnchorWord, PLAIN_WORDS, WORD_WORDS } from "./anchors.js";
 import { iniAssignment } from "./prefilter.js";
 import { BARE_ALONE, mayBeBareAlone, programDir } from "./shell/commands.js";
 
 /** Characters a plain token may hold besides letters, digits and `_`. */
 const PLAIN = CH.DIGIT | CH.DASH | CH.DOT | CH.EQ | CH.PLUS | CH.SLASH | CH.COLON | CH.COMMA;
-
-const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-
-/**
- * Anchor keywords that can occur in a plain token (letters, digits and the PLAIN
- * characters only): one alternation, searched natively. Anchors holding other
- * characters (`eval(`, `<?`, `$_`) cannot occur in such a value.
- */
-// safe-regex: an alternation of escaped literal keywords, no quantifier.
-const PLAIN_ANCHOR = new RegExp(
-  ANCHORS.flatMap(([, words]) => words)
-    .filter((w) => /^[a-z0-9_.:,=+/-]+$/.test(w))
-    .map(escapeRe)
-    .join("|"),
-  "i",
-);
-
-/** The same, for a token without `.` or `:` (most ids and random tokens): fewer words. */
-// safe-regex: an alternation of escaped literal keywords, no quantifier.
-const WORD_ANCHOR = new RegExp(
-  ANCHORS.flatMap(([, words]) => words)
-    .filter((w) => /^[a-z0-9_,=+/-]+$/.test(w))
-    .map(escapeRe)
-    .join("|"),
-  "i",
-);
 
 /** Strict base64 of a plausible payload size: `base64Code` decodes these. */
 function base64Shaped(v: string, n: number): boolean {
@@ -116,9 +90,9 @@ function plainMayMatch(v: string, mask: number): boolean {
     return true;
   // A php.ini directive.
   if (mask & CH.EQ && iniAssignment(v)) return true;
-  if ((mask & (CH.DOT | CH.COLON)) === 0) return WORD_ANCHOR.test(v);
+  if ((mask & (CH.DOT | CH.COLON)) === 0) return hasAnchorWord(v, 0, WORD_WORDS);
   const from = afterHost(v);
-  return from !== -1 && PLAIN_ANCHOR.test(from === 0 ? v : v.slice(from));
+  return from !== -1 && hasAnchorWord(v, from, PLAIN_WORDS);
 }
 
 /**
@@ -239,15 +213,6 @@ export function bigMayMatch(v: string): boolean {
   return BIG_SHELL.test(head) || BIG_CODE.test(head);
 }
 
-/** Every anchor keyword (anchors.ts), for serialized JSON. */
-// safe-regex: an alternation of escaped literal keywords, no quantifier.
-const ANY_ANCHOR = new RegExp(
-  ANCHORS.flatMap(([, words]) => words)
-    .map(escapeRe)
-    .join("|"),
-  "i",
-);
-
 /** Characters that still matter in serialized JSON (its strings are points of their own). */
 const JSON_RARE = CH.DOLLAR | CH.BACKTICK | CH.PIPE | CH.LT | CH.BACKSLASH | CH.PERCENT | CH.AMP;
 
@@ -274,7 +239,7 @@ export function rceGate(v: string, mask: number): boolean {
     // As the census: in JSON free of shell and escape characters only anchors count;
     // invisible characters (which `normalizeCode` strips) are no JSON of browsers.
     if (mask & CH.NONASCII && /[\u00ad\u200b-\u200d\ufeff]/.test(v)) return true;
-    return ANY_ANCHOR.test(v);
+    return hasAnchorWord(v, 0, ANY_WORDS);
   }
   if ((mask & ~SHAPED) !== 0) return true;
   if (n < MEMO_FROM) return shapedGate(v, mask);
@@ -301,9 +266,9 @@ function shapedGate(v: string, mask: number): boolean {
   // A shape match only rules out the syntax; anchor keywords (`classLoader`, `java.`,
   // `php`) fit the shapes' alphabets and are still looked for.
   if (!shaped(v, mask)) return true;
-  if ((mask & (CH.DOT | CH.COLON)) === 0) return WORD_ANCHOR.test(v);
+  if ((mask & (CH.DOT | CH.COLON)) === 0) return hasAnchorWord(v, 0, WORD_WORDS);
   const from = afterHost(v);
-  return from !== -1 && PLAIN_ANCHOR.test(from === 0 ? v : v.slice(from));
+  return from !== -1 && hasAnchorWord(v, from, PLAIN_WORDS);
 }
 
 function shaped(v: string, mask: number): boolean {
