@@ -1,5 +1,6 @@
 import type { Point } from "../../../model/index.js";
 import { CH, charMask } from "../charmask.js";
+import { isHeaderAsSent } from "../header-scope.js";
 import type { Detector, DetectorMatch } from "../types.js";
 import {
   componentEndAnchor,
@@ -142,7 +143,7 @@ export function detectPtrav(p: Point): DetectorMatch | null {
   if (p.kind === "segment" || p.kind === "ext" || p.kind === "markup") return null;
   const raw = p.value;
   if (!ptravPrefilter(raw, gateMask(raw))) return null;
-  if (p.zone === "header" && p.header !== undefined && STRUCTURED_HEADERS.has(p.header)) return null;
+  if (isHeaderAsSent(p, STRUCTURED_HEADERS)) return null;
 
   const w = findWrapper(raw);
   if (w !== null) return m(w.sign, w.start, w.end);

@@ -12,6 +12,7 @@ import type { Hit, Point } from "../../../model/index.js";
 import { excerpt, pointName } from "../../../model/index.js";
 import { hasPercentEscape, percentDecode } from "../../points/percent.js";
 import { charMask } from "../charmask.js";
+import { isHeaderAsSent } from "../header-scope.js";
 import type { Detector, DetectorMatch, RequestView } from "../types.js";
 import { anchorFamilies, F } from "./anchors.js";
 import { detectJava } from "./code/java.js";
@@ -137,7 +138,7 @@ function detectValue(p: Point): DetectorMatch | null {
     const ss = detectShellshock(v);
     if (ss !== null) return ss;
   }
-  const tokenHeader = p.zone === "header" && p.header !== undefined && TOKEN_HEADERS.has(p.header);
+  const tokenHeader = isHeaderAsSent(p, TOKEN_HEADERS);
   if (tokenHeader || binaryHead(v)) return null;
   const code = codeChecks(v, mask, fam, p.kind === "key");
   if (code !== null) return code;

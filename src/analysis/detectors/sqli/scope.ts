@@ -4,7 +4,9 @@
  * free text the client chooses (User-Agent, Referer, X-Forwarded-For, custom X-*…).
  * Headers a browser fills with a fixed grammar (RFC 9110 Accept*, Client Hints
  * `sec-ch-ua*`, Fetch Metadata `sec-fetch-*`, caching and connection headers) are not
- * stored by applications as text, and their quotes and `;` would only add noise.
+ * stored by applications as text, and their quotes and `;` would only add noise. That is
+ * their value as sent: what a decoder reads out of one (the claims of a JWT bearer token,
+ * which applications do look up in their database) is read like any parameter.
  */
 import type { Point } from "../../../model/index.js";
 
@@ -58,6 +60,8 @@ export function inScope(p: Point): boolean {
     default:
       break;
   }
-  if (p.zone === "header" && p.header !== undefined && isStructuredHeader(p.header)) return false;
+  // A header as sent only: what is decoded from it (JWT claims) is read.
+  if (p.zone === "header" && p.depth === 0 && p.header !== undefined && isStructuredHeader(p.header))
+    return false;
   return true;
 }

@@ -8,6 +8,7 @@ import type { Hit, Point } from "../../../model/index.js";
 import { excerpt } from "../../../model/index.js";
 import { hasPercentEscape, percentDecode } from "../../points/percent.js";
 import { CH } from "../charmask.js";
+import { isHeaderAsSent } from "../header-scope.js";
 import type { Detector, DetectorMatch, RequestView } from "../types.js";
 import { findExpressions } from "./expressions.js";
 import { judgeDirectives, judgeExpression } from "./rules.js";
@@ -120,7 +121,7 @@ function detectWindows(v: string): DetectorMatch | null {
 }
 
 function detectValue(p: Point): DetectorMatch | null {
-  if (p.zone === "header" && p.header !== undefined && TOKEN_HEADERS.has(p.header)) return null;
+  if (isHeaderAsSent(p, TOKEN_HEADERS)) return null;
   const v = p.value.length > MAX_LEN ? p.value.slice(0, MAX_LEN) : p.value;
   // The prefilter's gate (every `SIGN` match holds a `GATE` character, so the mask test
   // adds nothing here): what the prefilter rejects is never flagged.

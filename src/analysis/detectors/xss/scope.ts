@@ -3,8 +3,9 @@
  * reflect into a page: parameter values and names, cookies, path segments, bodies,
  * multipart file names, and free-text headers (User-Agent, Referer, custom `X-…`).
  * Headers with a fixed grammar that browsers fill in themselves (Accept-*, Sec-*,
- * caching and CORS headers…) and credentials are left out: they are not reflected as
- * markup, and their syntax (`q=0.8`, tokens) would only cost time.
+ * caching and CORS headers…) and credentials are left out as sent: they are not reflected
+ * as markup, and their syntax (`q=0.8`, tokens) would only cost time. What a decoder reads
+ * out of them is application data and is read: the claims of a JWT bearer token.
  */
 import type { Point } from "../../../model/index.js";
 
@@ -37,7 +38,8 @@ const STRUCTURED_HEADERS: ReadonlySet<string> = new Set([
 
 export function inScope(p: Point): boolean {
   if (p.zone === "method" || p.kind === "ext" || p.kind === "markup") return false;
-  if (p.zone === "header") {
+  // A header as sent only: what is decoded from it (JWT claims) is read.
+  if (p.zone === "header" && p.depth === 0) {
     const h = p.header ?? "";
     if (STRUCTURED_HEADERS.has(h)) return false;
     if (h.startsWith("sec-") || h.startsWith("if-") || h.startsWith("access-control-")) return false;
