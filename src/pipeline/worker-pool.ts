@@ -35,6 +35,13 @@ export class WorkerPool<J, R> {
     return this.workers.length;
   }
 
+  /** Jobs outstanding on the least busy worker. */
+  minPending(): number {
+    let min = Number.POSITIVE_INFINITY;
+    for (const w of this.workers) if (w.pending.size < min) min = w.pending.size;
+    return min;
+  }
+
   /** True once a worker has died: every later `run` rejects (a long-running caller replaces the pool). */
   get failed(): boolean {
     return this.failure !== undefined;

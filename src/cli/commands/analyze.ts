@@ -34,8 +34,9 @@ Inputs (format from content, then name; gzip accepted):
 
 Options:
   -o, --output FILE    write the verdicts to FILE instead of stdout
-  -w, --workers N      worker threads: auto (default: every core when the input is large),
-                       0 = analyse on the main thread, N = exactly N worker threads
+  -w, --workers N      worker threads: auto (default: when the input is large, one per core
+                       but one, the main thread analysing too), 0 = analyse on the main
+                       thread, N = exactly N worker threads
   -q, --quiet          no progress bar, warnings or summary on stderr (errors still)
   -h, --help           show this help
 
@@ -183,7 +184,10 @@ function summary(s: AnalyzeStats, printed: number): string {
   const secs = s.elapsedMs / 1000;
   const rate = secs > 0 ? s.requests / secs : 0;
   const pct = s.requests > 0 ? ((100 * s.withHits) / s.requests).toFixed(2) : "0.00";
-  const mode = s.workers > 0 ? `${s.workers} worker thread${s.workers === 1 ? "" : "s"}` : "main thread";
+  const mode =
+    s.workers > 0
+      ? `${s.workers} worker thread${s.workers === 1 ? "" : "s"}${s.mainAnalysed ? " and the main thread" : ""}`
+      : "main thread";
   const lines = [
     `analyzed ${fmtInt(s.requests)} requests in ${secs.toFixed(2)} s (${fmtInt(rate)} req/s, ${mode})${s.stopped ? ", stopped early: output closed" : ""}`,
     `  with hits: ${fmtInt(s.withHits)} (${pct}%)`,
