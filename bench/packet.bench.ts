@@ -1,7 +1,7 @@
 /**
  * The packet path on one core, end to end (issue #4, Benchmark):
  *   npm run bench:packet -- [--mb N] [--flows N] [--seed N] [--attacks SHARE] [--memory-flows N]
- *                            [--keep FILE] [--no-detection] [--no-memory]
+ *                            [--keep FILE] [--no-detection] [--no-memory] [--decode-responses]
  *
  * 1. Generates a synthetic capture of --mb MiB (default 1024) with PcapWriter in the temp
  *    directory (deleted afterwards; `--keep FILE` writes it there and keeps it): --flows
@@ -54,6 +54,8 @@ interface Options {
   keep: string | undefined;
   detection: boolean;
   memory: boolean;
+  /** Undo the Content-Encoding of responses too (off in the node: nothing reads them yet). */
+  decodeResponses: boolean;
   /** Internal: run one memory variant and print its figures as JSON. */
   memoryVariant: MemoryVariant | undefined;
 }
@@ -68,6 +70,7 @@ function parseOptions(argv: string[]): Options {
     keep: undefined,
     detection: true,
     memory: true,
+    decodeResponses: false,
     memoryVariant: undefined,
   };
   for (let i = 0; i < argv.length; i++) {
@@ -85,6 +88,7 @@ function parseOptions(argv: string[]): Options {
     else if (a === "--keep") o.keep = argv[++i] ?? usage("--keep needs a file name");
     else if (a === "--no-detection") o.detection = false;
     else if (a === "--no-memory") o.memory = false;
+    else if (a === "--decode-responses") o.decodeResponses = true;
     else if (a === "--memory-variant") o.memoryVariant = argv[++i] as MemoryVariant;
     else if (a === "-h" || a === "--help") usage();
     else usage(`unknown option ${a}`);
@@ -95,7 +99,7 @@ function parseOptions(argv: string[]): Options {
 function usage(msg?: string): never {
   if (msg !== undefined) console.error(`packet.bench: ${msg}`);
   console.error(
-    "usage: npm run bench:packet -- [--mb N] [--flows N] [--seed N] [--attacks SHARE] [--memory-flows N] [--keep FILE] [--no-detection] [--no-memory]",
+    "usage: npm run bench:packet -- [--mb N] [--flows N] [--seed N] [--attacks SHARE] [--memory-flows N] [--keep FILE] [--no-detection] [--no-memory] [--decode-responses]",
   );
   process.exit(msg === undefined ? 0 : 2);
 }
@@ -112,12 +116,15 @@ interface PathRun {
   readonly targetChars: number;
   readonly bodyBytes: number;
   readonly flagged: number;
+  /** Responses whose body was left with its Content-Encoding. */
+  readonly encodedResponses: number;
   readonly counters: PacketPathCounters;
   readonly peakRssMiB: number;
 }
 
-async function runPath(file: string, engine: Engine | undefined): Promise<PathRun> {
+async function runPath(file: string, engine: Engine | undefined, decodeResponses: boolean): Promise<PathRun> {
   let exchanges = 0;
+  let encodedResponses = 0;
   let paired = 0;
   let targetChars = 0;
   let bodyBytes = 0;
@@ -127,12 +134,13 @@ async function runPath(file: string, engine: Engine | undefined): Promise<PathRu
     (ex) => {
       exchanges++;
       if (ex.response !== undefined) paired++;
+      if (ex.response?.contentEncoding !== undefined) encodedResponses++;
       targetChars += ex.request.target.length;
       bodyBytes += ex.request.body.length;
       if (engine !== undefined && engine.analyze(ex.request).hits.length > 0) flagged++;
       if ((exchanges & 4095) === 0) peakRss = Math.max(peakRss, process.memoryUsage.rss());
     },
-    { source: "bench" },
+    { source: "bench", http: { decodeResponses } },
   );
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
@@ -151,13 +159,14 @@ async function runPath(file: string, engine: Engine | undefined): Promise<PathRu
     targetChars,
     bodyBytes,
     flagged,
+    encodedResponses,
     counters: path.counters(),
     peakRssMiB: peakRss / 2 ** 20,
   };
 }
 
 /** What phase (a) must show when nothing was dropped; each failure is one line. */
-function checkExact(cap: CaptureFile, run: PathRun): string[] {
+function checkExact(cap: CaptureFile, run: PathRun, decodeResponses: boolean): string[] {
   const t = cap.traffic;
   const c = run.counters;
   const bad: string[] = [];
@@ -172,7 +181,9 @@ function checkExact(cap: CaptureFile, run: PathRun): string[] {
   eq("request body bytes", run.bodyBytes, t.requestBodyBytes);
   eq("TCP gaps", c.tcp.gaps, 0);
   eq("HTTP parse errors", c.http.parseErrors, 0);
-  eq("gzip bodies decoded", c.http.decoded, t.gzip);
+  // The generated gzip bodies are all responses: decoded, or left encoded and said so.
+  eq("gzip bodies decoded", c.http.decoded, decodeResponses ? t.gzip : 0);
+  eq("responses left encoded", run.encodedResponses, decodeResponses ? 0 : t.gzip);
   eq("flows left open", c.flows, 0);
   return bad;
 }
@@ -253,12 +264,15 @@ async function main(): Promise<void> {
     ].join(" ");
     process.stdout.write(`${header}\n`);
 
-    const a = await runPath(file, undefined);
+    process.stdout.write(
+      `responses: ${o.decodeResponses ? "Content-Encoding undone (--decode-responses)" : "kept as on the wire, as in the node (--decode-responses undoes gzip)"}\n`,
+    );
+    const a = await runPath(file, undefined, o.decodeResponses);
     process.stdout.write(`${throughputRow("a. read+decode+reassembly+HTTP", a)}\n`);
-    const bad = checkExact(cap, a);
+    const bad = checkExact(cap, a, o.decodeResponses);
     let b: PathRun | undefined;
     if (o.detection) {
-      b = await runPath(file, new Engine());
+      b = await runPath(file, new Engine(), o.decodeResponses);
       process.stdout.write(`${throughputRow("b. a + detection (Engine.analyze)", b)}\n`);
     }
     const gbps = (a.frameBytes * 8) / a.cpuS / 1e9;
@@ -272,7 +286,7 @@ async function main(): Promise<void> {
     const c = a.counters;
     process.stdout.write(
       `exactness (a): ${bad.length === 0 ? "OK" : "FAILED"}: ${a.exchanges} exchanges, ${a.paired} paired, ` +
-        `${c.tcp.gaps} TCP gaps, ${c.http.parseErrors} HTTP parse errors, ${c.http.decoded} gzip decoded, ` +
+        `${c.tcp.gaps} TCP gaps, ${c.http.parseErrors} HTTP parse errors, ${c.http.decoded} gzip decoded, ${a.encodedResponses} left encoded, ` +
         `${c.tcp.flowsOpened} flows opened\n`,
     );
     for (const line of bad) process.stdout.write(`  ${line}\n`);

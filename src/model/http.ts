@@ -17,6 +17,13 @@ export interface HttpResponse {
   readonly headers: readonly Header[];
   readonly body: Uint8Array | string;
   readonly httpVersion?: string;
+  /**
+   * The Content-Encoding still applied to `body` (e.g. `gzip`, `gzip, br`) when it was not
+   * undone (the packet path leaves response bodies as they crossed the wire unless told
+   * otherwise: capture/http1 `decodeResponses`); absent when `body` is decoded or was
+   * never encoded.
+   */
+  readonly contentEncoding?: string;
   /** Body bytes as they crossed the wire (before Content-Encoding was undone), when known. */
   readonly wireBytes?: number;
   /** Milliseconds since the epoch when the response was complete (packet path). */

@@ -34,7 +34,11 @@ const tsharkMissing = !["/usr/bin/tshark", "/usr/local/bin/tshark"].some((p) => 
 async function exchangesOf(pcap: string): Promise<HttpExchange[]> {
   const out: HttpExchange[] = [];
   // Bodies up to 4 MiB: the 2 MiB upload must come through whole.
-  const path = new PacketPath((ex) => out.push(ex), { source: "test", http: { maxBodyBytes: 4 << 20 } });
+  // Response bodies decoded too: the checks below compare them with what NGINX served.
+  const path = new PacketPath((ex) => out.push(ex), {
+    source: "test",
+    http: { maxBodyBytes: 4 << 20, decodeResponses: true },
+  });
   await readCaptureFile(pcap, (f) => path.frame(f.linkType, f.data, f.ts));
   path.flush();
   return out.sort((a, b) => (a.ts ?? 0) - (b.ts ?? 0));

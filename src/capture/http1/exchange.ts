@@ -12,6 +12,8 @@ export interface ExchangeContext {
   readonly source: string;
   readonly tunnel: TunnelInfo | undefined;
   readonly maxDecodedBytes: number;
+  /** Http1Options.decodeResponses. */
+  readonly decodeResponses: boolean;
   readonly counters: Http1Counters;
 }
 
@@ -97,7 +99,8 @@ export function buildExchange(
   if (resp !== null) {
     const rh = resp.head;
     const respAnomalies = rh.anomalies;
-    const body = bodyOf(resp, respAnomalies, ctx);
+    const decode = ctx.decodeResponses || rh.contentEncoding === "";
+    const body = decode ? bodyOf(resp, respAnomalies, ctx) : resp.body;
     const response: Mutable<HttpResponse> = {
       status: rh.status,
       headers: rh.headers,
@@ -107,6 +110,7 @@ export function buildExchange(
       ts: resp.tsEnd,
     };
     if (rh.reason !== "") response.reason = rh.reason;
+    if (!decode) response.contentEncoding = rh.contentEncoding;
     ex.response = response;
     for (const a of respAnomalies) {
       anomalies ??= [];

@@ -417,6 +417,7 @@ export class HttpFlow implements FlowSink, ReaderOwner, Holder {
       source: this.host.source,
       tunnel,
       maxDecodedBytes: this.host.opts.maxDecodedBytes,
+      decodeResponses: this.host.opts.decodeResponses,
       counters: this.host.counters,
     };
     return this.ctx;

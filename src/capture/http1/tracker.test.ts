@@ -154,10 +154,10 @@ describe("HttpStreamTracker: messages", () => {
     assert.equal(e!.response?.httpVersion, "HTTP/1.0");
   });
 
-  it("decodes gzip responses and requests; wireBytes is the encoded size", () => {
+  it("decodes gzip requests, and responses when asked to; wireBytes is the encoded size", () => {
     const body = Buffer.from('{"user":"admin","pass":"x"}');
     const gz = gzipSync(body);
-    const d = new FlowDriver();
+    const d = new FlowDriver({ decodeResponses: true });
     d.send(
       0,
       Buffer.concat([
@@ -176,12 +176,36 @@ describe("HttpStreamTracker: messages", () => {
     assert.equal(text(e!.request.body), body.toString());
     assert.equal(text(e!.response?.body), body.toString());
     assert.equal(e!.response?.wireBytes, gz.length);
+    assert.equal(e!.response?.contentEncoding, undefined);
     assert.equal(d.tracker.counters.decoded, 2);
+  });
+
+  it("leaves response bodies as they crossed the wire by default, and says so", () => {
+    const body = Buffer.from("<html>".repeat(50));
+    const gz = gzipSync(body);
+    const d = new FlowDriver();
+    d.send(0, GET("/page"));
+    d.send(
+      1,
+      Buffer.concat([
+        Buffer.from(`HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: ${gz.length}\r\n\r\n`),
+        gz,
+      ]),
+    );
+    d.send(0, GET("/plain"));
+    d.send(1, OK("plain"));
+    const [page, plain] = d.close();
+    assert.deepEqual(Buffer.from(page!.response!.body as Uint8Array), gz);
+    assert.equal(page!.response?.contentEncoding, "gzip");
+    assert.equal(page!.response?.wireBytes, gz.length);
+    assert.equal(plain!.response?.contentEncoding, undefined);
+    assert.equal(text(plain!.response?.body), "plain");
+    assert.equal(d.tracker.counters.decoded, 0);
   });
 
   it("keeps a decompression bomb raw with decompression_limit", () => {
     const bomb = gzipSync(Buffer.alloc(8 * 1024 * 1024));
-    const d = new FlowDriver({ maxDecodedBytes: 64 * 1024 });
+    const d = new FlowDriver({ maxDecodedBytes: 64 * 1024, decodeResponses: true });
     d.send(0, GET("/bomb"));
     d.send(
       1,

@@ -32,6 +32,7 @@ export class HttpStreamTracker {
       maxHeaders: positive(opts.maxHeaders, DEFAULT_HTTP1_OPTIONS.maxHeaders),
       maxBodyBytes: positive(opts.maxBodyBytes, DEFAULT_HTTP1_OPTIONS.maxBodyBytes, 0),
       maxDecodedBytes: positive(opts.maxDecodedBytes, DEFAULT_HTTP1_OPTIONS.maxDecodedBytes),
+      decodeResponses: opts.decodeResponses ?? DEFAULT_HTTP1_OPTIONS.decodeResponses,
       responseTimeoutMs: positive(opts.responseTimeoutMs, DEFAULT_HTTP1_OPTIONS.responseTimeoutMs, 0),
       maxPending: positive(opts.maxPending, DEFAULT_HTTP1_OPTIONS.maxPending),
       maxHeldBytes: positive(opts.maxHeldBytes, DEFAULT_HTTP1_OPTIONS.maxHeldBytes),
