@@ -154,7 +154,7 @@ export class BatchBuilder {
     );
     if (ex.response !== undefined) {
       this.#responses ??= [];
-      this.#responses.push([this.#n, ex.response]);
+      this.#responses.push([this.#n, withoutBody(ex.response)]);
     }
     if (ex.tunnel !== undefined) {
       this.#tunnels ??= [];
@@ -198,6 +198,19 @@ export class BatchBuilder {
   #put(s: string | undefined): void {
     this.#parts.push(s);
   }
+}
+
+const NO_BODY = new Uint8Array(0);
+
+/**
+ * A response as the analysis needs it: status, headers, size and timing. Its body (up to
+ * the packet path's maxBodyBytes) is read by nothing downstream yet, and would be copied
+ * into every worker message; its size stays in `wireBytes`.
+ */
+function withoutBody(r: HttpResponse): HttpResponse {
+  const n = typeof r.body === "string" ? Buffer.byteLength(r.body, "utf8") : r.body.byteLength;
+  if (n === 0) return r;
+  return { ...r, body: NO_BODY, wireBytes: r.wireBytes ?? n };
 }
 
 /** Flattens exchanges into one batch (tests, one-off batches). */
