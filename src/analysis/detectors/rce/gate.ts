@@ -9,6 +9,7 @@
  */
 import { CH } from "../charmask.js";
 import { ANY_WORDS, hasAnchorWord, PLAIN_WORDS, WORD_WORDS } from "./anchors.js";
+import { isPickleHead } from "./code/pickle.js";
 import { iniAssignment } from "./prefilter.js";
 import { BARE_ALONE, mayBeBareAlone, programDir } from "./shell/commands.js";
 
@@ -39,6 +40,13 @@ export function base64HeadIsText(v: string): boolean {
     if (!((c >= 32 && c < 127) || c === 9 || c === 10 || c === 13) && ++bad > 2) return false;
   }
   return true;
+}
+
+/** Base64 whose first bytes open a binary Python pickle (code/pickle.ts): `base64Code` reads it. */
+export function base64PickleHead(v: string): boolean {
+  if ((v.charCodeAt(0) | 0) !== 103 /* g */ || v.charCodeAt(1) !== 65 /* A */) return false;
+  const b = Buffer.from(v.slice(0, 4), "base64");
+  return b.length >= 2 && isPickleHead(b[0]!, b[1]!);
 }
 
 /** A recon tool or a program path named alone (see `BARE_ALONE`), for a value of up to 24 characters. */
@@ -85,7 +93,7 @@ function plainMayMatch(v: string, mask: number): boolean {
     (mask & (CH.DOT | CH.COLON | CH.COMMA | CH.AT)) === 0 &&
     (mask & (CH.DIGIT | CH.PLUS | CH.SLASH | CH.EQ)) !== 0 &&
     base64Shaped(v, n) &&
-    base64HeadIsText(v)
+    (base64HeadIsText(v) || base64PickleHead(v))
   )
     return true;
   // A php.ini directive.

@@ -18,8 +18,17 @@ import { anchorFamilies, F } from "./anchors.js";
 import { detectJava } from "./code/java.js";
 import { detectLog4j, mayBeLog4j } from "./code/log4shell.js";
 import { detectPhp } from "./code/php.js";
+import { detectPickle } from "./code/pickle.js";
 import { detectProto, detectScripting, detectShellshock } from "./code/scripting.js";
-import { BIG, base64HeadIsText, bigMayMatch, binaryHead, binaryMayMatch, rceGate } from "./gate.js";
+import {
+  BIG,
+  base64HeadIsText,
+  base64PickleHead,
+  bigMayMatch,
+  binaryHead,
+  binaryMayMatch,
+  rceGate,
+} from "./gate.js";
 import { normalizeCode } from "./normalize.js";
 import { C, census, iniAssignment, mayBeCommandLine, SHELL_TRIGGER, scan } from "./prefilter.js";
 import { analyzeShell, type CommandMode, mayBeShell } from "./shell/unix.js";
@@ -238,8 +247,16 @@ function base64Code(v: string): DetectorMatch | null {
       (c === 61 && i >= n - 2);
     if (!ok) return null;
   }
-  if (!base64HeadIsText(v)) return null;
+  if (!base64HeadIsText(v)) {
+    // A binary pickle (protocol 2+) is no text, and is read as its opcodes.
+    if (!base64PickleHead(v)) return null;
+    return detectPickle(Buffer.from(v, "base64").toString("latin1")) === null
+      ? null
+      : { signature: "rce.python-pickle", start: 0, end: n };
+  }
   const text = Buffer.from(v, "base64").toString("latin1");
+  // A protocol-0 pickle is printable text: `cposix\nsystem\n(S'id'\ntR.`
+  if (detectPickle(text) !== null) return { signature: "rce.python-pickle", start: 0, end: n };
   let printable = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);

@@ -117,6 +117,10 @@ function isIdc(c: number): boolean {
   return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95 || c === 36;
 }
 
+/** `class.classLoader`, `class.module.classLoader`, `class['classLoader']` (lower-cased), after a non-name character. */
+const CLASS_LOADER_PATH =
+  /(?<![\w$])class\s{0,4}(?:\.\s{0,4}module\s{0,4})?(?:\.|\[\s{0,4}['"]?)\s{0,4}classloader\b/;
+
 export function detectJava(s: string, lower: string, anchored: boolean): DetectorMatch | null {
   if (anchored)
     for (const p of PACKAGES) {
@@ -145,6 +149,15 @@ export function detectJava(s: string, lower: string, anchored: boolean): Detecto
       const k = lower.indexOf(c);
       if (k !== -1) return { signature: "rce.java-reflection", start: k, end: k + c.length };
     }
+  // A data-binding path from a bean's `class` to its class loader: Spring4Shell
+  // (CVE-2022-22965, `class.module.classLoader.resources.context.parent.pipeline…`) and the
+  // Struts 2 / Spring 3 ones before it (`class.classLoader`, `class['classLoader']`,
+  // CVE-2014-0094, CVE-2010-1622). No form or JSON field of an application is named so.
+  if (anchored) {
+    const cl = CLASS_LOADER_PATH.exec(lower);
+    if (cl !== null)
+      return { signature: "rce.java-classloader-binding", start: cl.index, end: cl.index + cl[0].length };
+  }
   // OGNL static member access: @java.lang.Runtime@getRuntime(), @Class@member
   const og =
     s.indexOf("@") === -1 ? null : /@[a-z_$][\w$]{0,30}(?:\.[a-z_$][\w$]{0,40}){1,8}@[a-z_$]/i.exec(s);
