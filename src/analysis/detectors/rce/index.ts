@@ -84,6 +84,9 @@ const TOKEN_HEADERS: ReadonlySet<string> = new Set([
 
 const CODE_MAX = 16384;
 
+/** `%{`, `${`, `#{`: an OGNL, EL or SpEL expression starts. */
+const EXPRESSION_OPENER = /[%$#]\{/;
+
 function codeChecks(value: string, mask: number, families: number, isKey: boolean): DetectorMatch | null {
   // Injected code is short; a huge value is checked on its head (see RATIONALE in the report).
   const v = value.length > CODE_MAX ? value.slice(0, CODE_MAX) : value;
@@ -147,8 +150,13 @@ function detectValue(p: Point): DetectorMatch | null {
     const ss = detectShellshock(v);
     if (ss !== null) return ss;
   }
-  const tokenHeader = isHeaderAsSent(p, TOKEN_HEADERS);
-  if (tokenHeader || binaryHead(v)) return null;
+  if (isHeaderAsSent(p, TOKEN_HEADERS)) {
+    // An expression opener is never part of a protocol token: OGNL in a Content-Type is
+    // how Struts 2 was taken over (CVE-2017-5638), read by the framework that parses the
+    // header. The code checks then run; shell syntax stays out of scope there.
+    return EXPRESSION_OPENER.test(v) ? codeChecks(v, mask, fam, false) : null;
+  }
+  if (binaryHead(v)) return null;
   const code = codeChecks(v, mask, fam, p.kind === "key");
   if (code !== null) return code;
   if (p.kind === "ext") return null;
