@@ -79,6 +79,15 @@ export function anywhere(r: Reading, ctx: StartQuote, s = ""): Verdict | null {
         if (isWord(p, "select") || isLogic(p) || (p.flags & F_BREAK) !== 0)
           return { sign: fk === FuncKind.Time ? "time-based" : "error-based", at: k };
       }
+      // `COPY … TO PROGRAM 'id'` / `FROM PROGRAM`: PostgreSQL runs a shell command for a
+      // superuser (how CVE-2019-9193 turns an injection into code execution).
+      if (
+        t.text === "program" &&
+        (isWord(sig[k - 1], "to") || isWord(sig[k - 1], "from")) &&
+        sig[k + 1]?.kind === Tk.Str &&
+        copyBefore(sig, k)
+      )
+        return { sign: "exec", at: k };
       if (
         t.text === "waitfor" &&
         (isWord(sig[k + 1], "delay") || isWord(sig[k + 1], "time")) &&
@@ -117,6 +126,12 @@ export function anywhere(r: Reading, ctx: StartQuote, s = ""): Verdict | null {
     }
   }
   return null;
+}
+
+/** A `COPY` statement word among the 16 tokens before `k`. */
+function copyBefore(sig: readonly Token[], k: number): boolean {
+  for (let j = k - 2; j >= 0 && j >= k - 16; j--) if (isWord(sig[j], "copy")) return true;
+  return false;
 }
 
 /** `'h:m:s'` (digits and colons between quotes): a T-SQL delay. */

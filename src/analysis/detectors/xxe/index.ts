@@ -1,6 +1,7 @@
-import type { Point } from "../../../model/index.js";
+import type { Hit, Point } from "../../../model/index.js";
+import { excerpt, pointName } from "../../../model/index.js";
 import { CH } from "../charmask.js";
-import type { Detector, DetectorMatch } from "../types.js";
+import type { Detector, DetectorMatch, RequestView } from "../types.js";
 import { findXxe } from "./dtd.js";
 
 /**
@@ -43,10 +44,47 @@ export function detectXxe(p: Point): DetectorMatch | null {
   return r === null ? null : { signature: `xxe.${r.sign}`, start: r.start, end: r.end };
 }
 
+/** An XInclude element's name as the XML body parser emits it: `xi:include`, or `include`. */
+const INCLUDE_ELEMENT = /^(?:[A-Za-z_][\w.-]{0,31}:)?include$/;
+
+/**
+ * XInclude in an XML body. The body parser splits a document into elements and
+ * attributes, so no single point holds `<xi:include href=…>` whole: find the element
+ * (its name is a `key` point) with an `href` attribute of its own. (`<include>` without
+ * `href`, as in Maven or Ant files, is no XInclude.)
+ */
+function detectRequest(view: RequestView): Hit[] {
+  const points = view.points;
+  for (let i = 0; i < points.length; i++) {
+    const e = points[i]!;
+    if (e.zone !== "body" || e.kind !== "key" || e.steps[1] !== "xml" || !INCLUDE_ELEMENT.test(e.value))
+      continue;
+    // Its attributes follow it: the element's steps, `#key` replaced by `@href`.
+    const n = e.steps.length;
+    for (let j = i + 1; j < points.length && j < i + 16; j++) {
+      const a = points[j]!;
+      if (a.kind !== "value" || a.steps.length !== n || a.steps[n - 1] !== "@href") continue;
+      let same = true;
+      for (let k = 0; k < n - 1 && same; k++) same = a.steps[k] === e.steps[k];
+      if (same)
+        return [
+          {
+            type: "xxe",
+            point: pointName(a),
+            payload: excerpt(a.value, 0, a.value.length),
+            signature: "xxe.xinclude",
+          },
+        ];
+    }
+  }
+  return [];
+}
+
 export const xxeDetector: Detector = {
   type: "xxe",
   prefilter: xxePrefilter,
   // `<`, or the `!` of a `!ENTITY` cut from its `<`.
   needs: CH.LT | CH.PUNCT,
   detect: detectXxe,
+  detectRequest,
 };
