@@ -221,6 +221,10 @@ export function read(tokens: Token[]): Reading {
         expect = Expect.Operand;
         break;
       case Tk.Op:
+        // An HTML tag (`<b>`, `<script>`, `</div>` glued to its name) is markup, not a
+        // chained comparison: prose about HTML ("why is my <b> tag not loading") read as
+        // `my < b > tag` made conditions out of words.
+        if (tagShaped(sig, k)) hard++;
         expect = readOperator(t.text, expect, () => hard++, k === 0);
         break;
       default:
@@ -241,6 +245,23 @@ export function read(tokens: Token[]): Reading {
     dangling: expect === Expect.Operand,
     minDepth,
   };
+}
+
+/** `sig[k]` is the `<` (or `</`) of `<name>`: the name glued to both angle brackets. */
+function tagShaped(sig: readonly Token[], k: number): boolean {
+  const lt = sig[k]!;
+  if (lt.text !== "<" && lt.text !== "</") return false;
+  const name = sig[k + 1];
+  const gt = sig[k + 2];
+  return (
+    name !== undefined &&
+    gt !== undefined &&
+    name.kind === Tk.Word &&
+    name.start === lt.end &&
+    gt.kind === Tk.Op &&
+    gt.text === ">" &&
+    gt.start === name.end
+  );
 }
 
 function readOperator(op: string, expect: Expect, fault: () => void, first: boolean): Expect {
