@@ -269,6 +269,33 @@ function match(signature: string, c: ShellCommand): DetectorMatch {
   return { signature, start: c.start, end: Math.max(c.start, c.end) };
 }
 
+/** Build and package tools, named in backticks all over developer prose (markdown code spans). */
+const DEV_TOOLS: ReadonlySet<string> = new Set([
+  "make",
+  "cmake",
+  "npm",
+  "npx",
+  "yarn",
+  "pnpm",
+  "pip",
+  "pip3",
+  "git",
+  "go",
+  "cargo",
+  "docker",
+  "kubectl",
+  "helm",
+  "terraform",
+  "mvn",
+  "gradle",
+  "bundle",
+  "gem",
+  "brew",
+  "apt",
+  "composer",
+  "dotnet",
+]);
+
 const STRONG_SEPS = new Set(["|", "||", "&&", "$(", "`", "<(", "("]);
 const WEAK_SEPS = new Set([";", "&", "nl", "{"]);
 
@@ -300,7 +327,27 @@ const SQLITE_DOT: ReadonlySet<string> = new Set([
   "dbinfo",
 ]);
 
-function judge(c: ShellCommand, mode: CommandMode, braced: boolean): DetectorMatch | null {
+/**
+ * `judge`'s `proseSpan`: the command is a backtick substitution opened after a word and a
+ * space (`Run ` + `` `make build` ``), as markdown code spans sit in prose.
+ */
+function inProse(value: string, c: ShellCommand): boolean {
+  // The command's text starts at its backtick.
+  const tick = c.start;
+  return (
+    tick >= 2 &&
+    value.charCodeAt(tick) === 96 &&
+    value.charCodeAt(tick - 1) === 32 &&
+    isLetter(value.charCodeAt(tick - 2))
+  );
+}
+
+function judge(
+  c: ShellCommand,
+  mode: CommandMode,
+  braced: boolean,
+  proseSpan: boolean,
+): DetectorMatch | null {
   const valueIsCommand = mode !== "none";
   const words = c.words;
   let k = 0;
@@ -417,6 +464,10 @@ function judge(c: ShellCommand, mode: CommandMode, braced: boolean): DetectorMat
     if (!common && shellArgs(c, k + 1, false)) return match("rce.command-line", c);
     return null;
   }
+  // A markdown code span in prose ("Run `make build`, then…", "use `npm test`"): a build or
+  // package tool with plain arguments, the backtick preceded by a space. Injected
+  // substitutions run recon, fetch or sleep commands, and those stay flagged.
+  if (sep === "`" && proseSpan && DEV_TOOLS.has(r.name) && !shellArgs(c, k + 1, true)) return null;
   if (STRONG_SEPS.has(sep)) {
     if (!common) return match("rce.shell-chain", c);
     if (argc === 0 || shellArgs(c, k + 1, true) || sep === "$(" || sep === "`" || sep === "<(")
@@ -543,7 +594,7 @@ function analyzeOnce(value: string, mode: CommandMode, depth: number): DetectorM
   const braced = (f & Feat.Brace) !== 0;
   for (let i = 0; i < parse.commands.length; i++) {
     const c = parse.commands[i]!;
-    const m = judge(c, mode, braced && i === 0);
+    const m = judge(c, mode, braced && i === 0, c.sep === "`" && inProse(value, c));
     if (m !== null) return m;
   }
   if (f & Feat.FuncDef && forkBomb(value)) return { signature: "rce.fork-bomb", start: 0, end: value.length };
