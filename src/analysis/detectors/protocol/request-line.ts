@@ -76,10 +76,27 @@ function checkAt(v: string, h: number): Span | null {
   e++;
   if (v.charCodeAt(e) === 46 /* . */ && isDigit(v.charCodeAt(e + 1))) e += 2;
   if (!isLineEnd(v.charCodeAt(e)) && !(v.charCodeAt(e) === 32 && headerFollows(v, e + 1))) return null;
+  if (accessLogLine(v, h, e)) return null;
   // SP before the version.
   const i = h - 1;
   if (v.charCodeAt(i) !== 32) return null;
   return strictLine(v, i, e) ?? lineFromStart(v, i, e);
+}
+
+/**
+ * The request line as an access log records it (NCSA common/combined format, which
+ * NGINX and Apache write): quoted, and followed by the status code and the size —
+ * `… "GET /index.html HTTP/1.1" 200 612 …`, a line logging or error-reporting APIs carry.
+ * A smuggled request is not followed by its own response status.
+ */
+function accessLogLine(v: string, h: number, e: number): boolean {
+  if (v.charCodeAt(e) !== 34 || v.charCodeAt(e + 1) !== 32) return false;
+  for (let k = e + 2; k < e + 5; k++) if (!isDigit(v.charCodeAt(k))) return false;
+  const after = v.charCodeAt(e + 5);
+  if (!(after === 32 || Number.isNaN(after))) return false;
+  // …and the line was opened by a quote before the method.
+  const open = v.lastIndexOf('"', h);
+  return open !== -1 && h - open <= MAX_TARGET + 24;
 }
 
 /** `METHOD SP target SP` read backwards from the SP before the version (at `i`). */
