@@ -113,6 +113,28 @@ const CALLS: readonly string[] = [
   "classpathxmlapplicationcontext",
 ];
 
+/**
+ * The dotted name from `i` is what error reports are made of, not a payload: an exception
+ * or error class (`java.lang.NullPointerException`, `…OutOfMemoryError`), or a stack frame
+ * (`org.springframework.web.servlet.FrameworkServlet.service(FrameworkServlet.java:897)`,
+ * `(Unknown Source)`, `(Native Method)`). Android crash reports and server error logs sent
+ * to reporting APIs are full of both.
+ */
+function reportedName(lower: string, i: number): boolean {
+  let j = i;
+  const stop = Math.min(lower.length, i + 256);
+  while (j < stop && (isIdc(lower.charCodeAt(j)) || lower.charCodeAt(j) === 46)) j++;
+  const name = lower.slice(i, j);
+  if (name.endsWith("exception") || name.endsWith("error")) return true;
+  if (lower.charCodeAt(j) !== 40 /* ( */) return false;
+  const close = lower.indexOf(")", j);
+  return close !== -1 && close - j <= 96 && FRAME_SOURCE.test(lower.slice(j, close + 1));
+}
+
+/** Where a stack frame says its code is: `(File.java:42)`, `(File.kt:7)`, `(Unknown Source)`, `(Native Method)`. */
+const FRAME_SOURCE =
+  /^\((?:[\w$-]{1,80}\.(?:java|kt|scala|groovy|clj)(?::\d{1,7})?|unknown source|native method)\)$/;
+
 function isIdc(c: number): boolean {
   return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95 || c === 36;
 }
@@ -124,17 +146,25 @@ const CLASS_LOADER_PATH =
 export function detectJava(s: string, lower: string, anchored: boolean): DetectorMatch | null {
   if (anchored)
     for (const p of PACKAGES) {
-      const k = lower.indexOf(p.slice(0, -1));
-      if (k === -1) continue;
-      if (k > 0 && (isIdc(lower.charCodeAt(k - 1)) || lower.charCodeAt(k - 1) === 46)) continue;
-      // A class or sub-package name must follow (`java.io.File`), or the package is named
-      // alone (`org.apache.commons` as a whole parameter).
-      const end = k + p.length - 1;
-      const c = lower.charCodeAt(end + 1);
-      if (lower.charCodeAt(end) === 46 && ((c >= 97 && c <= 122) || c === 95))
-        return { signature: "rce.java-class", start: k, end };
-      if (end === lower.length && k === 0 && p.split(".").length >= 4)
-        return { signature: "rce.java-class", start: k, end };
+      const stem = p.slice(0, -1);
+      // Each place the package is named (a few: a stack trace names the same ones often).
+      for (
+        let k = lower.indexOf(stem), seen = 0;
+        k !== -1 && seen < 8;
+        k = lower.indexOf(stem, k + 1), seen++
+      ) {
+        if (k > 0 && (isIdc(lower.charCodeAt(k - 1)) || lower.charCodeAt(k - 1) === 46)) continue;
+        // A class or sub-package name must follow (`java.io.File`), or the package is named
+        // alone (`org.apache.commons` as a whole parameter).
+        const end = k + p.length - 1;
+        const c = lower.charCodeAt(end + 1);
+        if (lower.charCodeAt(end) === 46 && ((c >= 97 && c <= 122) || c === 95)) {
+          if (reportedName(lower, end + 1)) continue;
+          return { signature: "rce.java-class", start: k, end };
+        }
+        if (end === lower.length && k === 0 && p.split(".").length >= 4)
+          return { signature: "rce.java-class", start: k, end };
+      }
     }
   // `java.Runtime`, `java.evil.ProcessBuilder`: a java-rooted dotted name reaching a process API.
   const jk = anchored ? lower.indexOf("java.") : -1;
