@@ -6,6 +6,7 @@
  */
 import type { DetectorMatch } from "../../types.js";
 import { F } from "../anchors.js";
+import { detectPickle } from "./pickle.js";
 
 const NODE: readonly string[] = [
   "child_process",
@@ -175,6 +176,12 @@ function infiniteLoop(s: string): number {
   return f;
 }
 
+/** `Traceback (most recent call last):`, or a frame line `File "app.py", line 42, in run`. */
+function isPythonTraceback(s: string): boolean {
+  return s.indexOf("Traceback (most recent call last)") !== -1 || PY_FRAME.test(s);
+}
+const PY_FRAME = /File "[^"\n]{1,256}", line \d{1,7}, in /;
+
 export function detectScripting(s: string, lower: string, fam: number): DetectorMatch | null {
   if (fam & F.Node)
     for (const m of NODE) {
@@ -189,18 +196,18 @@ export function detectScripting(s: string, lower: string, fam: number): Detector
     }
   const r = fam & F.Node ? requireCall(lower) : -1;
   if (r !== -1) return { signature: "rce.node-require", start: r, end: r + 8 };
-  if (fam & F.Python)
+  // A Python traceback quotes the source lines it went through (`result =
+  // subprocess.run(cmd)`): error-reporting APIs carry them, and they are not code sent to run.
+  if (fam & F.Python && !isPythonTraceback(s))
     for (const m of PYTHON) {
       const k = lower.indexOf(m);
       if (k !== -1) return { signature: "rce.python-code", start: k, end: k + m.length };
     }
   // Pickle protocol-0 opcodes: `cos\nsystem\n(S'id'\ntR.`
-  const pk = !(fam & F.Python)
-    ? null
-    : /c(?:os|posix|subprocess|builtins|__builtin__|nt)\n(?:system|popen|eval|exec|check_output|Popen)\n/.exec(
-        s,
-      );
-  if (pk) return { signature: "rce.python-pickle", start: pk.index, end: pk.index + pk[0].length };
+  if (fam & F.Python) {
+    const pk = detectPickle(s);
+    if (pk !== null) return pk;
+  }
   if (fam & F.RubyPerl)
     for (const m of RUBY_PERL) {
       const k = lower.indexOf(m);

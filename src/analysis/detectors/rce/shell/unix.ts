@@ -367,6 +367,10 @@ function judge(
   }
   if (k >= words.length) return null;
   const head = words[k]!.text;
+  // A Python traceback frame (`File "/app/views.py", line 42, in handler`) names the
+  // `file` command only by its first word.
+  if (head === "File" && words[k + 2]?.text === "line" && /^\d{1,7},$/.test(words[k + 3]?.text ?? ""))
+    return null;
   // SQLite shell dot-commands after a separator: `;\n.shell nc …`, `1;.system id`.
   if (c.sep !== "start" && head.charCodeAt(0) === 46) {
     const dot = head.slice(1).replace(/['"]/g, "").toLowerCase();
