@@ -44,7 +44,7 @@ export function base64HeadIsText(v: string): boolean {
 
 /** Base64 whose first bytes open a binary Python pickle (code/pickle.ts): `base64Code` reads it. */
 export function base64PickleHead(v: string): boolean {
-  if ((v.charCodeAt(0) | 0) !== 103 /* g */ || v.charCodeAt(1) !== 65 /* A */) return false;
+  if (v.charCodeAt(0) !== 103 /* g */ || v.charCodeAt(1) !== 65 /* A */) return false;
   const b = Buffer.from(v.slice(0, 4), "base64");
   return b.length >= 2 && isPickleHead(b[0]!, b[1]!);
 }
