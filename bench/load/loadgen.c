@@ -188,7 +188,8 @@ static void on_readable(struct conn *c, int64_t now) {
       size_t t = c->tail_len;
       if (t >= 4 && c->tail[t - 1] == '\n' && c->tail[t - 2] == '\r' && c->tail[t - 3] == '\n' &&
           c->tail[t - 4] == '\r') {
-        if (!(t > 9 && memcmp(c->tail, "HTTP/1.", 7) == 0 && c->tail[9] == '2')) refused++;
+        /* Counted within the window, as answers are (the tail after it is only waited for). */
+        if (!stopping && !(t > 9 && memcmp(c->tail, "HTTP/1.", 7) == 0 && c->tail[9] == '2')) refused++;
         c->skip = content_length(c->tail, t);
         c->tail_len = 0;
         on_answer(c, now);

@@ -80,7 +80,7 @@ describe("bench C load generator", { skip: hasCc() ? false : "no C compiler" }, 
     assert.equal(r.errors, 0);
     assert.ok(r.answered > 30, `answered ${r.answered}`);
     // One request in three is refused (403 with a body that must not be read as a head).
-    assert.ok(Math.abs(r.refused / r.answered - 1 / 3) < 0.05, `refused ${r.refused} of ${r.answered}`);
+    assert.ok(Math.abs(r.refused / r.answered - 1 / 3) < 0.08, `refused ${r.refused} of ${r.answered}`);
     assert.ok(r.p50 > 0 && r.p50 <= r.p99 && r.p99 <= r.max + 0.01);
     assert.ok(r.cpuMs >= 0 && r.seconds >= 0.5);
   });
