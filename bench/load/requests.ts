@@ -4,6 +4,7 @@
  * the header set of deploy/nginx (X-Real-IP, X-Forwarded-For, X-Server-Addr…).
  * Deterministic: the same mix on every run.
  */
+import { rng } from "../rng.js";
 
 const UAS = [
   "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36",
@@ -32,17 +33,6 @@ const ATTACKS = [
   "/api/v1/export?url=http%3A%2F%2F169.254.169.254%2Flatest%2Fmeta-data%2F",
   "/cgi-bin/test?cmd=%3Bcat%20%2Fetc%2Fpasswd",
 ];
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function raw(method: string, target: string, headers: [string, string][], body = ""): string {
   const h = headers.map(([n, v]) => `${n}: ${v}\r\n`).join("");

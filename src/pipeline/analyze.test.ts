@@ -28,6 +28,19 @@ async function* batches(n: number): AsyncGenerator<Batch> {
   }
 }
 
+/** The verdict lines written are those of r0…r(n-1), in that order. */
+function assertInOrder(out: readonly string[], n: number): void {
+  const ids = out
+    .join("")
+    .trimEnd()
+    .split("\n")
+    .map((l) => (JSON.parse(l) as { id: string }).id);
+  assert.deepEqual(
+    ids,
+    Array.from({ length: n }, (_, i) => `r${i}`),
+  );
+}
+
 describe("analyzeBatches", () => {
   for (const workers of [0, 2, 3]) {
     it(`keeps input order with ${workers} worker threads`, async () => {
@@ -39,16 +52,8 @@ describe("analyzeBatches", () => {
         },
         maxInFlight: 5,
       });
-      const ids = out
-        .join("")
-        .trimEnd()
-        .split("\n")
-        .map((l) => (JSON.parse(l) as { id: string }).id);
       assert.equal(stats.requests, 400);
-      assert.deepEqual(
-        ids,
-        Array.from({ length: 400 }, (_, i) => `r${i}`),
-      );
+      assertInOrder(out, 400);
     });
   }
 
@@ -62,17 +67,9 @@ describe("analyzeBatches", () => {
           out.push(t);
         },
       });
-      const ids = out
-        .join("")
-        .trimEnd()
-        .split("\n")
-        .map((l) => (JSON.parse(l) as { id: string }).id);
       assert.equal(stats.requests, 400);
       assert.equal(stats.mainAnalysed, true);
-      assert.deepEqual(
-        ids,
-        Array.from({ length: 400 }, (_, i) => `r${i}`),
-      );
+      assertInOrder(out, 400);
     });
   }
 
