@@ -221,9 +221,9 @@ export function read(tokens: Token[]): Reading {
         expect = Expect.Operand;
         break;
       case Tk.Op:
-        // An HTML tag (`<b>`, `<script>`, `</div>` glued to its name) is markup, not a
+        // An HTML tag (`<b>`, `<script>`: a name glued to both brackets) is markup, not a
         // chained comparison: prose about HTML ("why is my <b> tag not loading") read as
-        // `my < b > tag` made conditions out of words.
+        // `my < b > tag` made conditions out of words. (A closing tag's `/` is no SQL already.)
         if (tagShaped(sig, k)) hard++;
         expect = readOperator(t.text, expect, () => hard++, k === 0);
         break;
@@ -247,10 +247,10 @@ export function read(tokens: Token[]): Reading {
   };
 }
 
-/** `sig[k]` is the `<` (or `</`) of `<name>`: the name glued to both angle brackets. */
+/** `sig[k]` is the `<` of `<name>`: the name glued to both angle brackets. */
 function tagShaped(sig: readonly Token[], k: number): boolean {
   const lt = sig[k]!;
-  if (lt.text !== "<" && lt.text !== "</") return false;
+  if (lt.text !== "<") return false;
   const name = sig[k + 1];
   const gt = sig[k + 2];
   return (
