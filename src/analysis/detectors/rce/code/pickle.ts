@@ -16,9 +16,12 @@ const MODULES = "posix|nt|os|subprocess|builtins|__builtin__|commands|pty|popen2
 const CALLABLES =
   "system|popen[234]?|spawn[lv]p?e?|exec[lv]p?e?|check_output|check_call|call|run|Popen|getoutput|getstatusoutput|eval|exec|execfile|compile|__import__|spawn|timeit|interact|InteractiveInterpreter";
 
-/** GLOBAL: `c` module LF name LF. */
+/**
+ * GLOBAL: `c` module LF name LF, the opcode after another opcode or a MARK (never after a
+ * letter: "tacos\ncall\n" in a text is no pickle).
+ */
 // safe-regex: literal alternations between fixed characters, no quantifier over a group.
-const GLOBAL = new RegExp(`c(?:${MODULES})\\n(?:${CALLABLES})\\n`);
+const GLOBAL = new RegExp(`(?<![A-Za-z])c(?:${MODULES})\\n(?:${CALLABLES})\\n`);
 /** STACK_GLOBAL: module string, optional MEMOIZE, name string, optional MEMOIZE, 0x93. */
 // safe-regex: each string is its opcode, a fixed-size length and a literal alternation.
 const STACK_GLOBAL = new RegExp(
