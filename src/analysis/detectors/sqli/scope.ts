@@ -9,6 +9,7 @@
  * which applications do look up in their database) is read like any parameter.
  */
 import type { Point } from "../../../model/index.js";
+import { headerAsSent } from "../header-scope.js";
 
 const STRUCTURED_HEADERS = new Set([
   "host",
@@ -61,7 +62,7 @@ export function inScope(p: Point): boolean {
       break;
   }
   // A header as sent only: what is decoded from it (JWT claims) is read.
-  if (p.zone === "header" && p.depth === 0 && p.header !== undefined && isStructuredHeader(p.header))
-    return false;
+  const h = headerAsSent(p);
+  if (h !== undefined && isStructuredHeader(h)) return false;
   return true;
 }

@@ -8,6 +8,7 @@
  * out of them is application data and is read: the claims of a JWT bearer token.
  */
 import type { Point } from "../../../model/index.js";
+import { headerAsSent } from "../header-scope.js";
 
 const STRUCTURED_HEADERS: ReadonlySet<string> = new Set([
   "host",
@@ -39,8 +40,8 @@ const STRUCTURED_HEADERS: ReadonlySet<string> = new Set([
 export function inScope(p: Point): boolean {
   if (p.zone === "method" || p.kind === "ext" || p.kind === "markup") return false;
   // A header as sent only: what is decoded from it (JWT claims) is read.
-  if (p.zone === "header" && p.depth === 0) {
-    const h = p.header ?? "";
+  const h = headerAsSent(p);
+  if (h !== undefined) {
     if (STRUCTURED_HEADERS.has(h)) return false;
     if (h.startsWith("sec-") || h.startsWith("if-") || h.startsWith("access-control-")) return false;
   }
