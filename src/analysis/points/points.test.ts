@@ -339,3 +339,41 @@ describe("base64 whose + became spaces (form encoding)", () => {
     assert.ok(!header.some((p) => p.steps.includes("base64")));
   });
 });
+
+describe("base64 where no pair or segment holds it", () => {
+  const decoded = (req: HttpRequest, steps: string) =>
+    extractPoints(req).points.find((p) => p.steps.join(" › ") === steps)?.value;
+
+  it("decodes a path that is one base64 token, even with its own `/`", () => {
+    const b64 = Buffer.from("<img src=x onerror=alert(1)>??").toString("base64");
+    assert.ok(b64.includes("/"));
+    const target = `/${encodeURIComponent(b64)}`;
+    assert.equal(
+      decoded({ method: "GET", target, headers: [], body: "" }, "path › base64"),
+      "<img src=x onerror=alert(1)>??",
+    );
+    // A route is no token: one letter case only, or a dot.
+    for (const t of ["/api/v1/users/12345/orders", "/static/js/main.8f7a6b.js", "/Account/LogOn"])
+      assert.equal(decoded({ method: "GET", target: t, headers: [], body: "" }, "path › base64"), undefined);
+  });
+
+  it("reads a padded token body whole instead of as a lone `name=` pair", () => {
+    const body = Buffer.from("; cat /etc/passwd").toString("base64");
+    assert.ok(body.endsWith("="));
+    const points = extractPoints({ method: "POST", target: "/", headers: [], body }).points;
+    assert.equal(points.find((p) => p.steps.join(" › ") === "body › base64")?.value, "; cat /etc/passwd");
+    assert.ok(!points.some((p) => p.kind === "key"));
+  });
+
+  it("decodes short values only when padding says they are base64", () => {
+    const q = (v: string) =>
+      decoded(
+        { method: "GET", target: `/?a=${encodeURIComponent(v)}`, headers: [], body: "" },
+        "query › a › base64",
+      );
+    assert.equal(q("fCBpZA=="), "| id");
+    assert.equal(q("e3s3Kjd9fQ=="), "{{7*7}}");
+    assert.equal(q("fCBpZA"), undefined);
+    assert.equal(q("AbCd1234"), undefined);
+  });
+});

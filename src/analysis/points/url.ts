@@ -1,5 +1,6 @@
 import { emitGraphql, looksLikeGraphql } from "./body/graphql.js";
 import { absentBits, emitV } from "./decode.js";
+import { base64 } from "./decoders/base64.js";
 import { T_BSL } from "./decoders/types.js";
 import { type DecodeFlags, percentDecode } from "./percent.js";
 import type { PointSink } from "./sink.js";
@@ -57,6 +58,7 @@ export function emitPath(sink: PointSink, rawPath: string): void {
   const path = percentDecode(rawPath, false, flags);
   noteFlags(sink, flags, "path");
   emitV(sink, PATH_STEPS, "path", "path", path, 0, undefined, undefined);
+  pathAsBase64(sink, path);
   // Segments: both slashes count, as IIS and many frameworks treat `\` as `/`. A segment
   // holds no `%`, `&` or `\` the whole path lacks: tell the decoders.
   const bsl = path.indexOf("\\") !== -1;
@@ -97,6 +99,46 @@ export function emitPath(sink: PointSink, rawPath: string): void {
   if (dot > 0 && dot < file.length - 1 && file.length - dot <= 16) {
     sink.push(EXT_STEPS, "path", "ext", file.slice(dot + 1).toLowerCase(), 0, undefined, undefined);
   }
+}
+
+/**
+ * A path that is one base64 token (`/PHNjcmlwdD4…`, routes like `/share/{blob}` with the
+ * blob's own `/` splitting it into segments): the decoder never sees it otherwise, as the
+ * path point starts with `/` (text never encodes to that) and segments are emitted only
+ * when there are two or more. Offered to the base64 decoder whole, from its first
+ * character; the decoder's own shape checks (mixed case, text inside) reject route paths.
+ */
+function pathAsBase64(sink: PointSink, path: string): void {
+  const n = path.length;
+  if (n < 9 || n > 8192) return;
+  let start = 0;
+  while (start < n && path.charCodeAt(start) === 47) start++;
+  if (n - start < 8) return;
+  for (let i = start; i < n; i++) {
+    const c = path.charCodeAt(i);
+    const ok =
+      (c >= 48 && c <= 57) ||
+      ((c | 0x20) >= 97 && (c | 0x20) <= 122) ||
+      c === 43 ||
+      c === 47 ||
+      c === 61 ||
+      c === 45 ||
+      c === 95;
+    if (!ok) return;
+  }
+  const token = start === 0 ? path : path.slice(start);
+  if (!base64.applies(token, "segment", undefined) || !sink.open) return;
+  base64.run({
+    sink,
+    steps: PATH_STEPS,
+    zone: "path",
+    kind: "segment",
+    value: token,
+    depth: 1,
+    header: undefined,
+    name: undefined,
+    index: -1,
+  });
 }
 
 /**

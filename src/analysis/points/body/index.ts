@@ -57,6 +57,13 @@ export function emitDocument(
       }
       return;
     case "form":
+      // One base64 token with its padding (`OyBjYXQ…Q==`) has the shape of a lone
+      // `name=` pair; read as a form, the whole value would become a key, which no
+      // decoder opens. It is kept whole instead.
+      if (paddedToken(text)) {
+        emitV(sink, prefix, zone, "raw", text, depth, undefined, undefined);
+        return;
+      }
       emitPairs(sink, zone === "body" ? "body" : "query", stepsPlus(prefix, "form"), text, depth);
       return;
     case "xml": {
@@ -98,6 +105,26 @@ export function emitDocument(
     default:
       emitV(sink, prefix, zone, "raw", text, depth, undefined, undefined);
   }
+}
+
+/** A base64 token (RFC 4648 §4, §5 alphabets) of 8+ characters ending in `=` padding. */
+function paddedToken(text: string): boolean {
+  const n = text.length;
+  if (n < 8 || n % 4 !== 0 || n > 1 << 20 || text.charCodeAt(n - 1) !== 61) return false;
+  let end = n - 1;
+  if (text.charCodeAt(end - 1) === 61) end--;
+  for (let i = 0; i < end; i++) {
+    const c = text.charCodeAt(i);
+    const ok =
+      (c >= 48 && c <= 57) ||
+      ((c | 0x20) >= 97 && (c | 0x20) <= 122) ||
+      c === 43 ||
+      c === 47 ||
+      c === 45 ||
+      c === 95;
+    if (!ok) return false;
+  }
+  return true;
 }
 
 /** Share of characters that are control characters or U+FFFD (undecodable bytes). */

@@ -5,6 +5,18 @@ import { type DecodeInput, type NestedDecoder, T_LONG } from "./types.js";
 
 /** Shorter runs are too often plain words or ids to be worth decoding. */
 const MIN_LENGTH = 16;
+/**
+ * Shorter ones still, when `=` padding ends them: a padded token of 8–15 characters says
+ * it is base64 (ids and words are not padded), and short payloads (`| id`, `{{7*7}}`)
+ * encode to exactly that.
+ */
+const MIN_PADDED = 8;
+
+/** Long enough to be tried: MIN_LENGTH, or MIN_PADDED with a final `=`. */
+export function base64Length(value: string): boolean {
+  const n = value.length;
+  return n >= MIN_LENGTH || (n >= MIN_PADDED && n % 4 === 0 && value.charCodeAt(n - 1) === 61);
+}
 
 /**
  * base64 and base64url (RFC 4648 §4, §5), conservatively: at least 16 characters of one
@@ -17,7 +29,7 @@ export const base64: NestedDecoder = {
   step: "base64",
   triggers: T_LONG,
   applies(value, kind) {
-    if (kind === "key" || value.length < MIN_LENGTH || value.length % 4 === 1) return false;
+    if (kind === "key" || !base64Length(value) || value.length % 4 === 1) return false;
     // Cheap first: the alphabet over the first 64 characters, then a decode of them in JS
     // (no allocation) judged for control bytes. Only then the whole value.
     const c0 = value.charCodeAt(0);
@@ -124,11 +136,16 @@ function probeLooksLikeText(s: string): boolean {
 function mixedCaseHead(s: string): boolean {
   let up = false;
   let low = false;
-  for (let i = 0; i < 16; i++) {
+  const n = Math.min(s.length, 16);
+  // Padding only in the last two places (of the value, or of these 16 characters).
+  const pad = Math.min(s.length, 16) - 2;
+  for (let i = 0; i < n; i++) {
     const c = s.charCodeAt(i);
     if (c >= 97 && c <= 122) low = true;
     else if (c >= 65 && c <= 90) up = true;
-    else if (!((c >= 48 && c <= 57) || c === 43 || c === 47 || c === 45 || c === 95 || (c === 61 && i >= 14)))
+    else if (
+      !((c >= 48 && c <= 57) || c === 43 || c === 47 || c === 45 || c === 95 || (c === 61 && i >= pad))
+    )
       return false;
   }
   return up && low;
