@@ -73,6 +73,10 @@ const FRAGMENTS = [
   "cmd=",
   "http://",
   "https://",
+  "\\\\",
+  "evil.example\\",
+  ".php",
+  "%00",
   "file://",
   "gopher://",
   "169.254.169.254",
@@ -80,6 +84,7 @@ const FRAGMENTS = [
   "127.0.0.1",
   "<!ENTITY",
   "<!DOCTYPE",
+  "&a;&a;",
   "SYSTEM",
   "$ne",
   "$where",
@@ -122,7 +127,18 @@ const pointArb = fc.record({
   value: valueArb,
   kind: fc.constantFrom(...kinds),
   zone: fc.constantFrom(...zones),
-  name: fc.constantFrom("q", "id", "url", "redirect", "file", "cmd", "user-agent", "referer", "x"),
+  name: fc.constantFrom(
+    "q",
+    "id",
+    "url",
+    "redirect",
+    "redirect_uri",
+    "file",
+    "cmd",
+    "user-agent",
+    "referer",
+    "x",
+  ),
 });
 
 describe("detector prefilters never drop what the detector flags", () => {

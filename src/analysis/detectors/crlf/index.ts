@@ -69,6 +69,18 @@ function noDash(v: string, from: number, to: number): boolean {
   return true;
 }
 
+/**
+ * A JSON string whose line breaks were percent-encoded (`"%0d%0a%0d%0a<script>…"`,
+ * decoded once by the points layer: `body › json › … › urlenc`). A text area's JSON
+ * carries its breaks as `\n`; `%0d%0a` was written for a URL or a header, where it
+ * will be decoded, so blank lines opening it are a split as they are in `?q=`. Only a
+ * single decoding of a JSON string: values nested deeper (an analytics beacon's
+ * encoded JSON holding encoded HTML) are documents of their own.
+ */
+function encodedJson(p: Point): boolean {
+  return p.depth === 1 && p.steps[1] === "json" && p.steps[p.steps.length - 1] === "urlenc";
+}
+
 export function detectCrlf(p: Point): DetectorMatch | null {
   const v = p.value;
   if (mayHaveMetaHeader(v)) {
@@ -134,7 +146,12 @@ function findBreakInjection(p: Point): DetectorMatch | null {
     }
     if (!real) continue;
     // A body text area may open with blank lines before markup; elsewhere it is a split.
-    if (run.lines >= 2 && markupAt(v, end) && !prose && (ctx !== "body" || firstLineEnd > 0)) {
+    if (
+      run.lines >= 2 &&
+      markupAt(v, end) &&
+      !prose &&
+      (ctx !== "body" || firstLineEnd > 0 || encodedJson(p))
+    ) {
       return match("body-injection", start, Math.min(v.length, end + 16));
     }
     if ((ctx === "query" || ctx === "header") && !prose && assignmentAt(v, end)) {

@@ -14,7 +14,7 @@ import { findLeftover } from "./leftovers.js";
 import { isFileName, isFileNameMemo } from "./names.js";
 import { findDotSegment, findExtensionConfusion, findPathInfoScript } from "./path-tricks.js";
 import { findSensitive } from "./sensitive.js";
-import { findTraversal, hasDotsOrEscapes, isSmuggled, normalize } from "./traversal.js";
+import { findTraversal, hasDotsOrEscapes, isSmuggled, normalize, nulAt } from "./traversal.js";
 import { findWrapper } from "./wrappers.js";
 
 /**
@@ -31,6 +31,8 @@ import { findWrapper } from "./wrappers.js";
  *  - in the request path, backups, dumps, editor copies, tool leftovers and web-shell
  *    names (leftovers.ts), then a lone `.` component (`/./`, `/%2e/`) — signs
  *    `backup-file`, `leftover-file`, `webshell`, `dot-segment`;
+ *  - a sensitive file cut from an appended or required extension by a NUL
+ *    (`/etc/passwd%00.jpg`): `nul-truncation`;
  *  - a script extension hidden behind a separator and a harmless one (`x.php;.png`,
  *    `x.php%00.jpg`, `x.asp::$DATA`) in the path, an upload file name or a file-ish
  *    parameter, or an image run as PHP through PATH_INFO (`/up/me.jpg/x.php`) —
@@ -175,6 +177,20 @@ export function detectPtrav(p: Point): DetectorMatch | null {
     // Backups and hidden files are only telling in the request path or behind traversal.
     if (s.sign === "sensitive-file" || inPath || t !== null || p.kind === "value") {
       return m(s.sign, Math.max(0, s.start), Math.min(v.length, s.end));
+    }
+  }
+  // `normalize` drops NULs (the reading of a filter that strips them), which turns
+  // `/etc/passwd%00.jpg` into `passwd.jpg`. C file APIs read up to the NUL instead: the
+  // classic LFI that cuts the extension the application appends or requires. A
+  // sensitive name ending right at the NUL is the sign.
+  if (s === null && obfuscated) {
+    const cut = nulAt(raw);
+    if (cut > 0) {
+      const head = normalize(raw.slice(0, cut));
+      const h = findSensitive(head, false);
+      if (h !== null && h.sign === "sensitive-file" && h.end === head.length) {
+        return m("nul-truncation", Math.max(0, cut - (head.length - h.start)), Math.min(raw.length, cut + 3));
+      }
     }
   }
 

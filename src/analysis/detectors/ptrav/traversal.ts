@@ -87,6 +87,16 @@ export function normalize(v: string): string {
   return out + v.slice(run);
 }
 
+/**
+ * Index of the first NUL in `v`, written as the character or still as `%00` (a value
+ * decoded once from a double encoding), or -1. C file APIs stop reading a path there.
+ */
+export function nulAt(v: string): number {
+  const raw = v.indexOf("\u0000");
+  const esc = v.indexOf("%00");
+  return raw === -1 ? esc : esc === -1 ? raw : Math.min(raw, esc);
+}
+
 export interface Traversal {
   /** `..` components followed by a separator. */
   readonly steps: number;

@@ -142,7 +142,9 @@ export function detectRedir(p: Point): DetectorMatch | null {
     if (u.userinfo && (u.host.indexOf(".") !== -1 || u.host.charCodeAt(0) === 91))
       return m("userinfo", u.start, u.authEnd);
     const h = classifyHost(u.host);
-    if (h.ip && (h.obfuscated || h.ipv6)) return m("ip-host", u.start, u.authEnd);
+    // `http://[::1]:port/` is the IPv6 loopback redirect RFC 8252 §7.3 tells native
+    // apps to register (as `http://127.0.0.1:port/`, which is no sign either).
+    if (h.ip && (h.obfuscated || (h.ipv6 && u.host !== "[::1]"))) return m("ip-host", u.start, u.authEnd);
     if (u.disguised) return m("disguised-host", u.start, u.authEnd);
     return null;
   }

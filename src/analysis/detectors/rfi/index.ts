@@ -5,6 +5,7 @@ import { classifyHost } from "../ssrf/host.js";
 import { findUrls, isWebScheme, type UrlRef } from "../ssrf/urlish.js";
 import type { Detector, DetectorMatch } from "../types.js";
 import { isScriptExt, isShellName } from "./scripts.js";
+import { findUncInclude } from "./unc.js";
 
 /**
  * Remote file inclusion: a parameter that makes the application load code from a URL
@@ -17,7 +18,9 @@ import { isScriptExt, isShellName } from "./scripts.js";
  *  - the file is a known web shell or a script served as text (`c99.php`, `r57.txt`);
  *  - a top-level parameter named like a filesystem location (`_CONF[path]`,
  *    `mosConfig_absolute_path`, `include_dir`) holds a URL;
- *  - `data:` URLs carrying text or code, and PHP's `expect://` (command execution).
+ *  - `data:` URLs carrying text or code, and PHP's `expect://` (command execution);
+ *  - a UNC path to a code file on a remote host (`\\evil.example\share\shell.php`),
+ *    the SMB form that bypasses allow_url_include (unc.ts).
  * Header values are left to SSRF/ptrav, except `data:`/`expect:` which never occur there.
  */
 
@@ -224,6 +227,10 @@ export function detectRfi(p: Point): DetectorMatch | null {
     if (s === "http" || s === "https" || s === "ftp" || s === "ftps" || s === "file")
       return m("truncation", 0, v.length);
   }
+  if (v.charCodeAt(0) === 92) {
+    const u = findUncInclude(v);
+    if (u !== null) return m("unc-path", u.start, u.end);
+  }
   if (scheme === -1) return null;
   if (!worthParsing(v, p, scheme)) return null;
   for (const u of findUrls(v)) {
@@ -246,7 +253,7 @@ export function detectRfi(p: Point): DetectorMatch | null {
 }
 
 /**
- * Every sign needs `://`, `data:` (any case), a trailing `?` or a leading `//`: the shared
+ * Every sign needs `://`, `data:` (any case), a trailing `?`, a leading `//` or `\\`: the shared
  * character mask rules out nearly every value, native searches settle the rest.
  */
 const DATA_SCHEME = /data:/i;
@@ -272,8 +279,10 @@ let lastPassed: string | null = null;
 
 function gate(v: string, m: number): boolean {
   const n = v.length;
-  if (n < 4 || (m & (CH.COLON | CH.SLASH | CH.PUNCT)) === 0) return false;
+  if (n < 4 || (m & (CH.COLON | CH.SLASH | CH.PUNCT | CH.BACKSLASH)) === 0) return false;
   if (v.charCodeAt(n - 1) === 63 || (v.charCodeAt(0) === 47 && v.charCodeAt(1) === 47)) return true;
+  // A UNC path (unc.ts).
+  if (v.charCodeAt(0) === 92 && v.charCodeAt(1) === 92) return true;
   if ((m & CH.COLON) === 0) return false;
   if ((m & CH.SLASH) !== 0 && v.indexOf("://") !== -1) return true;
   return n <= SHORT ? indexOfData(v, 0) !== -1 : DATA_SCHEME.test(v);
@@ -282,7 +291,7 @@ function gate(v: string, m: number): boolean {
 export const rfiDetector: Detector = {
   type: "rfi",
   prefilter: rfiPrefilter,
-  // gate(): a colon, a slash or a `?` (PUNCT) in every sign.
-  needs: CH.COLON | CH.SLASH | CH.PUNCT,
+  // gate(): a colon, a slash, a `?` (PUNCT) or a UNC path's backslash in every sign.
+  needs: CH.COLON | CH.SLASH | CH.PUNCT | CH.BACKSLASH,
   detect: detectRfi,
 };

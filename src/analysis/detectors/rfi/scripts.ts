@@ -25,6 +25,15 @@ export function isScriptExt(ext: string): boolean {
   return SCRIPT_EXTS.has(ext);
 }
 
+/**
+ * Extensions of code a server runs, without the text and image ones of SCRIPT_EXTS:
+ * `shell.txt` on an attacker's web server is a dropper, but `notes.txt` on a file share
+ * is a document.
+ */
+export function isCodeExt(ext: string): boolean {
+  return SCRIPT_EXTS.has(ext) && ext !== "txt" && ext !== "gif" && ext !== "jpg";
+}
+
 /** Names of public web shells and RFI droppers (lower-case, without extension). */
 const SHELLS = [
   "c99",

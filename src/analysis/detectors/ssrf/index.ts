@@ -1,5 +1,6 @@
 import type { Point } from "../../../model/index.js";
 import { CH } from "../charmask.js";
+import { nameWords } from "../ptrav/names.js";
 import type { Detector, DetectorMatch } from "../types.js";
 import { classifyHost, type HostClass } from "./host.js";
 import { FETCHER_SCHEMES, HOST_SCHEMES } from "./schemes.js";
@@ -15,7 +16,14 @@ import { findUrls, isWebScheme, readHost, type UrlRef } from "./urlish.js";
  *
  * Scope: parameters (query, body, cookie, keys) get every check. Header values only get
  * the unambiguous ones (fetcher schemes, metadata, obfuscation), because a Referer or
- * Origin of `http://localhost:3000` is ordinary developer traffic.
+ * Origin of `http://localhost:3000` is ordinary developer traffic. Two kinds of
+ * parameter value get fewer checks, because the server does not fetch what they hold:
+ *  - a browser-redirect parameter (`redirect_uri`, see REDIRECT_NAMES): the browser
+ *    follows it, and native apps register loopback ones on purpose;
+ *  - a URL in the middle of prose (`… has proxy_pass http://127.0.0.1:3000;`): a form
+ *    that fetches a URL takes the URL as the whole value.
+ * Both keep the signs no legitimate value carries (cloud metadata, fetcher schemes,
+ * obfuscated or disguised hosts): link previews do fetch URLs found in messages.
  */
 
 /** Headers that carry protocol data, never a URL the application fetches. */
@@ -42,7 +50,15 @@ function internalSign(cls: HostClass): string {
   return cls === "metadata" ? "cloud-metadata" : cls === "rebinding" ? "rebinding-domain" : "internal-host";
 }
 
-function checkUrl(u: UrlRef, v: string, strict: boolean): DetectorMatch | null {
+/**
+ * How much of a URL is checked: `strict` for a parameter the server may fetch; `redirect`
+ * for one the browser follows (an internal or rebinding host is no sign there, but
+ * allow-list tricks such as `trusted.com.evil.net` still are); `loose` for header values
+ * and URLs in prose (only the signs no legitimate value carries).
+ */
+type Mode = "strict" | "redirect" | "loose";
+
+function checkUrl(u: UrlRef, v: string, mode: Mode): DetectorMatch | null {
   const colon = u.start + u.scheme.length;
   if (FETCHER_SCHEMES.has(u.scheme)) {
     if (u.scheme === "file" || u.scheme === "local_file" || u.scheme === "netdoc") {
@@ -61,8 +77,11 @@ function checkUrl(u: UrlRef, v: string, strict: boolean): DetectorMatch | null {
   if (h.cls === "metadata") return m("cloud-metadata", u.start, u.end);
   if (h.ip && h.obfuscated) return m("obfuscated-ip", u.start, u.end);
   if (u.disguised) return m("disguised-host", u.start, u.end);
-  if (strict) {
-    if (h.cls !== "public") return m(internalSign(h.cls), u.start, u.end);
+  if (mode !== "loose") {
+    if (h.cls !== "public") {
+      if (mode === "strict") return m(internalSign(h.cls), u.start, u.end);
+      return null;
+    }
     if (h.ipv6) return m("ipv6-literal", u.start, u.end);
     if (embedsDomain(u.host)) return m("embedded-domain", u.start, u.authEnd);
     const c = confusion(u, v);
@@ -158,7 +177,13 @@ function isHostChar(c: number): boolean {
   );
 }
 
-/** `localhost/admin`, `host.docker.internal:2375`: an internal name with no scheme at all. */
+/**
+ * `localhost/admin`, `host.docker.internal:2375/containers/json`: an internal name with
+ * no scheme at all. Decided: a bare `name:port` with nothing after it (`localhost:3000`
+ * typed into a search box, a chat message) is not flagged unless the name is a cloud
+ * metadata service — no URL parser reads it as a fetchable URL as it stands, and the
+ * payloads that use the form name what to reach (`/admin`, `/containers/json`).
+ */
 function schemeless(v: string): DetectorMatch | null {
   let i = 0;
   while (i < v.length && i < 8 && v.charCodeAt(i) <= 32) i++;
@@ -170,8 +195,97 @@ function schemeless(v: string): DetectorMatch | null {
   if (!(c === 47 || (c === 58 && nx >= 48 && nx <= 57))) return null;
   const host = v.slice(s, i).toLowerCase();
   const h = classifyHost(host);
-  if (h.cls === "metadata" || (!h.ip && h.cls !== "public")) return m(internalSign(h.cls), s, i + 1);
-  return null;
+  if (h.cls === "metadata") return m(internalSign(h.cls), s, i + 1);
+  if (h.ip || h.cls === "public" || (c === 58 && bareHostPort(v, i + 1))) return null;
+  return m(internalSign(h.cls), s, i + 1);
+}
+
+/** Whether v from `from` on is a port (up to 5 digits) and then only blanks. */
+function bareHostPort(v: string, from: number): boolean {
+  let i = from;
+  while (i < v.length && i - from < 6 && v.charCodeAt(i) >= 48 && v.charCodeAt(i) <= 57) i++;
+  if (i - from > 5) return false;
+  for (let k = i; k < v.length; k++) if (v.charCodeAt(k) > 32 || k - i > 8) return false;
+  return true;
+}
+
+/**
+ * Parameters whose URL the browser is sent to, never the server: OAuth 2.0's
+ * `redirect_uri` (RFC 6749 §3.1.2), the client metadata `redirect_uris` (RFC 7591 §2),
+ * OpenID Connect RP-Initiated Logout's `post_logout_redirect_uri`, and the
+ * `redirect_url` spelling. RFC 8252 §7.3 has native apps register loopback ones
+ * (`http://127.0.0.1:53412/callback`). Compared as words (`redirectUri` matches).
+ * Deliberately narrow: names the server fetches — `request_uri`, `jwks_uri`,
+ * `logo_uri`, `sector_identifier_uri`, webhooks' `callback_url`, `url` — are not here.
+ */
+const REDIRECT_NAMES = new Set([
+  "redirect uri",
+  "redirect uris",
+  "redirect url",
+  "post logout redirect uri",
+  "post logout redirect uris",
+]);
+
+function isRedirectName(name: string | undefined): boolean {
+  if (name === undefined || name.length < 11 || name.length > 40) return false;
+  const c0 = name.charCodeAt(0) | 0x20;
+  if (c0 !== 114 /* r */ && c0 !== 112 /* p */) return false;
+  return REDIRECT_NAMES.has(nameWords(name).join(" "));
+}
+
+/**
+ * Whether the URL at `start` stands in prose: it follows a blank (possibly behind an
+ * opening bracket or quote) and at least two words precede it within 256 characters.
+ * A word is a token of letters, with at most an opening bracket or quote before and a
+ * punctuation mark after: `?next=http://…`, `a,http://…`, `url: http://…` and command
+ * lines (`;iex (iwr http://…`, `curl -s http://…`) are not prose.
+ */
+function inProse(v: string, start: number): boolean {
+  let i = start - 1;
+  for (let g = 0; g < 2 && i >= 0; g++) {
+    const c = v.charCodeAt(i);
+    if (c === 40 || c === 91 || c === 123 || c === 34 || c === 39 || c === 60) i--;
+    else break;
+  }
+  if (i < 0 || v.charCodeAt(i) > 32) return false;
+  let words = 0;
+  const lim = Math.max(0, start - 256);
+  // Tokens right to left, each v[k + 1, te) between two blanks (or the window's start).
+  let te = i;
+  for (let k = i; k >= lim - 1; k--) {
+    const c = k >= lim ? v.charCodeAt(k) : 32;
+    if (c > 32) continue;
+    if (k + 1 < te && isWord(v, k + 1, te) && ++words >= 2) return true;
+    te = k;
+  }
+  return false;
+}
+
+/** v[s, e) is a word: letters (two or more), one opening `( " '` and one closing mark allowed. */
+function isWord(v: string, s: number, e: number): boolean {
+  let a = s;
+  let b = e;
+  const c0 = v.charCodeAt(a);
+  if (c0 === 40 || c0 === 34 || c0 === 39) a++;
+  const cl = v.charCodeAt(b - 1);
+  if (
+    cl === 44 ||
+    cl === 46 ||
+    cl === 58 ||
+    cl === 59 ||
+    cl === 33 ||
+    cl === 63 ||
+    cl === 41 ||
+    cl === 34 ||
+    cl === 39
+  )
+    b--;
+  if (b - a < 2 || b - a > 32) return false;
+  for (let k = a; k < b; k++) {
+    const l = v.charCodeAt(k) | 0x20;
+    if (l < 97 || l > 122) return false;
+  }
+  return true;
 }
 
 export function detectSsrf(p: Point): DetectorMatch | null {
@@ -182,26 +296,28 @@ export function detectSsrf(p: Point): DetectorMatch | null {
     if (p.header !== undefined && SKIP_HEADERS.has(p.header)) return null;
     // No scheme without a colon (urlsIn's own first test, before the memo hashes the value).
     if (v.indexOf(":") === -1) return null;
-    if (v.length > MEMO_MAX_LENGTH) return urlsIn(v, false);
+    if (v.length > MEMO_MAX_LENGTH) return urlsIn(v, "loose");
     // Referer and Origin repeat from request to request: their verdict is kept.
     let r = headerMemo.get(v);
     if (r === undefined) {
-      r = urlsIn(v, false);
+      r = urlsIn(v, "loose");
       if (headerMemo.size >= MEMO_ENTRIES) headerMemo.clear();
       headerMemo.set(v, r);
     }
     return r;
   }
-  const strict = p.zone !== "path";
-  const r = urlsIn(v, strict);
-  if (r !== null || !strict || p.kind === "raw") return r;
+  if (p.zone === "path") return urlsIn(v, "loose");
+  const redirect = p.kind === "value" && isRedirectName(p.name);
+  const r = urlsIn(v, redirect ? "redirect" : "strict");
+  if (r !== null || redirect || p.kind === "raw") return r;
   return schemeless(v);
 }
 
-function urlsIn(v: string, strict: boolean): DetectorMatch | null {
+/** `mode` for the URLs of the value; a URL in prose is only read loosely. */
+function urlsIn(v: string, mode: Mode): DetectorMatch | null {
   if (v.indexOf(":") === -1) return null;
   for (const u of findUrls(v)) {
-    const r = checkUrl(u, v, strict);
+    const r = checkUrl(u, v, mode !== "loose" && u.start > 0 && inProse(v, u.start) ? "loose" : mode);
     if (r !== null) return r;
   }
   return null;

@@ -6,6 +6,9 @@
  *    `PUBLIC "pubid" "uri"`), general or parameter (`<!ENTITY % name …>`);
  *  - parameter-entity references inside the DTD (`%name;`), the out-of-band exfiltration
  *    pattern;
+ *  - internal entities whose replacement text references one entity twice or more, or
+ *    itself (§4.2.1 `EntityValue` holding `Reference`s): the nested expansion of the
+ *    "billion laughs" bomb (each level multiplies the one below), see `expansionAt`;
  *  - XInclude (`xi:include`, namespace http://www.w3.org/2001/XInclude) and XSLT's
  *    `document()` (XSLT 1.0 §12.1), which load other resources without any DTD.
  * Keywords are matched case-insensitively: lenient parsers accept `<!doctype` and
@@ -19,7 +22,8 @@ export interface XxeMatch {
     | "external-dtd"
     | "xinclude"
     | "xslt-document"
-    | "remote-schema";
+    | "remote-schema"
+    | "entity-expansion";
   readonly start: number;
   readonly end: number;
 }
@@ -66,7 +70,9 @@ function entityAt(v: string, low: string, start: number, bang: number): XxeMatch
     param = true;
     k = skipSpace(low, k + 1);
   }
-  k = skipSpace(low, skipName(low, k));
+  const nameStart = k;
+  const nameEnd = skipName(low, k);
+  k = skipSpace(low, nameEnd);
   if (externalIdAt(low, k)) {
     const end = low.indexOf(">", k);
     return {
@@ -75,7 +81,12 @@ function entityAt(v: string, low: string, start: number, bang: number): XxeMatch
       end: end === -1 ? v.length : end + 1,
     };
   }
-  if (param) {
+  if (!param) {
+    if (expansionAt(v, low, k, v.slice(nameStart, nameEnd))) {
+      const end = low.indexOf(">", k);
+      return { sign: "entity-expansion", start, end: end === -1 ? v.length : end + 1 };
+    }
+  } else {
     // `<!ENTITY % a "<!ENTITY &#x25; b SYSTEM '…'>">`: a nested declaration.
     const end = low.indexOf(">", k);
     const body = low.slice(k, end === -1 ? low.length : end);
@@ -89,6 +100,44 @@ function entityAt(v: string, low: string, start: number, bang: number): XxeMatch
     }
   }
   return null;
+}
+
+/** XML 1.0 §4.6: the predefined entities, which expand to one character. */
+const PREDEFINED = new Set(["amp", "lt", "gt", "quot", "apos"]);
+/** Characters no entity name holds (XML 1.0 §2.3 `Name`): `& x` is prose, not a reference. */
+const NOT_NAME = /[\s&<%"']/;
+
+/**
+ * Whether the quoted replacement text at `k` (an internal general entity `name`)
+ * references one same entity at least twice, or `name` itself. A declaration that
+ * refers to another once (`<!ENTITY product "&vendor; Widget">`, DocBook style) only
+ * composes text; repeating a reference is what multiplies: ten levels of ten
+ * `&lolN;` make 10^10 characters (the billion laughs), however few the document
+ * holds. Character references (`&#…;`) and the predefined entities do not count.
+ * Names are compared as written (XML names are case-sensitive), read off `v`; `low`
+ * is its lower-case copy, used for the searches. Bounded: 32 references read, names
+ * up to 64 characters.
+ */
+function expansionAt(v: string, low: string, k: number, name: string): boolean {
+  const q = low.charCodeAt(k);
+  if (q !== 34 && q !== 39) return false;
+  let close = low.indexOf(q === 34 ? '"' : "'", k + 1);
+  if (close === -1) close = Math.min(low.length, k + 4096);
+  const seen = new Set<string>();
+  let amp = low.indexOf("&", k + 1);
+  for (let n = 0; amp !== -1 && amp < close && n < 32; n++) {
+    const semi = low.indexOf(";", amp + 1);
+    if (semi === -1 || semi > close) break;
+    if (semi - amp <= 65 && low.charCodeAt(amp + 1) !== 35 /* # */) {
+      const ref = v.slice(amp + 1, semi);
+      if (ref.length > 0 && !PREDEFINED.has(ref) && !NOT_NAME.test(ref)) {
+        if (ref === name || seen.has(ref)) return true;
+        seen.add(ref);
+      }
+    }
+    amp = low.indexOf("&", semi + 1);
+  }
+  return false;
 }
 
 export function findXxe(v: string): XxeMatch | null {

@@ -9,7 +9,11 @@ import { findXxe } from "./dtd.js";
  * declarations, parameter entities, XInclude, XSLT `document()`. Works on any value
  * that holds XML — a raw body, a SOAP envelope, a form field, a JSON string — and on the
  * `markup` points the XML body parser emits for DTDs and entity declarations.
- * Entity-expansion bombs (billion laughs) are the points layer's `data_bomb`, not ours.
+ * Entity-expansion bombs: the declaration pattern (an entity whose text repeats a
+ * reference, billion laughs) is ours, `xxe.entity-expansion`, wherever the XML sits —
+ * a query parameter, a JSON string, or an XML body's entity declaration (a `markup`
+ * point). The points layer measures what an XML body's DTD would actually expand to
+ * and reports `data_bomb` on top when it passes the limit (points/body/dtd.ts).
  */
 /**
  * Every sign but one needs a `<` (a declaration, an `xi:include` element, an `xsl:`
