@@ -63,7 +63,31 @@ export function sstiPrefilter(v: string, mask: number): boolean {
   return SIGN.test(v.length > MAX_LEN ? v.slice(0, MAX_LEN) : v);
 }
 
+/** Template openers of different engines (see expressions.ts). */
+const OPENERS = ["${", "{{", "{%", "<%", "[%", "#{", "*{", "@("] as const;
+/** How close together the openers of a polyglot probe sit. */
+const POLYGLOT_SPAN = 12;
+
+/**
+ * A template-engine fingerprinting polyglot (`${{<%[%'"}}%\.`): the openers of three or
+ * more engines side by side, sent to see which one errors or evaluates. Text never packs
+ * them together; a template in a post holds one engine's syntax. Bounded: at most 64 starts.
+ */
+function polyglotProbe(v: string): DetectorMatch | null {
+  let starts = 0;
+  for (let i = v.indexOf("{"); i !== -1 && starts < 64; i = v.indexOf("{", i + 1), starts++) {
+    const from = Math.max(0, i - 1);
+    const w = v.slice(from, from + POLYGLOT_SPAN);
+    let kinds = 0;
+    for (const o of OPENERS) if (w.indexOf(o) !== -1) kinds++;
+    if (kinds >= 3) return { signature: "ssti.polyglot-probe", start: from, end: from + w.length };
+  }
+  return null;
+}
+
 function detectText(v: string): DetectorMatch | null {
+  const poly = polyglotProbe(v);
+  if (poly !== null) return poly;
   for (const e of findExpressions(v)) {
     const verdict = judgeExpression(e);
     if (verdict !== null) return { signature: verdict.signature, start: e.start, end: e.end };

@@ -14,7 +14,12 @@ import type { TemplateExpr } from "./expressions.js";
 
 /** Literal arithmetic: `7*7`, `7 * '7'`, `1+1`, `49/7`, `(3*3)`. */
 export function isArithmeticProbe(body: string): boolean {
-  const b = body.trim();
+  let b = body.trim();
+  // One more brace layer (`${{7*7}}`: a `${` around Jinja braces), or an engine's output
+  // or whitespace marker (`{{= 7*7}}` doT, `{{- 7*7 -}}` Jinja/Twig, `<%= %>` EJS/ERB).
+  if (b.charCodeAt(0) === 123 && b.charCodeAt(b.length - 1) === 125) b = b.slice(1, -1).trim();
+  if (b.charCodeAt(0) === 61 || b.charCodeAt(0) === 45) b = b.slice(1).trim();
+  if (b.charCodeAt(b.length - 1) === 45) b = b.slice(0, -1).trim();
   if (b.length < 3 || b.length > 40) return false;
   let nums = 0;
   let ops = 0;
@@ -184,6 +189,15 @@ const RECON: ReadonlySet<string> = new Set([
 const STATEMENTS =
   /^\s*(?:-\s*)?(?:if|for|set|import|from|include|extends|macro|call|filter|with|block|print|debug|module|apply|embed|sandbox|do|load|python|exec)\b/i;
 
+/** Statements that reach outside the template by themselves: modules, files, code, dumps. */
+const REACHING =
+  /^\s*(?:-\s*)?(?:import|from|include|extends|embed|load|python|exec|debug|module|do|sandbox|print)\b/i;
+/**
+ * Inside a statement: a call, a literal (`True`, `none`, numbers, strings), an operator or
+ * a dunder, not only names (`{% if True %}49{% endif %}` is a probe).
+ */
+const STATEMENT_CODE = /[()[\]'"*+/%=<>|]|__|\d|\b(?:true|false|none|null|nil)\b/i;
+
 /** A method call on an object path: `x.y()`, `'s'.upper()`, `a.b.c(d)`. */
 const METHOD_CALL = /[\w'")\]]\s*\.\s*[A-Za-z_]\w{0,40}\s*\(/;
 
@@ -197,7 +211,12 @@ export function judgeExpression(e: TemplateExpr): Verdict | null {
   const trimmed = lower.trim();
   switch (e.delim) {
     case "{%":
-      if (e.closed && STATEMENTS.test(body)) return { signature: "ssti.template-statement" };
+      // Control flow over plain names (`{% for item in items %}`, `{% if user %}`,
+      // `{% endblock %}`) is what people write about templates, and runs nothing; a
+      // statement that reaches outside the template (imports, includes, debug dumps) or
+      // holds calls, literals, operators or dunders is a probe or an exploit.
+      if (e.closed && STATEMENTS.test(body) && (REACHING.test(body) || STATEMENT_CODE.test(body)))
+        return { signature: "ssti.template-statement" };
       break;
     case "{":
     case "{$": {
