@@ -20,6 +20,7 @@ import {
   SHELLS,
   stripVersion,
   WRAPPERS,
+  wrapperSyntax,
 } from "./commands.js";
 import { globMatch, hasGlob } from "./glob.js";
 import { Feat, type ShellCommand, type ShellWord, tokenizeShell } from "./tokenizer.js";
@@ -342,6 +343,49 @@ function inProse(value: string, c: ShellCommand): boolean {
   );
 }
 
+/**
+ * The index of the word a wrapper at `k` runs: its options (with their values, `sudo -u
+ * root`, `stdbuf -oL`, `xargs -I {}`), `VAR=value` words (`env`, `sudo`) and plain
+ * arguments (`timeout 5`, `chroot /mnt`) are stepped over. One pass over the words.
+ */
+function afterWrapperArgs(words: readonly ShellWord[], k: number): number {
+  const syn = wrapperSyntax(words[k]!.text.toLowerCase());
+  let positional = syn.positional;
+  let i = k + 1;
+  while (i < words.length) {
+    const t = words[i]!.text;
+    i++;
+    if (t.length === 0) continue;
+    if (t === "--") break;
+    if (t.charCodeAt(0) === 45) {
+      if (t.charCodeAt(1) === 45) {
+        if (t.indexOf("=") === -1 && syn.long.includes(t)) i++;
+        continue;
+      }
+      // A cluster of letters (`-Eu`): the first that takes a value takes the rest of the
+      // word (`-oL`, `-I{}`), or the next word when it ends the cluster.
+      for (let j = 1; j < t.length; j++) {
+        if (syn.short.indexOf(t[j]!) !== -1) {
+          if (j === t.length - 1) i++;
+          break;
+        }
+      }
+      continue;
+    }
+    if (syn.assign && /^[A-Za-z_]\w{0,63}=/.test(t)) continue;
+    if (positional === "duration" && /^\d{1,9}(?:\.\d{1,9})?[smhd]?$/.test(t)) {
+      positional = null;
+      continue;
+    }
+    if (positional === "path" && t.charCodeAt(0) === 47) {
+      positional = null;
+      continue;
+    }
+    return i - 1;
+  }
+  return Math.min(i, words.length);
+}
+
 function judge(
   c: ShellCommand,
   mode: CommandMode,
@@ -357,8 +401,7 @@ function judge(
   const first = k;
   while (k < words.length - 1 && WRAPPERS.has(words[k]!.text.toLowerCase())) {
     wrapped = true;
-    k++;
-    while (k < words.length && (words[k]!.text.length === 0 || /^-/.test(words[k]!.text))) k++;
+    k = afterWrapperArgs(words, k);
   }
   // `env --version`: the wrapper was the command after all.
   if (k >= words.length && wrapped) {
