@@ -702,24 +702,50 @@ export interface WrapperSyntax {
 const NO_ARGS: WrapperSyntax = { short: "", long: [], positional: null, assign: false };
 
 const WRAPPER_SYNTAX: ReadonlyMap<string, WrapperSyntax> = new Map<string, WrapperSyntax>([
-  ["sudo", {
-    short: "uUgphCDrtTR",
-    long: ["--user", "--other-user", "--group", "--prompt", "--host", "--close-from", "--chdir", "--role", "--type", "--command-timeout", "--chroot"],
-    positional: null,
-    assign: true,
-  }],
+  [
+    "sudo",
+    {
+      short: "uUgphCDrtTR",
+      long: [
+        "--user",
+        "--other-user",
+        "--group",
+        "--prompt",
+        "--host",
+        "--close-from",
+        "--chdir",
+        "--role",
+        "--type",
+        "--command-timeout",
+        "--chroot",
+      ],
+      positional: null,
+      assign: true,
+    },
+  ],
   ["doas", { short: "uC", long: [], positional: null, assign: false }],
   ["env", { short: "uCS", long: ["--unset", "--chdir", "--split-string"], positional: null, assign: true }],
   ["nice", { short: "n", long: ["--adjustment"], positional: null, assign: false }],
   ["timeout", { short: "sk", long: ["--signal", "--kill-after"], positional: "duration", assign: false }],
   ["stdbuf", { short: "ioe", long: ["--input", "--output", "--error"], positional: null, assign: false }],
-  ["xargs", {
-    short: "IdEnLPsa",
-    long: ["--delimiter", "--max-args", "--max-procs", "--arg-file", "--max-chars", "--process-slot-var"],
-    positional: null,
-    assign: false,
-  }],
-  ["strace", { short: "oepsuEPIXbS", long: ["--output", "--trace", "--attach", "--user", "--env"], positional: null, assign: false }],
+  [
+    "xargs",
+    {
+      short: "IdEnLPsa",
+      long: ["--delimiter", "--max-args", "--max-procs", "--arg-file", "--max-chars", "--process-slot-var"],
+      positional: null,
+      assign: false,
+    },
+  ],
+  [
+    "strace",
+    {
+      short: "oepsuEPIXbS",
+      long: ["--output", "--trace", "--attach", "--user", "--env"],
+      positional: null,
+      assign: false,
+    },
+  ],
   ["ltrace", { short: "oepsuaAEnlLxXwDF", long: ["--output"], positional: null, assign: false }],
   ["time", { short: "fo", long: ["--format", "--output"], positional: null, assign: false }],
   ["exec", { short: "a", long: [], positional: null, assign: false }],
