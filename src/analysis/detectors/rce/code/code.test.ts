@@ -40,6 +40,38 @@ describe("php", () => {
   });
 });
 
+describe("php shown in prose", () => {
+  const post = (code: string) => `In PHP I do:\n<?php\n${code}\n?>\nIs this safe?`;
+  it("is judged by what its code does, not by its open tag", () => {
+    assert.equal(detectPhp(post("$n = htmlspecialchars($_GET['n']);\necho \"Hi $n\";"), true), null);
+    assert.equal(detectPhp(post("require_once 'config.php';"), true), null);
+    assert.equal(detectPhp(post("$x = base64_decode($d);"), true), null);
+    assert.equal(detectPhp(post("echo preg_replace('/\\s+/', ' ', $s);"), true), null);
+  });
+  it("still flags runners, remote includes, decoder chains, backticks and variable functions", () => {
+    for (const code of [
+      "system($_GET['c']);",
+      "echo shell_exec('id');",
+      "include $_GET['p'];",
+      "require('http://x.example/a.txt');",
+      "eval(gzinflate(base64_decode($p)));",
+      "$x = str_rot13(base64_decode($p));",
+      "echo preg_replace('/x/e', $_GET['r'], $s);",
+      "array_map('system', $a);",
+      "$o = `id`;",
+      "$f = $_GET['f']; $f('id');",
+      'echo "{${phpinfo()}}";',
+      "file_put_contents('s.php', $_POST['d']);",
+      "phpinfo();",
+    ])
+      assert.ok(detectPhp(post(code), true), code);
+  });
+  it("flags a tag that no sentence introduces", () => {
+    assert.equal(detectPhp("<?php echo 1; ?>", true)?.signature, "rce.php-open-tag");
+    assert.equal(detectPhp("GIF89a\n<?php echo 1; ?>", true)?.signature, "rce.php-open-tag");
+  });
+});
+
 describe("java serialization magic", () => {
   it("finds AC ED 00 05 at every base64 alignment", () => {
     for (const pre of [[], [0], [0, 0]]) {
