@@ -36,6 +36,25 @@ const SINKS: ReadonlySet<string> = new Set([
   "$eval",
 ]);
 
+/**
+ * Sinks that do nothing when called with no argument (`eval()` is undefined, `setTimeout()`
+ * schedules nothing, `atob()` throws): named in prose ("What does eval() do?"), not a
+ * payload. `alert()`, `prompt()`, `confirm()` open a dialog even empty, the usual proof.
+ */
+const INERT_EMPTY: ReadonlySet<string> = new Set([
+  "eval",
+  "Function",
+  "setTimeout",
+  "setInterval",
+  "setImmediate",
+  "execScript",
+  "atob",
+  "btoa",
+  "import",
+  "globalEval",
+  "$eval",
+]);
+
 /** Sinks that are also English words: in free text they need stronger evidence. */
 const ENGLISH: ReadonlySet<string> = new Set(["alert", "prompt", "confirm", "import"]);
 
@@ -239,7 +258,10 @@ export function findJsSign(toks: readonly Tok[], strict: boolean, members = true
     if (t.t === "id") {
       const name = t.v;
       if (SINKS.has(name)) {
-        if (next !== undefined && (isP(next, "(") || next.t === "tpl")) {
+        // `eval()`: nothing to run — unless its result is called (`Function()()`).
+        const empty =
+          isP(next, "(") && isP(toks[i + 2], ")") && INERT_EMPTY.has(name) && !isP(toks[i + 3], "(");
+        if (next !== undefined && (isP(next, "(") || next.t === "tpl") && !empty) {
           // An English word needs to stand where an expression starts (`';alert(1)`,
           // `x.alert(1)`), not after another word ("best chatgpt prompt(s)").
           const english = ENGLISH.has(name) && !strict;

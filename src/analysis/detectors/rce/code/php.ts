@@ -363,6 +363,13 @@ function codeArgs(s: string, paren: number): boolean {
   return false;
 }
 
+/** The `(` at p is closed right away, blanks aside. */
+function emptyArgs(s: string, p: number): boolean {
+  let k = p + 1;
+  while (k < s.length && k - p < 16 && isWs(s.charCodeAt(k))) k++;
+  return s.charCodeAt(k) === 41;
+}
+
 /**
  * The first call of a PHP built-in. `sink`, when given, narrows it to the calls that
  * make code dangerous (see snippetSink), judged with their arguments.
@@ -381,7 +388,10 @@ function findCall(
     if (name.length >= 3 && (sink === undefined ? phpName(name) : sink(name, p))) {
       const before = st >= 0 ? s.charCodeAt(st) : 32;
       // `cheval(`: the name must start at a boundary (`@exec(` and `.chr(` are fine).
-      if (!isId(before)) {
+      // `eval()`, `system()` with nothing between the parentheses run nothing: prose
+      // naming the function ("What does eval() do?"). `phpinfo()` is not a word, and
+      // needs no argument to leak.
+      if (!isId(before) && !(WORDY.has(name) && emptyArgs(s, p))) {
         const args = codeArgs(s, p);
         if (
           !WORDY.has(name) ||
