@@ -258,9 +258,18 @@ export function findJsSign(toks: readonly Tok[], strict: boolean, members = true
     if (t.t === "id") {
       const name = t.v;
       if (SINKS.has(name)) {
-        // `eval()`: nothing to run — unless its result is called (`Function()()`).
+        // "What does eval() do?": nothing to run, named after a word of a sentence (no
+        // expression puts a name right after another). Alone (`atob()`), after `new` or
+        // an operator, or with its result called (`Function()()`) it stays a sign.
         const empty =
-          isP(next, "(") && isP(toks[i + 2], ")") && INERT_EMPTY.has(name) && !isP(toks[i + 3], "(");
+          isP(next, "(") &&
+          next?.sp === false &&
+          isP(toks[i + 2], ")") &&
+          INERT_EMPTY.has(name) &&
+          !isP(toks[i + 3], "(") &&
+          prev?.t === "id" &&
+          !KEYWORDS_BEFORE_EXPR.has(prev.v) &&
+          t.sp;
         if (next !== undefined && (isP(next, "(") || next.t === "tpl") && !empty) {
           // An English word needs to stand where an expression starts (`';alert(1)`,
           // `x.alert(1)`), not after another word ("best chatgpt prompt(s)").

@@ -363,6 +363,13 @@ function codeArgs(s: string, paren: number): boolean {
   return false;
 }
 
+/** The character at `i` is a space after a letter: the next word continues a sentence. */
+function afterWord(s: string, i: number): boolean {
+  if (i < 1 || s.charCodeAt(i) !== 32) return false;
+  const c = s.charCodeAt(i - 1) | 32;
+  return c >= 97 && c <= 122;
+}
+
 /** The `(` at p is closed right away, blanks aside. */
 function emptyArgs(s: string, p: number): boolean {
   let k = p + 1;
@@ -388,10 +395,12 @@ function findCall(
     if (name.length >= 3 && (sink === undefined ? phpName(name) : sink(name, p))) {
       const before = st >= 0 ? s.charCodeAt(st) : 32;
       // `cheval(`: the name must start at a boundary (`@exec(` and `.chr(` are fine).
-      // `eval()`, `system()` with nothing between the parentheses run nothing: prose
-      // naming the function ("What does eval() do?"). `phpinfo()` is not a word, and
-      // needs no argument to leak.
-      if (!isId(before) && !(WORDY.has(name) && emptyArgs(s, p))) {
+      // `eval()`, `system()` with nothing between the parentheses run nothing: a sentence
+      // naming the function ("What does eval() do?", the name right after a word and a
+      // space, `()` glued to it). Alone, or spelled with comments and line breaks before
+      // the `(` (`exec/**/()`), it probes a filter. `phpinfo()` is not a word, and needs
+      // no argument to leak.
+      if (!isId(before) && !(WORDY.has(name) && !gap && emptyArgs(s, p) && afterWord(s, st))) {
         const args = codeArgs(s, p);
         if (
           !WORDY.has(name) ||
