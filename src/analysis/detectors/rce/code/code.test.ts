@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
+import { demoCommandCall, developerContext } from "./demo.js";
 import { findSerialized } from "./java.js";
 import { detectLog4j } from "./log4shell.js";
 import { detectPhp } from "./php.js";
@@ -69,6 +70,36 @@ describe("php shown in prose", () => {
   it("flags a tag that no sentence introduces", () => {
     assert.equal(detectPhp("<?php echo 1; ?>", true)?.signature, "rce.php-open-tag");
     assert.equal(detectPhp("GIF89a\n<?php echo 1; ?>", true)?.signature, "rce.php-open-tag");
+  });
+});
+
+describe("demo commands", () => {
+  it("reads the arguments of a runner as a harmless command only when they are", () => {
+    const at = (s: string) => demoCommandCall(s, s.indexOf("("));
+    assert.ok(at("os.system('ls')") > 0);
+    assert.ok(at("subprocess.run(['ls', '-l'], capture_output=True)") > 0);
+    assert.ok(at('os.popen("echo hello")') > 0);
+    for (const s of [
+      "os.system('id')",
+      "os.system('ls /')",
+      "os.system('ls; id')",
+      "os.system('ls ../x')",
+      "os.system(cmd)",
+      "subprocess.run(['ls', '-l'], env=os.environ)",
+      "subprocess.run(['ls'] + args)",
+      "os.system('ls', x('y'))",
+    ])
+      assert.equal(at(s), -1, s);
+  });
+  it("needs a sentence around the call, or a program that imports its modules", () => {
+    const s = "For example os.system('ls') runs a shell.";
+    assert.ok(developerContext(s, s.indexOf("os."), s.indexOf(")")));
+    const t = "os.system('ls')";
+    assert.equal(developerContext(t, 0, t.length - 1), false);
+    const u = "import os\nx = os.system('ls')\nprint(x)";
+    assert.ok(developerContext(u, u.indexOf("os.s"), u.indexOf(")")));
+    const v = "import os\nos.system('ls')";
+    assert.equal(developerContext(v, v.indexOf("os.s"), v.length - 1), false);
   });
 });
 

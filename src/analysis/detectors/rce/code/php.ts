@@ -7,6 +7,7 @@
  */
 import type { DetectorMatch } from "../../types.js";
 import { iniAssignment } from "../prefilter.js";
+import { demoCommandCall, developerContext } from "./demo.js";
 
 /** Built-ins that run commands or code, or decode/obfuscate payloads for them. */
 const RISKY: ReadonlySet<string> = new Set([
@@ -363,6 +364,15 @@ function codeArgs(s: string, paren: number): boolean {
   return false;
 }
 
+/** Built-ins that run a command line (Python's `os.system` and `os.popen` share the names). */
+const RUNNERS: ReadonlySet<string> = new Set(["system", "exec", "passthru", "shell_exec", "popen"]);
+
+/** "For example os.system('ls') runs a shell.": a harmless command shown in prose (demo.ts). */
+function demoInProse(s: string, start: number, paren: number): boolean {
+  const end = demoCommandCall(s, paren);
+  return end !== -1 && developerContext(s, start, end);
+}
+
 /** The character at `i` is a space after a letter: the next word continues a sentence. */
 function afterWord(s: string, i: number): boolean {
   if (i < 1 || s.charCodeAt(i) !== 32) return false;
@@ -400,7 +410,11 @@ function findCall(
       // space, `()` glued to it). Alone, or spelled with comments and line breaks before
       // the `(` (`exec/**/()`), it probes a filter. `phpinfo()` is not a word, and needs
       // no argument to leak.
-      if (!isId(before) && !(WORDY.has(name) && !gap && emptyArgs(s, p) && afterWord(s, st))) {
+      if (
+        !isId(before) &&
+        !(WORDY.has(name) && !gap && emptyArgs(s, p) && afterWord(s, st)) &&
+        !(RUNNERS.has(name) && demoInProse(s, st + 1, p))
+      ) {
         const args = codeArgs(s, p);
         if (
           !WORDY.has(name) ||
@@ -715,7 +729,7 @@ const CALLBACK_NAMES =
 function inProse(s: string, t: number): boolean {
   if (t < 8 || s.charCodeAt(t - 1) !== 10 || !/^<\?php\s/i.test(s.slice(t, t + 6))) return false;
   const before = s.slice(Math.max(0, t - 400), t);
-  return /[A-Za-z]{2,}[ ,]{1,3}[A-Za-z]{2,}/.test(before);
+  return /[A-Za-z]{2,24}[ ,]{1,3}[A-Za-z]{2,24}/.test(before);
 }
 
 /**
