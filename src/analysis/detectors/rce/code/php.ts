@@ -787,6 +787,15 @@ function wordEnd(lower: string, k: number): number {
   return e;
 }
 
+/** Serialized object or custom-serialized class: `O:8:"stdClass":1:{…}`. */
+function serializedObject(s: string): DetectorMatch | null {
+  const ser =
+    s.indexOf('":') === -1 ? null : /\b[OC]:\+?\d{1,4}:"[A-Za-z_\\][\w\\]{0,127}":\d{1,6}:\{/.exec(s);
+  return ser
+    ? { signature: "rce.php-object-injection", start: ser.index, end: ser.index + ser[0].length }
+    : null;
+}
+
 export function detectPhp(s: string, anchored: boolean): DetectorMatch | null {
   const lower = s.toLowerCase();
   // Open tags (PHP manual "PHP tags"); `<?xml version…` and `<?xpacket` are not PHP.
@@ -795,7 +804,9 @@ export function detectPhp(s: string, anchored: boolean): DetectorMatch | null {
     const rest = lower.slice(t + 2, t + 24);
     if (rest.length === 0 || rest[0] === "=" || isWs(rest.charCodeAt(0)) || /^\s*php(?![a-z])/.test(rest)) {
       // A snippet in a developer's post is judged by what its code does, not by its tag.
-      if (inProse(s, t)) return snippetSink(s, lower, t);
+      // Calls, superglobals and stream names (`php://input`) are what such posts show; a
+      // serialized object in the post is still read.
+      if (inProse(s, t)) return snippetSink(s, lower, t) ?? serializedObject(s);
       if (!/^\s+(?:version|encoding)\s*=/.test(rest))
         return { signature: "rce.php-open-tag", start: t, end: t + 5 };
     }
@@ -841,10 +852,8 @@ export function detectPhp(s: string, anchored: boolean): DetectorMatch | null {
     const cs = callableString(s, lower);
     if (cs !== null) return cs;
   }
-  // Serialized object or custom-serialized class: O:8:"stdClass":1:{…}
-  const ser =
-    s.indexOf('":') === -1 ? null : /\b[OC]:\+?\d{1,4}:"[A-Za-z_\\][\w\\]{0,127}":\d{1,6}:\{/.exec(s);
-  if (ser) return { signature: "rce.php-object-injection", start: ser.index, end: ser.index + ser[0].length };
+  const ser = serializedObject(s);
+  if (ser !== null) return ser;
   if (anchored)
     for (const w of WRAPPERS) {
       const k = lower.indexOf(w);
