@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import { demoCommandCall, developerContext } from "./demo.js";
+import { demoCommandCall, developerContext, twoWords } from "./demo.js";
 import { findSerialized } from "./java.js";
 import { detectLog4j } from "./log4shell.js";
 import { detectPhp } from "./php.js";
@@ -90,6 +90,15 @@ describe("demo commands", () => {
       "os.system('ls', x('y'))",
     ])
       assert.equal(at(s), -1, s);
+  });
+  it("finds two words of a sentence in one pass", () => {
+    assert.ok(twoWords("For example ", " ,.:", 2));
+    assert.ok(twoWords(" runs a shell.", " ,.:", 1));
+    assert.ok(twoWords("careful. Then", " ,.:", 2));
+    assert.equal(twoWords("a b c", " ", 2), false);
+    assert.equal(twoWords("word    word", " ", 2), false);
+    assert.equal(twoWords("x = os.", " ,.:", 2), false);
+    assert.equal(twoWords("abc;def", " ,", 2), false);
   });
   it("needs a sentence around the call, or a program that imports its modules", () => {
     const s = "For example os.system('ls') runs a shell.";

@@ -75,14 +75,40 @@ export function demoCommandCall(s: string, paren: number): number {
 export function developerContext(s: string, start: number, end: number): boolean {
   const before = s.slice(Math.max(0, start - 200), start);
   const after = s.slice(end + 1, end + 201);
-  if (
-    /[A-Za-z]{2,24}[ ,.:]{1,3}[A-Za-z]{2,24}/.test(before) &&
-    /[A-Za-z]{2,24}[ ,.:]{1,3}[A-Za-z]{1,24}/.test(after)
-  )
-    return true;
+  if (twoWords(before, " ,.:", 2) && twoWords(after, " ,.:", 1)) return true;
   const firstNl = s.indexOf("\n");
   if (firstNl === -1 || firstNl > start) return false;
   const secondNl = s.indexOf("\n", firstNl + 1);
   if (secondNl === -1) return false;
   return /^(?:import|from) [\w.]{1,64}/m.test(s.length > 4096 ? s.slice(0, 4096) : s);
+}
+
+function isLetter(c: number): boolean {
+  const l = c | 32;
+  return l >= 97 && l <= 122;
+}
+
+/**
+ * Two words of a sentence in `s`: a run of two letters or more, one to three of the
+ * `seps` characters, then a run of `second` letters or more. One pass (the regular
+ * expression for it backtracks polynomially).
+ */
+export function twoWords(s: string, seps: string, second: number): boolean {
+  let run = 0; // letters in the current run
+  let word = false; // a run of two letters or more, then separators only
+  let gap = 0; // separators since that run
+  for (let i = 0; i < s.length; i++) {
+    if (isLetter(s.charCodeAt(i))) {
+      run++;
+      if (word && run >= second) return true;
+      continue;
+    }
+    if (run > 0) {
+      word = run >= 2;
+      gap = 0;
+      run = 0;
+    }
+    if (seps.indexOf(s[i]!) === -1 || ++gap > 3) word = false;
+  }
+  return false;
 }

@@ -7,7 +7,7 @@
  */
 import type { DetectorMatch } from "../../types.js";
 import { iniAssignment } from "../prefilter.js";
-import { demoCommandCall, developerContext } from "./demo.js";
+import { demoCommandCall, developerContext, twoWords } from "./demo.js";
 
 /** Built-ins that run commands or code, or decode/obfuscate payloads for them. */
 const RISKY: ReadonlySet<string> = new Set([
@@ -729,7 +729,7 @@ const CALLBACK_NAMES =
 function inProse(s: string, t: number): boolean {
   if (t < 8 || s.charCodeAt(t - 1) !== 10 || !/^<\?php\s/i.test(s.slice(t, t + 6))) return false;
   const before = s.slice(Math.max(0, t - 400), t);
-  return /[A-Za-z]{2,24}[ ,]{1,3}[A-Za-z]{2,24}/.test(before);
+  return twoWords(before, " ,", 2);
 }
 
 /**
