@@ -6,8 +6,9 @@
  * script — or a quote right before the name, which only attribute breaking explains.
  */
 
+import { decodeEntities } from "./entities.js";
 import { KNOWN_EVENTS } from "./events.js";
-import { isEventAttr } from "./html-rules.js";
+import { isEventAttr, unclosedBlock } from "./html-rules.js";
 import { findJsSign } from "./js-rules.js";
 import { tokenizeJs } from "./js-tokenizer.js";
 
@@ -68,6 +69,15 @@ function valueIsScript(body: string): boolean {
   return findJsSign(tokenizeJs(body), true) !== null;
 }
 
+/** The unquoted value `s[vs, ve)`, ended by a blank or `>`, is a brace block that never closes. */
+function jsxCut(s: string, vs: number, ve: number): boolean {
+  if (s.charCodeAt(vs) !== 123 || ve >= s.length) return false;
+  const e = s.charCodeAt(ve);
+  if (e > 32 && e !== 62) return false;
+  const v = s.slice(vs, Math.min(ve, vs + 2048));
+  return unclosedBlock(v.indexOf("&") === -1 ? v : decodeEntities(v));
+}
+
 export interface BreakSign {
   readonly sig: string;
   readonly start: number;
@@ -91,12 +101,18 @@ export function findAttrBreak(s: string, isKey: boolean): BreakSign | null {
       const found: BreakSign = { sig: "xss.attr-break-event", start: k + 1, end: eq + 1 };
       // A parameter *name* holding `on…=`: the name itself is the injection.
       if (isKey) return found;
+      const [vs, ve] = valueSpan(s, eq + 1);
+      // `onClick={() => go()}` (JSX): the unquoted value ends at the blank, a block that
+      // never closes (html-rules.ts unclosedBlock).
+      if (jsxCut(s, vs, ve)) {
+        eq = s.indexOf("=", eq + 1);
+        continue;
+      }
       let q = k;
       while (q >= 0 && s.charCodeAt(q) <= 32) q--;
       const quoteBefore = q >= 0 && (s[q] === '"' || s[q] === "'" || s[q] === "`");
       if (quoteBefore) return found;
       const known = KNOWN_EVENTS.has(name);
-      const [vs, ve] = valueSpan(s, eq + 1);
       const body = s.slice(vs, Math.min(ve, vs + 2048));
       if (valueIsScript(body) && (known || (k >= 0 && s.charCodeAt(k) <= 32))) return found;
       if (known) {

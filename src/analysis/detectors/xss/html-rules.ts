@@ -105,11 +105,41 @@ function isFrameworkAttr(name: string): boolean {
   );
 }
 
+/**
+ * JSX in a developer's post (`<button onClick={() => setX(x + 1)}>`): an unquoted
+ * attribute value ends at the first blank (or `>`), so the handler a browser compiles is
+ * `{()` — a block that never closes, a syntax error, so nothing runs. Only that shape is
+ * let through: a brace-wrapped value whose braces close is a block statement and runs
+ * (`onerror={alert(1)}`), and a value the end of the input cut off may be completed by
+ * the page. `v` has its character references decoded (`&#125;` is `}`); braces inside
+ * string literals do not count.
+ */
+export function unclosedBlock(v: string): boolean {
+  if (v.charCodeAt(0) !== 123) return false;
+  let depth = 0;
+  let quote = 0;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (quote !== 0) {
+      if (c === 92) i++;
+      else if (c === quote) quote = 0;
+    } else if (c === 34 || c === 39 || c === 96) quote = c;
+    else if (c === 123) depth++;
+    else if (c === 125 && --depth === 0 && i < v.length - 1) return false;
+  }
+  return depth > 0;
+}
+
+function jsxHandler(a: Attr): boolean {
+  if (!a.bare || a.value === null) return false;
+  return unclosedBlock(a.value.indexOf("&") === -1 ? a.value : decodeEntities(a.value));
+}
+
 function attrSign(tag: Tag, a: Attr, depth: number): TagSign | null {
   const colon = a.name.lastIndexOf(":");
   // `x:ontimer`, `ev:handler`: the namespace prefix does not change what the name does.
   const name = colon > 0 ? a.name.slice(colon + 1) : a.name;
-  if (isEventAttr(name)) return { sig: "xss.event-handler" };
+  if (isEventAttr(name)) return jsxHandler(a) ? null : { sig: "xss.event-handler" };
   if (name === "srcdoc") return { sig: "xss.srcdoc" };
   if (DATA_BINDING.has(name)) return { sig: "xss.data-binding" };
   if (colon > 0 && (name === "href" || name === "handler")) return { sig: "xss.xlink-href" };

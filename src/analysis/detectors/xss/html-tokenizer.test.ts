@@ -9,7 +9,7 @@ describe("readTag", () => {
   it("reads names and attributes with the separators browsers accept", () => {
     const t = readTag("<svg/onload=alert(1)>", 0);
     assert.equal(t?.name, "svg");
-    assert.deepEqual(t?.attrs, [{ name: "onload", value: "alert(1)" }]);
+    assert.deepEqual(t?.attrs, [{ name: "onload", value: "alert(1)", bare: true }]);
     assert.equal(t?.closed, true);
     const u = readTag("<img\fsrc=x\tonerror='a b'>", 0);
     assert.deepEqual(
@@ -17,6 +17,12 @@ describe("readTag", () => {
       ["src", "onerror"],
     );
     assert.equal(u?.attrs[1]?.value, "a b");
+    assert.equal(u?.attrs[1]?.bare, false);
+  });
+  it("marks an unquoted value that a blank or `>` ended, not one the input cut off", () => {
+    assert.equal(readTag("<b onclick={() x>", 0)?.attrs[0]?.bare, true);
+    assert.equal(readTag("<b onclick={()>", 0)?.attrs[0]?.bare, true);
+    assert.equal(readTag("<b onclick={()", 0)?.attrs[0]?.bare, false);
   });
   it("drops NUL in names and takes the local part of a qualified name", () => {
     assert.equal(readTag("<scr\u0000ipt>", 0)?.name, "script");
@@ -48,6 +54,15 @@ describe("findHtmlSign", () => {
     assert.equal(findHtmlSign('<a href=" j&#x61;vascript:x()">')?.sig, "xss.script-uri");
     assert.equal(findHtmlSign("<b>bold</b> <p class=x>text</p>"), null);
     assert.equal(findHtmlSign("a < b and c > d"), null);
+  });
+  it("reads a JSX handler as the browser gets it: cut at the blank, a block that never closes", () => {
+    assert.equal(findHtmlSign("<button onClick={() => setX(x + 1)}>Click</button>"), null);
+    assert.equal(findHtmlSign("<b onclick={()=>x}>"), null); // the browser gets `{()=`
+    assert.equal(findHtmlSign("<img src=x onerror={alert(1)}>")?.sig, "xss.event-handler");
+    assert.equal(findHtmlSign("<b onclick={alert(1)&#125; >")?.sig, "xss.event-handler");
+    assert.equal(findHtmlSign("<b onclick={f('{')}>")?.sig, "xss.event-handler");
+    // Cut off by the end of the value: the page after it may close the block.
+    assert.equal(findHtmlSign("<b onclick={alert(1)")?.sig, "xss.event-handler");
   });
   it("finds a tag hidden inside another tag's attribute", () => {
     assert.ok(findHtmlSign('<style><img src="</style><img src=x onerror=alert(1)//">') !== null);

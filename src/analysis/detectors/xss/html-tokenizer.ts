@@ -21,6 +21,11 @@ export interface Attr {
   readonly name: string;
   /** Raw value (character references not decoded), or null when the attribute has none. */
   readonly value: string | null;
+  /**
+   * The value was unquoted and whitespace or `>` ended it inside the input: nothing the
+   * page puts after the reflected value can join it.
+   */
+  readonly bare: boolean;
 }
 
 export interface Tag {
@@ -130,7 +135,7 @@ export function readTag(s: string, i: number): Tag | null {
       c = s.charCodeAt(j);
     }
     if (c !== 61 /* = */ || j >= n) {
-      attrs.push({ name: an.toLowerCase(), value: null });
+      attrs.push({ name: an.toLowerCase(), value: null, bare: false });
       continue;
     }
     j++;
@@ -140,6 +145,7 @@ export function readTag(s: string, i: number): Tag | null {
       c = s.charCodeAt(j);
     }
     let value: string;
+    let bare = false;
     if (c === 34 || c === 39 || c === 96) {
       let stop = j + 1;
       while (stop < n && s.charCodeAt(stop) !== c) stop++;
@@ -149,12 +155,15 @@ export function readTag(s: string, i: number): Tag | null {
       const v0 = j;
       while (j < n) {
         const d = s.charCodeAt(j);
-        if (isSpace(d) || isTagClose(d)) break;
+        if (isSpace(d) || isTagClose(d)) {
+          bare = true;
+          break;
+        }
         j++;
       }
       value = s.slice(v0, j);
     }
-    attrs.push({ name: an.toLowerCase(), value });
+    attrs.push({ name: an.toLowerCase(), value, bare });
   }
   return {
     name: local,

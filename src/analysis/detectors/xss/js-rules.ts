@@ -36,6 +36,25 @@ const SINKS: ReadonlySet<string> = new Set([
   "$eval",
 ]);
 
+/**
+ * Sinks that do nothing when called with no argument (`eval()` is undefined, `setTimeout()`
+ * schedules nothing, `atob()` throws): named in prose ("What does eval() do?"), not a
+ * payload. `alert()`, `prompt()`, `confirm()` open a dialog even empty, the usual proof.
+ */
+const INERT_EMPTY: ReadonlySet<string> = new Set([
+  "eval",
+  "Function",
+  "setTimeout",
+  "setInterval",
+  "setImmediate",
+  "execScript",
+  "atob",
+  "btoa",
+  "import",
+  "globalEval",
+  "$eval",
+]);
+
 /** Sinks that are also English words: in free text they need stronger evidence. */
 const ENGLISH: ReadonlySet<string> = new Set(["alert", "prompt", "confirm", "import"]);
 
@@ -239,7 +258,19 @@ export function findJsSign(toks: readonly Tok[], strict: boolean, members = true
     if (t.t === "id") {
       const name = t.v;
       if (SINKS.has(name)) {
-        if (next !== undefined && (isP(next, "(") || next.t === "tpl")) {
+        // "What does eval() do?": nothing to run, named after a word of a sentence (no
+        // expression puts a name right after another). Alone (`atob()`), after `new` or
+        // an operator, or with its result called (`Function()()`) it stays a sign.
+        const empty =
+          isP(next, "(") &&
+          next?.sp === false &&
+          isP(toks[i + 2], ")") &&
+          INERT_EMPTY.has(name) &&
+          !isP(toks[i + 3], "(") &&
+          prev?.t === "id" &&
+          !KEYWORDS_BEFORE_EXPR.has(prev.v) &&
+          t.sp;
+        if (next !== undefined && (isP(next, "(") || next.t === "tpl") && !empty) {
           // An English word needs to stand where an expression starts (`';alert(1)`,
           // `x.alert(1)`), not after another word ("best chatgpt prompt(s)").
           const english = ENGLISH.has(name) && !strict;

@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
+import { demoCommandCall, developerContext, twoWords } from "./demo.js";
 import { findSerialized } from "./java.js";
 import { detectLog4j } from "./log4shell.js";
 import { detectPhp } from "./php.js";
@@ -37,6 +38,77 @@ describe("php", () => {
     assert.ok(detectPhp('O:8:"stdClass":0:{}', true));
     assert.equal(detectPhp("the system (which I like) works", true), null);
     assert.equal(detectPhp("Cost $5 (approx.)", true), null);
+  });
+});
+
+describe("php shown in prose", () => {
+  const post = (code: string) => `In PHP I do:\n<?php\n${code}\n?>\nIs this safe?`;
+  it("is judged by what its code does, not by its open tag", () => {
+    assert.equal(detectPhp(post("$n = htmlspecialchars($_GET['n']);\necho \"Hi $n\";"), true), null);
+    assert.equal(detectPhp(post("require_once 'config.php';"), true), null);
+    assert.equal(detectPhp(post("$x = base64_decode($d);"), true), null);
+    assert.equal(detectPhp(post("echo preg_replace('/\\s+/', ' ', $s);"), true), null);
+  });
+  it("still flags runners, remote includes, decoder chains, backticks and variable functions", () => {
+    for (const code of [
+      "system($_GET['c']);",
+      "echo shell_exec('id');",
+      "include $_GET['p'];",
+      "require('http://x.example/a.txt');",
+      "eval(gzinflate(base64_decode($p)));",
+      "$x = str_rot13(base64_decode($p));",
+      "echo preg_replace('/x/e', $_GET['r'], $s);",
+      "array_map('system', $a);",
+      "$o = `id`;",
+      "$f = $_GET['f']; $f('id');",
+      'echo "{${phpinfo()}}";',
+      "file_put_contents('s.php', $_POST['d']);",
+      "phpinfo();",
+    ])
+      assert.ok(detectPhp(post(code), true), code);
+  });
+  it("flags a tag that no sentence introduces", () => {
+    assert.equal(detectPhp("<?php echo 1; ?>", true)?.signature, "rce.php-open-tag");
+    assert.equal(detectPhp("GIF89a\n<?php echo 1; ?>", true)?.signature, "rce.php-open-tag");
+  });
+});
+
+describe("demo commands", () => {
+  it("reads the arguments of a runner as a harmless command only when they are", () => {
+    const at = (s: string) => demoCommandCall(s, s.indexOf("("));
+    assert.ok(at("os.system('ls')") > 0);
+    assert.ok(at("subprocess.run(['ls', '-l'], capture_output=True)") > 0);
+    assert.ok(at('os.popen("echo hello")') > 0);
+    for (const s of [
+      "os.system('id')",
+      "os.system('ls /')",
+      "os.system('ls; id')",
+      "os.system('ls ../x')",
+      "os.system(cmd)",
+      "subprocess.run(['ls', '-l'], env=os.environ)",
+      "subprocess.run(['ls'] + args)",
+      "os.system('ls', x('y'))",
+    ])
+      assert.equal(at(s), -1, s);
+  });
+  it("finds two words of a sentence in one pass", () => {
+    assert.ok(twoWords("For example ", " ,.:", 2));
+    assert.ok(twoWords(" runs a shell.", " ,.:", 1));
+    assert.ok(twoWords("careful. Then", " ,.:", 2));
+    assert.equal(twoWords("a b c", " ", 2), false);
+    assert.equal(twoWords("word    word", " ", 2), false);
+    assert.equal(twoWords("x = os.", " ,.:", 2), false);
+    assert.equal(twoWords("abc;def", " ,", 2), false);
+  });
+  it("needs a sentence around the call, or a program that imports its modules", () => {
+    const s = "For example os.system('ls') runs a shell.";
+    assert.ok(developerContext(s, s.indexOf("os."), s.indexOf(")")));
+    const t = "os.system('ls')";
+    assert.equal(developerContext(t, 0, t.length - 1), false);
+    const u = "import os\nx = os.system('ls')\nprint(x)";
+    assert.ok(developerContext(u, u.indexOf("os.s"), u.indexOf(")")));
+    const v = "import os\nos.system('ls')";
+    assert.equal(developerContext(v, v.indexOf("os.s"), v.length - 1), false);
   });
 });
 

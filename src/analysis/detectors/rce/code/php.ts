@@ -7,6 +7,7 @@
  */
 import type { DetectorMatch } from "../../types.js";
 import { iniAssignment } from "../prefilter.js";
+import { demoCommandCall, developerContext, twoWords } from "./demo.js";
 
 /** Built-ins that run commands or code, or decode/obfuscate payloads for them. */
 const RISKY: ReadonlySet<string> = new Set([
@@ -363,17 +364,57 @@ function codeArgs(s: string, paren: number): boolean {
   return false;
 }
 
-function findCall(s: string, lower: string): DetectorMatch | null {
+/** Built-ins that run a command line (Python's `os.system` and `os.popen` share the names). */
+const RUNNERS: ReadonlySet<string> = new Set(["system", "exec", "passthru", "shell_exec", "popen"]);
+
+/** "For example os.system('ls') runs a shell.": a harmless command shown in prose (demo.ts). */
+function demoInProse(s: string, start: number, paren: number): boolean {
+  const end = demoCommandCall(s, paren);
+  return end !== -1 && developerContext(s, start, end);
+}
+
+/** The character at `i` is a space after a letter: the next word continues a sentence. */
+function afterWord(s: string, i: number): boolean {
+  if (i < 1 || s.charCodeAt(i) !== 32) return false;
+  const c = s.charCodeAt(i - 1) | 32;
+  return c >= 97 && c <= 122;
+}
+
+/** The `(` at p is closed right away, blanks aside. */
+function emptyArgs(s: string, p: number): boolean {
+  let k = p + 1;
+  while (k < s.length && k - p < 16 && isWs(s.charCodeAt(k))) k++;
+  return s.charCodeAt(k) === 41;
+}
+
+/**
+ * The first call of a PHP built-in. `sink`, when given, narrows it to the calls that
+ * make code dangerous (see snippetSink), judged with their arguments.
+ */
+function findCall(
+  s: string,
+  lower: string,
+  sink?: (name: string, paren: number) => boolean,
+): DetectorMatch | null {
   let p = s.indexOf("(");
   for (let n = 0; p !== -1 && n < 64; n++) {
     const { at, gap } = skipBack(s, p - 1);
     let st = at;
     while (st >= 0 && isId(s.charCodeAt(st)) && at - st < 48) st--;
     const name = lower.slice(st + 1, at + 1);
-    if (name.length >= 3 && phpName(name)) {
+    if (name.length >= 3 && (sink === undefined ? phpName(name) : sink(name, p))) {
       const before = st >= 0 ? s.charCodeAt(st) : 32;
       // `cheval(`: the name must start at a boundary (`@exec(` and `.chr(` are fine).
-      if (!isId(before)) {
+      // `eval()`, `system()` with nothing between the parentheses run nothing: a sentence
+      // naming the function ("What does eval() do?", the name right after a word and a
+      // space, `()` glued to it). Alone, or spelled with comments and line breaks before
+      // the `(` (`exec/**/()`), it probes a filter. `phpinfo()` is not a word, and needs
+      // no argument to leak.
+      if (
+        !isId(before) &&
+        !(WORDY.has(name) && !gap && emptyArgs(s, p) && afterWord(s, st)) &&
+        !(RUNNERS.has(name) && demoInProse(s, st + 1, p))
+      ) {
         const args = codeArgs(s, p);
         if (
           !WORDY.has(name) ||
@@ -592,6 +633,169 @@ const WRAPPERS = [
   "ogg://",
 ];
 
+/**
+ * Calls that make PHP code dangerous wherever it is shown: they run commands or code,
+ * load code, write files, or decode an obfuscated payload for them.
+ */
+const SINKS: ReadonlySet<string> = new Set([
+  "system",
+  "exec",
+  "passthru",
+  "shell_exec",
+  "popen",
+  "proc_open",
+  "pcntl_exec",
+  "eval",
+  "assert",
+  "create_function",
+  "call_user_func",
+  "call_user_func_array",
+  "phpinfo",
+  "file_put_contents",
+  "fwrite",
+  "fputs",
+  "move_uploaded_file",
+  "preg_replace",
+  "include",
+  "include_once",
+  "require",
+  "require_once",
+]);
+
+/** Decoders that unwrap an obfuscated payload: dangerous when one feeds another. */
+const DECODERS: ReadonlySet<string> = new Set([
+  "base64_decode",
+  "gzinflate",
+  "gzuncompress",
+  "gzdecode",
+  "zlib_decode",
+  "str_rot13",
+  "convert_uudecode",
+  "hex2bin",
+  "strrev",
+]);
+
+/** The identifier starting at k (after blanks), lower-cased. */
+function wordAt(lower: string, k: number): string {
+  let i = k;
+  while (i < lower.length && i - k < 16 && isWs(lower.charCodeAt(i))) i++;
+  let e = i;
+  while (e < lower.length && e - i < 48 && isId(lower.charCodeAt(e))) e++;
+  return lower.slice(i, e);
+}
+
+/** A string argument naming a URL or stream: `include 'http://…'`, `require "php://input"`. */
+function remoteArg(lower: string, k: number): boolean {
+  let i = k;
+  while (i < lower.length && i - k < 16 && (isWs(lower.charCodeAt(i)) || lower.charCodeAt(i) === 40)) i++;
+  const c = lower.charCodeAt(i);
+  if (c === 36) return true;
+  if (c !== 39 && c !== 34) return false;
+  const head = lower.slice(i + 1, i + 24);
+  return head.indexOf("://") !== -1 || head.startsWith("data:");
+}
+
+/** `preg_replace('/x/e', …)`: the `e` modifier evaluates the replacement (PHP < 7). */
+function evalModifier(s: string, paren: number): boolean {
+  let i = paren + 1;
+  while (i < s.length && i - paren < 16 && isWs(s.charCodeAt(i))) i++;
+  const q = s.charCodeAt(i);
+  if (q !== 39 && q !== 34) return false;
+  const close = s.indexOf(s[i]!, i + 1);
+  if (close === -1 || close - i > 512) return false;
+  const pattern = s.slice(i + 1, close);
+  const last = pattern.lastIndexOf(pattern[0] ?? "");
+  return last > 0 && pattern.slice(last + 1).indexOf("e") !== -1;
+}
+
+/** Sink calls as snippetSink judges them: include/require of a variable or URL, preg_replace /e, decoder chains. */
+function sinkCall(s: string, lower: string, name: string, paren: number): boolean {
+  if (DECODERS.has(name)) return DECODERS.has(wordAt(lower, paren + 1));
+  if (!SINKS.has(name)) return false;
+  if (name === "preg_replace") return evalModifier(s, paren);
+  if (name.startsWith("include") || name.startsWith("require")) return remoteArg(lower, paren + 1);
+  return true;
+}
+
+/** Command and code runners named as callbacks: `array_map('system', …)`, `usort($a, "assert")`. */
+const CALLBACK_NAMES =
+  /['"](?:system|exec|passthru|shell_exec|popen|proc_open|assert|eval|create_function)['"]/;
+
+/**
+ * PHP code shown in prose ("In PHP I do:\n<?php …\n?>\nIs this safe?"): an opening
+ * `<?php` that starts a line after a line of words, and is followed by a blank. A
+ * webshell or an injected tag is not introduced by a sentence.
+ */
+function inProse(s: string, t: number): boolean {
+  if (t < 8 || s.charCodeAt(t - 1) !== 10 || !/^<\?php\s/i.test(s.slice(t, t + 6))) return false;
+  const before = s.slice(Math.max(0, t - 400), t);
+  return twoWords(before, " ,", 2);
+}
+
+/**
+ * What makes the PHP code of a snippet shown in prose dangerous; null when there is
+ * nothing. Each stretch from an open tag to its `?>` is read: calls of SINKS,
+ * include/require statements of a variable or URL, decoder chains, runners passed as
+ * callbacks, backticks (shell execution in PHP code), variable functions and callable
+ * strings. Superglobals and ordinary built-ins (`htmlspecialchars($_GET['name'])`) are
+ * what such posts ask about.
+ */
+function snippetSink(s: string, lower: string, first: number): DetectorMatch | null {
+  let t = first;
+  for (let n = 0; t !== -1 && n < 8; n++) {
+    const closeAt = lower.indexOf("?>", t + 2);
+    const end = closeAt === -1 ? s.length : closeAt;
+    const code = s.slice(t, end);
+    const lc = lower.slice(t, end);
+    const at = (m: DetectorMatch | null): DetectorMatch | null =>
+      m === null ? null : { signature: m.signature, start: m.start + t, end: m.end + t };
+    const call = at(findCall(code, lc, (name, p) => sinkCall(code, lc, name, p)));
+    if (call !== null) return call;
+    // `include $_GET['p'];`, `require 'http://…';`: statements, no parentheses.
+    for (let k = lc.indexOf("include"), m = 0; k !== -1 && m < 16; k = lc.indexOf("include", k + 7), m++)
+      if (!isId(lc.charCodeAt(k - 1)) && remoteArg(lc, wordEnd(lc, k)))
+        return { signature: "rce.php-function-call", start: t + k, end: t + k + 7 };
+    for (let k = lc.indexOf("require"), m = 0; k !== -1 && m < 16; k = lc.indexOf("require", k + 7), m++)
+      if (!isId(lc.charCodeAt(k - 1)) && remoteArg(lc, wordEnd(lc, k)))
+        return { signature: "rce.php-function-call", start: t + k, end: t + k + 7 };
+    const cb = CALLBACK_NAMES.exec(lc);
+    if (cb !== null)
+      return { signature: "rce.php-callable-string", start: t + cb.index, end: t + cb.index + 8 };
+    const tick = code.indexOf("`");
+    if (tick !== -1 && code.indexOf("`", tick + 1) !== -1)
+      return { signature: "rce.php-backtick", start: t + tick, end: t + tick + 1 };
+    if (code.indexOf("$") !== -1) {
+      const vf = at(variableFunction(code));
+      if (vf !== null) return vf;
+      const cx = COMPLEX_CALL.exec(code);
+      if (cx) return { signature: "rce.php-complex-syntax", start: t + cx.index, end: t + cx.index + 3 };
+    }
+    const cs = at(callableString(code, lc));
+    if (cs !== null) return cs;
+    t = closeAt === -1 ? -1 : lower.indexOf("<?", closeAt + 2);
+  }
+  return null;
+}
+
+/** `{${name(…)}}`: a call inside the complex syntax of a double-quoted string (detectPhp). */
+const COMPLEX_CALL = /\{\$\{\s*[A-Za-z_\\][\w\\]{0,63}\s*\(/;
+
+/** The index just past the identifier starting at k (include_once, require_once). */
+function wordEnd(lower: string, k: number): number {
+  let e = k;
+  while (e < lower.length && e - k < 16 && isId(lower.charCodeAt(e))) e++;
+  return e;
+}
+
+/** Serialized object or custom-serialized class: `O:8:"stdClass":1:{…}`. */
+function serializedObject(s: string): DetectorMatch | null {
+  const ser =
+    s.indexOf('":') === -1 ? null : /\b[OC]:\+?\d{1,4}:"[A-Za-z_\\][\w\\]{0,127}":\d{1,6}:\{/.exec(s);
+  return ser
+    ? { signature: "rce.php-object-injection", start: ser.index, end: ser.index + ser[0].length }
+    : null;
+}
+
 export function detectPhp(s: string, anchored: boolean): DetectorMatch | null {
   const lower = s.toLowerCase();
   // Open tags (PHP manual "PHP tags"); `<?xml version…` and `<?xpacket` are not PHP.
@@ -599,6 +803,10 @@ export function detectPhp(s: string, anchored: boolean): DetectorMatch | null {
   for (let n = 0; t !== -1 && n < 8; n++) {
     const rest = lower.slice(t + 2, t + 24);
     if (rest.length === 0 || rest[0] === "=" || isWs(rest.charCodeAt(0)) || /^\s*php(?![a-z])/.test(rest)) {
+      // A snippet in a developer's post is judged by what its code does, not by its tag.
+      // Calls, superglobals and stream names (`php://input`) are what such posts show; a
+      // serialized object in the post is still read.
+      if (inProse(s, t)) return snippetSink(s, lower, t) ?? serializedObject(s);
       if (!/^\s+(?:version|encoding)\s*=/.test(rest))
         return { signature: "rce.php-open-tag", start: t, end: t + 5 };
     }
@@ -634,7 +842,7 @@ export function detectPhp(s: string, anchored: boolean): DetectorMatch | null {
     // `{${name(…)}}`: the complex (curly) syntax of a double-quoted string evaluates the
     // expression inside, so a call there runs whatever the function is (PHP manual,
     // "Strings", complex syntax). Prose and templates do not write `{${name(`.
-    const cx = /\{\$\{\s*[A-Za-z_\\][\w\\]{0,63}\s*\(/.exec(s);
+    const cx = COMPLEX_CALL.exec(s);
     if (cx) return { signature: "rce.php-complex-syntax", start: cx.index, end: cx.index + cx[0].length };
     // `${'name'}` / `$ {CONST}`: variable variables (a blank or a quote after `${`).
     const vv = /\$\s*\{\s*['"]|\$\s+\{\s*[A-Za-z_@$]/.exec(s);
@@ -644,10 +852,8 @@ export function detectPhp(s: string, anchored: boolean): DetectorMatch | null {
     const cs = callableString(s, lower);
     if (cs !== null) return cs;
   }
-  // Serialized object or custom-serialized class: O:8:"stdClass":1:{…}
-  const ser =
-    s.indexOf('":') === -1 ? null : /\b[OC]:\+?\d{1,4}:"[A-Za-z_\\][\w\\]{0,127}":\d{1,6}:\{/.exec(s);
-  if (ser) return { signature: "rce.php-object-injection", start: ser.index, end: ser.index + ser[0].length };
+  const ser = serializedObject(s);
+  if (ser !== null) return ser;
   if (anchored)
     for (const w of WRAPPERS) {
       const k = lower.indexOf(w);

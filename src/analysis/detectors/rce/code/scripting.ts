@@ -6,6 +6,7 @@
  */
 import type { DetectorMatch } from "../../types.js";
 import { F } from "../anchors.js";
+import { demoCommandCall, developerContext } from "./demo.js";
 import { detectPickle } from "./pickle.js";
 
 const NODE: readonly string[] = [
@@ -79,6 +80,18 @@ const PYTHON: readonly string[] = [
   "code.interact(",
   "__reduce__",
 ];
+/** PYTHON entries that call a command runner with its arguments. */
+const PY_RUNNERS: ReadonlySet<string> = new Set([
+  "os.system(",
+  "os.popen(",
+  "subprocess.popen(",
+  "subprocess.call(",
+  "subprocess.run(",
+  "subprocess.check_output(",
+  "subprocess.getoutput(",
+  "commands.getoutput(",
+  "platform.popen(",
+]);
 const RUBY_PERL: readonly string[] = [
   "process.spawn(",
   "kernel.exec",
@@ -200,7 +213,14 @@ export function detectScripting(s: string, lower: string, fam: number): Detector
   // subprocess.run(cmd)`): error-reporting APIs carry them, and they are not code sent to run.
   if (fam & F.Python && !isPythonTraceback(s))
     for (const m of PYTHON) {
-      const k = lower.indexOf(m);
+      let k = lower.indexOf(m);
+      // A harmless command shown in prose or in a program that imports its modules
+      // (demo.ts) is passed over; another call of the same runner is still read.
+      for (let n = 0; k !== -1 && n < 8 && PY_RUNNERS.has(m); n++) {
+        const end = demoCommandCall(s, k + m.length - 1);
+        if (end === -1 || !developerContext(s, k, end)) break;
+        k = lower.indexOf(m, end);
+      }
       if (k !== -1) return { signature: "rce.python-code", start: k, end: k + m.length };
     }
   // Pickle protocol-0 opcodes: `cos\nsystem\n(S'id'\ntR.`
@@ -214,6 +234,12 @@ export function detectScripting(s: string, lower: string, fam: number): Detector
       if (k !== -1 && (k === 0 || !isId(lower.charCodeAt(k - 1)) || m.charCodeAt(0) === 46)) {
         if ((m.startsWith("exec") || m.startsWith("system")) && k > 0 && isId(lower.charCodeAt(k - 1)))
           continue;
+        // `system('ls')` shown in a sentence (demo.ts); only the first occurrence is read
+        // here, and a later call of any runner is found by the PHP and Python checks.
+        if (m.startsWith("exec") || m.startsWith("system")) {
+          const end = demoCommandCall(s, k + m.length - 2);
+          if (end !== -1 && developerContext(s, k, end) && lower.indexOf(m, end) === -1) continue;
+        }
         return { signature: "rce.ruby-perl-code", start: k, end: k + m.length };
       }
     }

@@ -192,6 +192,9 @@ const DISTINCT_LIST = [
   "su",
   "doas",
   "pkexec",
+  "stdbuf",
+  "unbuffer",
+  "chroot",
   "crontab",
   "systemctl",
   "service",
@@ -680,6 +683,80 @@ export const WRAPPERS: ReadonlySet<string> = new Set([
   "else",
   "!",
 ]);
+
+/**
+ * How each wrapper is called, so the word that names the wrapped command is found:
+ * `short` are the option letters that take a value (`sudo -u root id`, `nice -n 5 id`,
+ * `xargs -I {} sh`), `long` the long options whose value may be the next word
+ * (`--user root`), `positional` the plain arguments before the command (`timeout`'s
+ * DURATION, `chroot`'s NEWROOT), and `assign` whether `VAR=value` words may precede it
+ * (`env`, `sudo`). Taken from the tools' manuals (GNU coreutils, sudo, findutils, strace).
+ */
+export interface WrapperSyntax {
+  readonly short: string;
+  readonly long: readonly string[];
+  readonly positional: "duration" | "path" | null;
+  readonly assign: boolean;
+}
+
+const NO_ARGS: WrapperSyntax = { short: "", long: [], positional: null, assign: false };
+
+const WRAPPER_SYNTAX: ReadonlyMap<string, WrapperSyntax> = new Map<string, WrapperSyntax>([
+  [
+    "sudo",
+    {
+      short: "uUgphCDrtTR",
+      long: [
+        "--user",
+        "--other-user",
+        "--group",
+        "--prompt",
+        "--host",
+        "--close-from",
+        "--chdir",
+        "--role",
+        "--type",
+        "--command-timeout",
+        "--chroot",
+      ],
+      positional: null,
+      assign: true,
+    },
+  ],
+  ["doas", { short: "uC", long: [], positional: null, assign: false }],
+  ["env", { short: "uCS", long: ["--unset", "--chdir", "--split-string"], positional: null, assign: true }],
+  ["nice", { short: "n", long: ["--adjustment"], positional: null, assign: false }],
+  ["timeout", { short: "sk", long: ["--signal", "--kill-after"], positional: "duration", assign: false }],
+  ["stdbuf", { short: "ioe", long: ["--input", "--output", "--error"], positional: null, assign: false }],
+  [
+    "xargs",
+    {
+      short: "IdEnLPsa",
+      long: ["--delimiter", "--max-args", "--max-procs", "--arg-file", "--max-chars", "--process-slot-var"],
+      positional: null,
+      assign: false,
+    },
+  ],
+  [
+    "strace",
+    {
+      short: "oepsuEPIXbS",
+      long: ["--output", "--trace", "--attach", "--user", "--env"],
+      positional: null,
+      assign: false,
+    },
+  ],
+  ["ltrace", { short: "oepsuaAEnlLxXwDF", long: ["--output"], positional: null, assign: false }],
+  ["time", { short: "fo", long: ["--format", "--output"], positional: null, assign: false }],
+  ["exec", { short: "a", long: [], positional: null, assign: false }],
+  ["chroot", { short: "", long: ["--userspec", "--groups"], positional: "path", assign: false }],
+  ["unbuffer", NO_ARGS],
+]);
+
+/** The syntax of wrapper `name` (a WRAPPERS member); plain words take no arguments. */
+export function wrapperSyntax(name: string): WrapperSyntax {
+  return WRAPPER_SYNTAX.get(name) ?? NO_ARGS;
+}
 
 /** Interpreters / shells: with a code flag (`-c`, `-e`, `-r`) or a pipe into them, always an attack. */
 export const SHELLS: ReadonlySet<string> = new Set([

@@ -20,6 +20,7 @@ import {
   SHELLS,
   stripVersion,
   WRAPPERS,
+  wrapperSyntax,
 } from "./commands.js";
 import { globMatch, hasGlob } from "./glob.js";
 import { Feat, type ShellCommand, type ShellWord, tokenizeShell } from "./tokenizer.js";
@@ -269,8 +270,24 @@ function match(signature: string, c: ShellCommand): DetectorMatch {
   return { signature, start: c.start, end: Math.max(c.start, c.end) };
 }
 
-/** Build and package tools, named in backticks all over developer prose (markdown code spans). */
+/**
+ * Build, package and service tools, named all over developer prose in markdown code spans
+ * and fenced code blocks (install instructions: `sudo apt-get install …`, `make install`,
+ * `systemctl restart nginx`). Recon, fetch and delay commands are not among them.
+ */
 const DEV_TOOLS: ReadonlySet<string> = new Set([
+  "apt-get",
+  "aptitude",
+  "yum",
+  "dnf",
+  "apk",
+  "pacman",
+  "zypper",
+  "snap",
+  "systemctl",
+  "service",
+  "cd",
+  "mkdir",
   "make",
   "cmake",
   "npm",
@@ -342,11 +359,178 @@ function inProse(value: string, c: ShellCommand): boolean {
   );
 }
 
+/**
+ * The index of the word a wrapper at `k` runs: its options (with their values, `sudo -u
+ * root`, `stdbuf -oL`, `xargs -I {}`), `VAR=value` words (`env`, `sudo`) and plain
+ * arguments (`timeout 5`, `chroot /mnt`) are stepped over. One pass over the words.
+ */
+function afterWrapperArgs(words: readonly ShellWord[], k: number): number {
+  const syn = wrapperSyntax(words[k]!.text.toLowerCase());
+  let positional = syn.positional;
+  let i = k + 1;
+  while (i < words.length) {
+    const t = words[i]!.text;
+    i++;
+    if (t.length === 0) continue;
+    if (t === "--") break;
+    if (t.charCodeAt(0) === 45) {
+      if (t.charCodeAt(1) === 45) {
+        if (t.indexOf("=") === -1 && syn.long.includes(t)) i++;
+        continue;
+      }
+      // A cluster of letters (`-Eu`): the first that takes a value takes the rest of the
+      // word (`-oL`, `-I{}`), or the next word when it ends the cluster.
+      for (let j = 1; j < t.length; j++) {
+        if (syn.short.indexOf(t[j]!) !== -1) {
+          if (j === t.length - 1) i++;
+          break;
+        }
+      }
+      continue;
+    }
+    if (syn.assign && /^[A-Za-z_]\w{0,63}=/.test(t)) continue;
+    if (positional === "duration" && /^\d{1,9}(?:\.\d{1,9})?[smhd]?$/.test(t)) {
+      positional = null;
+      continue;
+    }
+    if (positional === "path" && t.charCodeAt(0) === 47) {
+      positional = null;
+      continue;
+    }
+    return i - 1;
+  }
+  return Math.min(i, words.length);
+}
+
+/** A markdown fenced code block: the opening fence line `[open, body)`, its lines `[body, close)`. */
+interface Fence {
+  open: number;
+  body: number;
+  close: number;
+}
+
+/** Language tags written after an opening fence (```` ```bash ````): a label, not a command. */
+const FENCE_LANGS: ReadonlySet<string> = new Set([
+  "bash",
+  "sh",
+  "shell",
+  "zsh",
+  "console",
+  "terminal",
+  "text",
+  "plaintext",
+  "powershell",
+  "ps1",
+  "cmd",
+  "bat",
+  "python",
+  "py",
+  "js",
+  "javascript",
+  "ts",
+  "typescript",
+  "json",
+  "yaml",
+  "yml",
+  "toml",
+  "ini",
+  "php",
+  "ruby",
+  "go",
+  "rust",
+  "java",
+  "c",
+  "cpp",
+  "diff",
+  "sql",
+  "html",
+  "xml",
+  "css",
+  "dockerfile",
+  "makefile",
+  "nginx",
+]);
+
+const MAX_FENCES = 8;
+
+/** Blanks (spaces, tabs, a carriage return) from i; the index after them. */
+function skipBlanks(v: string, i: number): number {
+  let j = i;
+  while (j < v.length && j - i < 64) {
+    const c = v.charCodeAt(j);
+    if (c !== 32 && c !== 9 && c !== 13) break;
+    j++;
+  }
+  return j;
+}
+
+/** The ``` at `at` opens its line, after up to three spaces (CommonMark). */
+function fenceAtLineStart(v: string, at: number): boolean {
+  let j = at - 1;
+  while (j >= 0 && at - j <= 3 && v.charCodeAt(j) === 32) j--;
+  return j < 0 || v.charCodeAt(j) === 10;
+}
+
+/**
+ * Closed markdown code fences: a line that is ```` ``` ```` and an optional language
+ * word, its lines, and a line that is ```` ``` ```` alone. At most MAX_FENCES, one pass.
+ */
+export function fencedBlocks(v: string): Fence[] {
+  const out: Fence[] = [];
+  let from = 0;
+  while (out.length < MAX_FENCES) {
+    const open = v.indexOf("```", from);
+    if (open === -1) break;
+    from = open + 3;
+    if (!fenceAtLineStart(v, open)) continue;
+    let j = open + 3;
+    while (j < v.length && j - open < 24 && /[\w+#.-]/.test(v[j]!)) j++;
+    j = skipBlanks(v, j);
+    if (v.charCodeAt(j) !== 10) continue;
+    const body = j;
+    // The closing fence: the next ``` at a line start with nothing after it on its line.
+    let close = -1;
+    for (let k = v.indexOf("```", body); k !== -1; k = v.indexOf("```", k + 3)) {
+      if (!fenceAtLineStart(v, k)) continue;
+      const e = skipBlanks(v, k + 3);
+      if (e === v.length || v.charCodeAt(e) === 10) close = k;
+      break;
+    }
+    if (close === -1) break;
+    out.push({ open, body, close });
+    from = close + 3;
+  }
+  return out;
+}
+
+/** Where a command starting at `at` sits: 0 outside fences, 1 on an opening fence line, 2 in a block. */
+function fencePlace(fences: readonly Fence[], at: number): 0 | 1 | 2 {
+  for (const f of fences) {
+    if (at >= f.open && at < f.body) return 1;
+    if (at >= f.body && at < f.close) return 2;
+  }
+  return 0;
+}
+
+/**
+ * A tool's arguments in a fenced block that still make it an attack: a redirection (a
+ * write) or an IP address (a callback). Flags, relative paths and URLs are how install
+ * instructions read (`apt-get install -y`, `git clone https://…`).
+ */
+function fencedDanger(c: ShellCommand, from: number): boolean {
+  for (let k = from; k < c.words.length; k++) {
+    const w = c.words[k]!;
+    if (w.redir || isIpLike(w.text)) return true;
+  }
+  return false;
+}
+
 function judge(
   c: ShellCommand,
   mode: CommandMode,
   braced: boolean,
   proseSpan: boolean,
+  fenced = false,
 ): DetectorMatch | null {
   const valueIsCommand = mode !== "none";
   const words = c.words;
@@ -357,8 +541,7 @@ function judge(
   const first = k;
   while (k < words.length - 1 && WRAPPERS.has(words[k]!.text.toLowerCase())) {
     wrapped = true;
-    k++;
-    while (k < words.length && (words[k]!.text.length === 0 || /^-/.test(words[k]!.text))) k++;
+    k = afterWrapperArgs(words, k);
   }
   // `env --version`: the wrapper was the command after all.
   if (k >= words.length && wrapped) {
@@ -472,6 +655,11 @@ function judge(
   // package tool with plain arguments, the backtick preceded by a space. Injected
   // substitutions run recon, fetch or sleep commands, and those stay flagged.
   if (sep === "`" && proseSpan && DEV_TOOLS.has(r.name) && !shellArgs(c, k + 1, true)) return null;
+  // A line of a markdown fenced code block ("To fix it, run:\n```\nsudo apt-get install …\n```"):
+  // the tokenizer reads the fence as substitutions, but a build, package or service tool
+  // there is documentation. Sensitive files, shells fed by pipes, obfuscation and every
+  // other command are judged above and below as anywhere else.
+  if (fenced && DEV_TOOLS.has(r.name) && !fencedDanger(c, k + 1)) return null;
   if (STRONG_SEPS.has(sep)) {
     if (!common) return match("rce.shell-chain", c);
     if (argc === 0 || shellArgs(c, k + 1, true) || sep === "$(" || sep === "`" || sep === "<(")
@@ -596,9 +784,13 @@ function analyzeOnce(value: string, mode: CommandMode, depth: number): DetectorM
   if (f & Feat.Ifs) return { signature: "rce.shell-ifs", start: 0, end: value.length };
   if (f & Feat.HereString) return { signature: "rce.shell-herestring", start: 0, end: value.length };
   const braced = (f & Feat.Brace) !== 0;
+  const fences = value.indexOf("```") === -1 ? [] : fencedBlocks(value);
   for (let i = 0; i < parse.commands.length; i++) {
     const c = parse.commands[i]!;
-    const m = judge(c, mode, braced && i === 0, c.sep === "`" && inProse(value, c));
+    const place = fences.length === 0 ? 0 : fencePlace(fences, c.start);
+    // An opening fence's language tag (```` ```bash ````) is read as a one-word command.
+    if (place === 1 && c.words.length === 1 && FENCE_LANGS.has(c.words[0]!.text.toLowerCase())) continue;
+    const m = judge(c, mode, braced && i === 0, c.sep === "`" && inProse(value, c), place === 2);
     if (m !== null) return m;
   }
   if (f & Feat.FuncDef && forkBomb(value)) return { signature: "rce.fork-bomb", start: 0, end: value.length };
