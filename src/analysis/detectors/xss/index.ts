@@ -14,6 +14,7 @@
  * Percent-decoding is done by the points layer.
  */
 import { type Hit, type Point, pointName } from "../../../model/index.js";
+import { escapedTextInMarkup } from "../../points/decoders/html.js";
 import { percentDecode } from "../../points/index.js";
 import type { Detector, DetectorMatch, RequestView } from "../types.js";
 import { findAttrBreak } from "./attr-break.js";
@@ -274,7 +275,8 @@ export function detectXss(point: Point): DetectorMatch | null {
   }
   if (hasEntity(v)) {
     const d = decodeEntities(v);
-    if (d !== v) {
+    // Escaped text inside markup stays text (see escapedTextInMarkup).
+    if (d !== v && !escapedTextInMarkup(v)) {
       let m = judge(d, ctx);
       if (m === null) {
         const t = stripTabsAndBreaks(d);

@@ -640,6 +640,15 @@ export function tokenizeShell(input: string): ShellParse {
           nextRedir = true;
           i += 2;
         } else {
+          // An HTML character reference (`&lt;`, `&#39;`) in escaped markup or text is
+          // part of a word: as shell it would run commands named `lt` or `#39`, which do
+          // not exist, so reading it as `&` then a command only finds false chains.
+          const ref = charRefLength(s, i);
+          if (ref > 0) {
+            append(s.slice(i, i + ref));
+            i += ref;
+            continue;
+          }
           newCommand("&", i);
           i++;
         }
@@ -749,4 +758,44 @@ export function tokenizeShell(input: string): ShellParse {
   while (stack.length > 0) pop(n);
   cmd.end = n;
   return { commands, features, unclosedQuote: quote !== 0 && s === input ? quoteAt : -1 };
+}
+
+/** Named references a shell has no command for (HTML 5 §13.5 names in common use). */
+const REF_NAMES: ReadonlySet<string> = new Set([
+  "lt",
+  "gt",
+  "amp",
+  "quot",
+  "apos",
+  "nbsp",
+  "copy",
+  "reg",
+  "hellip",
+  "mdash",
+  "ndash",
+]);
+
+/**
+ * Length of the HTML character reference at `i` (`&lt;`, `&#60;`, `&#x3c;`), 0 when there
+ * is none. Bounded: at most 10 characters are read.
+ */
+export function charRefLength(s: string, i: number): number {
+  let j = i + 1;
+  if (s.charCodeAt(j) === 35 /* # */) {
+    j++;
+    const hex = (s.charCodeAt(j) | 32) === 120;
+    if (hex) j++;
+    const from = j;
+    while (j < s.length && j - from < 7) {
+      const c = s.charCodeAt(j);
+      const digit = c >= 48 && c <= 57;
+      const hexLetter = hex && (c | 32) >= 97 && (c | 32) <= 102;
+      if (!digit && !hexLetter) break;
+      j++;
+    }
+    return j > from && s.charCodeAt(j) === 59 ? j + 1 - i : 0;
+  }
+  const from = j;
+  while (j < s.length && j - from < 7 && (s.charCodeAt(j) | 32) >= 97 && (s.charCodeAt(j) | 32) <= 122) j++;
+  return s.charCodeAt(j) === 59 && REF_NAMES.has(s.slice(from, j).toLowerCase()) ? j + 1 - i : 0;
 }
