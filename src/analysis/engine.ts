@@ -47,6 +47,8 @@ export class Engine {
   private readonly requestDetectors: readonly Detector[];
   /** Each detector's `needs` by index (0: declares none, always asked). */
   private readonly needs: Int32Array;
+  /** Each detector's `binary` by index (1: it reads binary bodies). */
+  private readonly readsBinary: Uint8Array;
   private readonly clock: (() => number) | undefined;
   private readonly timeBudgetMs: number;
   private readonly cache: PointCache | undefined;
@@ -60,6 +62,7 @@ export class Engine {
     this.detectors = opts.detectors ?? BUILTIN_DETECTORS;
     this.requestDetectors = this.detectors.filter((d) => d.detectRequest !== undefined);
     this.needs = Int32Array.from(this.detectors, (d) => d.needs ?? 0);
+    this.readsBinary = Uint8Array.from(this.detectors, (d) => (d.binary === true ? 1 : 0));
     this.clock = opts.clock;
     this.timeBudgetMs = opts.timeBudgetMs ?? 250;
     const cacheSize = opts.cacheSize ?? 2048;
@@ -171,12 +174,14 @@ export class Engine {
     const mask = charMask(p.value);
     const detectors = this.detectors;
     const needs = this.needs;
+    const binary = p.binary === true;
     let found: [AttackType, DetectorMatch][] | undefined;
     let work = 0;
     for (let k = 0; k < detectors.length; k++) {
       // A detector whose trigger characters are all absent is not even asked.
       const need = needs[k]!;
       if (need !== 0 && (mask & need) === 0) continue;
+      if (binary && this.readsBinary[k] === 0) continue;
       const d = detectors[k]!;
       if (skip?.has(`${p.steps[0]}:${d.type}`)) continue;
       if (!d.prefilter(p.value, mask)) continue;

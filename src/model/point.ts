@@ -44,6 +44,12 @@ export interface Point {
    * read the decoded children instead of the encoded text.
    */
   readonly covered?: true;
+  /**
+   * Set on a whole body that is binary (mostly control bytes: an image, an archive, a
+   * protobuf message sent as is). Only detectors that declare they read binary see it:
+   * text signs found by chance in random bytes are noise.
+   */
+  readonly binary?: true;
 }
 
 /** The separator of a point's display name. */

@@ -38,6 +38,8 @@ export interface Detector {
    * each detector to it.
    */
   readonly needs?: number;
+  /** Reads binary bodies (`Point.binary`); detectors without it never see them. */
+  readonly binary?: true;
   detect(point: Point): DetectorMatch | null;
   /** Checks on the request as a whole: method, header set, protocol. */
   detectRequest?(view: RequestView): Hit[];

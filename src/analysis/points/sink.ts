@@ -81,6 +81,22 @@ export class PointSink {
     return v;
   }
 
+  /** Adds a whole binary body (`Point.binary`), cut to `maxValueLength` like any value. */
+  pushBinary(steps: readonly string[], zone: PointZone, value: string, depth: number): void {
+    if (this.full) return;
+    if (this.points.length >= this.maxPoints) {
+      this.full = true;
+      this.anomaly("points_limit");
+      return;
+    }
+    let v = value;
+    if (v.length > this.maxValue) {
+      v = v.slice(0, this.maxValue);
+      this.anomaly("value_truncated", steps.join(POINT_SEPARATOR));
+    }
+    this.points.push(makePoint(steps, zone, "raw", v, depth, undefined, undefined, undefined, undefined, true));
+  }
+
   /** Adds a header value that matched its standard grammar (`Point.wellFormed`). */
   pushWellFormed(steps: readonly string[], value: string, header: string): void {
     if (this.full) return;
@@ -185,8 +201,9 @@ function makePoint(
   name: string | undefined,
   wellFormed: true | undefined,
   covered: true | undefined,
+  binary: true | undefined = undefined,
 ): Point {
-  return { steps, zone, kind, value, depth, header, name, wellFormed, covered } as Point;
+  return { steps, zone, kind, value, depth, header, name, wellFormed, covered, binary } as Point;
 }
 
 /** `steps` plus one step, without the iterator protocol of a spread. */

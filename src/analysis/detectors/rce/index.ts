@@ -372,6 +372,8 @@ function prefilter(v: string, mask: number): boolean {
 
 export const rceDetector: Detector = {
   type: "rce",
+  // Binary bodies: only the signs sprayed into every field (Log4Shell, Shellshock), see detect.
+  binary: true,
   prefilter,
   detect,
   detectRequest,

