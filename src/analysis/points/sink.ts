@@ -53,7 +53,7 @@ export class PointSink {
   }
 
   /**
-   * Adds a point; returns the value as stored (cut to `maxValueLength`), or undefined
+   * Adds a point (`binary`: a whole binary body, `Point.binary`); returns the value as stored (cut to `maxValueLength`), or undefined
    * when the point limit is reached.
    */
   push(
@@ -64,6 +64,7 @@ export class PointSink {
     depth: number,
     header: string | undefined,
     name: string | undefined,
+    binary: true | undefined = undefined,
   ): string | undefined {
     if (this.full) return undefined;
     if (this.points.length >= this.maxPoints) {
@@ -76,25 +77,9 @@ export class PointSink {
       v = v.slice(0, this.maxValue);
       this.anomaly("value_truncated", steps.join(POINT_SEPARATOR));
     }
-    const p = makePoint(steps, zone, kind, v, depth, header, name, undefined, undefined);
+    const p = makePoint(steps, zone, kind, v, depth, header, name, undefined, undefined, binary);
     this.points.push(p);
     return v;
-  }
-
-  /** Adds a whole binary body (`Point.binary`), cut to `maxValueLength` like any value. */
-  pushBinary(steps: readonly string[], zone: PointZone, value: string, depth: number): void {
-    if (this.full) return;
-    if (this.points.length >= this.maxPoints) {
-      this.full = true;
-      this.anomaly("points_limit");
-      return;
-    }
-    let v = value;
-    if (v.length > this.maxValue) {
-      v = v.slice(0, this.maxValue);
-      this.anomaly("value_truncated", steps.join(POINT_SEPARATOR));
-    }
-    this.points.push(makePoint(steps, zone, "raw", v, depth, undefined, undefined, undefined, undefined, true));
   }
 
   /** Adds a header value that matched its standard grammar (`Point.wellFormed`). */

@@ -54,7 +54,7 @@ export function emitDocument(
     // Declared as a text format, it is the label that lies.
     if (!mismatch && contentType !== undefined && /json|xml|x-www-form-urlencoded/i.test(contentType))
       sink.anomaly("content_type_mismatch", stepsName(prefix), `${contentType.slice(0, 64)} → binary`);
-    sink.pushBinary(prefix, zone, text, depth);
+    sink.push(prefix, zone, "raw", text, depth, undefined, undefined, true);
     return;
   }
   switch (kind) {
