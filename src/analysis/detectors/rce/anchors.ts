@@ -5,6 +5,7 @@
  * a small character-class alphabet keeps the per-character cost to two array reads.
  */
 
+import { RENDER_CALLBACKS } from "./code/framework.js";
 import { GADGETS_STRONG, GADGETS_WEAK } from "./code/java.js";
 import { PS_MEMBERS, PS_NAMES } from "./shell/windows.js";
 
@@ -15,6 +16,8 @@ export const F = {
   Python: 8,
   RubyPerl: 16,
   Proto: 32,
+  /** Drupal render-array callback properties (`#post_render`), judged in parameter names. */
+  Render: 64,
   Windows: 128,
   Loop: 256,
 } as const;
@@ -167,6 +170,15 @@ export const ANCHORS: ReadonlyArray<readonly [number, readonly string[]]> = [
       "%x(",
       "qx{",
       "qx(",
+      "qx/",
+      "qx[",
+      "qx<",
+      "qx|",
+      "qx!",
+      "qx#",
+      "qx~",
+      "qx'",
+      'qx"',
       "core::",
       "exec('",
       'exec("',
@@ -178,6 +190,7 @@ export const ANCHORS: ReadonlyArray<readonly [number, readonly string[]]> = [
     ],
   ],
   [F.Proto, ["__proto__", "constructor"]],
+  [F.Render, RENDER_CALLBACKS],
   [
     F.Windows,
     [

@@ -10,6 +10,7 @@
 import { CH } from "../charmask.js";
 import { ANY_WORDS, hasAnchorWord, PLAIN_WORDS, WORD_WORDS } from "./anchors.js";
 import { isPickleHead } from "./code/pickle.js";
+import { mayBePerlExec } from "./code/scripting.js";
 import { iniAssignment } from "./prefilter.js";
 import { BARE_ALONE, mayBeBareAlone, programDir } from "./shell/commands.js";
 
@@ -84,7 +85,8 @@ function shortMayMatch(v: string, n: number): boolean {
 /** A value of letters, digits and `-._=+/:,` (and `@`) only. */
 function plainMayMatch(v: string, mask: number): boolean {
   const n = v.length;
-  if (n <= 8) return shortMayMatch(v, n);
+  // Perl `qx/id/`: the one code sign short enough to be a plain token (code/scripting.ts).
+  if (n <= 8) return shortMayMatch(v, n) || ((mask & CH.SLASH) !== 0 && /qx\//i.test(v));
   // Numbers, dates, versions: every sign below needs a letter.
   if (mask & CH.DIGIT && !/[A-Za-z]/.test(v)) return false;
   if (n <= 24 && bareTool(v)) return true;
@@ -180,7 +182,7 @@ export const BIG_SHELL =
 
 /** The code families' keywords for a long text. */
 export const BIG_CODE =
-  /java\.lang|getruntime|processbuilder|forname\(|child_process|require\(|eval\(|exec\(|system\(|passthru|shell_exec|popen|proc_open|assert\(|__import__|subprocess|os\.system|constructor|__proto__|jndi:|ognl|memberaccess|ro0ab|aced0005|base64_decode|phpinfo|invoke-|iex\b|powershell|cmd(?:\.exe)?[ \t]|\/bin\/|\/etc\/|wget[ \t]|curl[ \t]/i;
+  /java\.lang|getruntime|processbuilder|forname\(|child_process|require\(|eval\(|exec\(|system\(|passthru|shell_exec|popen|proc_open|assert\(|__import__|subprocess|os\.system|constructor|__proto__|jndi:|ognl|memberaccess|ro0ab|aced0005|base64_decode|phpinfo|invoke-|iex\b|powershell|cmd(?:\.exe)?[ \t]|\/bin\/|\/etc\/|wget[ \t]|curl[ \t]|qx[{(/]/i;
 
 /**
  * Compressed or binary data decoded as text (control characters or U+FFFD in its head):
@@ -202,13 +204,18 @@ export function binaryHead(v: string): boolean {
   return false;
 }
 
-/** Log4Shell lookups (`${`, `$\\{`) and Shellshock function definitions (`() {`). */
+/**
+ * Log4Shell lookups (`${`, `$\\{`), Shellshock function definitions (`() {`), and Perl
+ * command execution (`qx{…}`, a DjVu `(metadata …)` annotation) that a metadata reader
+ * evaluates in an uploaded file's bytes (ExifTool, CVE-2021-22205).
+ */
 export function binaryMayMatch(v: string): boolean {
   return (
     v.indexOf("${") !== -1 ||
     v.indexOf("$\\{") !== -1 ||
     v.indexOf("() {") !== -1 ||
-    v.trimStart().charCodeAt(0) === 40
+    v.trimStart().charCodeAt(0) === 40 ||
+    mayBePerlExec(v)
   );
 }
 

@@ -9,17 +9,25 @@
  * a known command.
  */
 import type { Hit, Point } from "../../../model/index.js";
-import { excerpt, pointName } from "../../../model/index.js";
+import { excerpt, headerValue, pointName } from "../../../model/index.js";
 import { hasPercentEscape, percentDecode } from "../../points/percent.js";
 import { charMask } from "../charmask.js";
 import { isHeaderAsSent } from "../header-scope.js";
 import type { Detector, DetectorMatch, RequestView } from "../types.js";
 import { anchorFamilies, F } from "./anchors.js";
+import { dispatchedRunner, frameworkRoute, nestedPrototype, renderCallbackKey } from "./code/framework.js";
 import { detectJava } from "./code/java.js";
 import { detectLog4j, mayBeLog4j } from "./code/log4shell.js";
 import { detectPhp } from "./code/php.js";
 import { detectPickle } from "./code/pickle.js";
-import { detectProto, detectScripting, detectShellshock } from "./code/scripting.js";
+import {
+  detectPerlExec,
+  detectProto,
+  detectScripting,
+  detectShellshock,
+  findPerlExec,
+  mayBePerlExec,
+} from "./code/scripting.js";
 import {
   BIG,
   base64HeadIsText,
@@ -31,7 +39,7 @@ import {
 } from "./gate.js";
 import { normalizeCode } from "./normalize.js";
 import { C, census, iniAssignment, mayBeCommandLine, SHELL_TRIGGER, scan } from "./prefilter.js";
-import { analyzeShell, type CommandMode, mayBeShell } from "./shell/unix.js";
+import { analyzeDashC, analyzeShell, type CommandMode, mayBeDashC, mayBeShell } from "./shell/unix.js";
 import { analyzeWindows, cmdNormalized, cmdWithPath } from "./shell/windows.js";
 import { detectUpload, isFilenameHeader } from "./upload.js";
 
@@ -156,7 +164,18 @@ function detectValue(p: Point): DetectorMatch | null {
     // header. The code checks then run; shell syntax stays out of scope there.
     return EXPRESSION_OPENER.test(v) ? codeChecks(v, mask, fam, false) : null;
   }
-  if (binaryHead(v)) return null;
+  // Binary data (an uploaded file's bytes): only what a metadata reader evaluates in it.
+  if (binaryHead(v)) return mayBePerlExec(v) ? detectPerlExec(v) : null;
+  // Drupal render callbacks are judged in parameter names only (`mail[#post_render][]`).
+  if (fam & F.Render && p.kind === "key") {
+    const rc = renderCallbackKey(v);
+    if (rc !== null) return rc;
+  }
+  // Before `normalizeCode`, which would read `\think` as a tab and `hink`.
+  if (mask & C.Backslash) {
+    const fr = frameworkRoute(v);
+    if (fr !== null) return fr;
+  }
   const code = codeChecks(v, mask, fam, p.kind === "key");
   if (code !== null) return code;
   if (p.kind === "ext") return null;
@@ -178,6 +197,11 @@ function detectValue(p: Point): DetectorMatch | null {
         if (sw !== null) return sw;
       }
     }
+  }
+  // `-c id`: a shell's option and the command it runs, passed as an argument list.
+  if (mode === "value" && mask & C.Space && mayBeDashC(v)) {
+    const dc = analyzeDashC(v);
+    if (dc !== null) return dc;
   }
   if (fam & F.Windows || mask & C.Caret || startsIfFor(v)) {
     const win = analyzeWindows(v);
@@ -301,6 +325,61 @@ function detectPoint(point: Point): DetectorMatch | null {
  * prefilter does not have to let every dotted name through.
  */
 function detectRequest(view: RequestView): Hit[] {
+  const hits: Hit[] = [];
+  const upload = uploadHit(view);
+  if (upload !== null) hits.push(upload);
+  const perl = uploadPerl(view);
+  if (perl !== null) hits.push(perl);
+  // Signs no single value shows: a callable dispatcher and a runner sent as separate
+  // parameters, a `prototype` key under a `constructor` key (code/framework.ts).
+  const runner = dispatchedRunner(view.points);
+  if (runner !== null)
+    hits.push({
+      type: "rce",
+      point: pointName(runner),
+      payload: excerpt(runner.value, 0, runner.value.length),
+      signature: "rce.php-callable-dispatch",
+    });
+  const proto = nestedPrototype(view.points);
+  if (proto !== null)
+    hits.push({
+      type: "rce",
+      point: pointName(proto),
+      payload: excerpt(proto.value, 0, proto.value.length),
+      signature: "rce.prototype-pollution",
+    });
+  return hits;
+}
+
+/** How much of an upload's body is read for metadata that a reader evaluates as Perl. */
+const UPLOAD_SCAN = 1 << 20;
+
+/**
+ * A file upload (multipart, or a body of image/octet-stream bytes) whose bytes hold Perl
+ * command execution: a DjVu `(metadata …)` annotation with `qx{…}` or backticks, which
+ * ExifTool before 12.24 evaluated (GitLab, CVE-2021-22205). The point extractor drops
+ * binary file contents (points/body/index.ts), so the body is read here: its first MiB as
+ * Latin-1, searched natively for the hints (code/scripting.ts `findPerlExec`).
+ */
+function uploadPerl(view: RequestView): Hit | null {
+  const req = view.request;
+  const ct = (headerValue(req.headers, "content-type") ?? "").trimStart().toLowerCase();
+  if (!(ct.startsWith("multipart/") || ct.startsWith("image/") || ct.startsWith("application/octet-stream")))
+    return null;
+  const b = req.body;
+  const n = Math.min(b.length, UPLOAD_SCAN);
+  if (n === 0) return null;
+  const text =
+    typeof b === "string" ? b.slice(0, n) : Buffer.from(b.buffer, b.byteOffset, n).toString("latin1");
+  const m = findPerlExec(text);
+  if (m === null) return null;
+  // A part the extractor kept as text is judged as a point of its own (`detectValue`).
+  const found = text.slice(m.start, m.end);
+  for (const p of view.points) if (p.zone === "body" && p.value.indexOf(found) !== -1) return null;
+  return { type: "rce", point: "body", payload: excerpt(text, m.start, m.end), signature: m.signature };
+}
+
+function uploadHit(view: RequestView): Hit | null {
   for (const p of view.points) {
     if (
       p.kind !== "filename" &&
@@ -310,16 +389,14 @@ function detectRequest(view: RequestView): Hit[] {
       continue;
     const m = detectUpload(p);
     if (m !== null)
-      return [
-        {
-          type: "rce",
-          point: pointName(p),
-          payload: excerpt(p.value, m.start, m.end),
-          signature: m.signature,
-        },
-      ];
+      return {
+        type: "rce",
+        point: pointName(p),
+        payload: excerpt(p.value, m.start, m.end),
+        signature: m.signature,
+      };
   }
-  return [];
+  return null;
 }
 
 /**
@@ -338,7 +415,11 @@ function detect(p: Point): DetectorMatch | null {
     // Binary data: only the signs sprayed into every field, as `detectValue` does.
     const head = v.length > 65536 ? v.slice(0, 65536) : v;
     if (!binaryMayMatch(head)) return null;
-    return (mayBeLog4j(head) ? detectLog4j(head) : null) ?? detectShellshock(head);
+    return (
+      (mayBeLog4j(head) ? detectLog4j(head) : null) ??
+      detectShellshock(head) ??
+      (mayBePerlExec(head) ? detectPerlExec(head) : null)
+    );
   }
   if (!gatePassed(v)) return null;
   const m = detectPoint(p);

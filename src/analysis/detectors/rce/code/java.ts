@@ -217,6 +217,41 @@ export function detectJava(s: string, lower: string, anchored: boolean): Detecto
   }
   const ser = anchored ? findSerialized(s, lower) : null;
   if (ser !== null) return ser;
+  return groovyExecute(lower);
+}
+
+/**
+ * Groovy runs a process with `String.execute()` and `List.execute()` (the GDK's
+ * `ProcessGroovyMethods`): `"id".execute().text`, `["sh","-c","id"].execute()` — what
+ * Jenkins script-console and Groovy-sandbox exploits send. A literal right before
+ * `.execute(`; a variable (`stmt.execute()`, JDBC) or prose ("call execute()") is not.
+ * At most 8 occurrences, each literal looked for within 256 characters.
+ */
+export function groovyExecute(lower: string): DetectorMatch | null {
+  let k = lower.indexOf(".execute(");
+  for (let count = 0; k !== -1 && count < 8; count++) {
+    let j = k - 1;
+    while (j >= 0 && (lower.charCodeAt(j) === 32 || lower.charCodeAt(j) === 9)) j--;
+    const q = lower.charCodeAt(j);
+    let open = -1;
+    if (q === 34 || q === 39) {
+      // A string literal: its opening quote, on the same line, with something inside.
+      open = lower.lastIndexOf(lower[j]!, j - 1);
+      if (open !== -1 && (j - open < 2 || j - open > 256 || lower.slice(open, j).indexOf("\n") !== -1))
+        open = -1;
+    } else if (q === 93) {
+      // A list literal of strings (`["sh","-c","id"]`), not an index (`cmds[0]`, `map["k"]`).
+      const b = lower.lastIndexOf("[", j);
+      if (b !== -1 && j - b <= 256 && /^\[\s{0,4}["']/.test(lower.slice(b, b + 8))) {
+        let p = b - 1;
+        while (p >= 0 && (lower.charCodeAt(p) === 32 || lower.charCodeAt(p) === 9)) p--;
+        const c = lower.charCodeAt(p);
+        if (!(isIdc(c) || c === 41 || c === 93)) open = b;
+      }
+    }
+    if (open !== -1) return { signature: "rce.groovy-execute", start: open, end: k + 9 };
+    k = lower.indexOf(".execute(", k + 9);
+  }
   return null;
 }
 

@@ -6,6 +6,7 @@
  */
 import type { DetectorMatch } from "../../types.js";
 import { F } from "../anchors.js";
+import { COMMANDS, commandName, stripVersion } from "../shell/commands.js";
 import { demoCommandCall, developerContext } from "./demo.js";
 import { detectPickle } from "./pickle.js";
 
@@ -243,6 +244,10 @@ export function detectScripting(s: string, lower: string, fam: number): Detector
         return { signature: "rce.ruby-perl-code", start: k, end: k + m.length };
       }
     }
+  if (fam & F.RubyPerl && lower.indexOf("qx") !== -1) {
+    const qx = detectPerlExec(lower);
+    if (qx !== null) return qx;
+  }
   // Perl `@{[ expr ]}` interpolation runs code inside any interpolated string.
   const at = s.indexOf("@");
   if (at !== -1) {
@@ -252,6 +257,97 @@ export function detectScripting(s: string, lower: string, fam: number): Detector
   if (s.indexOf("while") !== -1 || s.indexOf("for(;;)") !== -1) {
     const w = infiniteLoop(s);
     if (w !== -1) return { signature: "rce.js-infinite-loop", start: w, end: w + 5 };
+  }
+  return null;
+}
+
+/** Opening delimiters of Perl's `qx` (perlop, "Quote-Like Operators") and their closers. */
+const QX_OPEN = "{([</|!#~'\"";
+const QX_CLOSE = "})]>/|!#~'\"";
+
+/** The text starting at `i` (after blanks and quotes) is a known command word: `curl x`, `'id'`. */
+function commandWordAt(s: string, i: number, end: number): boolean {
+  let j = i;
+  while (j < end && j - i < 8) {
+    const c = s.charCodeAt(j);
+    if (c === 32 || c === 9 || c === 39 || c === 34) j++;
+    else break;
+  }
+  let e = j;
+  while (e < end && e - j < 40) {
+    const c = s.charCodeAt(e);
+    if (c <= 32 || c === 59 || c === 124 || c === 38 || c === 60 || c === 62 || c === 39 || c === 34) break;
+    e++;
+  }
+  return e > j && COMMANDS.has(stripVersion(commandName(s.slice(j, e))));
+}
+
+/** Where a Perl sign of command execution may be: `qx` and a delimiter, a DjVu annotation. */
+const PERL_EXEC_HINT = /qx(?:\s{0,4}[{([<]|[/|!#~'"])|\(metadata\b/;
+/** The same, global, for `findPerlExec`'s walk (its `lastIndex` is set before each use). */
+const PERL_EXEC_HINTS = /qx(?:\s{0,4}[{([<]|[/|!#~'"])|\(metadata\b/g;
+
+export function mayBePerlExec(s: string): boolean {
+  return PERL_EXEC_HINT.test(s);
+}
+
+/**
+ * Perl command execution with a command inside: `qx{curl x}`, `qx(id)`, `qx/uname -a/`,
+ * and, inside a DjVu `(metadata …)` annotation (which ExifTool before 12.24 evaluated as
+ * Perl, CVE-2021-22205), backticks and `${system(…)}` too. Read on text and on the bytes
+ * of uploaded files (binary data, as `detectValue` leaves it): at most 64 `qx` hints,
+ * each delimited within 256 characters, and one annotation window of 2 KiB.
+ */
+export function detectPerlExec(s: string): DetectorMatch | null {
+  const n = Math.min(s.length, 65536);
+  let k = s.indexOf("qx");
+  for (let count = 0; k !== -1 && k < n && count < 64; count++) {
+    if (k === 0 || !isId(s.charCodeAt(k - 1))) {
+      let j = k + 2;
+      while (j < n && j - k < 6 && (s.charCodeAt(j) === 32 || s.charCodeAt(j) === 9)) j++;
+      const o = QX_OPEN.indexOf(s[j] ?? "");
+      // Blanks only before a bracketing delimiter (`qx {…}`); the others are read glued
+      // to `qx` (`qx #…` is a comment), as the census's anchors list them.
+      if (o !== -1 && (o < 4 || j === k + 2)) {
+        const close = s.indexOf(QX_CLOSE[o]!, j + 1);
+        if (close !== -1 && close - j <= 256 && commandWordAt(s, j + 1, close))
+          return { signature: "rce.perl-command", start: k, end: close + 1 };
+      }
+    }
+    k = s.indexOf("qx", k + 2);
+  }
+  const a = s.indexOf("(metadata");
+  if (a !== -1 && a < n) {
+    const w = s.slice(a, a + 2048);
+    const sys = /\$\{\s{0,4}(?:system|exec|readpipe)\s{0,4}\(/.exec(w);
+    if (sys !== null)
+      return { signature: "rce.perl-command", start: a + sys.index, end: a + sys.index + sys[0].length };
+    let b = w.indexOf("`");
+    for (let count = 0; b !== -1 && count < 16; count++) {
+      const e = w.indexOf("`", b + 1);
+      if (e === -1) break;
+      if (e - b <= 256 && commandWordAt(w, b + 1, e))
+        return { signature: "rce.perl-command", start: a + b, end: a + e + 1 };
+      b = w.indexOf("`", e + 1);
+    }
+  }
+  return null;
+}
+
+/**
+ * `detectPerlExec` over a long text (an upload's bytes read as Latin-1): a native search
+ * for the hints, then the check on a window from each of at most 32 of them.
+ */
+export function findPerlExec(s: string): DetectorMatch | null {
+  const hint = PERL_EXEC_HINTS;
+  hint.lastIndex = 0;
+  let m = hint.exec(s);
+  for (let count = 0; m !== null && count < 32; count++) {
+    const at = m.index;
+    const d = detectPerlExec(s.slice(at, at + 2560));
+    if (d !== null) return { signature: d.signature, start: at + d.start, end: at + d.end };
+    hint.lastIndex = at + 2;
+    m = hint.exec(s);
   }
   return null;
 }

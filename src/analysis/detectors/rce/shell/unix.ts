@@ -607,7 +607,11 @@ function judge(
     if (c.sep !== "start" || argc >= 2) return match("rce.shell-chain", c);
   }
   const sep = c.sep;
-  const obf = w.obf || r.viaGlob || braced;
+  // A glob that fits a command name is evasion where it is run: with arguments, after a
+  // separator or under a directory. Alone as a whole value (`a*b*c`, `c*t`) it is a search
+  // pattern as often: `*` fits some name among hundreds (`a*b*c` → ansible-doc).
+  const loneGlob = r.viaGlob && !w.obf && sep === "start" && argc === 0 && w.text.indexOf("/") === -1;
+  const obf = w.obf || (r.viaGlob && !loneGlob) || braced;
 
   if (SHELLS.has(r.name)) {
     const next = words[k + 1]?.text ?? "";
@@ -643,7 +647,7 @@ function judge(
     if (!valueIsCommand) return null;
     if (argc === 0) {
       if (wrapped && !common) return match("rce.command-line", c);
-      return BARE_ALONE.has(r.name) && mode === "value" ? match("rce.command-line", c) : null;
+      return BARE_ALONE.has(r.name) && mode === "value" && !loneGlob ? match("rce.command-line", c) : null;
     }
     if (ADMIN.has(r.name) && (!common || shellArgs(c, k + 1, false))) return match("rce.command-line", c);
     if (FILE_READERS.has(w.text) && readsFiles(c, k + 1)) return match("rce.command-line", c);
@@ -813,6 +817,43 @@ function analyzeOnce(value: string, mode: CommandMode, depth: number): DetectorM
     }
   }
   return null;
+}
+
+/** A shell's `-c` option at the start of a value (`-c`, or glued to `-l`, `-e`, `-x`, `-i`: `-lc`). */
+const DASH_C = /^[ \t]{0,4}-[elixu]{0,3}c[ \t]{1,4}(?=\S)/;
+
+/** The value starts like a shell's `-c COMMAND` argument (a cheap test for the census). */
+export function mayBeDashC(v: string): boolean {
+  return (v.charCodeAt(0) === 45 || v.charCodeAt(0) <= 32) && DASH_C.test(v);
+}
+
+/**
+ * A value that is a shell's `-c` option and the command line it runs (`-c id`, `-c 'cat
+ * /etc/passwd'`, `-c "wget …|sh"`): an argument list handed to `sh`/`bash` (F5 BIG-IP
+ * iControl REST `utilCmdArgs`, CVE-2022-1388). The command line is judged as a value
+ * first; otherwise its first command word must be one the analyzer knows (`-c 5`, `-c
+ * red` are other tools' options).
+ */
+export function analyzeDashC(value: string): DetectorMatch | null {
+  const m = DASH_C.exec(value);
+  if (m === null) return null;
+  const from = m[0].length;
+  const rest = value.slice(from);
+  const inner = analyzeShell(rest, "value");
+  if (inner !== null) return { signature: inner.signature, start: inner.start + from, end: inner.end + from };
+  // `'cat /etc/passwd'`: the quotes are the shell's own quoting of one argument.
+  const q = rest.charCodeAt(0);
+  const unq =
+    (q === 39 || q === 34) && rest.length > 2 && rest.charCodeAt(rest.length - 1) === q
+      ? rest.slice(1, -1)
+      : rest;
+  const first = tokenizeShell(unq).commands[0];
+  if (first === undefined) return null;
+  let k = 0;
+  while (k < first.words.length && first.words[k]!.text.length === 0) k++;
+  const w = first.words[k];
+  if (w === undefined || w.redir || !resolveCommand(w).known) return null;
+  return { signature: "rce.shell-dash-c", start: 0, end: value.length };
 }
 
 /**
