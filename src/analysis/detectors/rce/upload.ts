@@ -84,11 +84,29 @@ function judgeName(raw: string): DetectorMatch | null {
 }
 
 /** Checks a point that carries an upload file name; raw multipart bodies are scanned for them. */
+/**
+ * Apache directives that make the server run files as code (httpd docs: mod_mime
+ * `AddType`/`AddHandler`, core `SetHandler`, mod_php `php_value`, core `Options`): a
+ * body or uploaded file holding one is the `.htaccess` trick (upload it, then an
+ * innocent-looking `avatar.jpg` runs as PHP), whatever the file is called.
+ */
+const SERVER_CONFIG =
+  /^[ \t]{0,16}(?:add(?:type|handler)[ \t]{1,16}(?:application\/x-httpd-php|x-httpd-php|php\d?-script|cgi-script|application\/x-httpd-cgi)|sethandler[ \t]{1,16}(?:application\/x-httpd-php|php\d?-script|cgi-script|server-parsed)|php_(?:value|flag|admin_value)[ \t]{1,16}(?:auto_prepend_file|auto_append_file|engine|allow_url_include)|options[ \t]{1,16}[^\n]{0,64}\+(?:execcgi|includes))/im;
+/** How much of a body the directives are looked for in. */
+const CONFIG_SCAN = 65536;
+
+export function serverConfig(v: string): DetectorMatch | null {
+  const m = SERVER_CONFIG.exec(v.length > CONFIG_SCAN ? v.slice(0, CONFIG_SCAN) : v);
+  return m === null ? null : { signature: "rce.server-config", start: m.index, end: m.index + m[0].length };
+}
+
 export function detectUpload(p: Point): DetectorMatch | null {
   if (p.kind === "filename") return judgeName(p.value);
   if (p.zone === "header" && isFilenameHeader(p.header)) return judgeName(p.value);
   if (p.kind === "raw" && p.zone === "body") {
     const v = p.value;
+    const config = serverConfig(v);
+    if (config !== null) return config;
     let k = v.indexOf("filename=");
     for (let n = 0; k !== -1 && n < 32; n++) {
       const q = v.charCodeAt(k + 9);
