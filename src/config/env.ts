@@ -6,7 +6,7 @@
 import { DEFAULT_LIMITS } from "../model/index.js";
 
 /** How a variable's text becomes a raw config value before validation. */
-export type EnvKind = "string" | "int" | "bool" | "list" | "ints" | "size" | "duration" | "workers";
+export type EnvKind = "string" | "int" | "bool" | "list" | "ints" | "size" | "duration" | "workers" | "json";
 
 export interface EnvVar {
   readonly name: string;
@@ -89,6 +89,12 @@ export const ENV_VARS: readonly EnvVar[] = [
   v("MASKING", "events.masking.enabled", "bool", "mask sensitive values in stored requests (true)"),
   v("MASKING_FIELDS", "events.masking.fields", "list", "comma list of extra field/header names to mask"),
   v("STORED_BODY_MAX", "events.storedBodyMax", "size", "largest stored request body (64KiB)"),
+  v(
+    "EXCLUSIONS",
+    "events.exclusions",
+    "json",
+    'JSON list of exclusion rules, e.g. [{"types":"xss","paths":"/api/posts/*","points":"body > json > content"}] (none)',
+  ),
   v("RETENTION_DAYS", "retention.days", "int", "days hits are kept; 0 keeps them for ever (90)"),
   v("RETENTION_INTERVAL", "retention.interval", "duration", "how often old hits are pruned (1h)"),
   v("LOG_LEVEL", "logging.level", "string", "fatal, error, warn, info, debug, trace or silent (info)"),
@@ -179,6 +185,13 @@ export function envValue(kind: EnvKind, text: string): unknown {
         .split(",")
         .map((s) => s.trim())
         .filter((s) => s !== "");
+    case "json":
+      // Text that is not JSON is passed on, so that validation names the variable.
+      try {
+        return JSON.parse(t) as unknown;
+      } catch {
+        return t;
+      }
     case "ints":
       return t
         .split(",")

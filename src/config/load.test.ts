@@ -191,4 +191,46 @@ describe("loadConfig", () => {
     const b = loadConfig({ file: f, env: {}, cwd: dir }).config;
     assert.deepEqual(b, a);
   });
+
+  it("reads exclusion rules from the file and from MIRRORWATCH_EXCLUSIONS (JSON), and names bad ones", () => {
+    const good = file(
+      "exclusions.yaml",
+      [
+        "events:",
+        "  exclusions:",
+        "    - name: video embeds",
+        "      types: xss",
+        "      signatures: [xss.tag-iframe]",
+        '      points: "body > json > content"',
+        "      paths: /api/posts/*",
+        "      sources: [10.0.0.0/8, loopback]",
+      ].join("\n"),
+    );
+    const c = loadConfig({ file: good, env: {} }).config;
+    assert.deepEqual(c.events.exclusions, [
+      {
+        name: "video embeds",
+        types: ["xss"],
+        signatures: ["xss.tag-iframe"],
+        points: ["body > json > content"],
+        paths: ["/api/posts/*"],
+        sources: ["10.0.0.0/8", "loopback"],
+      },
+    ]);
+    const env = loadConfig({
+      env: { MIRRORWATCH_EXCLUSIONS: '[{"types":["sqli"],"hosts":"admin.example.com"}]' },
+    }).config;
+    assert.deepEqual(env.events.exclusions, [{ types: ["sqli"], hosts: ["admin.example.com"] }]);
+    assert.deepEqual(loadConfig({ env: {} }).config.events.exclusions, []);
+    const err = (rules: string) =>
+      errorsOf(() => loadConfig({ env: { MIRRORWATCH_EXCLUSIONS: rules } })).join("\n");
+    assert.match(
+      err('[{"types":"sqlinjection"}]'),
+      /MIRRORWATCH_EXCLUSIONS.*entry 1: types: "sqlinjection" is not an attack type/,
+    );
+    assert.match(err('[{"name":"everything"}]'), /entry 1: sets none of .*would exclude every hit/);
+    assert.match(err('[{"paths":"/x","color":"red"}]'), /entry 1: unknown setting "color"/);
+    assert.match(err('[{"sources":"10.0.0.0/33"}]'), /entry 1: sources: /);
+    assert.match(err("not json"), /MIRRORWATCH_EXCLUSIONS/);
+  });
 });

@@ -165,6 +165,7 @@ export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
       sampleLimitPerHour: raw.events.sampleLimitPerHour,
       masking: raw.events.masking,
       storedBodyMax: raw.events.storedBodyMax,
+      exclusions: raw.events.exclusions,
     },
     retention: { days: raw.retention.days, intervalMs: raw.retention.interval },
     logging: raw.logging,

@@ -5,7 +5,8 @@
  * every error names the setting's path whichever layer it came from.
  */
 import { z } from "zod";
-import { type AnalysisLimits, DEFAULT_LIMITS } from "../model/index.js";
+import type { ExclusionRule } from "../events/exclusions.js";
+import { type AnalysisLimits, ATTACK_TYPES, type AttackType, DEFAULT_LIMITS } from "../model/index.js";
 import { type ListenAddress, parseDuration, parseListen, parseNetwork, parseSize } from "./units.js";
 
 export const PROXY_PROTOCOL = ["off", "auto", "required"] as const;
@@ -134,6 +135,8 @@ export interface NodeConfig {
     readonly sampleLimitPerHour: number;
     readonly masking: { readonly enabled: boolean; readonly fields: readonly string[] };
     readonly storedBodyMax: number;
+    /** Hits ruled out as false positives before they are grouped and stored. */
+    readonly exclusions: readonly ExclusionRule[];
   };
   readonly retention: { readonly days: number; readonly intervalMs: number };
   readonly logging: { readonly level: LogLevel };
@@ -172,6 +175,7 @@ export const DEFAULTS = {
     sampleLimitPerHour: 5,
     masking: { enabled: true, fields: [] as string[] },
     storedBodyMax: "64KiB",
+    exclusions: [] as ExclusionRule[],
   },
   retention: { days: 90, interval: "1h" },
   logging: { level: "info" },
@@ -360,6 +364,62 @@ function ignoreRule(v: unknown): IgnoreRuleConfig | { error: string } {
   return { cidr: net, direction: direction as IgnoreDirection };
 }
 
+/** Most exclusion rules (each hit is judged against every one). */
+const MAX_EXCLUSIONS = 1000;
+/** Fields of an exclusion rule besides `name`, each a string or a list of strings. */
+const EXCLUSION_FIELDS = ["types", "signatures", "points", "hosts", "paths", "methods", "sources"] as const;
+
+/**
+ * One exclusion rule (events/exclusions.ts): `name`, and at least one of the fields, each
+ * a string or a list of strings. Types must be attack types, sources addresses or CIDRs
+ * (or loopback/private/linklocal); globs are at most 512 characters.
+ */
+function exclusionRule(v: unknown): ExclusionRule | { error: string } {
+  if (v === null || typeof v !== "object" || Array.isArray(v))
+    return { error: `expected a mapping, got ${show(v)}` };
+  const o = v as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(o)) {
+    if (k === "name") {
+      if (typeof o.name !== "string") return { error: `name: expected a string, got ${show(o.name)}` };
+      out.name = o.name;
+      continue;
+    }
+    if (!(EXCLUSION_FIELDS as readonly string[]).includes(k))
+      return {
+        error: `unknown setting ${JSON.stringify(k)} (expected name, ${EXCLUSION_FIELDS.join(", ")})`,
+      };
+    const raw = o[k];
+    const items = typeof raw === "string" ? [raw] : raw;
+    if (
+      !Array.isArray(items) ||
+      items.length === 0 ||
+      items.length > 1000 ||
+      items.some((x) => typeof x !== "string")
+    )
+      return { error: `${k}: expected a string or a list of strings, got ${show(raw)}` };
+    const strs = items as string[];
+    const long = strs.find((x) => x.length === 0 || x.length > 512);
+    if (long !== undefined)
+      return { error: `${k}: entries must have 1 to 512 characters, got ${show(long)}` };
+    if (k === "types") {
+      const bad = strs.find((t) => !(ATTACK_TYPES as readonly string[]).includes(t));
+      if (bad !== undefined)
+        return { error: `types: ${show(bad)} is not an attack type (${ATTACK_TYPES.join(", ")})` };
+      out.types = strs as AttackType[];
+    } else if (k === "sources") {
+      for (const x of strs) {
+        const net = network(x);
+        if (typeof net !== "string") return { error: `sources: ${net.error}` };
+      }
+      out.sources = strs;
+    } else out[k] = strs;
+  }
+  if (EXCLUSION_FIELDS.every((f) => out[f] === undefined))
+    return { error: `sets none of ${EXCLUSION_FIELDS.join(", ")}: it would exclude every hit` };
+  return out as ExclusionRule;
+}
+
 function tunnelListener() {
   return z.strictObject({ enabled: bool, listen, vnis: list(vni, "VNIs") });
 }
@@ -414,6 +474,10 @@ export const rawSchema = z.strictObject({
     sampleLimitPerHour: int(0, 1_000_000),
     masking: z.strictObject({ enabled: bool, fields: list(fieldName, "field names") }),
     storedBodyMax: size(0, 64 * 1024 ** 2),
+    exclusions: list(exclusionRule, "exclusion rules").refine(
+      (l) => l.length <= MAX_EXCLUSIONS,
+      `at most ${MAX_EXCLUSIONS} exclusion rules`,
+    ),
   }),
   retention: z.strictObject({
     days: int(0, 36_500),

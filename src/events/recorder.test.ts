@@ -4,6 +4,7 @@ import { setImmediate as tick } from "node:timers/promises";
 import type { AttackRecord, Hit, HttpExchange } from "../model/index.js";
 import { openSqliteStore } from "../store/index.js";
 import type { Store, WriteBatch } from "../store/types.js";
+import { Exclusions } from "./exclusions.js";
 import { EventRecorder, type WriteObservation } from "./recorder.js";
 
 const T = 1_700_000_000_000;
@@ -68,6 +69,27 @@ async function until(cond: () => boolean, ms = 5000): Promise<void> {
 }
 
 describe("EventRecorder", () => {
+  it("rules out excluded hits before grouping and storing them, and counts them", async () => {
+    const store = new FakeStore();
+    const exclusions = new Exclusions([{ types: ["xss"], paths: ["/items/*"] }]);
+    const rec = new EventRecorder({ store, flushIntervalMs: 0, exclusions });
+    assert.equal(rec.record(ex(), [sqli, xss]), true);
+    assert.equal(rec.record(ex(), [xss]), true);
+    await rec.flush();
+    assert.deepEqual(
+      store.hits.map((h) => h.type),
+      ["sqli"],
+    );
+    assert.deepEqual(
+      store.attacks.map((a) => a.type),
+      ["sqli"],
+    );
+    assert.equal(store.batches.flatMap((b) => b.requests).length, 1);
+    assert.equal(rec.counters.hitsReceived, 3);
+    assert.equal(rec.counters.hitsExcluded, 2);
+    assert.equal(rec.counters.hitsDropped, 0);
+  });
+
   it("writes the request, its attacks and hits in one batch", async () => {
     const store = new FakeStore();
     const rec = new EventRecorder({ store, flushIntervalMs: 0 });

@@ -2,6 +2,7 @@ import { performance } from "node:perf_hooks";
 import type { Hit, HitCountRecord, HitRecord, HttpExchange, StoredRequest } from "../model/index.js";
 import { HIT_COUNT_BUCKET_MS, headerValue } from "../model/index.js";
 import type { Store, WriteBatch } from "../store/types.js";
+import type { Exclusions } from "./exclusions.js";
 import { AttackGrouper, type AttackState, type GroupingOptions } from "./grouping.js";
 import { createMasker, type Masker, type MaskingOptions } from "./mask/index.js";
 import { pathTemplate } from "./path-template.js";
@@ -39,6 +40,8 @@ export interface RecorderOptions {
   readonly sampling?: SamplingOptions;
   /** Masking of stored requests (on by default). */
   readonly masking?: MaskingOptions;
+  /** Hits an operator ruled out as false positives (exclusions.ts); none by default. */
+  readonly exclusions?: Exclusions;
   /** Clock for exchanges without a timestamp (default Date.now). */
   readonly now?: () => number;
   /** Called after every store write, for metrics (e.g. a prom-client histogram of `ms`). */
@@ -64,6 +67,8 @@ export interface RecorderCounters {
   hitsStored: number;
   /** Hits not stored in full, only counted (sampling): on their attack and in the hit counts. */
   hitsSampled: number;
+  /** Hits an exclusion rule ruled out (not grouped, not stored, not counted on attacks). */
+  hitsExcluded: number;
   /** Hits lost: buffer full, write failed, or recorded after close. */
   hitsDropped: number;
   droppedOverflow: number;
@@ -126,6 +131,7 @@ export class EventRecorder {
     hitsReceived: 0,
     hitsStored: 0,
     hitsSampled: 0,
+    hitsExcluded: 0,
     hitsDropped: 0,
     droppedOverflow: 0,
     droppedWriteFailed: 0,
@@ -141,6 +147,7 @@ export class EventRecorder {
   private readonly grouper: AttackGrouper;
   private readonly sampler: Sampler;
   private readonly masker: Masker;
+  private readonly exclusions: Exclusions | undefined;
   private readonly batchSize: number;
   private readonly maxPendingHits: number;
   private readonly maxPendingBytes: number;
@@ -180,6 +187,8 @@ export class EventRecorder {
     );
     this.sampler = new Sampler(options.sampling);
     this.masker = createMasker(options.masking);
+    this.exclusions =
+      options.exclusions !== undefined && options.exclusions.size > 0 ? options.exclusions : undefined;
     const every = options.flushIntervalMs ?? 50;
     if (every > 0) {
       this.timer = setInterval(() => void this.kick(), every);
@@ -191,16 +200,28 @@ export class EventRecorder {
    * Queues the hits of one exchange. Returns false when they were dropped (buffer full or
    * recorder closed); the drop is counted either way. Never throws, never waits.
    */
-  record(exchange: HttpExchange, hits: readonly Hit[]): boolean {
+  record(exchange: HttpExchange, allHits: readonly Hit[]): boolean {
     const c = this.counters;
-    if (hits.length === 0) return true;
-    c.hitsReceived += hits.length;
+    if (allHits.length === 0) return true;
+    c.hitsReceived += allHits.length;
+    let hits = allHits;
     try {
+      const req = exchange.request;
+      const clientIp = (exchange.client?.ip ?? "").slice(0, 64);
+      const host = (exchange.host ?? headerValue(req.headers, "host") ?? "").slice(0, MAX_HOST).toLowerCase();
+      const method = req.method.slice(0, MAX_METHOD);
+      const path = targetPath(req.target);
+      const exclusions = this.exclusions;
+      if (exclusions !== undefined) {
+        const facts = { host, path, method, clientIp };
+        hits = allHits.filter((h) => !exclusions.excludes(h, facts));
+        c.hitsExcluded += allHits.length - hits.length;
+        if (hits.length === 0) return true;
+      }
       if (this.closed) {
         this.drop(hits.length, "droppedClosed");
         return false;
       }
-      const req = exchange.request;
       const bodyLen = Math.min(
         typeof req.body === "string" ? req.body.length : req.body.byteLength,
         this.maxBody,
@@ -219,10 +240,6 @@ export class EventRecorder {
       }
       // Whole milliseconds: packet sources stamp µs or ns fractions, the store keeps integers.
       const ts = Math.floor(exchange.ts ?? this.now());
-      const clientIp = (exchange.client?.ip ?? "").slice(0, 64);
-      const host = (exchange.host ?? headerValue(req.headers, "host") ?? "").slice(0, MAX_HOST).toLowerCase();
-      const method = req.method.slice(0, MAX_METHOD);
-      const path = targetPath(req.target);
       const template = pathTemplate(path);
       const pending: PendingHit[] = [];
       let anyStored = false;

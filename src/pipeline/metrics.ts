@@ -24,6 +24,8 @@ export interface RecorderCounts {
   readonly hitsStored: number;
   /** Hits counted on their attack but not stored in full (hourly sample limit). */
   readonly hitsSampled: number;
+  /** Hits an exclusion rule ruled out as false positives. */
+  readonly hitsExcluded: number;
   /** Hits lost: buffer full, write failed, or recorded after close. */
   readonly hitsDropped: number;
   readonly droppedOverflow: number;
@@ -157,6 +159,11 @@ export function createNodeMetrics(opts: MetricsOptions = {}): NodeMetrics {
     "mirrorwatch_hits_sampled_total",
     "Hits counted on their attack but not stored in full (hourly sample limit)",
     rec("hitsSampled"),
+  );
+  mirrored(
+    "mirrorwatch_hits_excluded_total",
+    "Hits ruled out by an exclusion rule (events.exclusions): not grouped, not stored",
+    rec("hitsExcluded"),
   );
   new Counter({
     name: "mirrorwatch_hits_dropped_total",

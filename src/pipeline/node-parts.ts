@@ -9,6 +9,7 @@ import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import { startMirrorListener } from "../capture/http-mirror/index.js";
 import type { PacketConfig } from "../config/index.js";
+import { type ExclusionRule, Exclusions } from "../events/exclusions.js";
 import { EventRecorder, startRetention } from "../events/index.js";
 import type { Hit, HttpExchange, Role, TokenRecord } from "../model/index.js";
 import { buildApp, createToken } from "../server/index.js";
@@ -31,6 +32,8 @@ export interface RecorderPartOptions {
   readonly grouping?: { readonly windowMs?: number };
   readonly sampling?: { readonly limit?: number };
   readonly masking?: { readonly enabled?: boolean; readonly extraNames?: readonly string[] };
+  /** Rules of hits ruled out as false positives (config `events.exclusions`). */
+  readonly exclusions?: readonly ExclusionRule[];
   readonly onWrite?: (o: { readonly ms: number; readonly ok: boolean }) => void;
   readonly onError?: (e: unknown) => void;
 }
@@ -98,7 +101,13 @@ export interface NodeParts {
 /** The real parts. */
 export const NODE_PARTS: NodeParts = {
   openStore: (file, { worker }) => openSqliteStore({ file, worker }),
-  createRecorder: (options) => new EventRecorder(options),
+  createRecorder: ({ exclusions, ...options }) =>
+    new EventRecorder({
+      ...options,
+      ...(exclusions === undefined || exclusions.length === 0
+        ? {}
+        : { exclusions: new Exclusions(exclusions) }),
+    }),
   startRetention: (options) => startRetention(options),
   buildApp: (deps) => buildApp(deps),
   startMirrorListener: (options) => startMirrorListener(options),

@@ -46,6 +46,8 @@ export interface NodeStats {
     readonly recorded: number;
     readonly stored: number;
     readonly sampled: number;
+    /** Ruled out by an exclusion rule. */
+    readonly excluded: number;
     readonly dropped: number;
   };
 }
@@ -93,6 +95,7 @@ export async function startNode(config: NodeConfig, opts: StartNodeOptions): Pro
       grouping: { windowMs: config.events.groupWindowMs },
       sampling: { limit: config.events.sampleLimitPerHour },
       masking: { enabled: config.events.masking.enabled, extraNames: config.events.masking.fields },
+      exclusions: config.events.exclusions,
       onWrite: (o) => {
         metrics.storeWriteSeconds.observe(o.ms / 1000);
         if (!o.ok) metrics.storeWriteErrors.inc();
@@ -200,6 +203,7 @@ export async function startNode(config: NodeConfig, opts: StartNodeOptions): Pro
           recorded: c.hitsReceived,
           stored: c.hitsStored,
           sampled: c.hitsSampled,
+          excluded: c.hitsExcluded,
           dropped: c.hitsDropped,
         },
       };

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import { globMatch } from "./memory-store.js";
+import { globMatch } from "../../events/glob.js";
 
 /** The obvious regex translation of a glob, as an oracle (test code, small inputs). */
 function globRegex(glob: string): RegExp {
