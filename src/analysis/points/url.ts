@@ -1,6 +1,6 @@
 import { emitGraphql, looksLikeGraphql } from "./body/graphql.js";
 import { absentBits, emitV } from "./decode.js";
-import { base64 } from "./decoders/base64.js";
+import { base64, base64Alphabet } from "./decoders/base64.js";
 import { T_BSL } from "./decoders/types.js";
 import { type DecodeFlags, percentDecode } from "./percent.js";
 import type { PointSink } from "./sink.js";
@@ -114,18 +114,9 @@ function pathAsBase64(sink: PointSink, path: string): void {
   let start = 0;
   while (start < n && path.charCodeAt(start) === 47) start++;
   if (n - start < 8) return;
-  for (let i = start; i < n; i++) {
-    const c = path.charCodeAt(i);
-    const ok =
-      (c >= 48 && c <= 57) ||
-      ((c | 0x20) >= 97 && (c | 0x20) <= 122) ||
-      c === 43 ||
-      c === 47 ||
-      c === 61 ||
-      c === 45 ||
-      c === 95;
-    if (!ok) return;
-  }
+  let end = n;
+  while (end > start && path.charCodeAt(end - 1) === 61) end--;
+  if (!base64Alphabet(path, start, end)) return;
   const token = start === 0 ? path : path.slice(start);
   if (!base64.applies(token, "segment", undefined) || !sink.open) return;
   base64.run({

@@ -36,24 +36,15 @@ const SINKS: ReadonlySet<string> = new Set([
   "$eval",
 ]);
 
+/** Sinks that show something even when called empty: `alert()` is the usual proof. */
+const VISIBLE_EMPTY: ReadonlySet<string> = new Set(["alert", "prompt", "confirm", "msgbox", "MsgBox"]);
+
 /**
  * Sinks that do nothing when called with no argument (`eval()` is undefined, `setTimeout()`
  * schedules nothing, `atob()` throws): named in prose ("What does eval() do?"), not a
  * payload. `alert()`, `prompt()`, `confirm()` open a dialog even empty, the usual proof.
  */
-const INERT_EMPTY: ReadonlySet<string> = new Set([
-  "eval",
-  "Function",
-  "setTimeout",
-  "setInterval",
-  "setImmediate",
-  "execScript",
-  "atob",
-  "btoa",
-  "import",
-  "globalEval",
-  "$eval",
-]);
+const INERT_EMPTY: ReadonlySet<string> = new Set([...SINKS].filter((n) => !VISIBLE_EMPTY.has(n)));
 
 /** Sinks that are also English words: in free text they need stronger evidence. */
 const ENGLISH: ReadonlySet<string> = new Set(["alert", "prompt", "confirm", "import"]);

@@ -1,6 +1,7 @@
 import type { HttpRequest, PointZone } from "../../../model/index.js";
 import { headerValue } from "../../../model/index.js";
 import { emitV } from "../decode.js";
+import { base64Alphabet } from "../decoders/base64.js";
 import { T_OPEN } from "../decoders/types.js";
 import { percentDecode } from "../percent.js";
 import type { PointSink } from "../sink.js";
@@ -123,18 +124,7 @@ function paddedToken(text: string): boolean {
   if (n < 8 || n % 4 !== 0 || n > 1 << 20 || text.charCodeAt(n - 1) !== 61) return false;
   let end = n - 1;
   if (text.charCodeAt(end - 1) === 61) end--;
-  for (let i = 0; i < end; i++) {
-    const c = text.charCodeAt(i);
-    const ok =
-      (c >= 48 && c <= 57) ||
-      ((c | 0x20) >= 97 && (c | 0x20) <= 122) ||
-      c === 43 ||
-      c === 47 ||
-      c === 45 ||
-      c === 95;
-    if (!ok) return false;
-  }
-  return true;
+  return base64Alphabet(text, 0, end);
 }
 
 /** Share of characters that are control characters or U+FFFD (undecodable bytes). */

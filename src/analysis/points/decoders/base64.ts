@@ -88,6 +88,15 @@ for (let i = 0; i < 64; i++) {
 SEXTET[45] = 62; // `-`
 SEXTET[95] = 63; // `_`
 
+/** Whether `s[from, to)` holds characters of the base64 or base64url alphabet only (RFC 4648 §4, §5). */
+export function base64Alphabet(s: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 127 || SEXTET[c]! < 0) return false;
+  }
+  return true;
+}
+
 /**
  * Decodes up to the first 64 characters (48 bytes) and counts control bytes: text has
  * next to none, random bytes ~13%. A cheap filter before the real decode and check.

@@ -9,6 +9,7 @@
  */
 import type { Point } from "../../../../model/index.js";
 import type { DetectorMatch } from "../../types.js";
+import { PHP_RUNNERS } from "./php-names.js";
 
 /**
  * PHP built-ins (and the ThinkPHP container method) that call a function named by a
@@ -42,15 +43,7 @@ const DISPATCHERS: ReadonlySet<string> = new Set([
 
 /** PHP functions that run a command or code, write a file or dump the configuration (PHP manual). */
 const RUNNERS: ReadonlySet<string> = new Set([
-  "system",
-  "exec",
-  "passthru",
-  "shell_exec",
-  "popen",
-  "proc_open",
-  "pcntl_exec",
-  "assert",
-  "eval",
+  ...PHP_RUNNERS,
   "create_function",
   "file_put_contents",
   "fwrite",

@@ -8,18 +8,11 @@
 import type { DetectorMatch } from "../../types.js";
 import { iniAssignment } from "../prefilter.js";
 import { demoCommandCall, developerContext, twoWords } from "./demo.js";
+import { PHP_RUNNERS } from "./php-names.js";
 
 /** Built-ins that run commands or code, or decode/obfuscate payloads for them. */
 const RISKY: ReadonlySet<string> = new Set([
-  "system",
-  "exec",
-  "passthru",
-  "shell_exec",
-  "popen",
-  "proc_open",
-  "pcntl_exec",
-  "eval",
-  "assert",
+  ...PHP_RUNNERS,
   "create_function",
   "call_user_func",
   "call_user_func_array",
@@ -638,15 +631,7 @@ const WRAPPERS = [
  * load code, write files, or decode an obfuscated payload for them.
  */
 const SINKS: ReadonlySet<string> = new Set([
-  "system",
-  "exec",
-  "passthru",
-  "shell_exec",
-  "popen",
-  "proc_open",
-  "pcntl_exec",
-  "eval",
-  "assert",
+  ...PHP_RUNNERS,
   "create_function",
   "call_user_func",
   "call_user_func_array",
