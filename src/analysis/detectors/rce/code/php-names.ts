@@ -14,3 +14,15 @@ export const PHP_RUNNERS = [
   "eval",
   "assert",
 ] as const;
+
+/** PHP built-ins that unwrap an encoded or compressed payload (webshell obfuscation). */
+export const PHP_DECODERS = [
+  "base64_decode",
+  "gzinflate",
+  "gzuncompress",
+  "gzdecode",
+  "zlib_decode",
+  "str_rot13",
+  "convert_uudecode",
+  "hex2bin",
+] as const;

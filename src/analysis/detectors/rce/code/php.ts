@@ -8,7 +8,7 @@
 import type { DetectorMatch } from "../../types.js";
 import { iniAssignment } from "../prefilter.js";
 import { demoCommandCall, developerContext, twoWords } from "./demo.js";
-import { PHP_RUNNERS } from "./php-names.js";
+import { PHP_DECODERS, PHP_RUNNERS } from "./php-names.js";
 
 /** Built-ins that run commands or code, or decode/obfuscate payloads for them. */
 const RISKY: ReadonlySet<string> = new Set([
@@ -27,14 +27,7 @@ const RISKY: ReadonlySet<string> = new Set([
   "include_once",
   "require",
   "require_once",
-  "base64_decode",
-  "gzinflate",
-  "gzuncompress",
-  "gzdecode",
-  "zlib_decode",
-  "str_rot13",
-  "convert_uudecode",
-  "hex2bin",
+  ...PHP_DECODERS,
   "unserialize",
   "phpinfo",
   "file_get_contents",
@@ -648,17 +641,7 @@ const SINKS: ReadonlySet<string> = new Set([
 ]);
 
 /** Decoders that unwrap an obfuscated payload: dangerous when one feeds another. */
-const DECODERS: ReadonlySet<string> = new Set([
-  "base64_decode",
-  "gzinflate",
-  "gzuncompress",
-  "gzdecode",
-  "zlib_decode",
-  "str_rot13",
-  "convert_uudecode",
-  "hex2bin",
-  "strrev",
-]);
+const DECODERS: ReadonlySet<string> = new Set([...PHP_DECODERS, "strrev"]);
 
 /** The identifier starting at k (after blanks), lower-cased. */
 function wordAt(lower: string, k: number): string {
