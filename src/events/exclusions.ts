@@ -77,6 +77,8 @@ export function isEmptyRule(r: ExclusionRule): boolean {
 
 export class Exclusions {
   readonly #rules: readonly Compiled[];
+  /** Each rule's name (`rule N` when it has none), for metrics and logs. */
+  readonly names: readonly string[];
 
   /** Throws on a rule without any field, or on a source it cannot read (config errors). */
   constructor(rules: readonly ExclusionRule[]) {
@@ -96,6 +98,7 @@ export class Exclusions {
         sources: sources === undefined ? undefined : new TrustedNetworks(sources),
       };
     });
+    this.names = rules.map((r, i) => r.name ?? `rule ${i + 1}`);
   }
 
   get size(): number {
@@ -104,8 +107,14 @@ export class Exclusions {
 
   /** Whether some rule excludes `hit` seen in an exchange with these facts. */
   excludes(hit: Hit, ctx: ExclusionContext): boolean {
-    for (const r of this.#rules) if (matches(r, hit, ctx)) return true;
-    return false;
+    return this.ruleFor(hit, ctx) !== -1;
+  }
+
+  /** The index of the first rule that excludes `hit`, or -1. */
+  ruleFor(hit: Hit, ctx: ExclusionContext): number {
+    const rules = this.#rules;
+    for (let i = 0; i < rules.length; i++) if (matches(rules[i]!, hit, ctx)) return i;
+    return -1;
   }
 }
 

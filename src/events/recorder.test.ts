@@ -71,7 +71,10 @@ async function until(cond: () => boolean, ms = 5000): Promise<void> {
 describe("EventRecorder", () => {
   it("rules out excluded hits before grouping and storing them, and counts them", async () => {
     const store = new FakeStore();
-    const exclusions = new Exclusions([{ types: ["xss"], paths: ["/items/*"] }]);
+    const exclusions = new Exclusions([
+      { name: "never", types: ["rce"] },
+      { types: ["xss"], paths: ["/items/*"] },
+    ]);
     const rec = new EventRecorder({ store, flushIntervalMs: 0, exclusions });
     assert.equal(rec.record(ex(), [sqli, xss]), true);
     assert.equal(rec.record(ex(), [xss]), true);
@@ -87,6 +90,10 @@ describe("EventRecorder", () => {
     assert.equal(store.batches.flatMap((b) => b.requests).length, 1);
     assert.equal(rec.counters.hitsReceived, 3);
     assert.equal(rec.counters.hitsExcluded, 2);
+    assert.deepEqual(rec.counters.excludedByRule, [
+      ["never", 0],
+      ["rule 2", 2],
+    ]);
     assert.equal(rec.counters.hitsDropped, 0);
   });
 

@@ -69,6 +69,8 @@ export interface RecorderCounters {
   hitsSampled: number;
   /** Hits an exclusion rule ruled out (not grouped, not stored, not counted on attacks). */
   hitsExcluded: number;
+  /** The same by rule: `[name, hits]` in the rules' order (empty without rules). */
+  readonly excludedByRule: [string, number][];
   /** Hits lost: buffer full, write failed, or recorded after close. */
   hitsDropped: number;
   droppedOverflow: number;
@@ -132,6 +134,7 @@ export class EventRecorder {
     hitsStored: 0,
     hitsSampled: 0,
     hitsExcluded: 0,
+    excludedByRule: [],
     hitsDropped: 0,
     droppedOverflow: 0,
     droppedWriteFailed: 0,
@@ -189,6 +192,8 @@ export class EventRecorder {
     this.masker = createMasker(options.masking);
     this.exclusions =
       options.exclusions !== undefined && options.exclusions.size > 0 ? options.exclusions : undefined;
+    if (this.exclusions !== undefined)
+      for (const n of this.exclusions.names) this.counters.excludedByRule.push([n, 0]);
     const every = options.flushIntervalMs ?? 50;
     if (every > 0) {
       this.timer = setInterval(() => void this.kick(), every);
@@ -214,8 +219,13 @@ export class EventRecorder {
       const exclusions = this.exclusions;
       if (exclusions !== undefined) {
         const facts = { host, path, method, clientIp };
-        hits = allHits.filter((h) => !exclusions.excludes(h, facts));
-        c.hitsExcluded += allHits.length - hits.length;
+        hits = allHits.filter((h) => {
+          const rule = exclusions.ruleFor(h, facts);
+          if (rule === -1) return true;
+          c.hitsExcluded++;
+          c.excludedByRule[rule]![1]++;
+          return false;
+        });
         if (hits.length === 0) return true;
       }
       if (this.closed) {

@@ -26,6 +26,8 @@ export interface RecorderCounts {
   readonly hitsSampled: number;
   /** Hits an exclusion rule ruled out as false positives. */
   readonly hitsExcluded: number;
+  /** The same by rule, `[name, hits]`. */
+  readonly excludedByRule: readonly (readonly [string, number])[];
   /** Hits lost: buffer full, write failed, or recorded after close. */
   readonly hitsDropped: number;
   readonly droppedOverflow: number;
@@ -152,7 +154,7 @@ export function createNodeMetrics(opts: MetricsOptions = {}): NodeMetrics {
     pipe((p) => p.queuedBytes),
   );
 
-  const rec = (k: keyof RecorderCounts) => () => recorder?.[k];
+  const rec = (k: Exclude<keyof RecorderCounts, "excludedByRule">) => () => recorder?.[k];
   mirrored("mirrorwatch_hits_recorded_total", "Hits handed to the event recorder", rec("hitsReceived"));
   mirrored("mirrorwatch_hits_stored_total", "Hits stored in full", rec("hitsStored"));
   mirrored(
@@ -160,11 +162,17 @@ export function createNodeMetrics(opts: MetricsOptions = {}): NodeMetrics {
     "Hits counted on their attack but not stored in full (hourly sample limit)",
     rec("hitsSampled"),
   );
-  mirrored(
-    "mirrorwatch_hits_excluded_total",
-    "Hits ruled out by an exclusion rule (events.exclusions): not grouped, not stored",
-    rec("hitsExcluded"),
-  );
+  new Counter({
+    name: "mirrorwatch_hits_excluded_total",
+    help: "Hits ruled out by an exclusion rule (events.exclusions), by rule name: not grouped, not stored",
+    labelNames: ["rule"] as const,
+    registers,
+    collect() {
+      this.reset();
+      if (recorder === undefined) return;
+      for (const [rule, n] of recorder.excludedByRule) this.inc({ rule }, n);
+    },
+  });
   new Counter({
     name: "mirrorwatch_hits_dropped_total",
     help: "Hits lost before reaching the store, by reason (overflow: buffer full; write_failed; closed)",
