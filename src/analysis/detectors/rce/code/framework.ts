@@ -56,10 +56,18 @@ const RUNNERS: ReadonlySet<string> = new Set([
 const NAME_MAX = 25;
 
 /** The value, trimmed and lower-cased, when it can be a dispatcher or runner name; else "". */
+/** First letters (lower case) of the names in both sets: most values start otherwise. */
+const FIRST = new Set([...DISPATCHERS, ...RUNNERS].map((n) => n.charCodeAt(0)));
+
 function nameOf(p: Point): string {
   if (p.kind !== "value" || (p.zone !== "query" && p.zone !== "body")) return "";
   const v = p.value;
-  if (v.length === 0 || v.length > NAME_MAX + 4) return "";
+  if (v.length < 3 || v.length > NAME_MAX + 4) return "";
+  // Before any allocation: the first non-blank character must start some name.
+  let i = 0;
+  while (i < v.length && v.charCodeAt(i) <= 32) i++;
+  const c = v.charCodeAt(i);
+  if (!FIRST.has(c >= 65 && c <= 90 ? c | 32 : c)) return "";
   return v.trim().toLowerCase();
 }
 
