@@ -255,6 +255,58 @@ function shellArgs(c: ShellCommand, from: number, loose: boolean): boolean {
   return false;
 }
 
+/** English function words: a run of plain words holding one reads as a sentence. */
+const FUNCTION_WORDS: ReadonlySet<string> = new Set([
+  "the",
+  "a",
+  "an",
+  "to",
+  "from",
+  "then",
+  "it",
+  "and",
+  "but",
+  "not",
+  "is",
+  "was",
+  "for",
+  "of",
+  "in",
+  "on",
+  "with",
+  "my",
+  "me",
+  "you",
+  "please",
+  "when",
+  "how",
+  "why",
+  "what",
+  "didn't",
+  "doesn't",
+  "don't",
+  "won't",
+  "can't",
+]);
+
+/**
+ * The arguments from `from` on are plain words (letters, digits, an apostrophe; a trailing
+ * comma or full stop), one of them a function word: prose, not a command line.
+ */
+function proseArgs(c: ShellCommand, from: number): boolean {
+  let fn = false;
+  for (let k = from; k < c.words.length; k++) {
+    const w = c.words[k]!;
+    if (w.redir || w.glob || w.obf) return false;
+    let t = w.text;
+    const last = t.charCodeAt(t.length - 1);
+    if (last === 44 || last === 46) t = t.slice(0, -1);
+    if (!/^[A-Za-z0-9']{1,20}$/.test(t)) return false;
+    if (FUNCTION_WORDS.has(t.toLowerCase())) fn = true;
+  }
+  return fn;
+}
+
 function hasSensitiveArg(c: ShellCommand, from: number): boolean {
   for (let k = from; k < c.words.length; k++) {
     const w = c.words[k]!;
@@ -645,6 +697,10 @@ function judge(
     return match("rce.shell-obfuscated-command", c);
   if (sep === "start") {
     if (!valueIsCommand) return null;
+    // "wget the file from the portal then unzip it", "Chmod 755 didn't help": a sentence
+    // that starts with a command name. Injected command lines carry paths, flags, URLs or
+    // separators, none of which a sentence of plain words has.
+    if (argc >= 3 && proseArgs(c, k + 1)) return null;
     if (argc === 0) {
       if (wrapped && !common) return match("rce.command-line", c);
       return BARE_ALONE.has(r.name) && mode === "value" && !loneGlob ? match("rce.command-line", c) : null;
