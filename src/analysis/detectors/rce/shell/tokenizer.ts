@@ -670,7 +670,14 @@ export function tokenizeShell(input: string): ShellParse {
         endWord();
         features |= Feat.Redirect;
         if (c === 60 && d === 60 && s.charCodeAt(i + 2) === 60) {
-          features |= Feat.HereString;
+          // A here-string feeds a command (`bash<<<'id'`, `cat <<< $(id)`): one must come
+          // before it. At the start of a value or after `<`, `|`, `;` it is an arrow
+          // (`<<< back | next >>>`).
+          let b = i - 1;
+          while (b >= 0 && isBlank(s.charCodeAt(b))) b--;
+          const p = b < 0 ? 0 : s.charCodeAt(b);
+          if (b >= 0 && p !== 60 && p !== 124 && p !== 59 && p !== 38 && p !== 10 && p !== 13)
+            features |= Feat.HereString;
           i += 3;
           continue;
         }
