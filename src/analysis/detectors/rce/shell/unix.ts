@@ -577,6 +577,39 @@ function fencedDanger(c: ShellCommand, from: number): boolean {
   return false;
 }
 
+/** Shell builtins that do nothing when given no argument. */
+const INERT_ALONE: ReadonlySet<string> = new Set([
+  "exec",
+  "eval",
+  "set",
+  "export",
+  "source",
+  "alias",
+  "unset",
+  "shift",
+  "true",
+  "false",
+  "test",
+  "echo",
+  "read",
+  "wait",
+  "cd",
+  "return",
+  "local",
+  "declare",
+  "let",
+]);
+
+/** `fencedDanger`, or an absolute path or a URL among the arguments (a code span in prose). */
+function spanDanger(c: ShellCommand, from: number): boolean {
+  if (fencedDanger(c, from)) return true;
+  for (let k = from; k < c.words.length; k++) {
+    const t = c.words[k]!.text;
+    if ((t.charCodeAt(0) === 47 && t.length > 1) || t.indexOf("://") !== -1 || t.startsWith("~/")) return true;
+  }
+  return false;
+}
+
 function judge(
   c: ShellCommand,
   mode: CommandMode,
@@ -714,7 +747,12 @@ function judge(
   // A markdown code span in prose ("Run `make build`, then…", "use `npm test`"): a build or
   // package tool with plain arguments, the backtick preceded by a space. Injected
   // substitutions run recon, fetch or sleep commands, and those stay flagged.
-  if (sep === "`" && proseSpan && DEV_TOOLS.has(r.name) && !shellArgs(c, k + 1, true)) return null;
+  // A builtin named alone in a code span ("deprecated the `exec` option"): with no
+  // arguments it runs nothing.
+  if (sep === "`" && proseSpan && argc === 0 && INERT_ALONE.has(r.name)) return null;
+  // Options are how these tools are written about (`docker compose up -d`, `npm i --save`);
+  // redirections, addresses, absolute paths and URLs are not.
+  if (sep === "`" && proseSpan && DEV_TOOLS.has(r.name) && !spanDanger(c, k + 1)) return null;
   // A line of a markdown fenced code block ("To fix it, run:\n```\nsudo apt-get install …\n```"):
   // the tokenizer reads the fence as substitutions, but a build, package or service tool
   // there is documentation. Sensitive files, shells fed by pipes, obfuscation and every
