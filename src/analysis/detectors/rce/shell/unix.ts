@@ -605,7 +605,8 @@ function spanDanger(c: ShellCommand, from: number): boolean {
   if (fencedDanger(c, from)) return true;
   for (let k = from; k < c.words.length; k++) {
     const t = c.words[k]!.text;
-    if ((t.charCodeAt(0) === 47 && t.length > 1) || t.indexOf("://") !== -1 || t.startsWith("~/")) return true;
+    if ((t.charCodeAt(0) === 47 && t.length > 1) || t.indexOf("://") !== -1 || t.startsWith("~/"))
+      return true;
   }
   return false;
 }
