@@ -365,6 +365,23 @@ describe("base64 where no pair or segment holds it", () => {
     assert.ok(!points.some((p) => p.kind === "key"));
   });
 
+  it("decodes a query or form body that is one base64 token without a name", () => {
+    const b64 = Buffer.from("<svg/onload=alert(1)>>>?").toString("base64");
+    assert.ok(b64.includes("+"));
+    const q = extractPoints({ method: "GET", target: `/?${b64}`, headers: [], body: "" }).points;
+    assert.ok(q.some((p) => p.steps.at(-1) === "base64" && p.value.startsWith("<svg")));
+    const f = extractPoints({
+      method: "POST",
+      target: "/",
+      headers: [["Content-Type", "application/x-www-form-urlencoded"]],
+      body: b64,
+    }).points;
+    assert.ok(f.some((p) => p.steps.at(-1) === "base64" && p.value.startsWith("<svg")));
+    // A flag-style name is no token.
+    const plain = extractPoints({ method: "GET", target: "/?debug&verbose", headers: [], body: "" }).points;
+    assert.ok(!plain.some((p) => p.steps.includes("base64")));
+  });
+
   it("decodes short values only when padding says they are base64", () => {
     const q = (v: string) =>
       decoded(

@@ -1,6 +1,6 @@
 import { emitGraphql, looksLikeGraphql } from "./body/graphql.js";
 import { absentBits, emitV } from "./decode.js";
-import { base64, base64Alphabet } from "./decoders/base64.js";
+import { base64, base64Alphabet, base64Spaced } from "./decoders/base64.js";
 import { T_BSL } from "./decoders/types.js";
 import { type DecodeFlags, percentDecode } from "./percent.js";
 import type { PointSink } from "./sink.js";
@@ -101,6 +101,33 @@ export function emitPath(sink: PointSink, rawPath: string): void {
   }
 }
 
+/** Offers a parameter name that came without a value to the base64 decoders, as a value. */
+function loneBase64(
+  sink: PointSink,
+  steps: readonly string[],
+  zone: "query" | "body",
+  name: string,
+  depth: number,
+): void {
+  const d = base64.applies(name, "value", undefined)
+    ? base64
+    : base64Spaced.applies(name, "value", undefined)
+      ? base64Spaced
+      : null;
+  if (d === null || depth + 1 > sink.limits.maxDepth) return;
+  d.run({
+    sink,
+    steps,
+    zone,
+    kind: "value",
+    value: name,
+    depth: depth + 1,
+    header: undefined,
+    name,
+    index: -1,
+  });
+}
+
 /**
  * A path that is one base64 token (`/PHNjcmlwdD4…`, routes like `/share/{blob}` with the
  * blob's own `/` splitting it into segments): the decoder never sees it otherwise, as the
@@ -187,6 +214,9 @@ export function emitPairs(
       if (eq === -1 && name.length > 8 && looksLikeGraphql(name, true)) {
         emitGraphql(sink, stepsPlus(prefix, "graphql"), zone, name, depth, false);
       }
+      // A lone token (`?PHN2Zy9…`, a form body that is one base64 blob, its `+` turned
+      // into spaces): data the application reads whole, which no decoder opens as a name.
+      if (eq === -1 && name.length >= 8) loneBase64(sink, steps, zone, name, depth);
       if (pieces !== null) pieces.push(name);
       if (clean && (eq === -1 || !plainName(name))) clean = false;
       if (eq !== -1) {
