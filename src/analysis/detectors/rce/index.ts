@@ -333,22 +333,15 @@ function detectRequest(view: RequestView): Hit[] {
   // Signs no single value shows: a callable dispatcher and a runner sent as separate
   // parameters, a `prototype` key under a `constructor` key (code/framework.ts).
   const runner = dispatchedRunner(view.points);
-  if (runner !== null)
-    hits.push({
-      type: "rce",
-      point: pointName(runner),
-      payload: excerpt(runner.value, 0, runner.value.length),
-      signature: "rce.php-callable-dispatch",
-    });
+  if (runner !== null) hits.push(wholePointHit(runner, "rce.php-callable-dispatch"));
   const proto = nestedPrototype(view.points);
-  if (proto !== null)
-    hits.push({
-      type: "rce",
-      point: pointName(proto),
-      payload: excerpt(proto.value, 0, proto.value.length),
-      signature: "rce.prototype-pollution",
-    });
+  if (proto !== null) hits.push(wholePointHit(proto, "rce.prototype-pollution"));
   return hits;
+}
+
+/** A request-level hit on a whole point's value. */
+function wholePointHit(p: Point, signature: string): Hit {
+  return { type: "rce", point: pointName(p), payload: excerpt(p.value, 0, p.value.length), signature };
 }
 
 /** How much of an upload's body is read for metadata that a reader evaluates as Perl. */
