@@ -1,4 +1,5 @@
 import type { PointKind, PointZone } from "../../model/index.js";
+import { base64Length } from "./decoders/base64.js";
 import { nestedDecoders } from "./decoders/index.js";
 import {
   type DecodeInput,
@@ -99,11 +100,7 @@ export function triggerFacts(value: string, kind: PointKind, name: string | unde
   } else if (c0 === 101 || c0 === 66 || c0 === 98) f |= T_TOKEN;
   else if (c0 === 0 || c0 === 0xff || c0 === 0xfe) f |= T_NUL;
   if (c1 === 0) f |= T_NUL;
-  if (
-    kind !== "key" &&
-    (value.length >= 16 || (value.length >= 8 && value.charCodeAt(value.length - 1) === 61))
-  )
-    f |= T_LONG;
+  if (kind !== "key" && base64Length(value)) f |= T_LONG;
   if (name === "query") f |= T_QUERY;
   if ((absent & T_PCT) === 0 && value.indexOf("%") !== -1) f |= T_PCT;
   if ((absent & T_AMP) === 0 && value.indexOf("&") !== -1) f |= T_AMP;

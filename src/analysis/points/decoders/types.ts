@@ -26,7 +26,7 @@ export const T_BSL = 4; // has `\`
 export const T_NUL = 8; // a byte-order mark or NULs among the first characters
 export const T_OPEN = 16; // starts with `{` or `[`
 export const T_TOKEN = 32; // starts with `e` (`eyJ…`) or `B`/`b` (`Bearer …`)
-export const T_LONG = 64; // 16 characters or more (8 when ending in `=`), and not a key
+export const T_LONG = 64; // long enough for base64 (`base64Length`), and not a key
 export const T_QUERY = 128; // the parameter is named `query`
 
 /**
