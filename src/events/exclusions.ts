@@ -105,12 +105,7 @@ export class Exclusions {
     return this.#rules.length;
   }
 
-  /** Whether some rule excludes `hit` seen in an exchange with these facts. */
-  excludes(hit: Hit, ctx: ExclusionContext): boolean {
-    return this.ruleFor(hit, ctx) !== -1;
-  }
-
-  /** The index of the first rule that excludes `hit`, or -1. */
+  /** The index of the first rule that excludes `hit` seen in an exchange with these facts, or -1. */
   ruleFor(hit: Hit, ctx: ExclusionContext): number {
     const rules = this.#rules;
     for (let i = 0; i < rules.length; i++) if (matches(rules[i]!, hit, ctx)) return i;

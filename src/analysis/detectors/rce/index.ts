@@ -348,17 +348,17 @@ function wholePointHit(p: Point, signature: string): Hit {
 const UPLOAD_SCAN = 1 << 20;
 
 /**
- * A file upload (multipart, or a body of image/octet-stream bytes) whose bytes hold Perl
- * command execution: a DjVu `(metadata …)` annotation with `qx{…}` or backticks, which
- * ExifTool before 12.24 evaluated (GitLab, CVE-2021-22205). The point extractor drops
- * binary file contents (points/body/index.ts), so the body is read here: its first MiB as
- * Latin-1, searched natively for the hints (code/scripting.ts `findPerlExec`).
+ * A multipart file upload whose bytes hold Perl command execution: a DjVu `(metadata …)`
+ * annotation with `qx{…}` or backticks, which ExifTool before 12.24 evaluated (GitLab,
+ * CVE-2021-22205). The point extractor drops binary file parts (points/body/index.ts),
+ * so the body is read here: its first MiB as Latin-1, searched natively for the hints
+ * (code/scripting.ts `findPerlExec`). A whole binary body (an image PUT as is) is a
+ * `binary` point, which `detect` reads itself.
  */
 function uploadPerl(view: RequestView): Hit | null {
   const req = view.request;
   const ct = (headerValue(req.headers, "content-type") ?? "").trimStart().toLowerCase();
-  if (!(ct.startsWith("multipart/") || ct.startsWith("image/") || ct.startsWith("application/octet-stream")))
-    return null;
+  if (!ct.startsWith("multipart/")) return null;
   const b = req.body;
   const n = Math.min(b.length, UPLOAD_SCAN);
   if (n === 0) return null;

@@ -6,7 +6,6 @@
  * script — or a quote right before the name, which only attribute breaking explains.
  */
 
-import { decodeEntities } from "./entities.js";
 import { KNOWN_EVENTS } from "./events.js";
 import { isEventAttr, unclosedBlock } from "./html-rules.js";
 import { findJsSign } from "./js-rules.js";
@@ -75,7 +74,7 @@ function jsxCut(s: string, vs: number, ve: number): boolean {
   const e = s.charCodeAt(ve);
   if (e > 32 && e !== 62) return false;
   const v = s.slice(vs, Math.min(ve, vs + 2048));
-  return unclosedBlock(v.indexOf("&") === -1 ? v : decodeEntities(v));
+  return unclosedBlock(v);
 }
 
 export interface BreakSign {

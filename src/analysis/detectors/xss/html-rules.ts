@@ -111,10 +111,11 @@ function isFrameworkAttr(name: string): boolean {
  * `{()` — a block that never closes, a syntax error, so nothing runs. Only that shape is
  * let through: a brace-wrapped value whose braces close is a block statement and runs
  * (`onerror={alert(1)}`), and a value the end of the input cut off may be completed by
- * the page. `v` has its character references decoded (`&#125;` is `}`); braces inside
+ * the page. Character references are decoded first (`&#125;` is `}`); braces inside
  * string literals do not count.
  */
-export function unclosedBlock(v: string): boolean {
+export function unclosedBlock(raw: string): boolean {
+  const v = raw.indexOf("&") === -1 ? raw : decodeEntities(raw);
   if (v.charCodeAt(0) !== 123) return false;
   let depth = 0;
   let quote = 0;
@@ -132,7 +133,7 @@ export function unclosedBlock(v: string): boolean {
 
 function jsxHandler(a: Attr): boolean {
   if (!a.bare || a.value === null) return false;
-  return unclosedBlock(a.value.indexOf("&") === -1 ? a.value : decodeEntities(a.value));
+  return unclosedBlock(a.value);
 }
 
 function attrSign(tag: Tag, a: Attr, depth: number): TagSign | null {

@@ -285,7 +285,8 @@ function commandWordAt(s: string, i: number, end: number): boolean {
 /** Where a Perl sign of command execution may be: `qx` and a delimiter, a DjVu annotation. */
 const PERL_EXEC_HINT = /qx(?:\s{0,4}[{([<]|[/|!#~'"])|\(metadata\b/;
 /** The same, global, for `findPerlExec`'s walk (its `lastIndex` is set before each use). */
-const PERL_EXEC_HINTS = /qx(?:\s{0,4}[{([<]|[/|!#~'"])|\(metadata\b/g;
+// safe-regex: the same source as `PERL_EXEC_HINT` (a literal the redos test checks), with `g` added.
+const PERL_EXEC_HINTS = new RegExp(PERL_EXEC_HINT.source, "g");
 
 export function mayBePerlExec(s: string): boolean {
   return PERL_EXEC_HINT.test(s);
